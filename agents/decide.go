@@ -1,0 +1,202 @@
+package agents
+
+import "math"
+
+// Logistic is 1/(1+e^-x): the monthly probability of a log-odds predictor.
+func Logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// Hazards are the monthly probabilities of the outcomes an agent chooses.
+type Hazards struct {
+	AVR, Independent, Absconded, NewProcedure float64
+}
+
+// Drivers is the part of the AVR predictor that comes from the agent and its
+// origin alone, without intercept, stage or policy. Independent departure
+// shares it with a weight.
+func Drivers(a *Agent, o *Origin, p *AVRParams) float64 {
+	stay := a.MonthsIrregular
+	if stay > p.StayCapMonths {
+		stay = p.StayCapMonths
+	}
+	x := p.FamilyPull*a.FamilyPull -
+		p.FamilyPressure*a.FamilyPressure -
+		p.Network*a.Network -
+		p.StayPerYear*float64(stay)/12 -
+		p.File*float64(a.FileNumber-1) -
+		p.Hope*a.Hope +
+		p.Trust*a.Trust +
+		p.Threat*a.Sensitivity*o.Cooperation +
+		p.Conditions*(o.Conditions-0.5)
+	if a.HealthWorse {
+		x += p.Health
+	}
+	if a.Household == Family {
+		x += p.FamilyInNL
+	}
+	return x
+}
+
+// Decide returns the monthly hazards of the outcomes agent a chooses, given
+// its origin o (at index a.Origin of the table pol was prepared with), the
+// policy in force and the parameters. It is pure.
+//
+// AVR: Base + Drivers + stage + reintegration + counselling.
+// Independent: Base + Weight x Drivers (no assistance, no counselling); none in detention.
+// Absconded: Base + Network x network - Trust x trust + stage + family; none in detention.
+// NewProcedure: Base + Hope x hope - File x earlier files + Network x network +
+// the legal boost of a civil-society session; none while the appeal is pending.
+func Decide(a *Agent, o *Origin, pol *Policy, p *Params) Hazards {
+	d := Drivers(a, o, &p.AVR)
+	avr := p.AVR.Base + d + a.CounselAVR + ReintegrationLogOdds(a, o, pol, &p.Reintegrate)
+	var h Hazards
+	switch a.Shelter {
+	case Reception:
+		avr += p.AVR.Pending
+	case Detention:
+		h.AVR = Logistic(avr + p.AVR.Detained)
+		h.NewProcedure = newProcedure(a, p)
+		return h
+	}
+	h.AVR = Logistic(avr)
+	h.Independent = Logistic(p.Independent.Base + p.Independent.Weight*d)
+
+	ab := &p.Absconding
+	x := ab.Base + ab.Network*a.Network - ab.Trust*a.Trust
+	switch a.Shelter {
+	case Reception:
+		x += ab.Reception
+	case Departure:
+		x += ab.Departure
+	case NoShelter:
+		x += ab.NoShelter
+	case FRL:
+		x += ab.FRL
+	}
+	if a.Household == Family {
+		x += ab.FamilyInNL
+	}
+	h.Absconded = Logistic(x)
+	if a.Shelter != Reception {
+		h.NewProcedure = newProcedure(a, p)
+	}
+	return h
+}
+
+func newProcedure(a *Agent, p *Params) float64 {
+	n := &p.NewProcedure
+	return Logistic(n.Base + n.Hope*a.Hope - n.File*float64(a.FileNumber-1) + n.Network*a.Network + a.CounselLegal)
+}
+
+// ReintegrationLogOdds is the AVR effect of the reintegration package for
+// agent a: Effect x ln(1 + value/1000 EUR) x (1 - Distance x o.Distance),
+// where value is cash plus in-kind support at InKindWeight. It is zero for
+// ineligible origins, and after the deadline when the package requires
+// departure within it.
+func ReintegrationLogOdds(a *Agent, o *Origin, pol *Policy, p *ReintegrateParams) float64 {
+	r := &pol.Reintegration
+	if !r.IsEligible(o, a.Origin) || (r.RequireDeadline && a.Shelter.PastDeadline()) {
+		return 0
+	}
+	v := r.CashEUR + p.InKindWeight*r.InKindEUR
+	return p.Effect * math.Log1p(v/1000) * (1 - p.Distance*o.Distance)
+}
+
+// TrustIn is the trust agent a places in a counsellor from provider pr:
+// its trust in government for the government service, CivilTrust for a
+// civil-society organisation, and a weighted mean of the two for IOM.
+func TrustIn(a *Agent, pr Provider, p *CounsellingParams) float64 {
+	switch pr {
+	case Government:
+		return a.Trust
+	case NGO:
+		return p.CivilTrust
+	}
+	return p.IOMGovWeight*a.Trust + (1-p.IOMGovWeight)*p.CivilTrust
+}
+
+// MomentFactor is the share of a session's full effect at moment m.
+func MomentFactor(m Moment, p *CounsellingParams) float64 {
+	return [...]float64{p.MomentFirst, p.MomentFinal, p.MomentDeadline, p.MomentDetention, p.MomentRoutine}[m]
+}
+
+// SessionEffect returns the log-odds boosts that one session at moment m and
+// quality q (1 = full) gives agent a: to AVR, and, from a civil-society
+// provider, to a new procedure and regularisation.
+//
+//	avr   = Effect x MomentFactor x TrustIn x q x (1 + Knowledge x country_knowledge + Partner x partner_contact)
+//	        x CivilReturn for a civil-society provider
+//	legal = CivilLegal x TrustIn x q for a civil-society provider, else 0
+func SessionEffect(a *Agent, m Moment, q float64, c *Counselling, p *CounsellingParams) (avr, legal float64) {
+	trust := TrustIn(a, a.Provider, p)
+	gain := 1 + p.Knowledge*c.CountryKnowledge
+	if c.PartnerContact {
+		gain += p.Partner
+	}
+	avr = p.Effect * MomentFactor(m, p) * trust * q * gain
+	if a.Provider == NGO {
+		avr *= p.CivilReturn
+		legal = p.CivilLegal * trust * q
+	}
+	return avr, legal
+}
+
+// PathwayOf classifies a return on the agency spectrum of seed 001, by the
+// first rule that holds:
+//
+//  1. coercion: in detention, or in a freedom-restricting location with an
+//     origin of high cooperation (deportation is imminent);
+//  2. high agency: health has deteriorated, or family pull is at least
+//     HighAgencyPull;
+//  3. acceptance: the appeal is still pending, or the final decision is at
+//     most AcceptanceMonths old;
+//  4. hopelessness: at least HopelessMonths of irregular stay;
+//  5. otherwise acceptance.
+func PathwayOf(a *Agent, o *Origin, p *PathwayParams) Pathway {
+	switch {
+	case a.Shelter == Detention || (a.Shelter == FRL && o.Class == CoopHigh):
+		return Coercion
+	case a.HealthWorse || a.FamilyPull >= p.HighAgencyPull:
+		return HighAgency
+	case a.MonthsSinceFinal < 0 || a.MonthsSinceFinal <= p.AcceptanceMonths:
+		return Acceptance
+	case a.MonthsIrregular >= p.HopelessMonths:
+		return Hopelessness
+	}
+	return Acceptance
+}
+
+// HopeAt is the hope of legal status on file number file, at level base
+// (HopePending or HopeFinal): base x exp(-HopeOptions x earlier files).
+func HopeAt(base float64, file int, p *DynamicsParams) float64 {
+	return base * math.Exp(-p.HopeOptions*float64(file-1))
+}
+
+// Age advances agent a by one month without any draw: months open, months
+// since the final decision and of irregular stay, the decay of hope, of
+// trust without shelter, and of counselling effects.
+func Age(a *Agent, p *Params) {
+	a.MonthsOpen++
+	a.CounselAVR *= p.Counselling.Retention
+	a.CounselLegal *= p.Counselling.Retention
+	if a.Shelter == Reception {
+		return
+	}
+	a.MonthsSinceFinal++
+	a.MonthsIrregular++
+	a.Hope *= 1 - p.Dynamics.HopeDecay
+	if a.Shelter == NoShelter {
+		a.Trust *= 1 - p.Dynamics.TrustDecay
+	}
+}
+
+// FinalDecision moves agent a to the departure period after a final
+// negative decision: hope falls to HopeFinal for its file number.
+func FinalDecision(a *Agent, p *DynamicsParams) {
+	a.Shelter = Departure
+	a.MonthsSinceFinal = 0
+	a.Hope = HopeAt(p.HopeFinal, a.FileNumber, p)
+}
+
+// PoliceExperience lowers trust in government after a bad experience with
+// police or an arrest.
+func PoliceExperience(a *Agent, p *DynamicsParams) { a.Trust *= 1 - p.PoliceDrop }

@@ -1,0 +1,18 @@
+// Package agents holds the state of one migrant whose return order opened a
+// case, the data of origin countries, the policy in force and the behavioural
+// parameters, and the return-decision function.
+//
+// What it promises:
+//   - Decide, SessionEffect, TrustIn and PathwayOf are pure: no I/O, no
+//     globals, no random draws. The same arguments give the same result, so
+//     they are tested from tables of states with exact expected values.
+//   - Every behavioural parameter is a named struct field with a TOML key, a
+//     unit, a valid range and the source of its default (a seed document, or
+//     "assumption"), declared in struct tags and read by Specs; Validate
+//     checks every field against its range and rejects NaN and Inf.
+//   - The package imports nothing from this module.
+//
+// Hazards are monthly probabilities. Each outcome an agent chooses has a
+// linear predictor on the log-odds scale; its hazard is the logistic of that
+// predictor. The draw among competing outcomes happens in package sim.
+package agents

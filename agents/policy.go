@@ -1,0 +1,253 @@
+package agents
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Provider is who gives counselling.
+type Provider uint8
+
+const (
+	Government Provider = iota // the Repatriation and Departure Service
+	NGO                        // a civil-society organisation
+	IOM                        // the International Organization for Migration
+	NumProviders
+)
+
+var providerNames = [...]string{"government", "ngo", "iom"}
+
+func (p Provider) String() string { return providerNames[p] }
+
+// Timing is when counselling is given.
+type Timing uint8
+
+const (
+	NoCounselling Timing = iota
+	AtFirstDecision
+	AtFinalDecision
+	AtDeadline
+	InDetention
+	Periodic
+)
+
+var timingNames = [...]string{"none", "first-decision", "final-decision", "deadline", "detention", "periodic"}
+
+func (t Timing) String() string { return timingNames[t] }
+
+func (t Timing) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+func (t *Timing) UnmarshalText(b []byte) error {
+	return parseEnum(string(b), timingNames[:], (*uint8)(t))
+}
+
+// Moment is the point of a case at which a session is given.
+type Moment uint8
+
+const (
+	MomentFirst Moment = iota
+	MomentFinal
+	MomentDeadline
+	MomentDetention
+	MomentRoutine
+)
+
+// Overload is what happens when demand for sessions exceeds capacity.
+type Overload uint8
+
+const (
+	Dilute Overload = iota // everyone is seen, each session at quality capacity/demand
+	Wait                   // the oldest requests are seen first; the rest wait, and lose effect while they wait
+)
+
+var overloadNames = [...]string{"dilute", "wait"}
+
+func (o Overload) String() string { return overloadNames[o] }
+
+func (o Overload) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+func (o *Overload) UnmarshalText(b []byte) error {
+	return parseEnum(string(b), overloadNames[:], (*uint8)(o))
+}
+
+func parseEnum(s string, names []string, dst *uint8) error {
+	for i, n := range names {
+		if n == s {
+			*dst = uint8(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not one of %s", s, strings.Join(names, ", "))
+}
+
+// ProviderMix is the share of cases counselled by each provider. In TOML it
+// is a provider's name (all cases) or a table of shares that sum to 1.
+type ProviderMix struct {
+	Government float64 `toml:"government" unit:"share" range:"0,1" desc:"share of cases counselled by the government service"`
+	NGO        float64 `toml:"ngo" unit:"share" range:"0,1" desc:"share counselled by a civil-society organisation"`
+	IOM        float64 `toml:"iom" unit:"share" range:"0,1" desc:"share counselled by IOM"`
+}
+
+// Only returns a mix in which one provider counsels every case.
+func Only(p Provider) ProviderMix {
+	var m ProviderMix
+	*m.share(p) = 1
+	return m
+}
+
+func (m *ProviderMix) share(p Provider) *float64 {
+	return [...]*float64{&m.Government, &m.NGO, &m.IOM}[p]
+}
+
+// Pick returns the provider for a uniform draw u in [0,1).
+func (m *ProviderMix) Pick(u float64) Provider {
+	if u < m.Government {
+		return Government
+	}
+	if u < m.Government+m.NGO {
+		return NGO
+	}
+	return IOM
+}
+
+// UnmarshalTOML accepts a provider's name or a table of shares.
+func (m *ProviderMix) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case string:
+		var p uint8
+		if err := parseEnum(x, providerNames[:], &p); err != nil {
+			return err
+		}
+		*m = Only(Provider(p))
+		return nil
+	case map[string]any:
+		*m = ProviderMix{}
+		for k, val := range x {
+			var p uint8
+			if err := parseEnum(k, providerNames[:], &p); err != nil {
+				return fmt.Errorf("provider share %w", err)
+			}
+			f, ok := toFloat(val)
+			if !ok {
+				return fmt.Errorf("provider share %s: want a number, got %T", k, val)
+			}
+			*m.share(Provider(p)) = f
+		}
+		return nil
+	}
+	return fmt.Errorf("want a provider name (government, ngo, iom) or a table of shares, got %T", v)
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+// Counselling is the counselling policy.
+type Counselling struct {
+	Timing           Timing      `toml:"timing" desc:"none, first-decision, final-decision, deadline, detention or periodic"`
+	PeriodMonths     int         `toml:"period_months" unit:"months" range:"1,120" src:"assumption" desc:"months between sessions when timing is periodic"`
+	Provider         ProviderMix `toml:"provider" src:"assumption" desc:"who counsels: a provider's name, or shares"`
+	Counsellors      int         `toml:"counsellors" unit:"counsellors" range:"0,100000" src:"seed 004 (IOM NL had about twenty counsellors); total an assumption" desc:"counsellors available"`
+	SessionsPer      int         `toml:"sessions_per_counsellor" unit:"sessions per counsellor per month" range:"1,1000" src:"assumption (seed 004: 4,634 returns in 2016 was too many for full counselling)" desc:"sessions one counsellor gives in a month at full quality"`
+	Overload         Overload    `toml:"overload" src:"seed 004 (under caseload pressure counselling lost quality)" desc:"dilute (all seen at lower quality) or wait (oldest first, the rest wait)"`
+	CountryKnowledge float64     `toml:"country_knowledge" unit:"index" range:"0,1" src:"assumption" desc:"counsellors' knowledge of the origin country and diaspora"`
+	PartnerContact   bool        `toml:"partner_contact" src:"assumption" desc:"counsellors put migrants in contact with a partner organisation in the origin country"`
+}
+
+// Capacity is the number of full-quality sessions available in a month.
+func (c *Counselling) Capacity() int { return c.Counsellors * c.SessionsPer }
+
+// Reintegration is the reintegration-assistance policy.
+type Reintegration struct {
+	CashEUR         float64  `toml:"cash_eur" unit:"EUR" range:"0,100000" src:"assumption within seed 003's range (250 EUR in Belgium to 3,000 EUR in Sweden)" desc:"cash support per returnee"`
+	InKindEUR       float64  `toml:"in_kind_eur" unit:"EUR" range:"0,100000" src:"assumption (seed 003: in-kind support usually exceeds cash)" desc:"value of in-kind support per returnee"`
+	Eligible        []string `toml:"eligible" src:"assumption" desc:"ISO codes of eligible origins; empty: each origin's own reintegration_eligible"`
+	RequireDeadline bool     `toml:"require_deadline" src:"assumption" desc:"support only for departure before the deadline"`
+
+	eligible []bool // by origin index, set by Prepare
+}
+
+// Policy is the policy in force in a month.
+type Policy struct {
+	Counselling   Counselling   `toml:"counselling"`
+	Reintegration Reintegration `toml:"reintegration"`
+	Enforcement   float64       `toml:"enforcement" unit:"multiplier" range:"0,10" src:"assumption" desc:"intensity of enforcement: multiplies the hazards of detention and forced return"`
+}
+
+// DefaultPolicy returns the default policy: government counselling at the
+// final negative decision and a modest reintegration package.
+func DefaultPolicy() Policy {
+	return Policy{
+		Counselling: Counselling{
+			Timing: AtFinalDecision, PeriodMonths: 6, Provider: Only(Government),
+			Counsellors: 60, SessionsPer: 30, Overload: Dilute, CountryKnowledge: 0.3,
+		},
+		Reintegration: Reintegration{CashEUR: 500, InKindEUR: 1500},
+		Enforcement:   1,
+	}
+}
+
+// Validate checks ranges, that provider shares sum to 1, and that there is
+// capacity when counselling is given. It does not check Eligible against the
+// origin table: Prepare does.
+func (p *Policy) Validate() error {
+	if err := CheckRanges(p); err != nil {
+		return err
+	}
+	m := p.Counselling.Provider
+	if s := m.Government + m.NGO + m.IOM; math.Abs(s-1) > 1e-9 {
+		return &FieldError{Key: "counselling.provider", Msg: fmt.Sprintf("shares sum to %g, want 1", s)}
+	}
+	if p.Counselling.Timing != NoCounselling && p.Counselling.Counsellors == 0 {
+		return &FieldError{Key: "counselling.counsellors", Msg: fmt.Sprintf("0 counsellors cannot give counselling at %s: want at least 1, or timing = \"none\"", p.Counselling.Timing)}
+	}
+	return nil
+}
+
+// Prepare resolves the eligible origins against the origin table. It must be
+// called before Decide when the policy names eligible origins.
+func (p *Policy) Prepare(origins []Origin) error {
+	r := &p.Reintegration
+	r.eligible = make([]bool, len(origins))
+	if len(r.Eligible) == 0 {
+		for i := range origins {
+			r.eligible[i] = origins[i].Eligible
+		}
+		return nil
+	}
+	for _, code := range r.Eligible {
+		found := false
+		for i := range origins {
+			if origins[i].Code == code {
+				r.eligible[i], found = true, true
+			}
+		}
+		if !found {
+			return &FieldError{Key: "reintegration.eligible", Msg: fmt.Sprintf("%q is not the code of an origin in the origin table", code)}
+		}
+	}
+	return nil
+}
+
+// IsEligible reports whether people from origin index i are eligible.
+func (r *Reintegration) IsEligible(o *Origin, i int) bool {
+	if r.eligible != nil {
+		return r.eligible[i]
+	}
+	if len(r.Eligible) == 0 {
+		return o.Eligible
+	}
+	for _, c := range r.Eligible {
+		if c == o.Code {
+			return true
+		}
+	}
+	return false
+}

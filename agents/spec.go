@@ -1,0 +1,136 @@
+package agents
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// FieldError is a value that breaks its declared range or type. Key is the
+// dotted TOML key below the struct that was checked; callers prefix it with
+// their own path and add the file position.
+type FieldError struct {
+	Key string
+	Msg string
+}
+
+func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
+
+// Spec describes one configurable field, read from its struct tags.
+type Spec struct {
+	Key     string // dotted TOML key
+	Unit    string
+	Range   string // "lo,hi", inclusive; empty when unbounded
+	Source  string // seed document or "assumption"
+	Desc    string
+	Default string // the value in the struct given to Specs
+}
+
+// Specs lists the tagged fields of the struct v points to, depth first, in
+// declaration order, with v's current values as defaults.
+func Specs(v any) []Spec {
+	var out []Spec
+	walk(reflect.ValueOf(v).Elem(), "", func(f reflect.StructField, fv reflect.Value, key string) error {
+		out = append(out, Spec{
+			Key: key, Unit: f.Tag.Get("unit"), Range: f.Tag.Get("range"),
+			Source: f.Tag.Get("src"), Desc: f.Tag.Get("desc"), Default: formatValue(fv),
+		})
+		return nil
+	})
+	return out
+}
+
+// CheckRanges checks every tagged field of the struct v points to: floats
+// must be finite, and fields with a range tag must lie inside it.
+func CheckRanges(v any) error {
+	return walk(reflect.ValueOf(v).Elem(), "", func(f reflect.StructField, fv reflect.Value, key string) error {
+		var x float64
+		switch fv.Kind() {
+		case reflect.Float64:
+			x = fv.Float()
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return &FieldError{Key: key, Msg: fmt.Sprintf("%v is not a finite number", x)}
+			}
+		case reflect.Int:
+			x = float64(fv.Int())
+		default:
+			return nil
+		}
+		r := f.Tag.Get("range")
+		if r == "" {
+			return nil
+		}
+		lo, hi := parseRange(r)
+		if x < lo || x > hi {
+			unit := f.Tag.Get("unit")
+			if unit != "" {
+				unit = " (" + unit + ")"
+			}
+			return &FieldError{Key: key, Msg: fmt.Sprintf("%s is out of range: want %s to %s%s", formatValue(fv), trim(lo), trim(hi), unit)}
+		}
+		return nil
+	})
+}
+
+func parseRange(r string) (lo, hi float64) {
+	a, b, _ := strings.Cut(r, ",")
+	lo, err1 := strconv.ParseFloat(a, 64)
+	hi, err2 := strconv.ParseFloat(b, 64)
+	if err1 != nil || err2 != nil {
+		panic("agents: bad range tag " + strconv.Quote(r))
+	}
+	return lo, hi
+}
+
+func trim(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+func formatValue(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.Float64:
+		return trim(v.Float())
+	case reflect.Slice:
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = formatValue(v.Index(i))
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case reflect.String:
+		return strconv.Quote(v.String())
+	}
+	if s, ok := v.Interface().(fmt.Stringer); ok {
+		return s.String()
+	}
+	return fmt.Sprint(v.Interface())
+}
+
+// walk calls fn for every leaf field with a toml tag, recursing into nested
+// structs whose type has no String method.
+func walk(v reflect.Value, prefix string, fn func(reflect.StructField, reflect.Value, string) error) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		key := name
+		if prefix != "" {
+			key = prefix + "." + name
+		}
+		fv := v.Field(i)
+		if fv.Kind() == reflect.Struct {
+			if _, ok := fv.Interface().(fmt.Stringer); !ok {
+				if err := walk(fv, key, fn); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		if err := fn(f, fv, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}

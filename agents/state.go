@@ -1,0 +1,110 @@
+package agents
+
+// Household is whether a migrant is alone in the Netherlands or with a family
+// that includes children.
+type Household uint8
+
+const (
+	Single Household = iota
+	Family
+)
+
+var householdNames = [...]string{"single", "family"}
+
+func (h Household) String() string { return householdNames[h] }
+
+// Shelter is where a migrant stays. It also marks the stage of the case:
+// Reception while the first negative decision is under appeal, Departure in
+// the four weeks after the final negative decision, and NoShelter, FRL or
+// Detention after the departure deadline.
+type Shelter uint8
+
+const (
+	Reception Shelter = iota // asylum reception while an appeal is pending
+	Departure                // four-week departure period after the final decision (seed 002)
+	NoShelter                // shelter ended at the deadline (seed 002)
+	FRL                      // freedom-restricting location (vrijheidsbeperkende locatie) or family location
+	Detention                // immigration detention
+)
+
+var shelterNames = [...]string{"reception", "departure-period", "no-shelter", "freedom-restricting-location", "detention"}
+
+func (s Shelter) String() string { return shelterNames[s] }
+
+// PastDeadline reports whether the departure deadline has passed.
+func (s Shelter) PastDeadline() bool { return s >= NoShelter }
+
+// Outcome is how a case ends. Open is a case still open at the horizon.
+type Outcome uint8
+
+const (
+	Open Outcome = iota
+	AVR
+	Independent
+	Forced
+	Absconded
+	Regularised
+	NewProcedure
+	NumOutcomes
+)
+
+var outcomeNames = [...]string{"open", "avr", "independent", "forced", "absconded", "regularised", "new_procedure"}
+
+func (o Outcome) String() string { return outcomeNames[o] }
+
+// Departure reports whether the outcome is a departure from the Netherlands.
+func (o Outcome) Departure() bool { return o >= AVR && o <= Absconded }
+
+// Verified reports whether the outcome is a departure the state has verified.
+func (o Outcome) Verified() bool { return o >= AVR && o <= Forced }
+
+// Pathway is where a return sits on the agency spectrum of seed 001.
+type Pathway uint8
+
+const (
+	NoPathway    Pathway = iota
+	HighAgency           // health or family need drove the return
+	Acceptance           // acceptance after a final negative decision
+	Hopelessness         // exhaustion after a long irregular stay
+	Coercion             // detention or imminent deportation
+)
+
+var pathwayNames = [...]string{"", "high_agency", "acceptance", "hopelessness", "coercion"}
+
+func (p Pathway) String() string { return pathwayNames[p] }
+
+// Agent is one migrant with an open case. Its fields are the drivers that
+// seed 001 names. Package sim owns agents and updates them month by month;
+// agents never hold a random source.
+type Agent struct {
+	PersonID   int
+	CaseID     int
+	FileNumber int // return procedures so far, this one included (1 = first file)
+	Origin     int // index into the origin table
+
+	Household      Household
+	FamilyPull     float64 // [0,1] pull to reunite with or care for relatives abroad
+	FamilyPressure float64 // [0,1] fear of disappointing family, debt for the journey
+	Network        float64 // [0,1] strength of the support network in the Netherlands
+	Sensitivity    float64 // [0,1] sensitivity to the threat of deportation
+	HealthWorse    bool    // health has deteriorated
+
+	Hope  float64 // [0,1] hope of legal status
+	Trust float64 // [0,1] trust in government actors
+
+	Shelter          Shelter
+	MonthsIrregular  int // months of stay without legal status, over all files
+	MonthsOpen       int // months this file has been open
+	MonthsSinceFinal int // months since the final negative decision; -1 while pending
+
+	OpenedMonth int
+
+	Provider     Provider // provider assigned to this person
+	Counselled   bool     // received at least one session on this file
+	CounselAVR   float64  // current log-odds boost to AVR from counselling, decays monthly
+	CounselLegal float64  // current log-odds boost to legal routes from a civil-society session
+
+	SessionDue   bool   // a session is due and not yet given
+	SessionAt    Moment // the moment the due session belongs to
+	SessionAsked int    // month the due session was asked for
+}

@@ -1,0 +1,196 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/returnsim/returnsim/agents"
+)
+
+// Config is everything one scenario needs. Build it with DefaultConfig and
+// change what differs; Validate rejects values that would be wrong.
+type Config struct {
+	Months     int             `toml:"months" unit:"months" range:"1,1200" src:"seed 001 (case files closed 2017-2023: seven years)" desc:"months simulated and recorded"`
+	Warmup     int             `toml:"warmup_months" unit:"months" range:"0,600" src:"assumption" desc:"months simulated before recording starts, so the caseload is in its stock at month 0"`
+	Intake     Intake          `toml:"intake"`
+	Population Population      `toml:"population"`
+	State      StateParams     `toml:"state"`
+	Params     agents.Params   `toml:"params"`
+	Policy     agents.Policy   `toml:"policy"`
+	Changes    []Change        `toml:"policy_changes"`
+	Origins    []agents.Origin `toml:"origins"`
+}
+
+// Change is a policy in force from a month on (month 0 is the first month
+// recorded), as when the Dutch reintegration package changed in July 2017.
+type Change struct {
+	FromMonth int           `toml:"from_month"`
+	Policy    agents.Policy `toml:"policy"`
+}
+
+// Intake sets the new return orders.
+type Intake struct {
+	PerMonth     float64   `toml:"per_month" unit:"return orders per month" range:"0,1000000" src:"seed 001 (about 118,000 files closed over seven years: about 1,400 a month)" desc:"mean new return orders a month (Poisson)"`
+	FileShares   []float64 `toml:"file_shares" unit:"shares" src:"assumption (seed 001: many closed files are later files)" desc:"share of new persons whose return order is their 1st, 2nd, ... file"`
+	PriorMonths  int       `toml:"prior_months_per_file" unit:"months" range:"0,240" src:"assumption" desc:"months of irregular stay a new person brings for each earlier file"`
+	InitialStock int       `toml:"initial_stock" unit:"open cases" range:"0,10000000" src:"assumption" desc:"open cases, past their deadline, at the start of the warm-up"`
+}
+
+// Population sets how new persons' attributes are drawn: Beta distributions
+// with the given means and a common concentration (alpha+beta).
+type Population struct {
+	FamilyShare     float64 `toml:"family_share" unit:"share" range:"0,1" src:"assumption" desc:"share of persons with a family with children in the Netherlands"`
+	Concentration   float64 `toml:"concentration" unit:"alpha+beta" range:"0.1,1000" src:"assumption" desc:"concentration of the Beta distributions of attributes"`
+	PullMean        float64 `toml:"pull_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean pull of family abroad"`
+	PressureMean    float64 `toml:"pressure_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean family pressure and journey debt at the longest journey; scaled by (1+distance)/2"`
+	NetworkMean     float64 `toml:"network_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean strength of the support network in the Netherlands"`
+	TrustMean       float64 `toml:"trust_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean initial trust in government actors"`
+	StigmaShare     float64 `toml:"stigma_share" unit:"share" range:"0,1" src:"seed 000, seed 001 (stigma or fear of return can outweigh the threat); size assumption" desc:"share of persons insensitive to the threat of deportation"`
+	SensitivityMean float64 `toml:"sensitivity_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean sensitivity to the threat among the others"`
+	FRLShare        float64 `toml:"frl_share" unit:"share" range:"0,1" src:"assumption" desc:"share of single persons placed in a freedom-restricting location at the deadline (families always keep a family location)"`
+}
+
+// StateParams are the state's decisions: appeals, detention, forced return,
+// regularisation and the handling of new procedures.
+type StateParams struct {
+	AppealMonths    float64 `toml:"appeal_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from the first negative decision to the final one"`
+	AppealSuccess   float64 `toml:"appeal_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that the appeal grants legal status"`
+	RegularisedRate float64 `toml:"regularised_rate" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance of legal status after the deadline (no-fault permit, medical grounds)"`
+	ForcedRate      float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption, set for the departure mix of issue 3 (forced 18.0% of departures)" desc:"monthly chance of forced return after the deadline, outside detention"`
+	DetentionRate   float64 `toml:"detention_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of detention after the deadline"`
+	DetentionMonths float64 `toml:"detention_months" unit:"months" range:"1,18" src:"assumption (EU law caps detention at 18 months)" desc:"mean months in detention before release"`
+	ForcedDetained  float64 `toml:"forced_detained" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of forced return from detention"`
+	ReopenShare     float64 `toml:"reopen_share" unit:"share" range:"0,1" src:"assumption" desc:"share of new procedures that fail and open a new file (the rest succeed)"`
+	ReopenMonths    float64 `toml:"reopen_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from a new procedure to the new file"`
+}
+
+// DefaultOrigins is the origin table used when a scenario names none. The
+// shares, cooperation indices, conditions and distances are assumptions
+// that respect what seed 001 says: Nigeria cooperates on forced return,
+// Iraq does so selectively; low-cooperation nationals dominate the
+// caseload (issue 3). Morocco and Algeria barely cooperate.
+func DefaultOrigins() []agents.Origin {
+	o := func(code, name string, share, coop float64, class agents.CoopClass, cond, dist float64) agents.Origin {
+		return agents.Origin{Code: code, Name: name, Share: share, Cooperation: coop, Class: class, Conditions: cond, Distance: dist, Eligible: true}
+	}
+	return []agents.Origin{
+		o("MA", "Morocco", 0.12, 0.10, agents.CoopLow, 0.55, 0.3),
+		o("DZ", "Algeria", 0.10, 0.10, agents.CoopLow, 0.50, 0.3),
+		o("NG", "Nigeria", 0.06, 0.85, agents.CoopHigh, 0.25, 0.9),
+		o("IQ", "Iraq", 0.08, 0.45, agents.CoopMedium, 0.50, 0.5),
+		o("SY", "Syria", 0.06, 0.00, agents.CoopLow, 0.10, 0.5),
+		o("IR", "Iran", 0.05, 0.15, agents.CoopLow, 0.35, 0.6),
+		o("AF", "Afghanistan", 0.07, 0.10, agents.CoopLow, 0.10, 0.8),
+		o("ER", "Eritrea", 0.05, 0.05, agents.CoopLow, 0.15, 0.9),
+		o("GE", "Georgia", 0.07, 0.90, agents.CoopHigh, 0.70, 0.4),
+		o("TR", "Turkey", 0.07, 0.70, agents.CoopHigh, 0.60, 0.3),
+		o("XX", "Other nationalities", 0.27, 0.40, agents.CoopMedium, 0.50, 0.6),
+	}
+}
+
+// DefaultConfig returns the default scenario: seven years recorded after a
+// two-year warm-up, about 1,400 return orders a month.
+func DefaultConfig() Config {
+	return Config{
+		Months: 84,
+		Warmup: 24,
+		Intake: Intake{PerMonth: 1400, FileShares: []float64{0.70, 0.15, 0.07, 0.04, 0.02, 0.01, 0.01}, PriorMonths: 12},
+		Population: Population{
+			FamilyShare: 0.15, Concentration: 4, PullMean: 0.3, PressureMean: 0.5, NetworkMean: 0.4,
+			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.2,
+		},
+		State: StateParams{
+			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.02,
+			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25, ReopenShare: 0.9, ReopenMonths: 3,
+		},
+		Params:  agents.DefaultParams(),
+		Policy:  agents.DefaultPolicy(),
+		Origins: DefaultOrigins(),
+	}
+}
+
+// Validate checks every range, that shares sum to 1, that origin codes are
+// unique and that policy changes come in order inside the horizon. Errors
+// are *agents.FieldError with the dotted key, so callers can add positions.
+func (c *Config) Validate() error {
+	if err := agents.CheckRanges(c); err != nil {
+		return err
+	}
+	if err := shares("intake.file_shares", c.Intake.FileShares); err != nil {
+		return err
+	}
+	if err := c.Params.Validate(); err != nil {
+		return prefix("params", err)
+	}
+	if len(c.Origins) == 0 {
+		return &agents.FieldError{Key: "origins", Msg: "no origin countries: want at least one"}
+	}
+	seen := map[string]bool{}
+	var sum float64
+	for i := range c.Origins {
+		o := &c.Origins[i]
+		if err := o.Validate(); err != nil {
+			return prefix(fmt.Sprintf("origins[%d]", i), err)
+		}
+		if seen[o.Code] {
+			return &agents.FieldError{Key: fmt.Sprintf("origins[%d].code", i), Msg: fmt.Sprintf("%q appears twice", o.Code)}
+		}
+		seen[o.Code] = true
+		sum += o.Share
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		return &agents.FieldError{Key: "origins", Msg: fmt.Sprintf("shares sum to %g, want 1", sum)}
+	}
+	if err := c.checkPolicy("policy", &c.Policy); err != nil {
+		return err
+	}
+	last := 0
+	for i := range c.Changes {
+		ch := &c.Changes[i]
+		key := fmt.Sprintf("policy_changes[%d]", i)
+		if ch.FromMonth <= last || ch.FromMonth >= c.Months {
+			return &agents.FieldError{Key: key + ".from_month", Msg: fmt.Sprintf("%d: want a month after %d and before the horizon %d, in increasing order", ch.FromMonth, last, c.Months)}
+		}
+		last = ch.FromMonth
+		if err := c.checkPolicy(key, &ch.Policy); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Config) checkPolicy(key string, p *agents.Policy) error {
+	if err := p.Validate(); err != nil {
+		return prefix(key, err)
+	}
+	if err := p.Prepare(c.Origins); err != nil {
+		return prefix(key, err)
+	}
+	return nil
+}
+
+func shares(key string, s []float64) error {
+	if len(s) == 0 {
+		return &agents.FieldError{Key: key, Msg: "empty: want at least one share"}
+	}
+	var sum float64
+	for i, x := range s {
+		if math.IsNaN(x) || x < 0 || x > 1 {
+			return &agents.FieldError{Key: fmt.Sprintf("%s[%d]", key, i), Msg: fmt.Sprintf("%v: want a share from 0 to 1", x)}
+		}
+		sum += x
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		return &agents.FieldError{Key: key, Msg: fmt.Sprintf("shares sum to %g, want 1", sum)}
+	}
+	return nil
+}
+
+func prefix(p string, err error) error {
+	var fe *agents.FieldError
+	if errors.As(err, &fe) {
+		return &agents.FieldError{Key: p + "." + fe.Key, Msg: fe.Msg}
+	}
+	return fmt.Errorf("%s: %w", p, err)
+}
