@@ -24,9 +24,12 @@ type Config struct {
 
 // Change is a policy in force from a month on (month 0 is the first month
 // recorded), as when the Dutch reintegration package changed in July 2017.
+//
+// In TOML a change is a [[policy_changes]] table holding from_month and the
+// policy keys that differ from the policy in force before it.
 type Change struct {
-	FromMonth int           `toml:"from_month"`
-	Policy    agents.Policy `toml:"policy"`
+	FromMonth     int `toml:"from_month" unit:"month" desc:"first month (0 = first recorded month) the policy is in force"`
+	agents.Policy     // the whole policy in force from FromMonth
 }
 
 // Intake sets the new return orders.

@@ -1,0 +1,16 @@
+// Package scenarios turns TOML study files into sim configurations.
+//
+// A study file holds a [base] scenario and named variants under
+// [variants.NAME] that override parts of it; a file without variants is one
+// scenario. Each scenario starts from sim.DefaultConfig, then base, then its
+// variant: a key given replaces the value below it, and an array (origins,
+// file_shares, eligible, policy_changes) given replaces the whole array. A
+// [[policy_changes]] table starts from the policy in force before it.
+//
+// What it promises:
+//   - Parsing is strict: unknown keys, wrong types, out-of-range values, NaN
+//     and Inf are errors that name file:line:col, the key, and what was
+//     expected. Every problem of a file is reported, not only the first.
+//   - Every accepted scenario survives Encode and Parse unchanged.
+//   - TOML exists only here: sim and agents receive plain structs.
+package scenarios

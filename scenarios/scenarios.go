@@ -1,0 +1,426 @@
+package scenarios
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
+)
+
+//go:embed default.toml
+var defaultStudy []byte
+
+// DefaultName is the file name the embedded default study reports.
+const DefaultName = "default.toml"
+
+// DefaultText returns the text of the embedded default study.
+func DefaultText() []byte { return bytes.Clone(defaultStudy) }
+
+// Study is an ordered list of scenarios. The first is the baseline that
+// others are compared with.
+type Study struct {
+	Name        string
+	Description string
+	CRN         bool // common random numbers across scenarios (default true)
+	Scenarios   []Scenario
+}
+
+// Scenario is one resolved configuration.
+type Scenario struct {
+	Name        string
+	Description string
+	File        string
+	FileSHA256  string // hash of the text of the file it came from
+	Config      sim.Config
+}
+
+// ConfigSHA256 is the hash of the scenario's resolved configuration in its
+// canonical TOML encoding: equal hashes mean equal configurations.
+func (s *Scenario) ConfigSHA256() string {
+	var b bytes.Buffer
+	if err := Encode(&b, s); err != nil {
+		panic(err) // a validated config always encodes
+	}
+	h := sha256.Sum256(b.Bytes())
+	return hex.EncodeToString(h[:])
+}
+
+// Error is one problem in a file.
+type Error struct {
+	File      string
+	Line, Col int // 0 when unknown
+	Key       string
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
+	}
+	b.WriteString(": ")
+	if e.Key != "" {
+		b.WriteString(e.Key + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Errors is every problem found in a set of files.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// LoadDefault parses the embedded default study.
+func LoadDefault() (*Study, error) { return Parse(DefaultName, defaultStudy) }
+
+// Load parses study files and joins their scenarios in order. Scenario
+// names must be unique across files.
+func Load(files ...string) (*Study, error) {
+	var st Study
+	var errs Errors
+	seen := map[string]string{}
+	for i, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			errs = append(errs, &Error{File: f, Msg: err.Error()})
+			continue
+		}
+		s, err := Parse(f, data)
+		if err != nil {
+			errs = appendErr(errs, f, err)
+			continue
+		}
+		if i == 0 {
+			st.Name, st.Description, st.CRN = s.Name, s.Description, s.CRN
+		}
+		for _, sc := range s.Scenarios {
+			if prev, ok := seen[sc.Name]; ok {
+				errs = append(errs, &Error{File: f, Key: "name", Msg: fmt.Sprintf("scenario %q is already defined in %s", sc.Name, prev)})
+				continue
+			}
+			seen[sc.Name] = f
+			st.Scenarios = append(st.Scenarios, sc)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &st, nil
+}
+
+func appendErr(errs Errors, file string, err error) Errors {
+	var es Errors
+	if errors.As(err, &es) {
+		return append(errs, es...)
+	}
+	return append(errs, &Error{File: file, Msg: err.Error()})
+}
+
+// scenarioTOML is one scenario table as written: sim.Config's keys plus a
+// name and a description, with policy changes kept raw so each can start
+// from the policy in force before it.
+type scenarioTOML struct {
+	Name        string           `toml:"name"`
+	Description string           `toml:"description"`
+	Changes     []toml.Primitive `toml:"policy_changes"`
+	sim.Config
+}
+
+type studyTOML struct {
+	Name        string                    `toml:"name"`
+	Description string                    `toml:"description"`
+	CRN         *bool                     `toml:"common_random_numbers"`
+	Base        toml.Primitive            `toml:"base"`
+	Variants    map[string]toml.Primitive `toml:"variants"`
+}
+
+// Parse parses one study file; name is used in errors and as the scenario
+// name of a one-scenario file without a name key.
+func Parse(name string, data []byte) (*Study, error) {
+	p := parser{file: name, text: string(data)}
+	st, err := p.parse()
+	if err != nil {
+		return nil, err
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return st, nil
+}
+
+type parser struct {
+	file string
+	text string
+	md   toml.MetaData
+	idx  map[string]pos
+	errs Errors
+}
+
+func (p *parser) add(key, msg string) {
+	e := &Error{File: p.file, Key: key, Msg: msg}
+	if at, ok := lookup(p.idx, key); ok {
+		e.Line, e.Col = at.line, at.col
+	}
+	p.errs = append(p.errs, e)
+}
+
+// tomlErr turns a decoding error into an Error with its position.
+func (p *parser) tomlErr(err error) *Error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		e := &Error{File: p.file, Key: pe.LastKey, Msg: pe.Message}
+		if pe.Position.Line >= 1 {
+			e.Line, e.Col = pe.Position.Line, pe.Position.Col
+		}
+		return e
+	}
+	// type mismatches come as plain errors: toml: line N (last key "k"): msg
+	if m := plainErr.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		e := &Error{File: p.file, Line: line, Col: 1, Key: m[2], Msg: strings.Replace(m[3], "destination has type", "want", 1)}
+		if at, ok := lookup(p.idx, m[2]); ok && at.line == line {
+			e.Col = at.col
+		}
+		return e
+	}
+	return &Error{File: p.file, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+}
+
+var plainErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+func (p *parser) parse() (*Study, error) {
+	var raw studyTOML
+	md, err := toml.Decode(p.text, &raw)
+	if err != nil {
+		return nil, Errors{p.tomlErr(err)}
+	}
+	p.md = md
+	p.idx = keyIndex(p.text)
+	if !md.IsDefined("base") {
+		p.add("base", "missing: a study file needs a [base] table")
+		return nil, p.errs
+	}
+	st := &Study{Name: raw.Name, Description: raw.Description, CRN: raw.CRN == nil || *raw.CRN}
+	if st.Name == "" {
+		st.Name = strings.TrimSuffix(filepath.Base(p.file), filepath.Ext(p.file))
+	}
+	base, ok := p.scenario("base", raw.Base, sim.DefaultConfig(), true)
+	if !ok {
+		// decode the variants anyway, so that their keys are not reported
+		// unknown; their validation would only repeat the base's errors
+		for _, name := range p.variantOrder() {
+			p.scenario("variants."+name, raw.Variants[name], base.Config, false)
+		}
+		p.undecoded()
+		return nil, p.errs
+	}
+	if base.Name == "" {
+		base.Name = "baseline"
+		if len(raw.Variants) == 0 {
+			base.Name = st.Name
+		}
+	}
+	st.Scenarios = append(st.Scenarios, base)
+	for _, name := range p.variantOrder() {
+		key := "variants." + name
+		sc, ok := p.scenario(key, raw.Variants[name], base.Config, true)
+		if !ok {
+			continue
+		}
+		if sc.Name == "" || sc.Name == base.Name {
+			sc.Name = name
+		}
+		if sc.Description == base.Description {
+			sc.Description = ""
+		}
+		st.Scenarios = append(st.Scenarios, sc)
+	}
+	p.undecoded()
+	sum := sha256.Sum256([]byte(p.text))
+	for i := range st.Scenarios {
+		st.Scenarios[i].File = p.file
+		st.Scenarios[i].FileSHA256 = hex.EncodeToString(sum[:])
+		if err := validName(st.Scenarios[i].Name); err != nil {
+			p.add("variants", err.Error())
+		}
+	}
+	return st, nil
+}
+
+func validName(n string) error {
+	for _, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("scenario name %q: want letters, digits, '-', '_' or '.' only (it becomes a CSV field)", n)
+		}
+	}
+	return nil
+}
+
+// variantOrder lists the variants in the order the file defines them.
+func (p *parser) variantOrder() []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, k := range p.md.Keys() {
+		if len(k) >= 2 && k[0] == "variants" && !seen[k[1]] {
+			seen[k[1]] = true
+			names = append(names, k[1])
+		}
+	}
+	return names
+}
+
+// undecoded reports every key that no field took.
+func (p *parser) undecoded() {
+	keys := p.md.Undecoded()
+	sort.SliceStable(keys, func(i, j int) bool {
+		a, _ := lookup(p.idx, fullKey(keys[i]))
+		b, _ := lookup(p.idx, fullKey(keys[j]))
+		return a.line < b.line
+	})
+	for _, k := range keys {
+		p.add(fullKey(k), "unknown key")
+	}
+}
+
+// fullKey writes a metadata key as keyIndex does, with array indices. The
+// metadata does not carry them, so an element's key points at the array.
+func fullKey(k toml.Key) string { return strings.Join(k, ".") }
+
+// scenario decodes the scenario table prim (at dotted key at) on top of a
+// copy of from and, if validate is set, validates it. It returns what it
+// decoded even when that is invalid.
+func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, validate bool) (Scenario, bool) {
+	raw := scenarioTOML{Config: cloneConfig(from)}
+	// arrays given replace the whole array below
+	path := strings.Split(at, ".")
+	def := func(k ...string) bool { return p.md.IsDefined(append(path, k...)...) }
+	if def("origins") {
+		raw.Origins = nil
+	}
+	if def("intake", "file_shares") {
+		raw.Intake.FileShares = nil
+	}
+	if def("policy", "reintegration", "eligible") {
+		raw.Policy.Reintegration.Eligible = nil
+	}
+	if err := p.md.PrimitiveDecode(prim, &raw); err != nil {
+		p.errs = append(p.errs, p.tomlErr(err))
+		return Scenario{Config: raw.Config}, false
+	}
+	if def("policy_changes") {
+		raw.Config.Changes = nil
+		prev := raw.Config.Policy
+		for i, cp := range raw.Changes {
+			ch := sim.Change{Policy: clonePolicy(prev)}
+			if hasKey(p.md, cp, "reintegration", "eligible") {
+				ch.Reintegration.Eligible = nil
+			}
+			if err := p.md.PrimitiveDecode(cp, &ch); err != nil {
+				e := p.tomlErr(err)
+				if e.Key == "" {
+					e.Key = fmt.Sprintf("%s.policy_changes[%d]", at, i)
+				}
+				p.errs = append(p.errs, e)
+				return Scenario{Config: raw.Config}, false
+			}
+			raw.Config.Changes = append(raw.Config.Changes, ch)
+			prev = ch.Policy
+		}
+	}
+	sc := Scenario{Name: raw.Name, Description: raw.Description, Config: raw.Config}
+	if !validate {
+		return sc, false
+	}
+	if err := sc.Config.Validate(); err != nil {
+		var fe *agents.FieldError
+		if errors.As(err, &fe) {
+			p.add(at+"."+fe.Key, fe.Msg)
+		} else {
+			p.add(at, err.Error())
+		}
+		return sc, false
+	}
+	return sc, true
+}
+
+// hasKey reports whether the raw table of a policy change defines key.
+func hasKey(md toml.MetaData, prim toml.Primitive, key ...string) bool {
+	var m map[string]any
+	if err := md.PrimitiveDecode(prim, &m); err != nil {
+		return false
+	}
+	for i, k := range key {
+		v, ok := m[k]
+		if !ok {
+			return false
+		}
+		if i == len(key)-1 {
+			return true
+		}
+		if m, ok = v.(map[string]any); !ok {
+			return false
+		}
+	}
+	return false
+}
+
+func cloneConfig(c sim.Config) sim.Config {
+	c.Origins = append([]agents.Origin(nil), c.Origins...)
+	c.Intake.FileShares = append([]float64(nil), c.Intake.FileShares...)
+	c.Policy = clonePolicy(c.Policy)
+	ch := make([]sim.Change, len(c.Changes))
+	for i := range c.Changes {
+		ch[i] = c.Changes[i]
+		ch[i].Policy = clonePolicy(c.Changes[i].Policy)
+	}
+	if c.Changes != nil {
+		c.Changes = ch
+	}
+	return c
+}
+
+func clonePolicy(p agents.Policy) agents.Policy {
+	p.Reintegration.Eligible = append([]string(nil), p.Reintegration.Eligible...)
+	return p
+}
+
+// Encode writes sc as a one-scenario study file that Parse reads back to
+// the same configuration.
+func Encode(w io.Writer, sc *Scenario) error {
+	type out struct {
+		Name        string `toml:"name"`
+		Description string `toml:"description,omitempty"`
+		sim.Config
+	}
+	var b bytes.Buffer
+	enc := toml.NewEncoder(&b)
+	enc.Indent = ""
+	if err := enc.Encode(struct {
+		Base out `toml:"base"`
+	}{out{sc.Name, sc.Description, sc.Config}}); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
