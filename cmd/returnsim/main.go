@@ -1,0 +1,57 @@
+// Command returnsim runs the return-decision simulation. See README.md.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		msg := err.Error()
+		if !strings.Contains(msg, "\n") {
+			fmt.Fprintln(os.Stderr, "returnsim: "+msg)
+		} else {
+			fmt.Fprintln(os.Stderr, msg)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: returnsim <command> [arguments]
+
+commands:
+  run [FILE.toml ...]    run a study's scenarios (no file: the embedded default study)
+  check FILE.toml ...    validate study files and report every problem
+  defaults               print the embedded default study
+  version                print the version
+
+Run 'returnsim <command> -h' for a command's flags.
+`
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command given")
+	}
+	switch args[0] {
+	case "run":
+		return runCmd(args[1:], stdout, stderr)
+	case "check":
+		return checkCmd(args[1:], stdout, stderr)
+	case "defaults":
+		_, err := stdout.Write(defaultsText())
+		return err
+	case "version":
+		v, rev := version()
+		fmt.Fprintf(stdout, "returnsim %s %s\n", v, rev)
+		return nil
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

