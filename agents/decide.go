@@ -36,55 +36,92 @@ func Drivers(a *Agent, o *Origin, p *AVRParams) float64 {
 	return x
 }
 
-// Decide returns the monthly hazards of the outcomes agent a chooses, given
-// its origin o (at index a.Origin of the table pol was prepared with), the
-// policy in force and the parameters. It is pure.
+// None is the log-odds of an outcome that cannot happen in a stage.
+var None = math.Inf(-1)
+
+// LogOdds are the linear predictors of the outcomes an agent chooses; an
+// outcome that cannot happen in the agent's stage has None.
+type LogOdds struct {
+	AVR, Independent, Absconded, NewProcedure float64
+}
+
+// Predict returns the log-odds of the monthly hazards of the outcomes agent
+// a chooses, given its origin o (at index a.Origin of the table pol was
+// prepared with), the policy in force and the parameters. It is pure.
 //
-// AVR: Base + Drivers + stage + reintegration + counselling.
+// AVR: Base + Drivers + stage (Pending, Detained) + reintegration + counselling.
 // Independent: Base + Weight x Drivers (no assistance, no counselling); none in detention.
 // Absconded: Base + Network x network - Trust x trust + stage + family; none in detention.
 // NewProcedure: Base + Hope x hope - File x earlier files + Network x network +
 // the legal boost of a civil-society session; none while the appeal is pending.
-func Decide(a *Agent, o *Origin, pol *Policy, p *Params) Hazards {
+func Predict(a *Agent, o *Origin, pol *Policy, p *Params) LogOdds {
 	d := Drivers(a, o, &p.AVR)
-	avr := p.AVR.Base + d + a.CounselAVR + ReintegrationLogOdds(a, o, pol, &p.Reintegrate)
-	var h Hazards
+	x := LogOdds{
+		AVR:          p.AVR.Base + d + a.CounselAVR + ReintegrationLogOdds(a, o, pol, &p.Reintegrate),
+		Independent:  None,
+		Absconded:    None,
+		NewProcedure: None,
+	}
 	switch a.Shelter {
 	case Reception:
-		avr += p.AVR.Pending
+		x.AVR += p.AVR.Pending
 	case Detention:
-		h.AVR = Logistic(avr + p.AVR.Detained)
-		h.NewProcedure = newProcedure(a, p)
-		return h
+		x.AVR += p.AVR.Detained
+		x.NewProcedure = newProcedure(a, p)
+		return x
 	}
-	h.AVR = Logistic(avr)
-	h.Independent = Logistic(p.Independent.Base + p.Independent.Weight*d)
+	x.Independent = p.Independent.Base + p.Independent.Weight*d
 
 	ab := &p.Absconding
-	x := ab.Base + ab.Network*a.Network - ab.Trust*a.Trust
+	y := ab.Base + ab.Network*a.Network - ab.Trust*a.Trust
 	switch a.Shelter {
 	case Reception:
-		x += ab.Reception
+		y += ab.Reception
 	case Departure:
-		x += ab.Departure
+		y += ab.Departure
 	case NoShelter:
-		x += ab.NoShelter
+		y += ab.NoShelter
 	case FRL:
-		x += ab.FRL
+		y += ab.FRL
 	}
 	if a.Household == Family {
-		x += ab.FamilyInNL
+		y += ab.FamilyInNL
 	}
-	h.Absconded = Logistic(x)
+	x.Absconded = y
 	if a.Shelter != Reception {
-		h.NewProcedure = newProcedure(a, p)
+		x.NewProcedure = newProcedure(a, p)
 	}
-	return h
+	return x
+}
+
+// Decide returns the monthly hazards of the outcomes agent a chooses: the
+// logistic of each of Predict's log-odds. It is pure.
+func Decide(a *Agent, o *Origin, pol *Policy, p *Params) Hazards {
+	x := Predict(a, o, pol, p)
+	return Hazards{Logistic(x.AVR), Logistic(x.Independent), Logistic(x.Absconded), Logistic(x.NewProcedure)}
+}
+
+// Bound is an upper bound of Logistic(x) that takes no exponential and no
+// division. Logistic(x) < e^x = 2^z with z = x log2(e); with n = floor(z)
+// and f = z-n in [0,1), 2^f <= 1+f because 2^f is convex and meets 1+f at
+// f = 0 and f = 1. So Bound(x) = 2^n (1+f), at most 6.1% above e^x (the
+// largest (1+f)/2^f, at f = 1/ln 2 - 1). It is 1 for x >= 0 and 0 for x
+// below -700, where Logistic(x) underflows.
+func Bound(x float64) float64 {
+	if x >= 0 {
+		return 1
+	}
+	if x < -700 {
+		return 0
+	}
+	z := x * math.Log2E
+	n := math.Floor(z)
+	return math.Float64frombits(uint64(int64(n)+1023)<<52) * (1 + z - n)
 }
 
 func newProcedure(a *Agent, p *Params) float64 {
 	n := &p.NewProcedure
-	return Logistic(n.Base + n.Hope*a.Hope - n.File*float64(a.FileNumber-1) + n.Network*a.Network + a.CounselLegal)
+	return n.Base + n.Hope*a.Hope - n.File*float64(a.FileNumber-1) + n.Network*a.Network + a.CounselLegal
 }
 
 // ReintegrationLogOdds is the AVR effect of the reintegration package for
@@ -94,7 +131,17 @@ func newProcedure(a *Agent, p *Params) float64 {
 // departure within it.
 func ReintegrationLogOdds(a *Agent, o *Origin, pol *Policy, p *ReintegrateParams) float64 {
 	r := &pol.Reintegration
-	if !r.IsEligible(o, a.Origin) || (r.RequireDeadline && a.Shelter.PastDeadline()) {
+	if r.RequireDeadline && a.Shelter.PastDeadline() {
+		return 0
+	}
+	if r.logOdds != nil && r.cacheFor == *p {
+		return r.logOdds[a.Origin]
+	}
+	return packageLogOdds(r, o, a.Origin, p)
+}
+
+func packageLogOdds(r *Reintegration, o *Origin, i int, p *ReintegrateParams) float64 {
+	if !r.IsEligible(o, i) {
 		return 0
 	}
 	v := r.CashEUR + p.InKindWeight*r.InKindEUR

@@ -172,6 +172,24 @@ type Reintegration struct {
 	RequireDeadline bool     `toml:"require_deadline" src:"assumption" desc:"support only for departure before the deadline"`
 
 	eligible []bool // by origin index, set by Prepare
+
+	// the reintegration log-odds by origin index, and the parameters
+	// they were computed with: a cache for the monthly loop, used only
+	// while the parameters are the same
+	cacheFor ReintegrateParams
+	logOdds  []float64
+}
+
+// Cache computes the reintegration log-odds of every origin under p, once,
+// so that the monthly loop need not take a logarithm. Prepare must have
+// been called. A later call with other parameters replaces the cache; a
+// call to ReintegrationLogOdds with other parameters ignores it.
+func (r *Reintegration) Cache(origins []Origin, p *ReintegrateParams) {
+	r.cacheFor = *p
+	r.logOdds = make([]float64, len(origins))
+	for i := range origins {
+		r.logOdds[i] = packageLogOdds(r, &origins[i], i, p)
+	}
 }
 
 // Policy is the policy in force in a month.
@@ -236,9 +254,10 @@ func (p *Policy) Prepare(origins []Origin) error {
 	return nil
 }
 
-// IsEligible reports whether people from origin index i are eligible.
+// IsEligible reports whether people from origin o, at index i of the
+// origin table given to Prepare (or -1), are eligible.
 func (r *Reintegration) IsEligible(o *Origin, i int) bool {
-	if r.eligible != nil {
+	if i >= 0 && i < len(r.eligible) {
 		return r.eligible[i]
 	}
 	if len(r.Eligible) == 0 {

@@ -114,7 +114,9 @@ func DefaultConfig() Config {
 }
 
 // Validate checks every range, that shares sum to 1, that origin codes are
-// unique and that policy changes come in order inside the horizon. Errors
+// unique and that policy changes come in order inside the horizon; and it
+// prepares the policies for the origin table. Call it again after changing
+// a config, before Run. Errors
 // are *agents.FieldError with the dotted key, so callers can add positions.
 func (c *Config) Validate() error {
 	if err := agents.CheckRanges(c); err != nil {
@@ -170,6 +172,7 @@ func (c *Config) checkPolicy(key string, p *agents.Policy) error {
 	if err := p.Prepare(c.Origins); err != nil {
 		return prefix(key, err)
 	}
+	p.Reintegration.Cache(c.Origins, &c.Params.Reintegrate)
 	return nil
 }
 

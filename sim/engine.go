@@ -31,7 +31,8 @@ type MonthCounts struct {
 
 // Recorder receives a run's output. Month is called once a recorded month,
 // in order; Case once for every file closed in a recorded month and, at the
-// end, for every file still open. Either may be a no-op.
+// end, for every file still open. Either may be a no-op. The pointers are
+// valid only during the call.
 type Recorder interface {
 	Month(c *MonthCounts)
 	Case(c *CaseRecord)
@@ -60,6 +61,7 @@ type slot struct {
 }
 
 type reopen struct {
+	at  int // month the new file opens
 	a   agents.Agent
 	src Source
 }
@@ -73,12 +75,14 @@ type engine struct {
 	cum     []float64 // cumulative origin shares
 	files   []float64 // cumulative file-number shares
 	slots   []slot
-	reopens [][]reopen // by month index t+Warmup
-	due     []int32    // buffer of slots with a session due
+	reopens []reopen // new procedures waiting for their new file, in the order they closed
+	due     []int32  // buffer of slots with a session due
 	nextPID int
 	nextCID int
 	counts  MonthCounts
 	totals  Totals
+	rec1    CaseRecord // reused for every record, so none escapes
+	src     Source     // the stream of the person being created
 }
 
 // Run simulates one replicate of cfg with the stream seed seed (see
@@ -87,7 +91,9 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy}
 	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
 	e.files = cumulative(len(cfg.Intake.FileShares), func(i int) float64 { return cfg.Intake.FileShares[i] })
-	e.reopens = make([][]reopen, cfg.Warmup+cfg.Months)
+	// room for the stock and about three years of intake: the slice
+	// rarely grows after the warm-up
+	e.slots = make([]slot, 0, cfg.Intake.InitialStock+int(36*cfg.Intake.PerMonth)+64)
 	isrc := intakeSource(seed)
 	pois := distuv.Poisson{Lambda: cfg.Intake.PerMonth, Src: &isrc}
 	e.t = -cfg.Warmup
@@ -101,10 +107,7 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 			change++
 		}
 		e.counts = MonthCounts{Month: e.t}
-		for _, r := range e.reopens[e.t+cfg.Warmup] {
-			e.reopen(r)
-		}
-		e.reopens[e.t+cfg.Warmup] = nil
+		e.reopenDue()
 		for n := int(pois.Rand()); n > 0; n-- {
 			e.open(false)
 		}
@@ -159,8 +162,8 @@ func beta(mean, conc float64, s *Source) float64 {
 func (e *engine) open(stock bool) {
 	pid := e.nextPID
 	e.nextPID++
-	src := personSource(e.rep, pid)
-	s := &src
+	e.src = personSource(e.rep, pid) // a field, so gonum's Src interface does not move it to the heap
+	s := &e.src
 	pop := &e.cfg.Population
 	dyn := &e.cfg.Params.Dynamics
 	a := agents.Agent{PersonID: pid}
@@ -186,15 +189,25 @@ func (e *engine) open(stock bool) {
 		a.Shelter = e.deadlineShelter(&a, uniform(s))
 		a.Hope = agents.HopeAt(dyn.HopeFinal, a.FileNumber, dyn) * math.Pow(1-dyn.HopeDecay, float64(a.MonthsSinceFinal))
 	}
-	e.start(a, src)
+	e.start(a, e.src)
 }
 
-// reopen opens the next file of a person whose new procedure failed.
-func (e *engine) reopen(r reopen) {
-	a := r.a
-	a.FileNumber++
-	a.Provider = e.pol.Counselling.Provider.Pick(uniform(&r.src))
-	e.start(a, r.src)
+// reopenDue opens the next file of each person whose failed new procedure
+// is due this month, in the order the procedures began.
+func (e *engine) reopenDue() {
+	j := 0
+	for i := range e.reopens {
+		r := &e.reopens[i]
+		if r.at != e.t {
+			e.reopens[j] = *r
+			j++
+			continue
+		}
+		r.a.FileNumber++
+		r.a.Provider = e.pol.Counselling.Provider.Pick(uniform(&r.src))
+		e.start(r.a, r.src)
+	}
+	e.reopens = e.reopens[:j]
 }
 
 // start puts a file in its first stage: an appeal pending against the first
@@ -231,16 +244,18 @@ func (e *engine) deadlineShelter(a *agents.Agent, u float64) agents.Shelter {
 	return agents.NoShelter
 }
 
-// step draws one month of agent s.a's file: the agent's own choices (from
-// agents.Decide) and the state's decisions compete for one uniform draw.
-// When nothing happens, the leftover of the same draw, rescaled, settles
-// the deterministic transitions that need a coin.
+// step draws one month of agent s.a's file. The state's decisions and the
+// agent's own choices compete for one uniform draw u, laid out in that
+// order: state events first, then AVR, independent departure, absconding
+// and a new procedure. Most months nothing happens, so the agent's hazards
+// are first bounded from above without an exponential (agents.Bound): if u
+// lies above the state events plus the bounds, nothing happens, exactly as
+// with the hazards themselves, which are computed only otherwise.
 func (e *engine) step(s *slot) {
 	a := &s.a
 	p := &e.cfg.Params
 	st := &e.cfg.State
 	o := &e.cfg.Origins[a.Origin]
-	h := agents.Decide(a, o, e.pol, p)
 	var ev [5]float64 // state events: 0 status, 1 final decision or forced return, 2 health, 3 detention in or out, 4 police
 	health := p.Dynamics.HealthRate
 	if a.HealthWorse {
@@ -263,36 +278,43 @@ func (e *engine) step(s *slot) {
 	case agents.Detention:
 		ev = [5]float64{0, st.ForcedDetained * o.Cooperation, health, 1 / st.DetentionMonths}
 	}
-	total := h.AVR + h.Independent + h.Absconded + h.NewProcedure + ev[0] + ev[1] + ev[2] + ev[3] + ev[4]
+	state := ev[0] + ev[1] + ev[2] + ev[3] + ev[4]
+	x := agents.Predict(a, o, e.pol, p)
 	u := uniform(&s.src)
-	if total > 1 { // only for extreme parameters: keep the proportions
-		u *= total
-	}
-	switch {
-	case u < h.AVR:
-		e.close(s, agents.AVR, agents.PathwayOf(a, o, &p.Pathway))
-		return
-	case u < h.AVR+h.Independent:
-		e.close(s, agents.Independent, agents.PathwayOf(a, o, &p.Pathway))
-		return
-	}
-	u -= h.AVR + h.Independent
-	if u < h.Absconded {
-		e.close(s, agents.Absconded, agents.NoPathway)
-		return
-	}
-	u -= h.Absconded
-	if u < h.NewProcedure {
-		e.close(s, agents.NewProcedure, agents.NoPathway)
-		if u < h.NewProcedure*st.ReopenShare { // the place inside the band is itself uniform
-			e.scheduleReopen(s)
+	var h agents.Hazards
+	if bound := state + agents.Bound(x.AVR) + agents.Bound(x.Independent) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure); u < bound || bound > 1 {
+		h = agents.Hazards{AVR: agents.Logistic(x.AVR), Independent: agents.Logistic(x.Independent),
+			Absconded: agents.Logistic(x.Absconded), NewProcedure: agents.Logistic(x.NewProcedure)}
+		if total := state + h.AVR + h.Independent + h.Absconded + h.NewProcedure; total > 1 {
+			u *= total // only for extreme parameters: keep the proportions
 		}
-		return
 	}
-	u -= h.NewProcedure
 	k := 0
 	for ; k < len(ev) && u >= ev[k]; k++ {
 		u -= ev[k]
+	}
+	if k == len(ev) { // no state event: the agent's own choices
+		switch {
+		case u < h.AVR:
+			e.close(s, agents.AVR, agents.PathwayOf(a, o, &p.Pathway))
+			return
+		case u < h.AVR+h.Independent:
+			e.close(s, agents.Independent, agents.PathwayOf(a, o, &p.Pathway))
+			return
+		}
+		u -= h.AVR + h.Independent
+		if u < h.Absconded {
+			e.close(s, agents.Absconded, agents.NoPathway)
+			return
+		}
+		u -= h.Absconded
+		if u < h.NewProcedure {
+			e.close(s, agents.NewProcedure, agents.NoPathway)
+			if u < h.NewProcedure*st.ReopenShare { // the place inside the band is itself uniform
+				e.scheduleReopen(s)
+			}
+			return
+		}
 	}
 	stage := a.Shelter
 	switch {
@@ -324,13 +346,8 @@ func (e *engine) step(s *slot) {
 	}
 	if stage == agents.Departure {
 		// The four weeks are over: shelter ends, or moves to a
-		// freedom-restricting or family location. With no event this
-		// month the leftover of the draw is uniform on [0, 1-total).
-		v := u / (1 - total)
-		if k < len(ev) || total >= 1 {
-			v = uniform(&s.src)
-		}
-		a.Shelter = e.deadlineShelter(a, v)
+		// freedom-restricting or family location.
+		a.Shelter = e.deadlineShelter(a, uniform(&s.src))
 		if e.pol.Counselling.Timing == agents.AtDeadline {
 			ask(a, agents.MomentDeadline, e.t)
 		}
@@ -357,12 +374,11 @@ func (e *engine) scheduleReopen(s *slot) {
 	if q > 0 {
 		d += int(math.Log1p(-u) / math.Log(q))
 	}
-	i := e.t + d + e.cfg.Warmup
-	if i < len(e.reopens) {
-		a := s.a
-		a.MonthsIrregular += d
-		a.Shelter = agents.Reception
-		e.reopens[i] = append(e.reopens[i], reopen{a: a, src: s.src})
+	if at := e.t + d; at < e.cfg.Months {
+		e.reopens = append(e.reopens, reopen{at: at, a: s.a, src: s.src})
+		r := &e.reopens[len(e.reopens)-1]
+		r.a.MonthsIrregular += d
+		r.a.Shelter = agents.Reception
 	}
 }
 
@@ -379,11 +395,12 @@ func (e *engine) record(a *agents.Agent, out agents.Outcome, pw agents.Pathway) 
 	if out == agents.Open {
 		closed = -1
 	}
-	e.rec.Case(&CaseRecord{
+	e.rec1 = CaseRecord{
 		CaseID: a.CaseID, PersonID: a.PersonID, FileNumber: a.FileNumber, Origin: a.Origin,
 		Household: a.Household, OpenedMonth: a.OpenedMonth, ClosedMonth: closed,
 		Outcome: out, Pathway: pw, Counselled: a.Counselled, Provider: a.Provider,
-	})
+	}
+	e.rec.Case(&e.rec1)
 }
 
 // counsel gives the sessions due this month within capacity. With Dilute
