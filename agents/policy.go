@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -216,17 +217,15 @@ func DefaultPolicy() Policy {
 // capacity when counselling is given. It does not check Eligible against the
 // origin table: Prepare does.
 func (p *Policy) Validate() error {
-	if err := CheckRanges(p); err != nil {
-		return err
-	}
+	errs := []error{CheckRanges(p)}
 	m := p.Counselling.Provider
 	if s := m.Government + m.NGO + m.IOM; math.Abs(s-1) > 1e-9 {
-		return &FieldError{Key: "counselling.provider", Msg: fmt.Sprintf("shares sum to %g, want 1", s)}
+		errs = append(errs, &FieldError{Key: "counselling.provider", Msg: fmt.Sprintf("shares sum to %g, want 1", s)})
 	}
 	if p.Counselling.Timing != NoCounselling && p.Counselling.Counsellors == 0 {
-		return &FieldError{Key: "counselling.counsellors", Msg: fmt.Sprintf("0 counsellors cannot give counselling at %s: want at least 1, or timing = \"none\"", p.Counselling.Timing)}
+		errs = append(errs, &FieldError{Key: "counselling.counsellors", Msg: fmt.Sprintf("0 counsellors cannot give counselling at %s: want at least 1, or timing = \"none\"", p.Counselling.Timing)})
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Prepare resolves the eligible origins against the origin table. It must be

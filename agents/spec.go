@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -43,35 +44,67 @@ func Specs(v any) []Spec {
 }
 
 // CheckRanges checks every tagged field of the struct v points to: floats
-// must be finite, and fields with a range tag must lie inside it.
+// must be finite, and fields with a range tag must lie inside it. It
+// reports every field that fails, as *FieldError values joined with
+// errors.Join, in declaration order.
 func CheckRanges(v any) error {
-	return walk(reflect.ValueOf(v).Elem(), "", func(f reflect.StructField, fv reflect.Value, key string) error {
-		var x float64
-		switch fv.Kind() {
-		case reflect.Float64:
-			x = fv.Float()
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return &FieldError{Key: key, Msg: fmt.Sprintf("%v is not a finite number", x)}
-			}
-		case reflect.Int:
-			x = float64(fv.Int())
-		default:
-			return nil
-		}
-		r := f.Tag.Get("range")
-		if r == "" {
-			return nil
-		}
-		lo, hi := parseRange(r)
-		if x < lo || x > hi {
-			unit := f.Tag.Get("unit")
-			if unit != "" {
-				unit = " (" + unit + ")"
-			}
-			return &FieldError{Key: key, Msg: fmt.Sprintf("%s is out of range: want %s to %s%s", formatValue(fv), trim(lo), trim(hi), unit)}
+	var errs []error
+	walk(reflect.ValueOf(v).Elem(), "", func(f reflect.StructField, fv reflect.Value, key string) error {
+		if err := checkField(f, fv, key); err != nil {
+			errs = append(errs, err)
 		}
 		return nil
 	})
+	return errors.Join(errs...)
+}
+
+// FieldErrors lists the *FieldError values in err, which may be one or a
+// join of several.
+func FieldErrors(err error) []*FieldError {
+	var out []*FieldError
+	var fe *FieldError
+	switch {
+	case err == nil:
+	case errors.As(err, &fe) && fe == err:
+		out = append(out, fe)
+	default:
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				out = append(out, FieldErrors(e)...)
+			}
+		} else if errors.As(err, &fe) {
+			out = append(out, fe)
+		}
+	}
+	return out
+}
+
+func checkField(f reflect.StructField, fv reflect.Value, key string) error {
+	var x float64
+	switch fv.Kind() {
+	case reflect.Float64:
+		x = fv.Float()
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return &FieldError{Key: key, Msg: fmt.Sprintf("%v is not a finite number", x)}
+		}
+	case reflect.Int:
+		x = float64(fv.Int())
+	default:
+		return nil
+	}
+	r := f.Tag.Get("range")
+	if r == "" {
+		return nil
+	}
+	lo, hi := parseRange(r)
+	if x < lo || x > hi {
+		unit := f.Tag.Get("unit")
+		if unit != "" {
+			unit = " (" + unit + ")"
+		}
+		return &FieldError{Key: key, Msg: fmt.Sprintf("%s is out of range: want %s to %s%s", formatValue(fv), trim(lo), trim(hi), unit)}
+	}
+	return nil
 }
 
 func parseRange(r string) (lo, hi float64) {

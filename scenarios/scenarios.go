@@ -164,6 +164,13 @@ func Parse(name string, data []byte) (*Study, error) {
 		return nil, err
 	}
 	if len(p.errs) > 0 {
+		sort.SliceStable(p.errs, func(i, j int) bool { // in file order; unplaced last
+			a, b := p.errs[i], p.errs[j]
+			if (a.Line == 0) != (b.Line == 0) {
+				return b.Line == 0
+			}
+			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+		})
 		return nil, p.errs
 	}
 	return st, nil
@@ -178,6 +185,11 @@ type parser struct {
 }
 
 func (p *parser) add(key, msg string) {
+	for _, e := range p.errs {
+		if e.Key == key && e.Msg == msg {
+			return // a policy's ranges are checked with the config and alone
+		}
+	}
 	e := &Error{File: p.file, Key: key, Msg: msg}
 	if at, ok := lookup(p.idx, key); ok {
 		e.Line, e.Col = at.line, at.col
@@ -353,10 +365,11 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, valid
 		return sc, false
 	}
 	if err := sc.Config.Validate(); err != nil {
-		var fe *agents.FieldError
-		if errors.As(err, &fe) {
+		fes := agents.FieldErrors(err)
+		for _, fe := range fes {
 			p.add(at+"."+fe.Key, fe.Msg)
-		} else {
+		}
+		if len(fes) == 0 {
 			p.add(at, err.Error())
 		}
 		return sc, false

@@ -119,55 +119,51 @@ func DefaultConfig() Config {
 // a config, before Run. Errors
 // are *agents.FieldError with the dotted key, so callers can add positions.
 func (c *Config) Validate() error {
-	if err := agents.CheckRanges(c); err != nil {
-		return err
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	if err := shares("intake.file_shares", c.Intake.FileShares); err != nil {
-		return err
-	}
-	if err := c.Params.Validate(); err != nil {
-		return prefix("params", err)
-	}
+	add(agents.CheckRanges(c))
+	add(shares("intake.file_shares", c.Intake.FileShares))
 	if len(c.Origins) == 0 {
-		return &agents.FieldError{Key: "origins", Msg: "no origin countries: want at least one"}
+		add(&agents.FieldError{Key: "origins", Msg: "no origin countries: want at least one"})
 	}
 	seen := map[string]bool{}
 	var sum float64
 	for i := range c.Origins {
 		o := &c.Origins[i]
-		if err := o.Validate(); err != nil {
-			return prefix(fmt.Sprintf("origins[%d]", i), err)
-		}
+		add(prefix(fmt.Sprintf("origins[%d]", i), o.Validate()))
 		if seen[o.Code] {
-			return &agents.FieldError{Key: fmt.Sprintf("origins[%d].code", i), Msg: fmt.Sprintf("%q appears twice", o.Code)}
+			add(&agents.FieldError{Key: fmt.Sprintf("origins[%d].code", i), Msg: fmt.Sprintf("%q appears twice", o.Code)})
 		}
 		seen[o.Code] = true
 		sum += o.Share
 	}
-	if math.Abs(sum-1) > 1e-6 {
-		return &agents.FieldError{Key: "origins", Msg: fmt.Sprintf("shares sum to %g, want 1", sum)}
+	if len(c.Origins) > 0 && math.Abs(sum-1) > 1e-6 {
+		add(&agents.FieldError{Key: "origins", Msg: fmt.Sprintf("shares sum to %g, want 1", sum)})
 	}
-	if err := c.checkPolicy("policy", &c.Policy); err != nil {
-		return err
-	}
+	add(c.checkPolicy("policy", &c.Policy))
 	last := 0
 	for i := range c.Changes {
 		ch := &c.Changes[i]
 		key := fmt.Sprintf("policy_changes[%d]", i)
 		if ch.FromMonth <= last || ch.FromMonth >= c.Months {
-			return &agents.FieldError{Key: key + ".from_month", Msg: fmt.Sprintf("%d: want a month after %d and before the horizon %d, in increasing order", ch.FromMonth, last, c.Months)}
+			add(&agents.FieldError{Key: key + ".from_month", Msg: fmt.Sprintf("%d: want a month after %d and before the horizon %d, in increasing order", ch.FromMonth, last, c.Months)})
 		}
 		last = ch.FromMonth
-		if err := c.checkPolicy(key, &ch.Policy); err != nil {
-			return err
-		}
+		add(c.checkPolicy(key, &ch.Policy))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (c *Config) checkPolicy(key string, p *agents.Policy) error {
 	if err := p.Validate(); err != nil {
 		return prefix(key, err)
+	}
+	if len(c.Origins) == 0 {
+		return nil
 	}
 	if err := p.Prepare(c.Origins); err != nil {
 		return prefix(key, err)
@@ -193,10 +189,18 @@ func shares(key string, s []float64) error {
 	return nil
 }
 
+// prefix puts p before the key of every field error in err.
 func prefix(p string, err error) error {
-	var fe *agents.FieldError
-	if errors.As(err, &fe) {
-		return &agents.FieldError{Key: p + "." + fe.Key, Msg: fe.Msg}
+	if err == nil {
+		return nil
 	}
-	return fmt.Errorf("%s: %w", p, err)
+	fes := agents.FieldErrors(err)
+	if len(fes) == 0 {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	out := make([]error, len(fes))
+	for i, fe := range fes {
+		out[i] = &agents.FieldError{Key: p + "." + fe.Key, Msg: fe.Msg}
+	}
+	return errors.Join(out...)
 }
