@@ -437,3 +437,21 @@ func Encode(w io.Writer, sc *Scenario) error {
 	_, err := w.Write(b.Bytes())
 	return err
 }
+
+// ConfigMap returns the scenario's resolved configuration as nested maps
+// keyed by its TOML keys, for manifests and other JSON output.
+func (s *Scenario) ConfigMap() map[string]any {
+	var b bytes.Buffer
+	if err := Encode(&b, s); err != nil {
+		panic(err) // a validated config always encodes
+	}
+	var m struct {
+		Base map[string]any `toml:"base"`
+	}
+	if _, err := toml.Decode(b.String(), &m); err != nil {
+		panic(err)
+	}
+	delete(m.Base, "name")
+	delete(m.Base, "description")
+	return m.Base
+}

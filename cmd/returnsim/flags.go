@@ -15,6 +15,7 @@ import (
 
 // common are the flags every command has.
 type common struct {
+	command []string // the command line, for the manifest
 	out     string
 	seed    int64
 	workers int

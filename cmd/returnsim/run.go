@@ -31,12 +31,12 @@ type Manifest struct {
 
 // ManifestScenario records one scenario with its full resolved parameters.
 type ManifestScenario struct {
-	Name         string     `json:"name"`
-	Description  string     `json:"description,omitempty"`
-	File         string     `json:"file"`
-	FileSHA256   string     `json:"file_sha256"`
-	ConfigSHA256 string     `json:"config_sha256"`
-	Config       sim.Config `json:"config"`
+	Name         string         `json:"name"`
+	Description  string         `json:"description,omitempty"`
+	File         string         `json:"file"`
+	FileSHA256   string         `json:"file_sha256"`
+	ConfigSHA256 string         `json:"config_sha256"`
+	Config       map[string]any `json:"config"` // by TOML key, as in docs/scenarios.md
 }
 
 func loadStudy(files []string) (*scenarios.Study, error) {
@@ -51,7 +51,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var c common
 	c.register(fs)
-	reps := fs.Int("replicates", 20, "replicates of each scenario")
+	reps := fs.Int("replicates", 10, "replicates of each scenario")
 	cases := fs.Bool("cases", false, "also write cases.csv, one row per case file")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: returnsim run [FILE.toml ...] [flags]\n\nRuns every scenario x replicate; with no file, the embedded default study.")
@@ -64,6 +64,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if err := c.check(); err != nil {
 		return err
 	}
+	c.command = append([]string{"returnsim", "run"}, args...)
 	if *reps < 1 || *reps > 100000 {
 		return fmt.Errorf("--replicates %d: want 1 to 100000", *reps)
 	}
@@ -76,8 +77,8 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d scenarios x %d replicates in %.1fs: %s\n", len(study.Scenarios), *reps, time.Since(start).Seconds(), c.out)
-	printHeadline(stdout, m)
+	fmt.Fprintf(stdout, "%d scenarios x %d replicates in %.1fs, written to %s\n\n", len(study.Scenarios), *reps, time.Since(start).Seconds(), c.out)
+	printHeadline(stdout, study, m)
 	return nil
 }
 
@@ -149,7 +150,7 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, stderr
 	}
 	v, rev := version()
 	man := Manifest{
-		Program: "returnsim", Version: v, Revision: rev, Study: study.Name,
+		Program: "returnsim", Version: v, Revision: rev, Command: c.command, Study: study.Name,
 		Seed: c.seed, Replicates: reps, Workers: c.workers, CRN: study.CRN, Start: start.UTC(),
 	}
 	seen := map[string]bool{}
@@ -161,7 +162,7 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, stderr
 		}
 		man.Scenarios = append(man.Scenarios, ManifestScenario{
 			Name: sc.Name, Description: sc.Description, File: sc.File,
-			FileSHA256: sc.FileSHA256, ConfigSHA256: sc.ConfigSHA256(), Config: sc.Config,
+			FileSHA256: sc.FileSHA256, ConfigSHA256: sc.ConfigSHA256(), Config: sc.ConfigMap(),
 		})
 	}
 	man.End = time.Now().UTC()
@@ -176,5 +177,37 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, stderr
 }
 
 // printHeadline prints each scenario's AVR share and return rate with the
-// paired difference from the baseline.
-func printHeadline(w io.Writer, metrics [][][]float64) {}
+// paired difference from the baseline, in percentage points.
+func printHeadline(w io.Writer, study *scenarios.Study, metrics [][][]float64) {
+	names := make([]string, len(study.Scenarios))
+	width := len("scenario")
+	for i := range study.Scenarios {
+		names[i] = study.Scenarios[i].Name
+		width = max(width, len(names[i]))
+	}
+	rows := results.Summarize(names, metrics)
+	get := func(s, metric string) results.SummaryRow {
+		for _, r := range rows {
+			if r.Scenario == s && r.Metric == metric {
+				return r
+			}
+		}
+		panic("no metric " + metric)
+	}
+	pct := func(iv results.Interval) string {
+		if iv.Low != iv.Low { // one replicate: no interval
+			return fmt.Sprintf("%6.2f", 100*iv.Mean)
+		}
+		return fmt.Sprintf("%6.2f [%6.2f, %6.2f]", 100*iv.Mean, 100*iv.Low, 100*iv.High)
+	}
+	fmt.Fprintf(w, "%-*s  %-26s  %-26s  %s\n", width, "scenario", "AVR share of closed, %", "vs baseline, points", "return rate, %")
+	for i, n := range names {
+		avr, rr := get(n, "avr_share"), get(n, "return_rate")
+		diff := ""
+		if i > 0 {
+			diff = pct(avr.Diff)
+		}
+		fmt.Fprintf(w, "%-*s  %-26s  %-26s  %s\n", width, n, pct(avr.Value), diff, pct(rr.Value))
+	}
+	fmt.Fprintln(w, "\n95% intervals over replicates; differences paired by replicate. Every metric: summary.csv.")
+}
