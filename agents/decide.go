@@ -134,7 +134,7 @@ func ReintegrationLogOdds(a *Agent, o *Origin, pol *Policy, p *ReintegrateParams
 	if r.RequireDeadline && a.Shelter.PastDeadline() {
 		return 0
 	}
-	if r.logOdds != nil && r.cacheFor == *p {
+	if r.logOdds != nil && r.cacheFor == r.key(p) {
 		return r.logOdds[a.Origin]
 	}
 	return packageLogOdds(r, o, a.Origin, p)

@@ -174,11 +174,20 @@ type Reintegration struct {
 
 	eligible []bool // by origin index, set by Prepare
 
-	// the reintegration log-odds by origin index, and the parameters
-	// they were computed with: a cache for the monthly loop, used only
-	// while the parameters are the same
-	cacheFor ReintegrateParams
+	// the reintegration log-odds by origin index, and what they were
+	// computed from: a cache for the monthly loop, used only while the
+	// parameters and the package are the same
+	cacheFor cacheKey
 	logOdds  []float64
+}
+
+type cacheKey struct {
+	p            ReintegrateParams
+	cash, inKind float64
+}
+
+func (r *Reintegration) key(p *ReintegrateParams) cacheKey {
+	return cacheKey{*p, r.CashEUR, r.InKindEUR}
 }
 
 // Cache computes the reintegration log-odds of every origin under p, once,
@@ -186,7 +195,7 @@ type Reintegration struct {
 // been called. A later call with other parameters replaces the cache; a
 // call to ReintegrationLogOdds with other parameters ignores it.
 func (r *Reintegration) Cache(origins []Origin, p *ReintegrateParams) {
-	r.cacheFor = *p
+	r.cacheFor = r.key(p)
 	r.logOdds = make([]float64, len(origins))
 	for i := range origins {
 		r.logOdds[i] = packageLogOdds(r, &origins[i], i, p)

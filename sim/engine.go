@@ -96,10 +96,11 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	e.slots = make([]slot, 0, cfg.Intake.InitialStock+int(36*cfg.Intake.PerMonth)+64)
 	isrc := intakeSource(seed)
 	pois := distuv.Poisson{Lambda: cfg.Intake.PerMonth, Src: &isrc}
-	e.t = -cfg.Warmup
+	e.t = -cfg.Warmup - 1 // the stock's files opened before the first month simulated
 	for i := 0; i < cfg.Intake.InitialStock; i++ {
 		e.open(true)
 	}
+	e.t++
 	change := 0
 	for ; e.t < cfg.Months; e.t++ {
 		if change < len(cfg.Changes) && e.t >= cfg.Changes[change].FromMonth {
