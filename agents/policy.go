@@ -85,9 +85,9 @@ func parseEnum(s string, names []string, dst *uint8) error {
 // ProviderMix is the share of cases counselled by each provider. In TOML it
 // is a provider's name (all cases) or a table of shares that sum to 1.
 type ProviderMix struct {
-	Government float64 `toml:"government" unit:"share" range:"0,1" desc:"share of cases counselled by the government service"`
-	NGO        float64 `toml:"ngo" unit:"share" range:"0,1" desc:"share counselled by a civil-society organisation"`
-	IOM        float64 `toml:"iom" unit:"share" range:"0,1" desc:"share counselled by IOM"`
+	Government float64 `toml:"government" unit:"share" range:"0,1" src:"assumption (baseline: the government service)" desc:"share of cases counselled by the government service"`
+	NGO        float64 `toml:"ngo" unit:"share" range:"0,1" src:"assumption (baseline: the government service)" desc:"share counselled by a civil-society organisation"`
+	IOM        float64 `toml:"iom" unit:"share" range:"0,1" src:"assumption (baseline: the government service)" desc:"share counselled by IOM"`
 }
 
 // Only returns a mix in which one provider counsels every case.
@@ -152,14 +152,14 @@ func toFloat(v any) (float64, bool) {
 
 // Counselling is the counselling policy.
 type Counselling struct {
-	Timing           Timing      `toml:"timing" desc:"none, first-decision, final-decision, deadline, detention or periodic"`
+	Timing           Timing      `toml:"timing" unit:"name" src:"DESIGN.md; seed 001 and seed 003 (the final negative decision is the key moment)" desc:"none, first-decision, final-decision, deadline, detention or periodic"`
 	PeriodMonths     int         `toml:"period_months" unit:"months" range:"1,120" src:"assumption" desc:"months between sessions when timing is periodic"`
 	Provider         ProviderMix `toml:"provider" src:"assumption" desc:"who counsels: a provider's name, or shares"`
 	Counsellors      int         `toml:"counsellors" unit:"counsellors" range:"0,100000" src:"seed 004 (IOM NL had about twenty counsellors); total an assumption" desc:"counsellors available"`
 	SessionsPer      int         `toml:"sessions_per_counsellor" unit:"sessions per counsellor per month" range:"1,1000" src:"assumption (seed 004: 4,634 returns in 2016 was too many for full counselling)" desc:"sessions one counsellor gives in a month at full quality"`
-	Overload         Overload    `toml:"overload" src:"seed 004 (under caseload pressure counselling lost quality)" desc:"dilute (all seen at lower quality) or wait (oldest first, the rest wait)"`
+	Overload         Overload    `toml:"overload" unit:"name" src:"seed 004 (under caseload pressure counselling lost quality)" desc:"dilute (all seen at lower quality) or wait (oldest first, the rest wait)"`
 	CountryKnowledge float64     `toml:"country_knowledge" unit:"index" range:"0,1" src:"assumption" desc:"counsellors' knowledge of the origin country and diaspora"`
-	PartnerContact   bool        `toml:"partner_contact" src:"assumption" desc:"counsellors put migrants in contact with a partner organisation in the origin country"`
+	PartnerContact   bool        `toml:"partner_contact" unit:"true/false" src:"assumption" desc:"counsellors put migrants in contact with a partner organisation in the origin country"`
 }
 
 // Capacity is the number of full-quality sessions available in a month.
@@ -169,8 +169,8 @@ func (c *Counselling) Capacity() int { return c.Counsellors * c.SessionsPer }
 type Reintegration struct {
 	CashEUR         float64  `toml:"cash_eur" unit:"EUR" range:"0,100000" src:"assumption within seed 003's range (250 EUR in Belgium to 3,000 EUR in Sweden)" desc:"cash support per returnee"`
 	InKindEUR       float64  `toml:"in_kind_eur" unit:"EUR" range:"0,100000" src:"assumption (seed 003: in-kind support usually exceeds cash)" desc:"value of in-kind support per returnee"`
-	Eligible        []string `toml:"eligible" src:"assumption" desc:"ISO codes of eligible origins; empty: each origin's own reintegration_eligible"`
-	RequireDeadline bool     `toml:"require_deadline" src:"assumption" desc:"support only for departure before the deadline"`
+	Eligible        []string `toml:"eligible" unit:"ISO 3166 alpha-2 codes" src:"assumption" desc:"ISO codes of eligible origins; empty: each origin's own reintegration_eligible"`
+	RequireDeadline bool     `toml:"require_deadline" unit:"true/false" src:"assumption" desc:"support only for departure before the deadline"`
 
 	eligible []bool // by origin index, set by Prepare
 

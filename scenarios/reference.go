@@ -1,0 +1,70 @@
+package scenarios
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
+)
+
+// Reference returns docs/scenarios.md: every scenario key with its unit,
+// default, range and source, read from the struct tags that validation
+// reads too, so the document cannot disagree with the code.
+func Reference() string {
+	var b strings.Builder
+	b.WriteString(`# Scenario keys
+
+Generated from the code by ` + "`go test ./scenarios -run Reference -update`" + `; do not edit by hand.
+
+A study file has a ` + "`[base]`" + ` table and optional ` + "`[variants.NAME]`" + ` tables; every key
+below can appear in either, under its dotted path (` + "`[base.params.avr]`" + ` then ` + "`base = -4`" + `,
+or ` + "`params.avr.base = -4`" + ` inside ` + "`[base]`" + `). A variant starts from the resolved base;
+an array given replaces the whole array. Top-level keys of a study file: ` + "`name`" + `,
+` + "`description`" + `, ` + "`common_random_numbers`" + ` (default true: replicate k of every scenario
+shares its random stream). Each scenario table also takes ` + "`name`" + ` and ` + "`description`" + `.
+
+Ranges are inclusive. "seed 00N" names a document in ` + "`../shared/seeds/`" + ` (see its README);
+"assumption" means the default is ours, set for plausible magnitudes, and is what calibration
+(docs/calibration.md) may change.
+
+`)
+	cfg := sim.DefaultConfig()
+	var section string
+	for _, s := range agents.Specs(&cfg) {
+		if s.Key == "origins" || s.Key == "policy_changes" {
+			continue
+		}
+		head := s.Key
+		if i := strings.LastIndex(head, "."); i >= 0 {
+			head = head[:i]
+		} else {
+			head = "scenario"
+		}
+		if head != section {
+			section = head
+			fmt.Fprintf(&b, "\n## `%s`\n\n| key | unit | default | range | source | meaning |\n|---|---|---|---|---|---|\n", head)
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s | %s | %s |\n", s.Key, s.Unit, s.Default, rangeText(s.Range), s.Source, s.Desc)
+	}
+	b.WriteString("\nProvider: `provider = \"ngo\"` (one provider counsels every case) or `provider = { government = 0.5, ngo = 0.25, iom = 0.25 }` (shares summing to 1).\n")
+
+	b.WriteString("\n## `policy_changes`\n\nAn array of tables `[[base.policy_changes]]`, in increasing `from_month`. Each holds `from_month` (the first month, 0 = first recorded month, that the policy is in force; it must lie inside the horizon) and any `counselling`, `reintegration` or `enforcement` keys above, which change the policy in force before it; the rest carries over.\n\n```toml\n[[base.policy_changes]]\nfrom_month = 30\nreintegration.cash_eur = 2000\n```\n")
+
+	b.WriteString("\n## `origins`\n\nAn array of tables `[[base.origins]]`; given, it replaces the whole default table. Shares must sum to 1; codes are unique; the class must agree with the cooperation index (low below 1/3, high from 2/3).\n\n| key | unit | range | meaning |\n|---|---|---|---|\n")
+	for _, s := range agents.Specs(&agents.Origin{}) {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", s.Key, s.Unit, rangeText(s.Range), s.Desc)
+	}
+	b.WriteString("\nThe default table. Source: assumptions consistent with seed 001 (Nigeria cooperates on forced return, Iraq selectively; low-cooperation nationals dominate the caseload); Morocco and Algeria barely cooperate (issue 2).\n\n| code | name | share | cooperation | class | conditions | distance | reintegration_eligible |\n|---|---|---|---|---|---|---|---|\n")
+	for _, o := range cfg.Origins {
+		fmt.Fprintf(&b, "| %s | %s | %g | %g | %s | %g | %g | %t |\n", o.Code, o.Name, o.Share, o.Cooperation, o.Class, o.Conditions, o.Distance, o.Eligible)
+	}
+	return b.String()
+}
+
+func rangeText(r string) string {
+	if r == "" {
+		return ""
+	}
+	return strings.Replace(r, ",", " to ", 1)
+}
