@@ -1,0 +1,149 @@
+package results
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
+)
+
+func TestMeanCI(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		xs             []float64
+		mean, low, hig float64
+	}{
+		// mean 2, sd 1 (n-1 denominator), t(0.975, 2) = 4.302652729911275:
+		// half-width 4.302652729911275 / sqrt(3)
+		{"three values", []float64{1, 2, 3}, 2, 2 - 4.302652729911275/math.Sqrt(3), 2 + 4.302652729911275/math.Sqrt(3)},
+		// no spread: the interval is the point
+		{"constant", []float64{5, 5, 5, 5}, 5, 5, 5},
+		// t(0.975, 1) = 12.706204736174694, sd = sqrt(2), half-width 12.7062 x sqrt(2)/sqrt(2)
+		{"two values", []float64{0, 2}, 1, 1 - 12.706204736174694, 1 + 12.706204736174694},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := MeanCI(tc.xs)
+			if math.Abs(got.Mean-tc.mean) > 1e-9 || math.Abs(got.Low-tc.low) > 1e-9 || math.Abs(got.High-tc.hig) > 1e-9 {
+				t.Errorf("MeanCI(%v) = %+v, want {%v %v %v}", tc.xs, got, tc.mean, tc.low, tc.hig)
+			}
+		})
+	}
+	if got := MeanCI([]float64{3}); got.Mean != 3 || !math.IsNaN(got.Low) || !math.IsNaN(got.High) {
+		t.Errorf("MeanCI([3]) = %+v, want mean 3 and NaN bounds", got)
+	}
+}
+
+// TestSummarizePaired: differences are taken replicate by replicate, so a
+// scenario that is the baseline plus a constant has a zero-width interval
+// for its difference however noisy the replicates are.
+func TestSummarizePaired(t *testing.T) {
+	m := len(MetricNames)
+	base := [][]float64{make([]float64, m), make([]float64, m), make([]float64, m)}
+	alt := [][]float64{make([]float64, m), make([]float64, m), make([]float64, m)}
+	for r, v := range []float64{10, 50, 30} {
+		for k := range m {
+			base[r][k] = v
+			alt[r][k] = v + 2
+		}
+	}
+	rows := Summarize([]string{"baseline", "alt"}, [][][]float64{base, alt})
+	if len(rows) != 2*m {
+		t.Fatalf("Summarize gave %d rows, want %d", len(rows), 2*m)
+	}
+	for _, r := range rows {
+		wantMean, wantDiff := 30.0, 0.0
+		if r.Scenario == "alt" {
+			wantMean, wantDiff = 32, 2
+		}
+		if r.Value.Mean != wantMean || r.Diff.Mean != wantDiff || r.Diff.Low != wantDiff || r.Diff.High != wantDiff {
+			t.Errorf("%s/%s = %+v, want mean %v and a paired difference of exactly %v", r.Scenario, r.Metric, r, wantMean, wantDiff)
+		}
+		if r.Value.High-r.Value.Low < 10 {
+			t.Errorf("%s/%s value interval %+v: want the spread of 10, 50, 30 to show", r.Scenario, r.Metric, r.Value)
+		}
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	var tot sim.Totals
+	tot.Intake = 200
+	tot.Outcomes = [agents.NumOutcomes]int{agents.Open: 7, agents.AVR: 10, agents.Independent: 5, agents.Forced: 15, agents.Absconded: 40, agents.Regularised: 20, agents.NewProcedure: 10}
+	got := Metrics(&tot)
+	want := map[string]float64{
+		"intake": 200, "avr": 10, "open": 7, "closed": 100,
+		"return_rate": 30.0 / 200, // (10+5+15)/200
+		"avr_share":   10.0 / 100,
+	}
+	for i, n := range MetricNames {
+		if w, ok := want[n]; ok && got[i] != w {
+			t.Errorf("Metrics(...)[%s] = %v, want %v", n, got[i], w)
+		}
+	}
+}
+
+func TestSetCommitAndAbort(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "summary.csv")
+	os.WriteFile(old, []byte("old\n"), 0o644)
+
+	s, err := NewSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := s.Create("summary.csv")
+	w.WriteString("new\n")
+	s.Abort()
+	if b, _ := os.ReadFile(old); string(b) != "old\n" {
+		t.Errorf("after Abort summary.csv = %q, want the old contents", b)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
+		t.Errorf("Abort left %v", left)
+	}
+
+	s, _ = NewSet(dir)
+	w, _ = s.Create("summary.csv")
+	w.WriteString("new\n")
+	w2, _ := s.Create("replicates.csv")
+	w2.WriteString("r\n")
+	if b, _ := os.ReadFile(old); string(b) != "old\n" {
+		t.Errorf("before Commit summary.csv = %q, want the old contents", b)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]string{"summary.csv": "new\n", "replicates.csv": "r\n"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil || string(b) != want {
+			t.Errorf("after Commit %s = %q, %v; want %q", f, b, err, want)
+		}
+		if fi, _ := os.Stat(filepath.Join(dir, f)); fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s mode %v, want 0644", f, fi.Mode().Perm())
+		}
+	}
+}
+
+func TestReplicateRows(t *testing.T) {
+	origins := []agents.Origin{{Code: "NG", Class: agents.CoopHigh}}
+	r := NewReplicate("base", 3, 42, origins, true)
+	r.Month(&sim.MonthCounts{Month: 5, Active: 9, Opened: 2, Closed: [agents.NumOutcomes]int{0, 1, 0, 0, 4, 0, 1}})
+	r.Case(&sim.CaseRecord{CaseID: 8, PersonID: 6, FileNumber: 2, OpenedMonth: 1, ClosedMonth: 5, Outcome: agents.AVR, Pathway: agents.Acceptance, Counselled: true, Provider: agents.NGO})
+	r.Case(&sim.CaseRecord{CaseID: 9, PersonID: 7, FileNumber: 1, OpenedMonth: 4, ClosedMonth: -1, Outcome: agents.Open})
+	if got, want := r.series.String(), "base,3,5,9,1,0,0,4,0,1,2\n"; got != want {
+		t.Errorf("timeseries row = %q, want %q", got, want)
+	}
+	want := "base,3,8,6,2,NG,high,single,1,5,avr,acceptance,true,ngo\n" +
+		"base,3,9,7,1,NG,high,single,4,,open,,false,\n"
+	if got := r.cases.String(); got != want {
+		t.Errorf("cases rows =\n%s\nwant\n%s", got, want)
+	}
+	if n := strings.Count(TimeseriesHeader, ","); n != strings.Count(r.series.String(), ",") {
+		t.Errorf("timeseries header has %d commas, rows %d", n, strings.Count(r.series.String(), ","))
+	}
+	if n := strings.Count(CasesHeader, ","); n != strings.Count(strings.SplitN(want, "\n", 2)[0], ",") {
+		t.Errorf("cases header has %d commas, rows differ", n)
+	}
+}
