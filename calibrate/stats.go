@@ -1,0 +1,353 @@
+package calibrate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
+	"gonum.org/v1/gonum/mat"
+)
+
+// studyMonths is the study's horizon: files closed 2017-2023 (seed 001).
+const studyMonths = 84
+
+// filesAt are the numbers of return procedures at which seed 001 reports
+// the predicted AVR share.
+var filesAt = [...]int{1, 3, 6}
+
+// Collector receives a run's output and keeps the counts the statistics
+// need: closed files and AVRs by file number and origin, files by outcome,
+// and return orders and verified departures by year. It implements
+// sim.Recorder. Several runs (replicates of one scenario) may go into one
+// Collector, or into several that are then merged with Add: the statistics
+// are then those of the pooled files, and the scale is per run.
+//
+// A Collector is not safe for concurrent use.
+type Collector struct {
+	class    []agents.CoopClass // cooperation class by origin index
+	ng, iq   int                // origin indices of Nigeria and Iraq; -1 when absent
+	cells    [][]cell           // by file number - 1, then origin index
+	outcomes [agents.NumOutcomes]int
+	years    []year
+	months   int
+}
+
+type cell struct{ closed, avr int }
+
+type year struct {
+	opened, verified int
+	seen             uint16 // bit m%12 is set once month m has been recorded
+}
+
+const allMonths = 1<<12 - 1
+
+// NewCollector returns a Collector for runs with the origin table origins,
+// which maps a record's origin index to its cooperation class and code.
+func NewCollector(origins []agents.Origin) *Collector {
+	c := &Collector{class: make([]agents.CoopClass, len(origins)), ng: -1, iq: -1}
+	for i := range origins {
+		c.class[i] = origins[i].Class
+		switch origins[i].Code {
+		case "NG":
+			c.ng = i
+		case "IQ":
+			c.iq = i
+		}
+	}
+	return c
+}
+
+// Month implements sim.Recorder: it adds the month's return orders (files
+// opened) and verified departures (AVR, independent, forced) to its year,
+// months 0-11 being year 1. m.Month must not be negative, as sim promises.
+func (c *Collector) Month(m *sim.MonthCounts) {
+	if m.Month < 0 {
+		panic(fmt.Sprintf("calibrate: Collector.Month: month %d is before the recorded horizon", m.Month))
+	}
+	y := m.Month / 12
+	for len(c.years) <= y {
+		c.years = append(c.years, year{})
+	}
+	yr := &c.years[y]
+	yr.opened += m.Opened
+	for o := agents.AVR; o < agents.NumOutcomes; o++ {
+		if o.Verified() {
+			yr.verified += m.Closed[o]
+		}
+	}
+	yr.seen |= 1 << (m.Month % 12)
+	c.months++
+}
+
+// Case implements sim.Recorder: it counts a closed file by file number and
+// origin, and every file by outcome. The file number must be at least 1
+// and the origin an index of the origin table.
+func (c *Collector) Case(r *sim.CaseRecord) {
+	c.outcomes[r.Outcome]++
+	if r.Outcome == agents.Open {
+		return
+	}
+	if r.FileNumber < 1 || r.Origin < 0 || r.Origin >= len(c.class) {
+		panic(fmt.Sprintf("calibrate: Collector.Case: case %d has file number %d and origin %d; want a file number >= 1 and an origin below %d", r.CaseID, r.FileNumber, r.Origin, len(c.class)))
+	}
+	for len(c.cells) < r.FileNumber {
+		c.cells = append(c.cells, make([]cell, len(c.class)))
+	}
+	k := &c.cells[r.FileNumber-1][r.Origin]
+	k.closed++
+	if r.Outcome == agents.AVR {
+		k.avr++
+	}
+}
+
+// Add adds the counts of o, which must have been made for the same origin
+// table, to c.
+func (c *Collector) Add(o *Collector) {
+	if len(o.class) != len(c.class) {
+		panic(fmt.Sprintf("calibrate: Collector.Add: %d origins, want %d", len(o.class), len(c.class)))
+	}
+	for len(c.cells) < len(o.cells) {
+		c.cells = append(c.cells, make([]cell, len(c.class)))
+	}
+	for f, row := range o.cells {
+		for i, k := range row {
+			c.cells[f][i].closed += k.closed
+			c.cells[f][i].avr += k.avr
+		}
+	}
+	for i, n := range o.outcomes {
+		c.outcomes[i] += n
+	}
+	for len(c.years) < len(o.years) {
+		c.years = append(c.years, year{})
+	}
+	for y, yr := range o.years {
+		c.years[y].opened += yr.opened
+		c.years[y].verified += yr.verified
+		c.years[y].seen |= yr.seen
+	}
+	c.months += o.months
+}
+
+// Stats are the study's statistics computed on simulated files. Shares are
+// of files closed in the recorded months; files still open at the horizon
+// count in Open only.
+type Stats struct {
+	Months int // months recorded, summed over the runs collected
+	Closed int // files closed in the recorded months
+	Open   int // files open at the horizon
+
+	// AVRByFile is the AVR share of closed files predicted at the 1st, 3rd
+	// and 6th return procedure by FileFit, a logistic regression of AVR on
+	// the file number (coefficients: intercept, file number).
+	AVRByFile [3]float64
+	FileFit   *LogitFit
+
+	// AVRByCooperation is the AVR share of closed files predicted for
+	// origins of high and of low cooperation on forced return by CoopFit,
+	// a logistic regression of AVR on dummies of the cooperation class
+	// (coefficients: intercept for low, high, then medium when any medium
+	// origin closed a file). With dummies only, the predictions equal the
+	// classes' shares.
+	AVRByCooperation [2]float64
+	CoopFit          *LogitFit
+
+	// AVRNigeria and AVRIraq are the AVR shares of closed files of the
+	// origins coded NG and IQ.
+	AVRNigeria, AVRIraq float64
+
+	// ReturnRate is, for each complete recorded year in order, verified
+	// departures (AVR, independent, forced) over return orders (files
+	// opened) in that year.
+	ReturnRate []float64
+
+	// DepartureMix is the share of AVR plus independent departures, of
+	// forced returns and of absconding among all departures.
+	DepartureMix [3]float64
+
+	// ClosedPerSevenYears is the number of files closed per run, scaled to
+	// the study's 84 months: Closed x 84 / Months.
+	ClosedPerSevenYears float64
+}
+
+// Stats computes the statistics of the files collected. It fails when a
+// statistic is undefined: no month or no closed file recorded, a regression
+// without its maximum-likelihood estimate (say, a cooperation class without
+// any AVR), no closed file of Nigeria or Iraq, no complete year.
+func (c *Collector) Stats() (*Stats, error) {
+	if c.months == 0 {
+		return nil, errors.New("no month recorded")
+	}
+	s := &Stats{Months: c.months, Open: c.outcomes[agents.Open]}
+	for o := agents.AVR; o < agents.NumOutcomes; o++ {
+		s.Closed += c.outcomes[o]
+	}
+	if s.Closed == 0 {
+		return nil, errors.New("no file closed in the recorded months")
+	}
+	s.ClosedPerSevenYears = float64(s.Closed) * studyMonths / float64(c.months)
+
+	var err error
+	if s.FileFit, err = c.fitFile(); err != nil {
+		return nil, fmt.Errorf("avr_by_file: %w", err)
+	}
+	for i, f := range filesAt {
+		s.AVRByFile[i] = s.FileFit.Predict([]float64{1, float64(f)})
+	}
+	if err := c.fitCooperation(s); err != nil {
+		return nil, fmt.Errorf("avr_by_cooperation: %w", err)
+	}
+	if s.AVRNigeria, err = c.originShare(c.ng, "NG"); err != nil {
+		return nil, fmt.Errorf("avr_nigeria_iraq: %w", err)
+	}
+	if s.AVRIraq, err = c.originShare(c.iq, "IQ"); err != nil {
+		return nil, fmt.Errorf("avr_nigeria_iraq: %w", err)
+	}
+	for i, yr := range c.years {
+		if yr.seen != allMonths {
+			continue
+		}
+		if yr.opened == 0 {
+			return nil, fmt.Errorf("return_rate: no return order in year %d", i+1)
+		}
+		s.ReturnRate = append(s.ReturnRate, float64(yr.verified)/float64(yr.opened))
+	}
+	if len(s.ReturnRate) == 0 {
+		return nil, fmt.Errorf("return_rate: no complete year among the %d months recorded", c.months)
+	}
+	o := &c.outcomes
+	dep := o[agents.AVR] + o[agents.Independent] + o[agents.Forced] + o[agents.Absconded]
+	if dep == 0 {
+		return nil, errors.New("departure_mix: no departure")
+	}
+	s.DepartureMix = [3]float64{
+		float64(o[agents.AVR]+o[agents.Independent]) / float64(dep),
+		float64(o[agents.Forced]) / float64(dep),
+		float64(o[agents.Absconded]) / float64(dep),
+	}
+	return s, nil
+}
+
+// fitFile regresses AVR on the file number, one row per file number.
+func (c *Collector) fitFile() (*LogitFit, error) {
+	var file, avr, closed []float64
+	for f, row := range c.cells {
+		var k cell
+		for _, x := range row {
+			k.closed += x.closed
+			k.avr += x.avr
+		}
+		if k.closed > 0 {
+			file = append(file, float64(f+1))
+			avr = append(avr, float64(k.avr))
+			closed = append(closed, float64(k.closed))
+		}
+	}
+	if len(file) < 2 {
+		return nil, fmt.Errorf("closed files have %d distinct file numbers: want at least 2 for a slope", len(file))
+	}
+	return FitLogitCounts(Design(file), avr, closed)
+}
+
+// fitCooperation regresses AVR on dummies of the cooperation class, low
+// being the reference, one row per class.
+func (c *Collector) fitCooperation(s *Stats) error {
+	var by [3]cell // by class
+	for _, row := range c.cells {
+		for i, x := range row {
+			by[c.class[i]].closed += x.closed
+			by[c.class[i]].avr += x.avr
+		}
+	}
+	for _, cl := range []agents.CoopClass{agents.CoopHigh, agents.CoopLow} {
+		if by[cl].closed == 0 {
+			return fmt.Errorf("no closed file from an origin of %s cooperation", cl)
+		}
+	}
+	classes := []agents.CoopClass{agents.CoopLow, agents.CoopHigh}
+	if by[agents.CoopMedium].closed > 0 {
+		classes = append(classes, agents.CoopMedium)
+	}
+	// columns: intercept, high, medium (when present)
+	X := mat.NewDense(len(classes), len(classes), nil)
+	avr := make([]float64, len(classes))
+	closed := make([]float64, len(classes))
+	for i, cl := range classes {
+		X.Set(i, 0, 1)
+		if i > 0 {
+			X.Set(i, i, 1)
+		}
+		avr[i], closed[i] = float64(by[cl].avr), float64(by[cl].closed)
+	}
+	fit, err := FitLogitCounts(X, avr, closed)
+	if err != nil {
+		return err
+	}
+	s.CoopFit = fit
+	s.AVRByCooperation = [2]float64{fit.Predict(X.RawRowView(1)), fit.Predict(X.RawRowView(0))}
+	return nil
+}
+
+// originShare is the AVR share of closed files of origin index i.
+func (c *Collector) originShare(i int, code string) (float64, error) {
+	if i < 0 {
+		return 0, fmt.Errorf("the origin table has no origin coded %s", code)
+	}
+	var k cell
+	for _, row := range c.cells {
+		k.closed += row[i].closed
+		k.avr += row[i].avr
+	}
+	if k.closed == 0 {
+		return 0, fmt.Errorf("no closed file of origin %s", code)
+	}
+	return float64(k.avr) / float64(k.closed), nil
+}
+
+// statistic is a statistic of Stats that a target can name: its
+// components, and whether it is a count (compared on the log scale) or a
+// share (compared on the logit scale).
+type statistic struct {
+	name   string
+	labels []string
+	count  bool
+	values func(*Stats) []float64
+}
+
+var statistics = []statistic{
+	{"avr_by_file", []string{"file 1", "file 3", "file 6"}, false,
+		func(s *Stats) []float64 { return s.AVRByFile[:] }},
+	{"avr_by_cooperation", []string{"high", "low"}, false,
+		func(s *Stats) []float64 { return s.AVRByCooperation[:] }},
+	{"avr_nigeria_iraq", []string{"NG", "IQ"}, false,
+		func(s *Stats) []float64 { return []float64{s.AVRNigeria, s.AVRIraq} }},
+	{"return_rate", []string{"highest year"}, false,
+		func(s *Stats) []float64 { return []float64{highest(s.ReturnRate)} }},
+	{"departure_mix", []string{"avr+independent", "forced", "absconded"}, false,
+		func(s *Stats) []float64 { return s.DepartureMix[:] }},
+	{"closed_files", []string{"per 84 months"}, true,
+		func(s *Stats) []float64 { return []float64{s.ClosedPerSevenYears} }},
+}
+
+func findStatistic(name string) *statistic {
+	for i := range statistics {
+		if statistics[i].name == name {
+			return &statistics[i]
+		}
+	}
+	return nil
+}
+
+// highest is the largest of xs, NaN when xs is empty.
+func highest(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = math.Max(m, x)
+	}
+	return m
+}

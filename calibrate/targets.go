@@ -1,0 +1,391 @@
+package calibrate
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+//go:embed targets.toml
+var defaultTargets []byte
+
+// DefaultTargetsName is the file name that errors in the embedded targets
+// report.
+const DefaultTargetsName = "targets.toml"
+
+// DefaultTargetsText returns the text of the embedded targets file.
+func DefaultTargetsText() []byte { return bytes.Clone(defaultTargets) }
+
+// DefaultTargets returns the targets of the embedded targets.toml: the
+// study's statistics (seed 001) and the service's departure figures.
+func DefaultTargets() []Target {
+	ts, err := ParseTargets(DefaultTargetsName, defaultTargets)
+	if err != nil {
+		panic(err) // TestDefaultTargets keeps the embedded file valid
+	}
+	return ts
+}
+
+// Kind is how a target holds a statistic.
+type Kind uint8
+
+const (
+	kindUnset Kind = iota
+	Equals         // the statistic's values should equal the target's
+	AtMost         // they should not exceed the target's
+	Order          // the statistic's components should increase; the target has no value
+)
+
+var kindNames = [...]string{"", "equals", "at_most", "order"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// MarshalText and UnmarshalText let a Kind round-trip through TOML.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+func (k *Kind) UnmarshalText(b []byte) error {
+	for i, n := range kindNames {
+		if i > 0 && n == string(b) {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not one of equals, at_most, order", b)
+}
+
+// Target is one of the study's findings that the model should reproduce.
+type Target struct {
+	Name      string    `toml:"name"`      // what the study calls it
+	Statistic string    `toml:"statistic"` // the statistic of Stats it constrains
+	Kind      Kind      `toml:"kind"`
+	Value     []float64 `toml:"value,omitempty"` // one per component of the statistic; none for Order
+	Tolerance float64   `toml:"tolerance"`       // on the logit scale for shares, the log scale for counts
+	Weight    float64   `toml:"weight"`          // shared by the target's components
+	Source    string    `toml:"source"`          // where the value comes from
+}
+
+// Error is one problem in a targets file. Line and Col are 0 when unknown.
+type Error struct {
+	File      string
+	Line, Col int
+	Key       string
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
+	}
+	b.WriteString(": ")
+	if e.Key != "" {
+		b.WriteString(e.Key + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Errors is every problem found in a targets file.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// ParseTargets parses a targets file, data, that errors call file. It
+// rejects unknown keys, wrong types, NaN and Inf, unknown statistics and
+// kinds, values that do not fit their statistic, tolerances and weights
+// that are not positive, and missing names and sources. The error is of
+// type Errors, with every problem found.
+func ParseTargets(file string, data []byte) ([]Target, error) {
+	var raw struct {
+		Target []Target `toml:"target"`
+	}
+	md, err := toml.Decode(string(data), &raw)
+	idx := keyLines(data)
+	if err != nil {
+		return nil, Errors{decodeError(file, idx, err)}
+	}
+	p := targetParser{file: file, idx: idx}
+	reported := map[string]bool{}
+	for _, k := range md.Undecoded() {
+		if reportedAbove(reported, k) {
+			continue // below an unknown table, or in a second [[target]], reported already
+		}
+		key := k.String()
+		reported[key] = true
+		found := false
+		for _, at := range idx {
+			if at.plain == key {
+				p.errs = append(p.errs, &Error{File: file, Line: at.line, Col: at.col, Key: at.key, Msg: "unknown key"})
+				found = true
+			}
+		}
+		if !found {
+			p.add(key, "unknown key")
+		}
+	}
+	if len(raw.Target) == 0 {
+		p.add("target", "no targets: want at least one [[target]] table")
+	}
+	for i := range raw.Target {
+		t := &raw.Target[i]
+		if len(t.Value) == 0 {
+			t.Value = nil // value = [] and no value are the same target
+		}
+		p.check(i, t, raw.Target[:i])
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return raw.Target, nil
+}
+
+// reportedAbove reports whether k or a table above it has been reported.
+func reportedAbove(reported map[string]bool, k toml.Key) bool {
+	for n := len(k); n > 0; n-- {
+		if reported[k[:n].String()] {
+			return true
+		}
+	}
+	return false
+}
+
+type targetParser struct {
+	file string
+	idx  []keyLine
+	errs Errors
+}
+
+func (p *targetParser) add(key, msg string) {
+	e := &Error{File: p.file, Key: key, Msg: msg}
+	if at, ok := lookup(p.idx, key); ok {
+		e.Line, e.Col = at.line, at.col
+	}
+	p.errs = append(p.errs, e)
+}
+
+// check validates target i, t, against the targets before it.
+func (p *targetParser) check(i int, t *Target, before []Target) {
+	key := func(k string) string { return fmt.Sprintf("target[%d].%s", i, k) }
+	if t.Name == "" {
+		p.add(key("name"), "missing: want the name of the finding")
+	}
+	for j := range before {
+		if t.Name != "" && before[j].Name == t.Name {
+			p.add(key("name"), fmt.Sprintf("%q is already the name of target[%d]", t.Name, j))
+		}
+	}
+	if t.Source == "" {
+		p.add(key("source"), "missing: want where the value comes from (a seed document, a publication)")
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"tolerance", t.Tolerance}, {"weight", t.Weight}} {
+		if !(f.v > 0) || math.IsInf(f.v, 0) {
+			p.add(key(f.name), fmt.Sprintf("%v: want a finite number above 0", f.v))
+		}
+	}
+	st := findStatistic(t.Statistic)
+	if st == nil {
+		names := make([]string, len(statistics))
+		for j := range statistics {
+			names[j] = statistics[j].name
+		}
+		p.add(key("statistic"), fmt.Sprintf("%q is not one of %s", t.Statistic, strings.Join(names, ", ")))
+	}
+	switch t.Kind {
+	case kindUnset:
+		p.add(key("kind"), "missing: want equals, at_most or order")
+	case Order:
+		if len(t.Value) > 0 {
+			p.add(key("value"), "an order target takes no value: it asks that the statistic's components increase")
+		}
+		if st != nil && len(st.labels) < 2 {
+			p.add(key("statistic"), fmt.Sprintf("%s has one component: an order target needs at least two", st.name))
+		}
+	default:
+		if st == nil {
+			break
+		}
+		if len(t.Value) != len(st.labels) {
+			p.add(key("value"), fmt.Sprintf("%d values: want %d (%s)", len(t.Value), len(st.labels), strings.Join(st.labels, ", ")))
+			break
+		}
+		for k, v := range t.Value {
+			vk := fmt.Sprintf("%s[%d]", key("value"), k)
+			switch {
+			case math.IsNaN(v) || math.IsInf(v, 0):
+				p.add(vk, fmt.Sprintf("%v is not a finite number", v))
+			case st.count && v <= 0:
+				p.add(vk, fmt.Sprintf("%v: want a count above 0", v))
+			case !st.count && (v <= 0 || v >= 1):
+				p.add(vk, fmt.Sprintf("%v: want a share between 0 and 1, exclusive", v))
+			}
+		}
+	}
+}
+
+// plainErr matches the decoding errors that BurntSushi/toml returns as
+// plain errors (wrong types): toml: line N (last key "k"): msg.
+var plainErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+func decodeError(file string, idx []keyLine, err error) *Error {
+	e := &Error{File: file, Msg: err.Error()}
+	plain := false
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		e.Key, e.Msg = pe.LastKey, pe.Message
+		if pe.Position.Line >= 1 {
+			e.Line, e.Col = pe.Position.Line, pe.Position.Col
+		}
+	} else if m := plainErr.FindStringSubmatch(err.Error()); m != nil {
+		plain = true
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Col, e.Key, e.Msg = 1, m[2], strings.Replace(m[3], "destination has type", "want", 1)
+	}
+	for _, at := range idx {
+		if e.Line > 0 && at.line == e.Line && at.plain == e.Key {
+			e.Key = at.key // with the index of its [[target]]
+			if plain {
+				e.Col = at.col
+			}
+		}
+	}
+	return e
+}
+
+// keyLine is where a key is written: key with the index of its array
+// table ("target[2].value"), plain without ("target.value"), as
+// BurntSushi/toml names it.
+type keyLine struct {
+	key, plain string
+	line, col  int
+}
+
+// keyLines lists the keys written in a targets file, in order, with their
+// positions, since BurntSushi/toml keeps key positions to itself. The scan
+// is line based and serves error messages only: it knows table headers,
+// arrays of tables and "key = value" lines, and skips multi-line arrays; a
+// key it misses is reported without a line.
+func keyLines(data []byte) []keyLine {
+	var out []keyLine
+	arrays := map[string]int{}
+	table, plainTable := "", ""
+	depth := 0 // open brackets of a multi-line array
+	for n, raw := range strings.Split(string(data), "\n") {
+		s := strings.TrimSpace(stripComment(raw))
+		col := strings.Index(raw, s) + 1
+		if depth > 0 {
+			depth = max(depth+brackets(s), 0)
+			continue
+		}
+		switch {
+		case s == "":
+			continue
+		case strings.HasPrefix(s, "[["):
+			plainTable = plainKey(strings.TrimSuffix(strings.TrimPrefix(s, "[["), "]]"))
+			table = fmt.Sprintf("%s[%d]", plainTable, arrays[plainTable])
+			arrays[plainTable]++
+			out = append(out, keyLine{key: table, plain: plainTable, line: n + 1, col: col})
+		case strings.HasPrefix(s, "["):
+			name := plainKey(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]"))
+			table, plainTable = name, name
+			if head, rest, ok := strings.Cut(name, "."); ok && arrays[head] > 0 {
+				table = fmt.Sprintf("%s[%d].%s", head, arrays[head]-1, rest)
+			}
+			out = append(out, keyLine{key: table, plain: plainTable, line: n + 1, col: col})
+		default:
+			k, v, ok := strings.Cut(s, "=")
+			if !ok {
+				continue
+			}
+			k = plainKey(k)
+			kl := keyLine{key: k, plain: k, line: n + 1, col: col}
+			if table != "" {
+				kl.key, kl.plain = table+"."+k, plainTable+"."+k
+			}
+			out = append(out, kl)
+			depth = max(brackets(v), 0)
+		}
+	}
+	return out
+}
+
+// lookup finds where key, or its nearest parent, is written.
+func lookup(idx []keyLine, key string) (keyLine, bool) {
+	for key != "" {
+		for _, at := range idx {
+			if at.key == key {
+				return at, true
+			}
+		}
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return keyLine{}, false
+}
+
+// plainKey normalises a possibly dotted, possibly quoted key.
+func plainKey(k string) string {
+	parts := strings.Split(strings.TrimSpace(k), ".")
+	for i, p := range parts {
+		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
+	}
+	return strings.Join(parts, ".")
+}
+
+// stripComment cuts a # comment that is not inside a string.
+func stripComment(s string) string {
+	quote := byte(0)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case quote == '"' && c == '\\':
+			i++
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '"' || c == '\''):
+			quote = c
+		case quote == 0 && c == '#':
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// brackets is the number of '[' minus ']' outside strings in s.
+func brackets(s string) int {
+	d := 0
+	quote := byte(0)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case quote == '"' && c == '\\':
+			i++
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '"' || c == '\''):
+			quote = c
+		case quote == 0 && c == '[':
+			d++
+		case quote == 0 && c == ']':
+			d--
+		}
+	}
+	return d
+}

@@ -1,0 +1,153 @@
+package calibrate
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+)
+
+// The embedded targets are issue 3's table.
+func TestDefaultTargets(t *testing.T) {
+	type short struct {
+		Name, Statistic string
+		Kind            Kind
+		Value           []float64
+	}
+	want := []short{
+		{"AVR by number of procedures", "avr_by_file", Equals, []float64{0.19, 0.09, 0.02}},
+		{"AVR by deportation credibility", "avr_by_cooperation", Equals, []float64{0.11, 0.05}},
+		{"Nigeria vs Iraq", "avr_nigeria_iraq", Order, nil},
+		{"return rate", "return_rate", AtMost, []float64{0.34}},
+		{"departure mix", "departure_mix", Equals, []float64{0.253, 0.180, 0.567}},
+		{"scale", "closed_files", Equals, []float64{118000}},
+	}
+	ts, err := ParseTargets(DefaultTargetsName, DefaultTargetsText())
+	if err != nil {
+		t.Fatalf("ParseTargets(%s) error:\n%v", DefaultTargetsName, err)
+	}
+	got := make([]short, len(ts))
+	for i, x := range ts {
+		got[i] = short{x.Name, x.Statistic, x.Kind, x.Value}
+		if x.Source == "" || x.Tolerance <= 0 || x.Weight <= 0 {
+			t.Errorf("target %q: source %q, tolerance %v, weight %v: want a source and positive tolerance and weight", x.Name, x.Source, x.Tolerance, x.Weight)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ParseTargets(%s) = %+v, want %+v", DefaultTargetsName, got, want)
+	}
+	if !reflect.DeepEqual(DefaultTargets(), ts) {
+		t.Errorf("DefaultTargets() differs from ParseTargets(%s)", DefaultTargetsName)
+	}
+}
+
+// good is one valid target; its lines are numbered 1 to 8.
+const good = `[[target]]
+name = "a"
+statistic = "avr_by_cooperation"
+kind = "equals"
+value = [0.11, 0.05]
+tolerance = 0.25
+weight = 1
+source = "seed 001"
+`
+
+// second is good with line n (1-based) replaced by s, appended as a
+// second target on lines 10 to 17.
+func second(n int, s string) string {
+	lines := strings.Split(good, "\n")
+	lines[n-1] = s
+	lines[1] = `name = "b"`
+	if n == 2 {
+		lines[1] = s
+	}
+	return good + "\n" + strings.Join(lines, "\n")
+}
+
+func TestParseTargetsErrors(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"unknown key", second(7, "weight = 1\ncolour = \"red\""),
+			"bad.toml:17:1: target[1].colour: unknown key"},
+		{"unknown key in two targets", strings.ReplaceAll(second(1, "[[target]]"), "weight = 1", "weight = 1\ncolour = 2"),
+			"bad.toml:8:1: target[0].colour: unknown key\nbad.toml:18:1: target[1].colour: unknown key"},
+		{"unknown table below a target", good + "[target.extra]\ny = 1\n",
+			"bad.toml:9:1: target[0].extra: unknown key"},
+		{"unknown table", "[[targets]]\nname = \"a\"\n",
+			"bad.toml:1:1: targets[0]: unknown key\nbad.toml: target: no targets: want at least one [[target]] table"},
+		{"NaN tolerance", second(6, "tolerance = nan"),
+			"bad.toml:15:1: target[1].tolerance: NaN: want a finite number above 0"},
+		{"Inf value", second(5, "value = [inf, 0.05]"),
+			"bad.toml:14:1: target[1].value[0]: +Inf is not a finite number"},
+		{"wrong type", second(7, `weight = "heavy"`),
+			"bad.toml:16:1: target[1].weight: incompatible types: TOML value has type string; want float"},
+		{"unknown kind", second(4, `kind = "about"`),
+			`bad.toml:13:9: target[1].kind: "about" is not one of equals, at_most, order`},
+		{"missing kind", second(4, ""),
+			"bad.toml:10:1: target[1].kind: missing: want equals, at_most or order"},
+		{"unknown statistic", second(3, `statistic = "avr_by_age"`),
+			`bad.toml:12:1: target[1].statistic: "avr_by_age" is not one of avr_by_file, avr_by_cooperation, avr_nigeria_iraq, return_rate, departure_mix, closed_files`},
+		{"too few values", second(5, "value = [0.11]"),
+			"bad.toml:14:1: target[1].value: 1 values: want 2 (high, low)"},
+		{"share out of range", second(5, "value = [0.11, 1.5]"),
+			"bad.toml:14:1: target[1].value[1]: 1.5: want a share between 0 and 1, exclusive"},
+		{"order with a value", second(4, `kind = "order"`),
+			"bad.toml:14:1: target[1].value: an order target takes no value: it asks that the statistic's components increase"},
+		{"zero weight", second(7, "weight = 0"),
+			"bad.toml:16:1: target[1].weight: 0: want a finite number above 0"},
+		{"duplicate name", second(2, `name = "a"`),
+			`bad.toml:11:1: target[1].name: "a" is already the name of target[0]`},
+		{"missing source", second(8, ""),
+			"bad.toml:10:1: target[1].source: missing: want where the value comes from (a seed document, a publication)"},
+		{"syntax error", second(6, "tolerance = "),
+			"bad.toml:15:13: target[1].tolerance: expected value but found '\\n' instead"},
+		{"empty", "", "bad.toml: target: no targets: want at least one [[target]] table"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, err := ParseTargets("bad.toml", []byte(tt.text))
+			if err == nil {
+				t.Fatalf("ParseTargets(bad.toml) = %+v, want error %q", ts, tt.want)
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("ParseTargets(bad.toml) error =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzParseTargets: parsing never panics, every error names the file, and
+// what is accepted survives an encode and parse unchanged.
+func FuzzParseTargets(f *testing.F) {
+	f.Add(DefaultTargetsText())
+	f.Add([]byte(good))
+	f.Add([]byte(strings.Replace(good, "kind = \"equals\"\nvalue = [0.11, 0.05]", "kind = \"order\"\nvalue = []", 1)))
+	f.Add([]byte(second(7, `weight = "heavy"`)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ts, err := ParseTargets("fuzz.toml", data)
+		if err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "fuzz.toml") {
+					t.Fatalf("ParseTargets(fuzz.toml) error line %q does not name the file", line)
+				}
+			}
+			return
+		}
+		var b bytes.Buffer
+		if err := toml.NewEncoder(&b).Encode(struct {
+			Target []Target `toml:"target"`
+		}{ts}); err != nil {
+			t.Fatalf("Encode: %v", err)
+		}
+		again, err := ParseTargets("again.toml", b.Bytes())
+		if err != nil {
+			t.Fatalf("ParseTargets(encoded) error: %v\n%s", err, b.Bytes())
+		}
+		if !reflect.DeepEqual(again, ts) {
+			t.Fatalf("ParseTargets(encoded) = %+v, want %+v", again, ts)
+		}
+	})
+}
