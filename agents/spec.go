@@ -167,3 +167,49 @@ func walk(v reflect.Value, prefix string, fn func(reflect.StructField, reflect.V
 	}
 	return nil
 }
+
+// Field returns the tagged numeric field at the dotted key in the struct v
+// points to, and its declared range; ok is false when there is no such
+// float or int field.
+func Field(v any, key string) (f reflect.Value, lo, hi float64, ok bool) {
+	walk(reflect.ValueOf(v).Elem(), "", func(sf reflect.StructField, fv reflect.Value, k string) error {
+		if k != key || (fv.Kind() != reflect.Float64 && fv.Kind() != reflect.Int) {
+			return nil
+		}
+		f, ok = fv, true
+		lo, hi = math.Inf(-1), math.Inf(1)
+		if r := sf.Tag.Get("range"); r != "" {
+			lo, hi = parseRange(r)
+		}
+		return errStop
+	})
+	return f, lo, hi, ok
+}
+
+var errStop = errors.New("stop")
+
+// GetFloat returns the numeric field at key, as a float64.
+func GetFloat(v any, key string) (float64, error) {
+	f, _, _, ok := Field(v, key)
+	if !ok {
+		return 0, &FieldError{Key: key, Msg: "no such numeric key"}
+	}
+	if f.Kind() == reflect.Int {
+		return float64(f.Int()), nil
+	}
+	return f.Float(), nil
+}
+
+// SetFloat sets the numeric field at key to x, rounded for an int field.
+func SetFloat(v any, key string, x float64) error {
+	f, _, _, ok := Field(v, key)
+	if !ok {
+		return &FieldError{Key: key, Msg: "no such numeric key"}
+	}
+	if f.Kind() == reflect.Int {
+		f.SetInt(int64(math.Round(x)))
+	} else {
+		f.SetFloat(x)
+	}
+	return nil
+}

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
 )
 
 //go:embed targets.toml
@@ -104,15 +106,55 @@ func (es Errors) Error() string {
 	return strings.Join(s, "\n")
 }
 
-// ParseTargets parses a targets file, data, that errors call file. It
+// Parameter is a free parameter of the fit: a numeric scenario key (as in
+// docs/scenarios.md) with bounds; its prior is uniform between them.
+type Parameter struct {
+	Key   string  `toml:"key"`
+	Lower float64 `toml:"lower"`
+	Upper float64 `toml:"upper"`
+	Why   string  `toml:"why"` // which targets should pin it down, or why it is free
+}
+
+// Method sets how a calibration spends its budget of simulations.
+type Method struct {
+	Replicates  int     `toml:"replicates"`  // replicates of the baseline per evaluation (same seeds every time)
+	FitShare    float64 `toml:"fit_share"`   // share of the budget for the Nelder-Mead point fit; the rest is ABC-SMC
+	Generations int     `toml:"generations"` // ABC-SMC generations
+	Keep        float64 `toml:"keep"`        // share of each generation's particles below the next tolerance
+}
+
+// Spec is a calibration: targets, free parameters and method.
+type Spec struct {
+	Targets    []Target
+	Parameters []Parameter
+	Method     Method
+}
+
+// DefaultMethod is used for keys a spec leaves out.
+func DefaultMethod() Method { return Method{Replicates: 1, FitShare: 0.3, Generations: 4, Keep: 0.5} }
+
+// ParseTargets parses a targets file and returns its targets; see ParseSpec.
+func ParseTargets(file string, data []byte) ([]Target, error) {
+	s, err := ParseSpec(file, data)
+	if err != nil {
+		return nil, err
+	}
+	return s.Targets, nil
+}
+
+// ParseSpec parses a calibration file, data, that errors call file. It
 // rejects unknown keys, wrong types, NaN and Inf, unknown statistics and
 // kinds, values that do not fit their statistic, tolerances and weights
-// that are not positive, and missing names and sources. The error is of
-// type Errors, with every problem found.
-func ParseTargets(file string, data []byte) ([]Target, error) {
-	var raw struct {
-		Target []Target `toml:"target"`
-	}
+// that are not positive, missing names and sources, parameters that are
+// not numeric scenario keys or whose bounds are empty or outside the key's
+// range, and method settings out of range. The error is of type Errors,
+// with every problem found.
+func ParseSpec(file string, data []byte) (*Spec, error) {
+	raw := struct {
+		Target    []Target    `toml:"target"`
+		Parameter []Parameter `toml:"parameter"`
+		Method    Method      `toml:"method"`
+	}{Method: DefaultMethod()}
 	md, err := toml.Decode(string(data), &raw)
 	idx := keyLines(data)
 	if err != nil {
@@ -147,10 +189,50 @@ func ParseTargets(file string, data []byte) ([]Target, error) {
 		}
 		p.check(i, t, raw.Target[:i])
 	}
+	for i := range raw.Parameter {
+		p.checkParameter(i, &raw.Parameter[i], raw.Parameter[:i])
+	}
+	p.checkMethod(&raw.Method)
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
-	return raw.Target, nil
+	return &Spec{Targets: raw.Target, Parameters: raw.Parameter, Method: raw.Method}, nil
+}
+
+func (p *targetParser) checkParameter(i int, q *Parameter, before []Parameter) {
+	key := func(k string) string { return fmt.Sprintf("parameter[%d].%s", i, k) }
+	cfg := sim.DefaultConfig()
+	_, lo, hi, ok := agents.Field(&cfg, q.Key)
+	if !ok {
+		p.add(key("key"), fmt.Sprintf("%q is not a numeric scenario key (see docs/scenarios.md)", q.Key))
+		return
+	}
+	for j := range before {
+		if before[j].Key == q.Key {
+			p.add(key("key"), fmt.Sprintf("%q is already parameter[%d]", q.Key, j))
+		}
+	}
+	switch {
+	case math.IsNaN(q.Lower) || math.IsNaN(q.Upper) || !(q.Lower < q.Upper):
+		p.add(key("upper"), fmt.Sprintf("bounds [%v, %v]: want lower < upper", q.Lower, q.Upper))
+	case q.Lower < lo || q.Upper > hi:
+		p.add(key("lower"), fmt.Sprintf("bounds [%v, %v] leave the key's range [%v, %v]", q.Lower, q.Upper, lo, hi))
+	}
+}
+
+func (p *targetParser) checkMethod(m *Method) {
+	if m.Replicates < 1 || m.Replicates > 1000 {
+		p.add("method.replicates", fmt.Sprintf("%d: want 1 to 1000", m.Replicates))
+	}
+	if !(m.FitShare >= 0 && m.FitShare <= 1) {
+		p.add("method.fit_share", fmt.Sprintf("%v: want a share from 0 to 1", m.FitShare))
+	}
+	if m.Generations < 1 || m.Generations > 100 {
+		p.add("method.generations", fmt.Sprintf("%d: want 1 to 100", m.Generations))
+	}
+	if !(m.Keep > 0 && m.Keep < 1) {
+		p.add("method.keep", fmt.Sprintf("%v: want a share between 0 and 1, exclusive", m.Keep))
+	}
 }
 
 // reportedAbove reports whether k or a table above it has been reported.

@@ -53,3 +53,10 @@ func intakeSource(rep uint64) Source { return newSource(rep ^ 0x6a09e667f3bcc908
 
 // uniform returns a draw in [0,1) with 53 random bits.
 func uniform(s *Source) float64 { return float64(s.Uint64()>>11) * 0x1p-53 }
+
+// NewSource returns a stream for work outside the engine that needs its
+// own draws (calibration proposals, posterior picks), seeded by mixing.
+func NewSource(seed uint64) *Source {
+	s := newSource(seed)
+	return &s
+}

@@ -1,0 +1,312 @@
+package calibrate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
+	"gonum.org/v1/gonum/optimize"
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Problem is a calibration: a baseline configuration whose free parameters
+// the spec names, fitted to the spec's targets.
+type Problem struct {
+	Base sim.Config // the baseline; each evaluation sets the free parameters on a copy
+	Spec *Spec
+	Seed uint64 // seeds of the replicates, the same at every evaluation
+}
+
+// Evaluation is one simulated parameter set.
+type Evaluation struct {
+	Phase    string // "start", "fit" or "abc-G"
+	Theta    []float64
+	Distance float64
+}
+
+// Config returns the baseline with the free parameters set to theta,
+// validated. It shares nothing mutable with Base.
+func (p *Problem) Config(theta []float64) (sim.Config, error) {
+	c := p.Base
+	c.Changes = append([]sim.Change(nil), p.Base.Changes...)
+	for i, q := range p.Spec.Parameters {
+		if err := agents.SetFloat(&c, q.Key, theta[i]); err != nil {
+			return c, err
+		}
+	}
+	return c, c.Validate()
+}
+
+// Evaluate runs the spec's replicates of the baseline at theta with the
+// problem's seeds, on up to workers goroutines, and returns the distance
+// to the targets and the statistics of the pooled files.
+func (p *Problem) Evaluate(theta []float64, workers int) (float64, *Stats, error) {
+	cfg, err := p.Config(theta)
+	if err != nil {
+		return math.Inf(1), nil, err
+	}
+	all := NewCollector(cfg.Origins)
+	err = sim.Parallel(p.Spec.Method.Replicates, workers, func(r int) *Collector {
+		c := NewCollector(cfg.Origins)
+		sim.Run(&cfg, sim.StreamSeed(p.Seed, r, "", true), c)
+		return c
+	}, func(_ int, c *Collector) error {
+		all.Add(c)
+		return nil
+	})
+	if err != nil {
+		return math.Inf(1), nil, err
+	}
+	s, err := all.Stats()
+	if err != nil {
+		return math.Inf(1), nil, err
+	}
+	return Distance(p.Spec.Targets, s), s, nil
+}
+
+// Start returns the baseline's values of the free parameters, moved inside
+// their bounds.
+func (p *Problem) Start() []float64 {
+	theta := make([]float64, len(p.Spec.Parameters))
+	for i, q := range p.Spec.Parameters {
+		v, _ := agents.GetFloat(&p.Base, q.Key)
+		theta[i] = math.Min(math.Max(v, q.Lower), q.Upper)
+	}
+	return theta
+}
+
+// toZ and fromZ map bounded parameters to the real line and back, so that
+// an unconstrained optimiser never leaves the bounds:
+// theta = lower + (upper-lower) x logistic(z).
+func (p *Problem) fromZ(z []float64) []float64 {
+	theta := make([]float64, len(z))
+	for i, q := range p.Spec.Parameters {
+		theta[i] = q.Lower + (q.Upper-q.Lower)*agents.Logistic(z[i])
+	}
+	return theta
+}
+
+func (p *Problem) toZ(theta []float64) []float64 {
+	z := make([]float64, len(theta))
+	for i, q := range p.Spec.Parameters {
+		u := (theta[i] - q.Lower) / (q.Upper - q.Lower)
+		u = math.Min(math.Max(u, 1e-3), 1-1e-3)
+		z[i] = math.Log(u / (1 - u))
+	}
+	return z
+}
+
+// Fit minimises the distance with Nelder-Mead from the baseline's values,
+// spending at most budget evaluations; every evaluation goes to record.
+// Because the seeds are fixed, the distance is a deterministic function of
+// the parameters.
+func (p *Problem) Fit(budget, workers int, record func(Evaluation)) (best []float64, dist float64, err error) {
+	if budget < len(p.Spec.Parameters)+2 {
+		return nil, 0, fmt.Errorf("a budget of %d cannot build a Nelder-Mead simplex of %d parameters: want at least %d", budget, len(p.Spec.Parameters), len(p.Spec.Parameters)+2)
+	}
+	var evalErr error
+	best, dist = p.Start(), math.Inf(1)
+	f := func(z []float64) float64 {
+		theta := p.fromZ(z)
+		d, _, err := p.Evaluate(theta, workers)
+		if err != nil && evalErr == nil {
+			evalErr = err
+		}
+		record(Evaluation{Phase: "fit", Theta: theta, Distance: d})
+		if d < dist {
+			best, dist = theta, d
+		}
+		return d
+	}
+	settings := &optimize.Settings{FuncEvaluations: budget, Converger: &optimize.FunctionConverge{Absolute: 1e-4, Iterations: 5 * len(p.Spec.Parameters)}}
+	// running out of evaluations is a status, not an error: it is how a
+	// budgeted fit ends
+	_, err = optimize.Minimize(optimize.Problem{Func: f}, p.toZ(p.Start()), settings, &optimize.NelderMead{SimplexSize: 1})
+	return best, dist, errors.Join(err, evalErr)
+}
+
+// Particle is one posterior draw.
+type Particle struct {
+	Theta    []float64
+	Weight   float64
+	Distance float64
+}
+
+// ABC samples the posterior by ABC-SMC (population Monte Carlo, Beaumont
+// et al. 2009) with an adaptive tolerance: generation 0 draws n particles
+// from the uniform priors; each later generation's tolerance is the Keep
+// quantile of the accepted distances before it, and its n proposals move
+// particles drawn by weight with a Gaussian kernel of twice their weighted
+// variance, rejecting moves outside the bounds. Weights are prior density
+// over the kernel mixture. The evaluations of a generation run in
+// parallel, one replicate set each; draws come from src.
+func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluation)) ([]Particle, error) {
+	m := p.Spec.Method
+	n := budget / m.Generations
+	if n < 2*len(p.Spec.Parameters) {
+		return nil, fmt.Errorf("an ABC budget of %d over %d generations gives %d particles each: want at least %d", budget, m.Generations, n, 2*len(p.Spec.Parameters))
+	}
+	rng := rand.New(src)
+	k := len(p.Spec.Parameters)
+	var pop []Particle
+	eps := math.Inf(1)
+	for g := 0; g < m.Generations; g++ {
+		var tau []float64
+		if g > 0 {
+			tau = kernelScale(pop, k)
+		}
+		props := make([][]float64, n)
+		for i := range props {
+			props[i] = p.propose(rng, pop, tau)
+		}
+		dists := make([]float64, n)
+		var firstErr error
+		phase := fmt.Sprintf("abc-%d", g)
+		err := sim.Parallel(n, workers, func(i int) float64 {
+			d, _, err := p.Evaluate(props[i], 1)
+			if err != nil {
+				return math.NaN()
+			}
+			return d
+		}, func(i int, d float64) error {
+			if math.IsNaN(d) && firstErr == nil {
+				_, _, firstErr = p.Evaluate(props[i], 1)
+			}
+			dists[i] = d
+			record(Evaluation{Phase: phase, Theta: props[i], Distance: d})
+			return nil
+		})
+		if err = errors.Join(err, firstErr); err != nil {
+			return nil, err
+		}
+		next := make([]Particle, 0, n)
+		for i := range props {
+			if dists[i] <= eps {
+				next = append(next, Particle{Theta: props[i], Distance: dists[i], Weight: p.weight(props[i], pop, tau)})
+			}
+		}
+		if len(next) < 2 {
+			break // keep the generation before: too few fell below the tolerance
+		}
+		normalise(next)
+		pop = next
+		ds := make([]float64, len(pop))
+		for i := range pop {
+			ds[i] = pop[i].Distance
+		}
+		sort.Float64s(ds)
+		eps = stat.Quantile(m.Keep, stat.Empirical, ds, nil)
+	}
+	return pop, nil
+}
+
+func (p *Problem) propose(rng *rand.Rand, pop []Particle, tau []float64) []float64 {
+	qs := p.Spec.Parameters
+	theta := make([]float64, len(qs))
+	if pop == nil {
+		for i, q := range qs {
+			theta[i] = q.Lower + (q.Upper-q.Lower)*rng.Float64()
+		}
+		return theta
+	}
+	for tries := 0; ; tries++ {
+		u, j := rng.Float64(), 0
+		for j < len(pop)-1 && u >= pop[j].Weight {
+			u -= pop[j].Weight
+			j++
+		}
+		inside := true
+		for i, q := range qs {
+			theta[i] = pop[j].Theta[i] + tau[i]*rng.NormFloat64()
+			inside = inside && theta[i] >= q.Lower && theta[i] <= q.Upper
+		}
+		if inside || tries == 1000 {
+			for i, q := range qs { // after 1000 tries, clamp: never loop forever
+				theta[i] = math.Min(math.Max(theta[i], q.Lower), q.Upper)
+			}
+			return theta
+		}
+	}
+}
+
+// kernelScale is the kernel's standard deviation in each dimension:
+// sqrt(2 x weighted variance), the choice of Beaumont et al. (2009).
+func kernelScale(pop []Particle, k int) []float64 {
+	tau := make([]float64, k)
+	xs, ws := make([]float64, len(pop)), make([]float64, len(pop))
+	for i := 0; i < k; i++ {
+		for j := range pop {
+			xs[j], ws[j] = pop[j].Theta[i], pop[j].Weight
+		}
+		tau[i] = math.Sqrt(2*stat.Variance(xs, ws)) + 1e-12
+	}
+	return tau
+}
+
+// weight is the importance weight of theta: its uniform prior density (a
+// constant) over the density of the proposal mixture.
+func (p *Problem) weight(theta []float64, pop []Particle, tau []float64) float64 {
+	if pop == nil {
+		return 1
+	}
+	var mix float64
+	for _, q := range pop {
+		d := 1.0
+		for i := range theta {
+			d *= distuv.Normal{Mu: q.Theta[i], Sigma: tau[i]}.Prob(theta[i])
+		}
+		mix += q.Weight * d
+	}
+	return 1 / mix
+}
+
+func normalise(pop []Particle) {
+	var s float64
+	for _, q := range pop {
+		s += q.Weight
+	}
+	for i := range pop {
+		pop[i].Weight /= s
+	}
+}
+
+// Identification says how well the targets pin a parameter down: the
+// posterior's standard deviation against the prior's.
+type Identification struct {
+	Key             string
+	PriorSD, PostSD float64
+	PostMean        float64
+	Ratio           float64 // PostSD / PriorSD
+	Verdict         string
+}
+
+// Identify compares the posterior's spread with the uniform prior's
+// ((upper-lower)/sqrt 12) for each parameter: a ratio under 0.5 is
+// "identified", under 0.8 "weakly identified", otherwise "not identified
+// by these targets".
+func Identify(params []Parameter, post []Particle) []Identification {
+	out := make([]Identification, len(params))
+	xs, ws := make([]float64, len(post)), make([]float64, len(post))
+	for i, q := range params {
+		for j := range post {
+			xs[j], ws[j] = post[j].Theta[i], post[j].Weight
+		}
+		mean, sd := stat.MeanStdDev(xs, ws)
+		prior := (q.Upper - q.Lower) / math.Sqrt(12)
+		r := sd / prior
+		v := "not identified by these targets"
+		switch {
+		case r < 0.5:
+			v = "identified"
+		case r < 0.8:
+			v = "weakly identified"
+		}
+		out[i] = Identification{Key: q.Key, PriorSD: prior, PostSD: sd, PostMean: mean, Ratio: r, Verdict: v}
+	}
+	return out
+}
