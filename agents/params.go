@@ -37,7 +37,7 @@ type AVRParams struct {
 // IndependentParams drive departure without assistance: the same drivers as
 // AVR with a weaker pull, and neither counselling nor reintegration support.
 type IndependentParams struct {
-	Base   float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"assumption, set for the departure mix of issue 3 (verified independent 25.3% of departures)" desc:"intercept of the monthly independent-departure hazard"`
+	Base   float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"assumption, set for the departure mix of issue 3 (AVR and independent together 25.3% of departures)" desc:"intercept of the monthly independent-departure hazard"`
 	Weight float64 `toml:"weight" unit:"fraction" range:"0,2" src:"DESIGN.md (same drivers, weaker pull); size assumption" desc:"weight of the AVR drivers in the independent-departure predictor"`
 }
 

@@ -206,7 +206,7 @@ func (r *Reintegration) Cache(origins []Origin, p *ReintegrateParams) {
 type Policy struct {
 	Counselling   Counselling   `toml:"counselling"`
 	Reintegration Reintegration `toml:"reintegration"`
-	Enforcement   float64       `toml:"enforcement" unit:"multiplier" range:"0,10" src:"assumption" desc:"intensity of enforcement: multiplies the hazards of detention and forced return"`
+	Enforcement   float64       `toml:"enforcement" unit:"multiplier" range:"0,10" src:"assumption" desc:"intensity of enforcement: multiplies the hazards of detention and of forced return outside detention"`
 }
 
 // DefaultPolicy returns the default policy: government counselling at the

@@ -31,7 +31,7 @@ func keyIndex(text string) map[string]pos {
 		s := strings.TrimSpace(stripComment(raw))
 		col := strings.Index(raw, s) + 1
 		if depth > 0 {
-			depth += bracketDepth(s)
+			depth = max(depth+bracketDepth(s), 0)
 			continue
 		}
 		switch {
@@ -69,7 +69,7 @@ func keyIndex(text string) map[string]pos {
 			case strings.HasPrefix(v, "{"):
 				inline(key, v, p, idx)
 			default:
-				depth = bracketDepth(v)
+				depth = max(bracketDepth(v), 0)
 			}
 		}
 	}
@@ -131,6 +131,7 @@ func stripComment(s string) string {
 	return s
 }
 
+// bracketDepth is the number of '[' minus ']' outside strings in s.
 func bracketDepth(s string) int {
 	d := 0
 	quote := byte(0)
@@ -149,7 +150,7 @@ func bracketDepth(s string) int {
 			d--
 		}
 	}
-	return max(d, 0)
+	return d
 }
 
 // lookup finds the position of key, or of its nearest parent, in idx.

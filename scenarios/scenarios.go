@@ -51,7 +51,7 @@ type Scenario struct {
 // canonical TOML encoding: equal hashes mean equal configurations.
 func (s *Scenario) ConfigSHA256() string {
 	var b bytes.Buffer
-	if err := Encode(&b, s); err != nil {
+	if err := Encode(&b, &Scenario{Config: s.Config}); err != nil {
 		panic(err) // a validated config always encodes
 	}
 	h := sha256.Sum256(b.Bytes())
@@ -237,35 +237,40 @@ func (p *parser) parse() (*Study, error) {
 	if st.Name == "" {
 		st.Name = strings.TrimSuffix(filepath.Base(p.file), filepath.Ext(p.file))
 	}
-	base, ok := p.scenario("base", raw.Base, sim.DefaultConfig(), true)
+	base, changes, ok := p.scenario("base", raw.Base, sim.DefaultConfig(), nil, true)
 	if !ok {
 		// decode the variants anyway, so that their keys are not reported
 		// unknown; their validation would only repeat the base's errors
 		for _, name := range p.variantOrder() {
-			p.scenario("variants."+name, raw.Variants[name], base.Config, false)
+			p.scenario("variants."+name, raw.Variants[name], base.Config, changes, false)
 		}
 		p.undecoded()
 		return nil, p.errs
 	}
+	nameKey := "base.name"
 	if base.Name == "" {
-		base.Name = "baseline"
+		base.Name, nameKey = "baseline", "base"
 		if len(raw.Variants) == 0 {
-			base.Name = st.Name
+			base.Name, nameKey = st.Name, "name"
 		}
 	}
+	p.checkName(base.Name, nameKey, map[string]bool{})
 	st.Scenarios = append(st.Scenarios, base)
+	names := map[string]bool{base.Name: true}
 	for _, name := range p.variantOrder() {
 		key := "variants." + name
-		sc, ok := p.scenario(key, raw.Variants[name], base.Config, true)
+		sc, _, ok := p.scenario(key, raw.Variants[name], base.Config, changes, true)
 		if !ok {
 			continue
 		}
+		nameKey := key + ".name"
 		if sc.Name == "" || sc.Name == base.Name {
-			sc.Name = name
+			sc.Name, nameKey = name, key
 		}
 		if sc.Description == base.Description {
 			sc.Description = ""
 		}
+		p.checkName(sc.Name, nameKey, names)
 		st.Scenarios = append(st.Scenarios, sc)
 	}
 	p.undecoded()
@@ -273,20 +278,27 @@ func (p *parser) parse() (*Study, error) {
 	for i := range st.Scenarios {
 		st.Scenarios[i].File = p.file
 		st.Scenarios[i].FileSHA256 = hex.EncodeToString(sum[:])
-		if err := validName(st.Scenarios[i].Name); err != nil {
-			p.add("variants", err.Error())
-		}
 	}
 	return st, nil
 }
 
-func validName(n string) error {
-	for _, r := range n {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return fmt.Errorf("scenario name %q: want letters, digits, '-', '_' or '.' only (it becomes a CSV field)", n)
+// checkName reports a scenario name that is empty, not fit for a CSV
+// field, or already taken in the file, at key.
+func (p *parser) checkName(n, key string, taken map[string]bool) {
+	switch {
+	case n == "":
+		p.add(key, "empty scenario name: want letters, digits, '-', '_' or '.'")
+	case taken[n]:
+		p.add(key, fmt.Sprintf("scenario %q is defined twice in this file", n))
+	default:
+		for _, r := range n {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+				p.add(key, fmt.Sprintf("scenario name %q: want letters, digits, '-', '_' or '.' only (it becomes a CSV field)", n))
+				break
+			}
 		}
 	}
-	return nil
+	taken[n] = true
 }
 
 // variantOrder lists the variants in the order the file defines them.
@@ -322,7 +334,11 @@ func fullKey(k toml.Key) string { return strings.Join(k, ".") }
 // scenario decodes the scenario table prim (at dotted key at) on top of a
 // copy of from and, if validate is set, validates it. It returns what it
 // decoded even when that is invalid.
-func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, validate bool) (Scenario, bool) {
+//
+// Policy changes are resolved from the scenario's own policy: a variant
+// that gives no policy_changes re-applies the raw change tables it
+// inherits (returned as changes), so its own policy flows into them.
+func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inherited []toml.Primitive, validate bool) (sc Scenario, changes []toml.Primitive, ok bool) {
 	raw := scenarioTOML{Config: cloneConfig(from)}
 	// arrays given replace the whole array below
 	path := strings.Split(at, ".")
@@ -338,14 +354,18 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, valid
 	}
 	if err := p.md.PrimitiveDecode(prim, &raw); err != nil {
 		p.errs = append(p.errs, p.tomlErr(err))
-		return Scenario{Config: raw.Config}, false
+		return Scenario{Config: raw.Config}, inherited, false
 	}
+	changes = inherited
 	if def("policy_changes") {
-		raw.Config.Changes = nil
+		changes = raw.Changes
+	}
+	raw.Config.Changes = nil
+	{
 		prev := raw.Config.Policy
-		for i, cp := range raw.Changes {
+		for i, cp := range changes {
 			ch := sim.Change{Policy: clonePolicy(prev)}
-			if hasKey(p.md, cp, "reintegration", "eligible") {
+			if hasEligible(p.md, cp) {
 				ch.Reintegration.Eligible = nil
 			}
 			if err := p.md.PrimitiveDecode(cp, &ch); err != nil {
@@ -354,15 +374,15 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, valid
 					e.Key = fmt.Sprintf("%s.policy_changes[%d]", at, i)
 				}
 				p.errs = append(p.errs, e)
-				return Scenario{Config: raw.Config}, false
+				return Scenario{Config: raw.Config}, changes, false
 			}
 			raw.Config.Changes = append(raw.Config.Changes, ch)
 			prev = ch.Policy
 		}
 	}
-	sc := Scenario{Name: raw.Name, Description: raw.Description, Config: raw.Config}
+	sc = Scenario{Name: raw.Name, Description: raw.Description, Config: raw.Config}
 	if !validate {
-		return sc, false
+		return sc, changes, false
 	}
 	if err := sc.Config.Validate(); err != nil {
 		fes := agents.FieldErrors(err)
@@ -372,30 +392,21 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, valid
 		if len(fes) == 0 {
 			p.add(at, err.Error())
 		}
-		return sc, false
+		return sc, changes, false
 	}
-	return sc, true
+	return sc, changes, true
 }
 
-// hasKey reports whether the raw table of a policy change defines key.
-func hasKey(md toml.MetaData, prim toml.Primitive, key ...string) bool {
-	var m map[string]any
-	if err := md.PrimitiveDecode(prim, &m); err != nil {
-		return false
+// hasEligible reports whether the raw table of a policy change gives
+// reintegration.eligible. It decodes into a struct with that key alone, so
+// that the change's other keys stay undecoded until the change itself is.
+func hasEligible(md toml.MetaData, prim toml.Primitive) bool {
+	var x struct {
+		Reintegration struct {
+			Eligible *[]string `toml:"eligible"`
+		} `toml:"reintegration"`
 	}
-	for i, k := range key {
-		v, ok := m[k]
-		if !ok {
-			return false
-		}
-		if i == len(key)-1 {
-			return true
-		}
-		if m, ok = v.(map[string]any); !ok {
-			return false
-		}
-	}
-	return false
+	return md.PrimitiveDecode(prim, &x) == nil && x.Reintegration.Eligible != nil
 }
 
 func cloneConfig(c sim.Config) sim.Config {

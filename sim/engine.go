@@ -226,16 +226,20 @@ func (e *engine) start(a agents.Agent, src Source) {
 		a.MonthsSinceFinal = -1
 		a.Hope = agents.HopeAt(e.cfg.Params.Dynamics.HopePending, a.FileNumber, &e.cfg.Params.Dynamics)
 	}
-	switch c := &e.pol.Counselling; c.Timing {
-	case agents.AtFirstDecision, agents.Periodic:
+	if c := &e.pol.Counselling; a.Shelter == agents.Reception && (c.Timing == agents.AtFirstDecision || c.Timing == agents.Periodic) {
 		ask(&a, agents.MomentFirst, e.t)
 	}
 	e.counts.Opened++
 	e.slots = append(e.slots, slot{a: a, src: src})
 }
 
+// ask asks for a session at moment m in month t. A request still waiting
+// keeps its place in the queue and takes the newer moment.
 func ask(a *agents.Agent, m agents.Moment, t int) {
-	a.SessionDue, a.SessionAt, a.SessionAsked = true, m, t
+	if !a.SessionDue {
+		a.SessionAsked = t
+	}
+	a.SessionDue, a.SessionAt = true, m
 }
 
 func (e *engine) deadlineShelter(a *agents.Agent, u float64) agents.Shelter {
@@ -325,17 +329,20 @@ func (e *engine) step(s *slot) {
 	case k == 1 && stage == agents.Reception:
 		agents.Age(a, p)
 		agents.FinalDecision(a, &p.Dynamics)
-		if e.pol.Counselling.Timing == agents.AtFinalDecision {
+		switch c := &e.pol.Counselling; {
+		case c.Timing == agents.AtFinalDecision:
 			ask(a, agents.MomentFinal, e.t)
+		case c.Timing == agents.Periodic && a.MonthsOpen%c.PeriodMonths == 0:
+			ask(a, agents.MomentFinal, e.t) // a periodic session that falls on the key moment
 		}
 		return
 	case k == 1:
-		e.close(s, agents.Forced, agents.NoPathway)
+		e.close(s, agents.Forced, agents.Coercion) // a forced return is coercion by definition
 		return
 	case k == 2:
 		a.HealthWorse = true
 	case k == 3 && stage == agents.Detention:
-		a.Shelter = agents.NoShelter
+		a.Shelter = e.deadlineShelter(a, 1) // released: a family location for families, else no shelter
 	case k == 3:
 		a.Shelter = agents.Detention
 		agents.PoliceExperience(a, &p.Dynamics)
