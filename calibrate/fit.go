@@ -9,6 +9,7 @@ import (
 
 	"github.com/returnsim/returnsim/agents"
 	"github.com/returnsim/returnsim/sim"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/optimize"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -187,11 +188,19 @@ func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluati
 		next := make([]Particle, 0, n)
 		for i := range props {
 			if dists[i] <= eps {
-				next = append(next, Particle{Theta: props[i], Distance: dists[i], Weight: p.weight(props[i], pop, tau)})
+				// Weight holds the log weight until the generation is complete
+				next = append(next, Particle{Theta: props[i], Distance: dists[i], Weight: p.logWeight(props[i], pop, tau)})
 			}
 		}
 		if len(next) < 2 {
 			break // keep the generation before: too few fell below the tolerance
+		}
+		top := math.Inf(-1)
+		for _, q := range next {
+			top = math.Max(top, q.Weight)
+		}
+		for i := range next {
+			next[i].Weight = math.Exp(next[i].Weight - top)
 		}
 		normalise(next)
 		pop = next
@@ -243,28 +252,45 @@ func kernelScale(pop []Particle, k int) []float64 {
 		for j := range pop {
 			xs[j], ws[j] = pop[j].Theta[i], pop[j].Weight
 		}
-		tau[i] = math.Sqrt(2*stat.Variance(xs, ws)) + 1e-12
+		_, v := meanVar(xs, ws)
+		tau[i] = math.Sqrt(2*v) + 1e-12
 	}
 	return tau
 }
 
-// weight is the importance weight of theta: its uniform prior density (a
-// constant) over the density of the proposal mixture.
-func (p *Problem) weight(theta []float64, pop []Particle, tau []float64) float64 {
+// logWeight is the log importance weight of theta: its uniform prior
+// density (a constant, dropped) over the density of the proposal mixture,
+// in log space with log-sum-exp, since in many dimensions the kernel
+// densities underflow.
+func (p *Problem) logWeight(theta []float64, pop []Particle, tau []float64) float64 {
 	if pop == nil {
-		return 1
+		return 0
 	}
-	var mix float64
-	for _, q := range pop {
-		d := 1.0
+	terms := make([]float64, len(pop))
+	for j, q := range pop {
+		l := math.Log(q.Weight)
 		for i := range theta {
-			d *= distuv.Normal{Mu: q.Theta[i], Sigma: tau[i]}.Prob(theta[i])
+			l += distuv.Normal{Mu: q.Theta[i], Sigma: tau[i]}.LogProb(theta[i])
 		}
-		mix += q.Weight * d
+		terms[j] = l
 	}
-	return 1 / mix
+	return -floats.LogSumExp(terms)
 }
 
+// meanVar is the weighted mean and variance of xs under importance
+// weights ws that sum to 1. (gonum's stat.Variance reads weights as
+// frequencies and divides by their sum less one: zero here.)
+func meanVar(xs, ws []float64) (mean, v float64) {
+	for i, x := range xs {
+		mean += ws[i] * x
+	}
+	for i, x := range xs {
+		v += ws[i] * (x - mean) * (x - mean)
+	}
+	return mean, v
+}
+
+// normalise scales weights to sum to 1.
 func normalise(pop []Particle) {
 	var s float64
 	for _, q := range pop {
@@ -296,17 +322,18 @@ func Identify(params []Parameter, post []Particle) []Identification {
 		for j := range post {
 			xs[j], ws[j] = post[j].Theta[i], post[j].Weight
 		}
-		mean, sd := stat.MeanStdDev(xs, ws)
+		mean, v := meanVar(xs, ws)
+		sd := math.Sqrt(v)
 		prior := (q.Upper - q.Lower) / math.Sqrt(12)
 		r := sd / prior
-		v := "not identified by these targets"
+		verdict := "not identified by these targets"
 		switch {
 		case r < 0.5:
-			v = "identified"
+			verdict = "identified"
 		case r < 0.8:
-			v = "weakly identified"
+			verdict = "weakly identified"
 		}
-		out[i] = Identification{Key: q.Key, PriorSD: prior, PostSD: sd, PostMean: mean, Ratio: r, Verdict: v}
+		out[i] = Identification{Key: q.Key, PriorSD: prior, PostSD: sd, PostMean: mean, Ratio: r, Verdict: verdict}
 	}
 	return out
 }

@@ -25,6 +25,7 @@ const usage = `usage: returnsim <command> [arguments]
 commands:
   run [FILE.toml ...]    run a study's scenarios (no file: the embedded default study)
   check FILE.toml ...    validate study files and report every problem
+  calibrate [TARGETS]    fit the free parameters to the study's findings
   defaults               print the embedded default study
   version                print the version
 
@@ -41,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runCmd(args[1:], stdout, stderr)
 	case "check":
 		return checkCmd(args[1:], stdout, stderr)
+	case "calibrate":
+		return calibrateCmd(args[1:], stdout, stderr)
 	case "defaults":
 		_, err := stdout.Write(defaultsText())
 		return err

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/returnsim/returnsim/calibrate"
+	"github.com/returnsim/returnsim/results"
+	"github.com/returnsim/returnsim/scenarios"
+	"github.com/returnsim/returnsim/sim"
+)
+
+func calibrateCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c common
+	c.register(fs)
+	budget := fs.Int("budget", 600, "simulations to spend: the point fit takes method.fit_share of them, ABC-SMC the rest")
+	study := fs.String("study", "", "calibrate the first scenario of this study `file` (default: the embedded default study's baseline)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: returnsim calibrate [TARGETS.toml] [flags]\n\nFits the free parameters to the targets (default: the embedded targets.toml).")
+		fs.PrintDefaults()
+	}
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := c.check(); err != nil {
+		return err
+	}
+	c.command = append([]string{"returnsim", "calibrate"}, args...)
+	if len(files) > 1 {
+		return fmt.Errorf("calibrate takes one targets file, got %d", len(files))
+	}
+	name, text := calibrate.DefaultTargetsName, calibrate.DefaultTargetsText()
+	if len(files) == 1 {
+		name = files[0]
+		if text, err = os.ReadFile(name); err != nil {
+			return err
+		}
+	}
+	spec, err := calibrate.ParseSpec(name, text)
+	if err != nil {
+		return err
+	}
+	if len(spec.Parameters) == 0 {
+		return fmt.Errorf("%s: no [[parameter]]: nothing to fit", name)
+	}
+	var st *scenarios.Study
+	if *study == "" {
+		st, err = scenarios.LoadDefault()
+	} else {
+		st, err = scenarios.Load(*study)
+	}
+	if err != nil {
+		return err
+	}
+	split := func(b int) (fitN, abcN int, ok bool) {
+		fitN = int(math.Round(float64(b) * spec.Method.FitShare))
+		abcN = b - fitN - 2 // the start and the final evaluation at the fit
+		k := len(spec.Parameters)
+		return fitN, abcN, fitN >= k+2 && abcN >= 2*k*spec.Method.Generations
+	}
+	fitN, abcN, ok := split(*budget)
+	if !ok {
+		least := *budget
+		for _, _, ok := split(least); !ok && least < 1<<30; _, _, ok = split(least) {
+			least++
+		}
+		return fmt.Errorf("--budget %d is too small for %d parameters over %d ABC generations: want at least %d", *budget, len(spec.Parameters), spec.Method.Generations, least)
+	}
+	start := time.Now()
+	prob := &calibrate.Problem{Base: st.Scenarios[0].Config, Spec: spec, Seed: uint64(c.seed)}
+
+	var trace []calibrate.Evaluation
+	bar := progress(stderr, *budget, "calibrating")
+	record := func(e calibrate.Evaluation) {
+		trace = append(trace, e)
+		if bar != nil {
+			bar.Add(1)
+		}
+	}
+	d0, _, err := prob.Evaluate(prob.Start(), c.workers)
+	if err != nil {
+		return err
+	}
+	record(calibrate.Evaluation{Phase: "start", Theta: prob.Start(), Distance: d0})
+	best, dist, err := prob.Fit(fitN, c.workers, record)
+	if err != nil {
+		return err
+	}
+	post, err := prob.ABC(abcN, c.workers, sim.NewSource(sim.StreamSeed(uint64(c.seed), 0, "abc", false)), record)
+	if err != nil {
+		return err
+	}
+	dist, stats, err := prob.Evaluate(best, c.workers)
+	if err != nil {
+		return err
+	}
+	record(calibrate.Evaluation{Phase: "final", Theta: best, Distance: dist})
+	if bar != nil {
+		bar.Finish()
+	}
+	keys := make([]string, len(spec.Parameters))
+	for i, q := range spec.Parameters {
+		keys[i] = q.Key
+	}
+	ident := calibrate.Identify(spec.Parameters, post)
+	table := calibrate.Table(spec.Targets, stats)
+
+	set, err := results.NewSet(c.out)
+	if err != nil {
+		return err
+	}
+	defer set.Abort()
+	write := func(name string, f func(w *bufio.Writer) error) {
+		if err != nil {
+			return
+		}
+		var w *bufio.Writer
+		if w, err = set.Create(name); err == nil {
+			err = f(w)
+		}
+	}
+	write("fit.csv", func(w *bufio.Writer) error { return writeFit(w, table) })
+	write("params.toml", func(w *bufio.Writer) error { return writeParams(w, keys, best, dist, c.command) })
+	write("trace.csv", func(w *bufio.Writer) error { return writeTrace(w, keys, trace) })
+	write("posterior.csv", func(w *bufio.Writer) error {
+		return calibrate.WritePosterior(w, &calibrate.Posterior{Keys: keys, Particles: post})
+	})
+	write("identification.csv", func(w *bufio.Writer) error { return writeIdent(w, ident) })
+	write("manifest.json", func(w *bufio.Writer) error {
+		v, rev := version()
+		return results.WriteJSON(w, map[string]any{
+			"program": "returnsim", "version": v, "revision": rev, "command": c.command,
+			"targets_file": name, "study": st.Name, "scenario": st.Scenarios[0].Name,
+			"seed": c.seed, "budget": *budget, "workers": c.workers, "method": spec.Method,
+			"evaluations": len(trace), "start_distance": d0, "fit_distance": dist,
+			"posterior_particles": len(post), "start": start.UTC(), "end": time.Now().UTC(),
+		})
+	})
+	if err == nil {
+		err = set.Commit()
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d simulations in %.0fs; distance %.3g at the defaults, %.3g at the fit; written to %s\n\n",
+		len(trace), time.Since(start).Seconds(), d0, dist, c.out)
+	printFit(stdout, table)
+	fmt.Fprintln(stdout)
+	printIdent(stdout, ident)
+	return nil
+}
+
+func writeFit(w *bufio.Writer, rows []calibrate.Row) error {
+	w.WriteString("target,statistic,observed,simulated,error,within_tolerance\n")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%t\n", csvQuote(r.Target), csvQuote(r.Statistic), results.F(r.Observed), results.F(r.Simulated), results.F(r.Error), r.Within)
+	}
+	return nil
+}
+
+func csvQuote(s string) string {
+	if strings.ContainsAny(s, ",\"\n") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}
+
+// writeParams writes the fitted values as a one-scenario study file: it
+// runs as it is (returnsim run params.toml), and its keys can be copied
+// into any scenario's table.
+func writeParams(w *bufio.Writer, keys []string, theta []float64, dist float64, command []string) error {
+	fmt.Fprintf(w, "# Fitted by: %s\n# Distance to the targets at the fit: %.4g\n\n[base]\nname = \"calibrated\"\n", strings.Join(command, " "), dist)
+	for i, k := range keys {
+		cfg := sim.DefaultConfig()
+		if isInt(&cfg, k) {
+			fmt.Fprintf(w, "%s = %d\n", k, int(math.Round(theta[i])))
+		} else {
+			fmt.Fprintf(w, "%s = %s\n", k, strconv.FormatFloat(theta[i], 'g', 6, 64))
+		}
+	}
+	return nil
+}
+
+func writeTrace(w *bufio.Writer, keys []string, trace []calibrate.Evaluation) error {
+	w.WriteString("evaluation,phase," + strings.Join(keys, ",") + ",distance\n")
+	for i, e := range trace {
+		fmt.Fprintf(w, "%d,%s", i, e.Phase)
+		for _, x := range e.Theta {
+			w.WriteString("," + strconv.FormatFloat(x, 'g', 10, 64))
+		}
+		w.WriteString("," + strconv.FormatFloat(e.Distance, 'g', 10, 64) + "\n")
+	}
+	return nil
+}
+
+func writeIdent(w *bufio.Writer, id []calibrate.Identification) error {
+	w.WriteString("parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict\n")
+	for _, r := range id {
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s\n", r.Key, results.F(r.PriorSD), results.F(r.PostMean), results.F(r.PostSD), results.F(r.Ratio), r.Verdict)
+	}
+	return nil
+}
+
+func printFit(w io.Writer, rows []calibrate.Row) {
+	fmt.Fprintf(w, "%-52s %10s %10s %8s  %s\n", "target: statistic", "observed", "simulated", "error", "within tolerance")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-52s %10.4g %10.4g %8.3f  %t\n", trunc(r.Target+": "+r.Statistic, 52), r.Observed, r.Simulated, r.Error, r.Within)
+	}
+}
+
+func printIdent(w io.Writer, id []calibrate.Identification) {
+	fmt.Fprintf(w, "%-34s %10s %10s %6s  %s\n", "parameter", "post.mean", "post.sd", "sd/prior", "verdict")
+	for _, r := range id {
+		fmt.Fprintf(w, "%-34s %10.4g %10.4g %6.2f  %s\n", r.Key, r.PostMean, r.PostSD, r.Ratio, r.Verdict)
+	}
+}
+
+func trunc(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
+}
