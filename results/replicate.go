@@ -15,6 +15,7 @@ type Replicate struct {
 	Index    int
 	Seed     uint64
 	Totals   sim.Totals
+	Err      error // set when the replicate could not run
 
 	origins []agents.Origin
 	series  bytes.Buffer

@@ -15,10 +15,11 @@ import (
 
 // common are the flags every command has.
 type common struct {
-	command []string // the command line, for the manifest
-	out     string
-	seed    int64
-	workers int
+	command   []string // the command line, for the manifest
+	posterior string   // the posterior file, for the manifest
+	out       string
+	seed      int64
+	workers   int
 }
 
 func (c *common) register(fs *flag.FlagSet) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/returnsim/returnsim/calibrate"
 	"github.com/returnsim/returnsim/results"
 	"github.com/returnsim/returnsim/scenarios"
 	"github.com/returnsim/returnsim/sim"
@@ -23,6 +24,7 @@ type Manifest struct {
 	Replicates int                `json:"replicates"`
 	Workers    int                `json:"workers"`
 	CRN        bool               `json:"common_random_numbers"`
+	Posterior  string             `json:"posterior,omitempty"`
 	Files      []string           `json:"files"`
 	Scenarios  []ManifestScenario `json:"scenarios"`
 	Start      time.Time          `json:"start"`
@@ -53,6 +55,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	c.register(fs)
 	reps := fs.Int("replicates", 10, "replicates of each scenario")
 	cases := fs.Bool("cases", false, "also write cases.csv, one row per case file")
+	posterior := fs.String("posterior", "", "draw one parameter set per replicate from this posterior.csv (from returnsim calibrate)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: returnsim run [FILE.toml ...] [flags]\n\nRuns every scenario x replicate; with no file, the embedded default study.")
 		fs.PrintDefaults()
@@ -72,8 +75,15 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var post *calibrate.Posterior
+	if *posterior != "" {
+		if post, err = calibrate.ReadPosterior(*posterior); err != nil {
+			return err
+		}
+		c.posterior = *posterior
+	}
 	start := time.Now()
-	m, err := runStudy(study, c, *reps, *cases, stderr)
+	m, err := runStudy(study, c, *reps, *cases, post, stderr)
 	if err != nil {
 		return err
 	}
@@ -84,7 +94,11 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 
 // runStudy runs and writes a study; it returns the metrics by scenario,
 // replicate and metric.
-func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, stderr io.Writer) ([][][]float64, error) {
+//
+// With a posterior, replicate r of every scenario runs with the same
+// parameter set, drawn by weight from a stream of the run seed and r, so
+// differences stay paired and intervals carry parameter uncertainty.
+func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *calibrate.Posterior, stderr io.Writer) ([][][]float64, error) {
 	start := time.Now()
 	set, err := results.NewSet(c.out)
 	if err != nil {
@@ -121,9 +135,23 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, stderr
 		r := i % reps
 		seed := sim.StreamSeed(uint64(c.seed), r, sc.Name, study.CRN)
 		rec := results.NewReplicate(sc.Name, r, seed, sc.Config.Origins, keepCases)
-		rec.Totals = sim.Run(&sc.Config, seed, rec)
+		cfg := &sc.Config
+		if post != nil {
+			own := sc.Config
+			own.Changes = append([]sim.Change(nil), sc.Config.Changes...)
+			u := uniformOf(sim.StreamSeed(uint64(c.seed), r, "posterior", false))
+			if err := post.Apply(&own, post.Draw(u)); err != nil {
+				rec.Err = fmt.Errorf("scenario %s with a posterior draw: %w", sc.Name, err)
+				return rec
+			}
+			cfg = &own
+		}
+		rec.Totals = sim.Run(cfg, seed, rec)
 		return rec
 	}, func(i int, rec *results.Replicate) error {
+		if rec.Err != nil {
+			return rec.Err
+		}
 		metrics[i/reps][i%reps] = rec.Metrics()
 		err := errors.Join(results.WriteReplicateRow(repW, rec), results.WriteSeries(serW, rec))
 		if keepCases {
@@ -151,7 +179,7 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, stderr
 	v, rev := version()
 	man := Manifest{
 		Program: "returnsim", Version: v, Revision: rev, Command: c.command, Study: study.Name,
-		Seed: c.seed, Replicates: reps, Workers: c.workers, CRN: study.CRN, Start: start.UTC(),
+		Seed: c.seed, Replicates: reps, Workers: c.workers, CRN: study.CRN, Posterior: c.posterior, Start: start.UTC(),
 	}
 	seen := map[string]bool{}
 	for i := range study.Scenarios {
@@ -210,4 +238,9 @@ func printHeadline(w io.Writer, study *scenarios.Study, metrics [][][]float64) {
 		fmt.Fprintf(w, "%-*s  %-26s  %-26s  %s\n", width, n, pct(avr.Value), diff, pct(rr.Value))
 	}
 	fmt.Fprintln(w, "\n95% intervals over replicates; differences paired by replicate. Every metric: summary.csv.")
+}
+
+// uniformOf is one uniform draw from the stream with seed seed.
+func uniformOf(seed uint64) float64 {
+	return float64(sim.NewSource(seed).Uint64()>>11) * 0x1p-53
 }

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/returnsim/returnsim/calibrate"
+	"github.com/returnsim/returnsim/scenarios"
+)
+
+// TestCalibrateSmall runs a small calibration and uses what it writes:
+// params.toml runs as a study and carries the fitted values, and
+// posterior.csv drives run --posterior with the same bytes for 1 and 2
+// workers.
+func TestCalibrateSmall(t *testing.T) {
+	dir := t.TempDir()
+	out, err := runArgs(t, "calibrate", "testdata/targets-small.toml", "--study", "testdata/small.toml", "--budget", "40", "--out", dir, "--seed", "3")
+	if err != nil {
+		t.Fatalf("calibrate: %v\n%s", err, out)
+	}
+	heads := map[string]string{
+		"fit.csv":            "target,statistic,observed,simulated,error,within_tolerance\n",
+		"trace.csv":          "evaluation,phase,params.absconding.base,state.forced_rate,distance\n",
+		"posterior.csv":      "particle,params.absconding.base,state.forced_rate,weight,distance\n",
+		"identification.csv": "parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict\n",
+		"params.toml":        "# Fitted by: returnsim calibrate",
+		"manifest.json":      "{",
+	}
+	for f, head := range heads {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(b), head) {
+			t.Errorf("%s starts %q, want %q", f, b[:min(len(b), len(head))], head)
+		}
+	}
+	trace, _ := os.ReadFile(filepath.Join(dir, "trace.csv"))
+	if n := strings.Count(string(trace), "\n") - 1; n != 40 {
+		t.Errorf("trace.csv has %d evaluations, want the budget, 40", n)
+	}
+	if fit, _ := os.ReadFile(filepath.Join(dir, "fit.csv")); strings.Count(string(fit), "\n") != 1+3+1 {
+		t.Errorf("fit.csv has %d lines, want a header and 4 rows (3 mix components, 1 return rate)", strings.Count(string(fit), "\n"))
+	}
+
+	st, err := scenarios.Load(filepath.Join(dir, "params.toml"))
+	if err != nil {
+		t.Fatalf("params.toml does not load as a study: %v", err)
+	}
+	post, err := calibrate.ReadPosterior(filepath.Join(dir, "posterior.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(post.Particles) < 2 {
+		t.Errorf("posterior has %d particles, want several", len(post.Particles))
+	}
+	fr := st.Scenarios[0].Config.State.ForcedRate
+	if fr < 0 || fr > 0.15 {
+		t.Errorf("params.toml state.forced_rate = %v, want it inside the bounds [0, 0.15]", fr)
+	}
+
+	a, b := t.TempDir(), t.TempDir()
+	for i, w := range []string{"1", "2"} {
+		if out, err := runArgs(t, "run", "testdata/small.toml", "--posterior", filepath.Join(dir, "posterior.csv"), "--replicates", "3", "--workers", w, "--out", []string{a, b}[i]); err != nil {
+			t.Fatalf("run --posterior: %v\n%s", err, out)
+		}
+	}
+	x, _ := os.ReadFile(filepath.Join(a, "replicates.csv"))
+	y, _ := os.ReadFile(filepath.Join(b, "replicates.csv"))
+	if !bytes.Equal(x, y) || len(x) < 100 {
+		t.Errorf("run --posterior: replicates.csv differs between 1 and 2 workers (or is empty)")
+	}
+	plain := t.TempDir()
+	runArgs(t, "run", "testdata/small.toml", "--replicates", "3", "--out", plain)
+	z, _ := os.ReadFile(filepath.Join(plain, "replicates.csv"))
+	if bytes.Equal(x, z) {
+		t.Errorf("run --posterior gave the same replicates as a run without it")
+	}
+}
+
+func TestCalibrateRejects(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"calibrate", "testdata/targets-small.toml", "--budget", "5"}, "--budget 5 is too small"},
+		{[]string{"calibrate", "testdata/bad.toml"}, "testdata/bad.toml"},
+		{[]string{"run", "--posterior", "testdata/small.toml"}, "testdata/small.toml"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, err := runArgs(t, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("run(%q) = %v, want an error containing %q", tc.args, err, tc.want)
+			}
+		})
+	}
+}
