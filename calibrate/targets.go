@@ -3,15 +3,13 @@ package calibrate
 import (
 	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
 	"math"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/internal/tomlpos"
 	"github.com/returnsim/returnsim/sim"
 )
 
@@ -73,38 +71,12 @@ type Target struct {
 	Source    string    `toml:"source"`          // where the value comes from
 }
 
-// Error is one problem in a targets file. Line and Col are 0 when unknown.
-type Error struct {
-	File      string
-	Line, Col int
-	Key       string
-	Msg       string
-}
+// Error is one problem in a targets file: Error() is "file:line:col: key:
+// msg", without the position when Line is 0.
+type Error = tomlpos.Error
 
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
-	}
-	b.WriteString(": ")
-	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-// Errors is every problem found in a targets file.
-type Errors []*Error
-
-func (es Errors) Error() string {
-	s := make([]string, len(es))
-	for i, e := range es {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
-}
+// Errors is every problem found in a targets file, one per line.
+type Errors = tomlpos.Errors
 
 // Parameter is a free parameter of the fit: a numeric scenario key (as in
 // docs/scenarios.md) with bounds; its prior is uniform between them.
@@ -155,12 +127,12 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		Parameter []Parameter `toml:"parameter"`
 		Method    Method      `toml:"method"`
 	}{Method: DefaultMethod()}
+	keys := tomlpos.Keys(string(data))
 	md, err := toml.Decode(string(data), &raw)
-	idx := keyLines(data)
 	if err != nil {
-		return nil, Errors{decodeError(file, idx, err)}
+		return nil, Errors{decodeError(file, keys, err)}
 	}
-	p := targetParser{file: file, idx: idx}
+	p := targetParser{file: file, keys: keys}
 	reported := map[string]bool{}
 	for _, k := range md.Undecoded() {
 		if reportedAbove(reported, k) {
@@ -168,14 +140,11 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		}
 		key := k.String()
 		reported[key] = true
-		found := false
-		for _, at := range idx {
-			if at.plain == key {
-				p.errs = append(p.errs, &Error{File: file, Line: at.line, Col: at.col, Key: at.key, Msg: "unknown key"})
-				found = true
-			}
+		written := tomlpos.LookupPlain(keys, key)
+		for _, at := range written {
+			p.errs = append(p.errs, &Error{File: file, Line: at.Line, Col: at.Col, Key: at.Path, Msg: "unknown key"})
 		}
-		if !found {
+		if len(written) == 0 {
 			p.add(key, "unknown key")
 		}
 	}
@@ -247,14 +216,14 @@ func reportedAbove(reported map[string]bool, k toml.Key) bool {
 
 type targetParser struct {
 	file string
-	idx  []keyLine
+	keys []tomlpos.Key
 	errs Errors
 }
 
 func (p *targetParser) add(key, msg string) {
 	e := &Error{File: p.file, Key: key, Msg: msg}
-	if at, ok := lookup(p.idx, key); ok {
-		e.Line, e.Col = at.line, at.col
+	if at, ok := tomlpos.Lookup(p.keys, key); ok {
+		e.Line, e.Col = at.Line, at.Col
 	}
 	p.errs = append(p.errs, e)
 }
@@ -321,153 +290,14 @@ func (p *targetParser) check(i int, t *Target, before []Target) {
 	}
 }
 
-// plainErr matches the decoding errors that BurntSushi/toml returns as
-// plain errors (wrong types): toml: line N (last key "k"): msg.
-var plainErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
-
-func decodeError(file string, idx []keyLine, err error) *Error {
-	e := &Error{File: file, Msg: err.Error()}
-	plain := false
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		e.Key, e.Msg = pe.LastKey, pe.Message
-		if pe.Position.Line >= 1 {
-			e.Line, e.Col = pe.Position.Line, pe.Position.Col
-		}
-	} else if m := plainErr.FindStringSubmatch(err.Error()); m != nil {
-		plain = true
-		e.Line, _ = strconv.Atoi(m[1])
-		e.Col, e.Key, e.Msg = 1, m[2], strings.Replace(m[3], "destination has type", "want", 1)
-	}
-	for _, at := range idx {
-		if e.Line > 0 && at.line == e.Line && at.plain == e.Key {
-			e.Key = at.key // with the index of its [[target]]
-			if plain {
-				e.Col = at.col
-			}
+// decodeError is tomlpos.DecodeError with the key named as the other
+// errors name it, with the index of its [[target]] or [[parameter]].
+func decodeError(file string, keys []tomlpos.Key, err error) *Error {
+	e := tomlpos.DecodeError(file, keys, err)
+	for _, at := range tomlpos.LookupPlain(keys, e.Key) {
+		if at.Line == e.Line {
+			e.Key = at.Path
 		}
 	}
 	return e
-}
-
-// keyLine is where a key is written: key with the index of its array
-// table ("target[2].value"), plain without ("target.value"), as
-// BurntSushi/toml names it.
-type keyLine struct {
-	key, plain string
-	line, col  int
-}
-
-// keyLines lists the keys written in a targets file, in order, with their
-// positions, since BurntSushi/toml keeps key positions to itself. The scan
-// is line based and serves error messages only: it knows table headers,
-// arrays of tables and "key = value" lines, and skips multi-line arrays; a
-// key it misses is reported without a line.
-func keyLines(data []byte) []keyLine {
-	var out []keyLine
-	arrays := map[string]int{}
-	table, plainTable := "", ""
-	depth := 0 // open brackets of a multi-line array
-	for n, raw := range strings.Split(string(data), "\n") {
-		s := strings.TrimSpace(stripComment(raw))
-		col := strings.Index(raw, s) + 1
-		if depth > 0 {
-			depth = max(depth+brackets(s), 0)
-			continue
-		}
-		switch {
-		case s == "":
-			continue
-		case strings.HasPrefix(s, "[["):
-			plainTable = plainKey(strings.TrimSuffix(strings.TrimPrefix(s, "[["), "]]"))
-			table = fmt.Sprintf("%s[%d]", plainTable, arrays[plainTable])
-			arrays[plainTable]++
-			out = append(out, keyLine{key: table, plain: plainTable, line: n + 1, col: col})
-		case strings.HasPrefix(s, "["):
-			name := plainKey(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]"))
-			table, plainTable = name, name
-			if head, rest, ok := strings.Cut(name, "."); ok && arrays[head] > 0 {
-				table = fmt.Sprintf("%s[%d].%s", head, arrays[head]-1, rest)
-			}
-			out = append(out, keyLine{key: table, plain: plainTable, line: n + 1, col: col})
-		default:
-			k, v, ok := strings.Cut(s, "=")
-			if !ok {
-				continue
-			}
-			k = plainKey(k)
-			kl := keyLine{key: k, plain: k, line: n + 1, col: col}
-			if table != "" {
-				kl.key, kl.plain = table+"."+k, plainTable+"."+k
-			}
-			out = append(out, kl)
-			depth = max(brackets(v), 0)
-		}
-	}
-	return out
-}
-
-// lookup finds where key, or its nearest parent, is written.
-func lookup(idx []keyLine, key string) (keyLine, bool) {
-	for key != "" {
-		for _, at := range idx {
-			if at.key == key {
-				return at, true
-			}
-		}
-		i := strings.LastIndexAny(key, ".[")
-		if i < 0 {
-			break
-		}
-		key = key[:i]
-	}
-	return keyLine{}, false
-}
-
-// plainKey normalises a possibly dotted, possibly quoted key.
-func plainKey(k string) string {
-	parts := strings.Split(strings.TrimSpace(k), ".")
-	for i, p := range parts {
-		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
-	}
-	return strings.Join(parts, ".")
-}
-
-// stripComment cuts a # comment that is not inside a string.
-func stripComment(s string) string {
-	quote := byte(0)
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case quote == '"' && c == '\\':
-			i++
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote == 0 && (c == '"' || c == '\''):
-			quote = c
-		case quote == 0 && c == '#':
-			return s[:i]
-		}
-	}
-	return s
-}
-
-// brackets is the number of '[' minus ']' outside strings in s.
-func brackets(s string) int {
-	d := 0
-	quote := byte(0)
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case quote == '"' && c == '\\':
-			i++
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote == 0 && (c == '"' || c == '\''):
-			quote = c
-		case quote == 0 && c == '[':
-			d++
-		case quote == 0 && c == ']':
-			d--
-		}
-	}
-	return d
 }

@@ -10,13 +10,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/internal/tomlpos"
 	"github.com/returnsim/returnsim/sim"
 )
 
@@ -58,38 +57,12 @@ func (s *Scenario) ConfigSHA256() string {
 	return hex.EncodeToString(h[:])
 }
 
-// Error is one problem in a file.
-type Error struct {
-	File      string
-	Line, Col int // 0 when unknown
-	Key       string
-	Msg       string
-}
+// Error is one problem in a file: Error() is "file:line:col: key: msg",
+// without the position when Line is 0.
+type Error = tomlpos.Error
 
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
-	}
-	b.WriteString(": ")
-	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-// Errors is every problem found in a set of files.
-type Errors []*Error
-
-func (es Errors) Error() string {
-	s := make([]string, len(es))
-	for i, e := range es {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
-}
+// Errors is every problem found in a set of files, one per line.
+type Errors = tomlpos.Errors
 
 // LoadDefault parses the embedded default study.
 func LoadDefault() (*Study, error) { return Parse(DefaultName, defaultStudy) }
@@ -180,7 +153,7 @@ type parser struct {
 	file string
 	text string
 	md   toml.MetaData
-	idx  map[string]pos
+	keys []tomlpos.Key
 	errs Errors
 }
 
@@ -191,44 +164,23 @@ func (p *parser) add(key, msg string) {
 		}
 	}
 	e := &Error{File: p.file, Key: key, Msg: msg}
-	if at, ok := lookup(p.idx, key); ok {
-		e.Line, e.Col = at.line, at.col
+	if at, ok := tomlpos.Lookup(p.keys, key); ok {
+		e.Line, e.Col = at.Line, at.Col
 	}
 	p.errs = append(p.errs, e)
 }
 
 // tomlErr turns a decoding error into an Error with its position.
-func (p *parser) tomlErr(err error) *Error {
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		e := &Error{File: p.file, Key: pe.LastKey, Msg: pe.Message}
-		if pe.Position.Line >= 1 {
-			e.Line, e.Col = pe.Position.Line, pe.Position.Col
-		}
-		return e
-	}
-	// type mismatches come as plain errors: toml: line N (last key "k"): msg
-	if m := plainErr.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		e := &Error{File: p.file, Line: line, Col: 1, Key: m[2], Msg: strings.Replace(m[3], "destination has type", "want", 1)}
-		if at, ok := lookup(p.idx, m[2]); ok && at.line == line {
-			e.Col = at.col
-		}
-		return e
-	}
-	return &Error{File: p.file, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
-}
-
-var plainErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+func (p *parser) tomlErr(err error) *Error { return tomlpos.DecodeError(p.file, p.keys, err) }
 
 func (p *parser) parse() (*Study, error) {
 	var raw studyTOML
+	p.keys = tomlpos.Keys(p.text)
 	md, err := toml.Decode(p.text, &raw)
 	if err != nil {
 		return nil, Errors{p.tomlErr(err)}
 	}
 	p.md = md
-	p.idx = keyIndex(p.text)
 	if !md.IsDefined("base") {
 		p.add("base", "missing: a study file needs a [base] table")
 		return nil, p.errs
@@ -318,17 +270,17 @@ func (p *parser) variantOrder() []string {
 func (p *parser) undecoded() {
 	keys := p.md.Undecoded()
 	sort.SliceStable(keys, func(i, j int) bool {
-		a, _ := lookup(p.idx, fullKey(keys[i]))
-		b, _ := lookup(p.idx, fullKey(keys[j]))
-		return a.line < b.line
+		a, _ := tomlpos.Lookup(p.keys, fullKey(keys[i]))
+		b, _ := tomlpos.Lookup(p.keys, fullKey(keys[j]))
+		return a.Line < b.Line
 	})
 	for _, k := range keys {
 		p.add(fullKey(k), "unknown key")
 	}
 }
 
-// fullKey writes a metadata key as keyIndex does, with array indices. The
-// metadata does not carry them, so an element's key points at the array.
+// fullKey writes a metadata key as a dotted path. The metadata carries no
+// array indices, so tomlpos.Lookup places an element's key at the array.
 func fullKey(k toml.Key) string { return strings.Join(k, ".") }
 
 // scenario decodes the scenario table prim (at dotted key at) on top of a
