@@ -17,18 +17,18 @@ type Params struct {
 
 // AVRParams drive the hazard of assisted voluntary return.
 type AVRParams struct {
-	Base           float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"assumption, set for an AVR share of closed cases of 10-20% (seed 001: 19% at the first file)" desc:"intercept of the monthly AVR hazard"`
+	Base           float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated (docs/calibration.md); assumption, set for an AVR share of closed cases of 10-20% (seed 001: 19% at the first file)" desc:"intercept of the monthly AVR hazard"`
 	FamilyPull     float64 `toml:"family_pull" unit:"log-odds per unit pull" range:"0,10" src:"seed 000, seed 001 (some return to reunite or to care for relatives); size assumption" desc:"effect of the pull of family abroad"`
 	FamilyPressure float64 `toml:"family_pressure" unit:"log-odds per unit pressure" range:"0,10" src:"seed 000, seed 001 (fear of disappointing family); size assumption" desc:"effect, against return, of pressure from family abroad and journey debt"`
 	Network        float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"seed 000 (support networks in NL); size assumption" desc:"effect, against return, of a support network in the Netherlands"`
 	Health         float64 `toml:"health" unit:"log-odds" range:"0,10" src:"seed 001 (deteriorating health prompts a wish to return); size assumption" desc:"effect of deteriorated health"`
 	StayPerYear    float64 `toml:"stay_per_year" unit:"log-odds per year" range:"0,5" src:"seed 000, seed 001 (a long stay without status lowers AVR); size assumption" desc:"effect, against AVR, of each year of stay without legal status"`
 	StayCapMonths  int     `toml:"stay_cap_months" unit:"months" range:"1,600" src:"assumption" desc:"months of irregular stay beyond which the stay effect grows no further"`
-	File           float64 `toml:"file" unit:"log-odds per earlier file" range:"0,5" src:"seed 001 (19%, 9%, 2% at 1, 3, 6 procedures); size assumption until calibrated" desc:"effect, against AVR, of each earlier return procedure"`
+	File           float64 `toml:"file" unit:"log-odds per earlier file" range:"0,5" src:"calibrated (docs/calibration.md); seed 001 (19%, 9%, 2% at 1, 3, 6 procedures); size assumption until calibrated" desc:"effect, against AVR, of each earlier return procedure"`
 	Hope           float64 `toml:"hope" unit:"log-odds per unit hope" range:"0,10" src:"seed 001 (most consider AVR only once legal options are exhausted); size assumption" desc:"effect, against AVR, of hope of legal status"`
 	Trust          float64 `toml:"trust" unit:"log-odds per unit trust" range:"0,10" src:"seed 001 (distrust of authorities); size assumption" desc:"effect of trust in government actors, who arrange AVR"`
-	Threat         float64 `toml:"threat" unit:"log-odds per unit sensitivity x cooperation" range:"0,10" src:"seed 001 (11% vs 5% for high vs low cooperation); size assumption until calibrated" desc:"effect of a credible threat of deportation, scaled by the agent's sensitivity and the origin's cooperation"`
-	Conditions     float64 `toml:"conditions" unit:"log-odds per unit conditions" range:"0,10" src:"seed 001 (conditions in the origin country; Nigerians below Iraqis); size assumption" desc:"effect of conditions in the origin country, centred at 0.5"`
+	Threat         float64 `toml:"threat" unit:"log-odds per unit sensitivity x cooperation" range:"0,10" src:"calibrated (docs/calibration.md); seed 001 (11% vs 5% for high vs low cooperation); size assumption until calibrated" desc:"effect of a credible threat of deportation, scaled by the agent's sensitivity and the origin's cooperation"`
+	Conditions     float64 `toml:"conditions" unit:"log-odds per unit conditions" range:"0,10" src:"calibrated (docs/calibration.md); seed 001 (conditions in the origin country; Nigerians below Iraqis); size assumption" desc:"effect of conditions in the origin country, centred at 0.5"`
 	FamilyInNL     float64 `toml:"family_in_nl" unit:"log-odds" range:"-5,5" src:"assumption" desc:"effect of a family with children in the Netherlands"`
 	Pending        float64 `toml:"pending" unit:"log-odds" range:"-10,5" src:"seed 001 (most return only after legal options are exhausted); size assumption" desc:"effect while the appeal is pending"`
 	Detained       float64 `toml:"detained" unit:"log-odds" range:"-5,10" src:"seed 001 (coercion: detention, imminent deportation); size assumption" desc:"effect of being in detention"`
@@ -37,13 +37,13 @@ type AVRParams struct {
 // IndependentParams drive departure without assistance: the same drivers as
 // AVR with a weaker pull, and neither counselling nor reintegration support.
 type IndependentParams struct {
-	Base   float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"assumption, set for the departure mix of issue 3 (AVR and independent together 25.3% of departures)" desc:"intercept of the monthly independent-departure hazard"`
+	Base   float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated (docs/calibration.md); assumption, set for the departure mix of issue 3 (AVR and independent together 25.3% of departures)" desc:"intercept of the monthly independent-departure hazard"`
 	Weight float64 `toml:"weight" unit:"fraction" range:"0,2" src:"DESIGN.md (same drivers, weaker pull); size assumption" desc:"weight of the AVR drivers in the independent-departure predictor"`
 }
 
 // AbscondingParams drive departure to an unknown destination.
 type AbscondingParams struct {
-	Base       float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"assumption, set so absconding is the largest departure (56.7% of departures, issue 3)" desc:"intercept of the monthly absconding hazard"`
+	Base       float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated (docs/calibration.md); assumption, set so absconding is the largest departure (56.7% of departures, issue 3)" desc:"intercept of the monthly absconding hazard"`
 	Network    float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"DESIGN.md (social network in NL); size assumption" desc:"effect of a support network in the Netherlands"`
 	Trust      float64 `toml:"trust" unit:"log-odds per unit trust" range:"0,10" src:"DESIGN.md (low trust); size assumption" desc:"effect, against absconding, of trust in government actors"`
 	Reception  float64 `toml:"reception" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect while sheltered in reception with an appeal pending"`
@@ -55,7 +55,7 @@ type AbscondingParams struct {
 
 // NewProcedureParams drive a repeat application after the final decision.
 type NewProcedureParams struct {
-	Base    float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"assumption" desc:"intercept of the monthly new-procedure hazard"`
+	Base    float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated (docs/calibration.md); assumption" desc:"intercept of the monthly new-procedure hazard"`
 	Hope    float64 `toml:"hope" unit:"log-odds per unit hope" range:"0,10" src:"seed 001 (hope of legal status); size assumption" desc:"effect of hope of legal status"`
 	File    float64 `toml:"file" unit:"log-odds per earlier file" range:"0,5" src:"seed 001 (options run out); size assumption" desc:"effect, against a new procedure, of each earlier file"`
 	Network float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"assumption" desc:"effect of a support network (legal help) in the Netherlands"`
@@ -63,7 +63,7 @@ type NewProcedureParams struct {
 
 // CounsellingParams set the effect of one counselling session.
 type CounsellingParams struct {
-	Effect          float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"seed 000, seed 001 (counselling plays a limited role); size assumption" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
+	Effect          float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"calibrated (docs/calibration.md); seed 000, seed 001 (counselling plays a limited role); size assumption" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
 	Retention       float64 `toml:"retention" unit:"fraction kept per month" range:"0,1" src:"DESIGN.md (the effect decays over the following months); size assumption" desc:"share of a session's effect left after each month"`
 	MomentFirst     float64 `toml:"moment_first" unit:"fraction of effect" range:"0,2" src:"seed 001 (early talks serve information more than return)" desc:"effect of a session at the first negative decision"`
 	MomentFinal     float64 `toml:"moment_final" unit:"fraction of effect" range:"0,2" src:"seed 001, seed 003 (the final negative decision is the key moment)" desc:"effect of a session at the final negative decision"`
@@ -75,7 +75,7 @@ type CounsellingParams struct {
 	Knowledge       float64 `toml:"knowledge" unit:"fraction of effect per unit knowledge" range:"0,5" src:"seed 000, seed 001 (country knowledge builds trust; Denmark)" desc:"gain in effect from counsellors' country knowledge"`
 	Partner         float64 `toml:"partner" unit:"fraction of effect" range:"0,5" src:"seed 001, seed 002, seed 003 (trusted partners in the origin country)" desc:"gain in effect from contact with a partner organisation in the origin country"`
 	CivilReturn     float64 `toml:"civil_return" unit:"fraction of effect" range:"0,2" src:"seed 003 (civil society promotes return only where it judges it best)" desc:"AVR effect of a civil-society session relative to the others"`
-	CivilLegal      float64 `toml:"civil_legal" unit:"log-odds" range:"0,10" src:"seed 002 (NGO counselling discusses a new procedure), seed 003" desc:"boost to a new procedure and to regularisation from a civil-society session"`
+	CivilLegal      float64 `toml:"civil_legal" unit:"log-odds" range:"0,10" src:"calibrated (docs/calibration.md); seed 002 (NGO counselling discusses a new procedure), seed 003" desc:"boost to a new procedure and to regularisation from a civil-society session"`
 }
 
 // ReintegrateParams set the effect of reintegration assistance.
@@ -108,20 +108,20 @@ type PathwayParams struct {
 func DefaultParams() Params {
 	return Params{
 		AVR: AVRParams{
-			Base: -4.2, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
-			StayPerYear: 0.15, StayCapMonths: 120, File: 0.25, Hope: 1.5, Trust: 0.6,
-			Threat: 1.2, Conditions: 1.0, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0,
+			Base: -4.24, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
+			StayPerYear: 0.15, StayCapMonths: 120, File: 0.611, Hope: 1.5, Trust: 0.6,
+			Threat: 2.37, Conditions: 3.85, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0,
 		},
-		Independent: IndependentParams{Base: -5.2, Weight: 0.6},
+		Independent: IndependentParams{Base: -4.79, Weight: 0.6},
 		Absconding: AbscondingParams{
-			Base: -3.2, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
+			Base: -3.99, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
 			NoShelter: 0.6, FRL: -0.8, FamilyInNL: -0.6,
 		},
-		NewProcedure: NewProcedureParams{Base: -4.2, Hope: 2.0, File: 0.3, Network: 0.5},
+		NewProcedure: NewProcedureParams{Base: -4.27, Hope: 2.0, File: 0.3, Network: 0.5},
 		Counselling: CounsellingParams{
-			Effect: 0.8, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
+			Effect: 0.737, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
 			MomentDetention: 0.3, MomentRoutine: 0.5, CivilTrust: 0.8, IOMGovWeight: 0.5,
-			Knowledge: 0.3, Partner: 0.3, CivilReturn: 0.8, CivilLegal: 0.6,
+			Knowledge: 0.3, Partner: 0.3, CivilReturn: 0.8, CivilLegal: 0.239,
 		},
 		Reintegrate: ReintegrateParams{Effect: 0.15, Distance: 0.6, InKindWeight: 0.5},
 		Dynamics: DynamicsParams{

@@ -3,6 +3,7 @@ package agents_test
 import (
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -107,7 +108,12 @@ func TestSpecsComplete(t *testing.T) {
 			t.Errorf("Specs(Params) %s: Default is empty", s.Key)
 		}
 	}
-	for key, want := range map[string]string{"avr.base": "-4.2", "avr.stay_cap_months": "120", "counselling.retention": "0.8"} {
+	d := agents.DefaultParams() // Specs must report the defaults' values, formatted
+	for key, want := range map[string]string{
+		"avr.base":              strconv.FormatFloat(d.AVR.Base, 'g', -1, 64),
+		"avr.stay_cap_months":   strconv.Itoa(d.AVR.StayCapMonths),
+		"counselling.retention": strconv.FormatFloat(d.Counselling.Retention, 'g', -1, 64),
+	} {
 		if !seen[key] {
 			t.Errorf("Specs(Params) has no key %q", key)
 			continue

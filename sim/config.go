@@ -34,10 +34,27 @@ type Change struct {
 
 // Intake sets the new return orders.
 type Intake struct {
-	PerMonth     float64   `toml:"per_month" unit:"return orders per month" range:"0,1000000" src:"seed 001 (about 118,000 files closed over seven years: about 1,400 a month)" desc:"mean new return orders a month (Poisson)"`
+	PerMonth     float64   `toml:"per_month" unit:"return orders per month" range:"0,1000000" src:"calibrated (docs/calibration.md) to seed 001's 118,000 files closed over seven years, with reopened files on top" desc:"mean new return orders of new persons a month (Poisson)"`
 	FileShares   []float64 `toml:"file_shares" unit:"shares" src:"assumption (seed 001: many closed files are later files)" desc:"share of new persons whose return order is their 1st, 2nd, ... file"`
+	FirstShare   float64   `toml:"first_file_share" unit:"share" range:"0,0.999" src:"calibrated (docs/calibration.md); seed 001 and issue 3 (19% AVR at the first file but 11% for high cooperation: many closed files are later files)" desc:"when above 0 and file_shares lists later files, the share of new persons on their first file, the later shares keeping their proportions; 0 leaves file_shares as given"`
 	PriorMonths  int       `toml:"prior_months_per_file" unit:"months" range:"0,240" src:"assumption" desc:"months of irregular stay a new person brings for each earlier file"`
 	InitialStock int       `toml:"initial_stock" unit:"open cases" range:"0,10000000" src:"assumption" desc:"open cases, past their deadline, at the start of the warm-up"`
+}
+
+// Shares returns the share of new persons by file number: FileShares, or,
+// when FirstShare is above 0, FirstShare for the first file and the rest
+// spread over later files in FileShares' proportions.
+func (in *Intake) Shares() []float64 {
+	out := append([]float64(nil), in.FileShares...)
+	if in.FirstShare <= 0 || len(out) < 2 || out[0] >= 1 {
+		return out
+	}
+	scale := (1 - in.FirstShare) / (1 - out[0])
+	out[0] = in.FirstShare
+	for i := 1; i < len(out); i++ {
+		out[i] *= scale
+	}
+	return out
 }
 
 // Population sets how new persons' attributes are drawn: Beta distributions
@@ -60,7 +77,7 @@ type StateParams struct {
 	AppealMonths    float64 `toml:"appeal_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from the first negative decision to the final one"`
 	AppealSuccess   float64 `toml:"appeal_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that the appeal grants legal status"`
 	RegularisedRate float64 `toml:"regularised_rate" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance of legal status after the deadline (no-fault permit, medical grounds)"`
-	ForcedRate      float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption, set for the departure mix of issue 3 (forced 18.0% of departures)" desc:"monthly chance of forced return after the deadline, outside detention"`
+	ForcedRate      float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"calibrated (docs/calibration.md) to the departure mix of issue 3 (forced 18.0% of departures)" desc:"monthly chance of forced return after the deadline, outside detention"`
 	DetentionRate   float64 `toml:"detention_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of detention after the deadline"`
 	DetentionMonths float64 `toml:"detention_months" unit:"months" range:"1,18" src:"assumption (EU law caps detention at 18 months)" desc:"mean months in detention before release"`
 	ForcedDetained  float64 `toml:"forced_detained" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of forced return from detention"`
@@ -93,18 +110,18 @@ func DefaultOrigins() []agents.Origin {
 }
 
 // DefaultConfig returns the default scenario: seven years recorded after a
-// two-year warm-up, about 1,400 return orders a month.
+// two-year warm-up, with the calibrated parameters (docs/calibration.md).
 func DefaultConfig() Config {
 	return Config{
 		Months: 84,
 		Warmup: 24,
-		Intake: Intake{PerMonth: 1400, FileShares: []float64{0.70, 0.15, 0.07, 0.04, 0.02, 0.01, 0.01}, PriorMonths: 12},
+		Intake: Intake{PerMonth: 1252, FirstShare: 0.201, FileShares: []float64{0.70, 0.15, 0.07, 0.04, 0.02, 0.01, 0.01}, PriorMonths: 12},
 		Population: Population{
 			FamilyShare: 0.15, Concentration: 4, PullMean: 0.3, PressureMean: 0.5, NetworkMean: 0.4,
 			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.2,
 		},
 		State: StateParams{
-			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.02,
+			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.0203,
 			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25, ReopenShare: 0.9, ReopenMonths: 3,
 		},
 		Params:  agents.DefaultParams(),

@@ -90,7 +90,8 @@ type engine struct {
 func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy}
 	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
-	e.files = cumulative(len(cfg.Intake.FileShares), func(i int) float64 { return cfg.Intake.FileShares[i] })
+	files := cfg.Intake.Shares()
+	e.files = cumulative(len(files), func(i int) float64 { return files[i] })
 	// room for the stock and about three years of intake: the slice
 	// rarely grows after the warm-up
 	e.slots = make([]slot, 0, cfg.Intake.InitialStock+int(36*cfg.Intake.PerMonth)+64)

@@ -22,7 +22,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var c common
 	c.register(fs)
-	budget := fs.Int("budget", 600, "simulations to spend: the point fit takes method.fit_share of them, ABC-SMC the rest")
+	budget := fs.Int("budget", 2200, "simulations to spend: the point fit takes method.fit_share of them, ABC-SMC the rest")
 	study := fs.String("study", "", "calibrate the first scenario of this study `file` (default: the embedded default study's baseline)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: returnsim calibrate [TARGETS.toml] [flags]\n\nFits the free parameters to the targets (default: the embedded targets.toml).")
