@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -18,24 +17,13 @@ import (
 )
 
 func calibrateCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("calibrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c common
-	c.register(fs)
+	fs, c := newVerb("calibrate", "usage: returnsim calibrate [TARGETS.toml] [flags]\n\nFits the free parameters to the targets (default: the embedded targets.toml).", stderr)
 	budget := fs.Int("budget", 2200, "simulations to spend: the point fit takes method.fit_share of them, ABC-SMC the rest")
 	study := fs.String("study", "", "calibrate the first scenario of this study `file` (default: the embedded default study's baseline)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: returnsim calibrate [TARGETS.toml] [flags]\n\nFits the free parameters to the targets (default: the embedded targets.toml).")
-		fs.PrintDefaults()
-	}
-	files, err := parse(fs, args)
+	files, err := c.parseVerb(fs, args)
 	if err != nil {
 		return err
 	}
-	if err := c.check(); err != nil {
-		return err
-	}
-	c.command = append([]string{"returnsim", "calibrate"}, args...)
 	if len(files) > 1 {
 		return fmt.Errorf("calibrate takes one targets file, got %d", len(files))
 	}

@@ -29,15 +29,7 @@ func TestCalibrateSmall(t *testing.T) {
 		"params.toml":        "# Fitted by: returnsim calibrate",
 		"manifest.json":      "{",
 	}
-	for f, head := range heads {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(string(b), head) {
-			t.Errorf("%s starts %q, want %q", f, b[:min(len(b), len(head))], head)
-		}
-	}
+	checkHeads(t, dir, heads)
 	trace, _ := os.ReadFile(filepath.Join(dir, "trace.csv"))
 	if n := strings.Count(string(trace), "\n") - 1; n != 40 {
 		t.Errorf("trace.csv has %d evaluations, want the budget, 40", n)

@@ -38,6 +38,34 @@ func (c *common) check() error {
 	return nil
 }
 
+// newVerb returns a verb's flag set with the common flags registered and
+// a usage line.
+func newVerb(name, usage string, stderr io.Writer) (*flag.FlagSet, *common) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := new(common)
+	c.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs, c
+}
+
+// parseVerb parses a verb's arguments, checks the common flags, records
+// the command line for the manifest and returns the positional arguments.
+func (c *common) parseVerb(fs *flag.FlagSet, args []string) ([]string, error) {
+	files, err := parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	c.command = append([]string{"returnsim", fs.Name()}, args...)
+	return files, nil
+}
+
 // parse parses flags that may stand before, between or after the
 // positional arguments, which it returns.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {

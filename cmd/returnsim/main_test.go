@@ -85,15 +85,7 @@ func TestRunWritesEveryFile(t *testing.T) {
 		"cases.csv":      "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,opened_month,closed_month,outcome,pathway,counselled,provider\n",
 		"manifest.json":  "{",
 	}
-	for f, head := range heads {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(string(b), head) {
-			t.Errorf("%s starts %q, want %q", f, string(b[:min(len(b), len(head))]), head)
-		}
-	}
+	checkHeads(t, dir, heads)
 	for _, want := range []string{`"config_sha256"`, `"file_sha256"`, `"seed": 1`, `"replicates": 2`, `"revision"`, `"per_month": 140`, `"timing": "final-decision"`} {
 		b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
 		if !strings.Contains(string(b), want) {
@@ -189,5 +181,19 @@ func TestFlagsAfterFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "summary.csv")); err != nil {
 		t.Errorf("--out after the file was ignored: %v", err)
+	}
+}
+
+// checkHeads checks that each file in dir starts with its expected head.
+func checkHeads(t *testing.T, dir string, heads map[string]string) {
+	t.Helper()
+	for f, head := range heads {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(b), head) {
+			t.Errorf("%s starts %q, want %q", f, b[:min(len(b), len(head))], head)
+		}
 	}
 }

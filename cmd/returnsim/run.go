@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -49,25 +48,14 @@ func loadStudy(files []string) (*scenarios.Study, error) {
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c common
-	c.register(fs)
+	fs, c := newVerb("run", "usage: returnsim run [FILE.toml ...] [flags]\n\nRuns every scenario x replicate; with no file, the embedded default study.", stderr)
 	reps := fs.Int("replicates", 10, "replicates of each scenario")
 	cases := fs.Bool("cases", false, "also write cases.csv, one row per case file")
 	posterior := fs.String("posterior", "", "draw one parameter set per replicate from this posterior.csv (from returnsim calibrate)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: returnsim run [FILE.toml ...] [flags]\n\nRuns every scenario x replicate; with no file, the embedded default study.")
-		fs.PrintDefaults()
-	}
-	files, err := parse(fs, args)
+	files, err := c.parseVerb(fs, args)
 	if err != nil {
 		return err
 	}
-	if err := c.check(); err != nil {
-		return err
-	}
-	c.command = append([]string{"returnsim", "run"}, args...)
 	if *reps < 1 || *reps > 100000 {
 		return fmt.Errorf("--replicates %d: want 1 to 100000", *reps)
 	}
@@ -83,7 +71,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		c.posterior = *posterior
 	}
 	start := time.Now()
-	m, err := runStudy(study, c, *reps, *cases, post, stderr)
+	m, err := runStudy(study, *c, *reps, *cases, post, stderr)
 	if err != nil {
 		return err
 	}
