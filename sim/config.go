@@ -1,9 +1,13 @@
 package sim
 
 import (
+	_ "embed"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/returnsim/returnsim/agents"
 )
@@ -85,28 +89,39 @@ type StateParams struct {
 	ReopenMonths    float64 `toml:"reopen_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from a new procedure to the new file"`
 }
 
-// DefaultOrigins is the origin table used when a scenario names none. The
-// shares, cooperation indices, conditions and distances are assumptions
-// that respect what seed 001 says: Nigeria cooperates on forced return,
-// Iraq does so selectively; low-cooperation nationals dominate the
-// caseload (issue 3). Morocco and Algeria barely cooperate.
+//go:embed origins.csv
+var originsCSV string
+
+// DefaultOrigins is the origin table used when a scenario names none: the
+// data of origins.csv, embedded at build time. Its shares, cooperation
+// indices, conditions and distances are assumptions that respect what
+// seed 001 says (Nigeria cooperates on forced return, Iraq selectively;
+// low-cooperation nationals dominate the caseload); its source column says
+// which. TestDefaultOrigins keeps the file valid.
 func DefaultOrigins() []agents.Origin {
-	o := func(code, name string, share, coop float64, class agents.CoopClass, cond, dist float64) agents.Origin {
-		return agents.Origin{Code: code, Name: name, Share: share, Cooperation: coop, Class: class, Conditions: cond, Distance: dist, Eligible: true}
+	rows, err := csv.NewReader(strings.NewReader(originsCSV)).ReadAll()
+	if err != nil {
+		panic("sim: origins.csv: " + err.Error())
 	}
-	return []agents.Origin{
-		o("MA", "Morocco", 0.12, 0.10, agents.CoopLow, 0.55, 0.3),
-		o("DZ", "Algeria", 0.10, 0.10, agents.CoopLow, 0.50, 0.3),
-		o("NG", "Nigeria", 0.06, 0.85, agents.CoopHigh, 0.25, 0.9),
-		o("IQ", "Iraq", 0.08, 0.45, agents.CoopMedium, 0.50, 0.5),
-		o("SY", "Syria", 0.06, 0.00, agents.CoopLow, 0.10, 0.5),
-		o("IR", "Iran", 0.05, 0.15, agents.CoopLow, 0.35, 0.6),
-		o("AF", "Afghanistan", 0.07, 0.10, agents.CoopLow, 0.10, 0.8),
-		o("ER", "Eritrea", 0.05, 0.05, agents.CoopLow, 0.15, 0.9),
-		o("GE", "Georgia", 0.07, 0.90, agents.CoopHigh, 0.70, 0.4),
-		o("TR", "Turkey", 0.07, 0.70, agents.CoopHigh, 0.60, 0.3),
-		o("XX", "Other nationalities", 0.27, 0.40, agents.CoopMedium, 0.50, 0.6),
+	out := make([]agents.Origin, 0, len(rows)-1)
+	for i, r := range rows[1:] {
+		num := func(j int) float64 {
+			x, err := strconv.ParseFloat(r[j], 64)
+			if err != nil {
+				panic(fmt.Sprintf("sim: origins.csv:%d: %s: %v", i+2, rows[0][j], err))
+			}
+			return x
+		}
+		var class agents.CoopClass
+		if err := class.UnmarshalText([]byte(r[4])); err != nil {
+			panic(fmt.Sprintf("sim: origins.csv:%d: class: %v", i+2, err))
+		}
+		out = append(out, agents.Origin{
+			Code: r[0], Name: r[1], Share: num(2), Cooperation: num(3), Class: class,
+			Conditions: num(5), Distance: num(6), Eligible: r[7] == "true",
+		})
 	}
+	return out
 }
 
 // DefaultConfig returns the default scenario: seven years recorded after a

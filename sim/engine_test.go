@@ -483,3 +483,27 @@ func TestValidate(t *testing.T) {
 		}
 	})
 }
+
+// TestDefaultOrigins: origins.csv has the ten origins the issue names plus
+// the rest, and validates (shares sum to 1, classes agree with cooperation).
+func TestDefaultOrigins(t *testing.T) {
+	os := sim.DefaultOrigins()
+	codes := map[string]bool{}
+	for _, o := range os {
+		codes[o.Code] = true
+	}
+	for _, c := range []string{"NG", "IQ", "MA", "DZ", "SY", "IR", "AF", "ER", "GE", "TR"} {
+		if !codes[c] {
+			t.Errorf("DefaultOrigins() lacks %s", c)
+		}
+	}
+	cfg := sim.DefaultConfig()
+	cfg.Origins = os
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("DefaultOrigins() does not validate: %v", err)
+	}
+	ng, iq := os[2], os[3]
+	if ng.Code != "NG" || iq.Code != "IQ" || ng.Cooperation <= iq.Cooperation {
+		t.Errorf("Nigeria (%+v) should cooperate more on forced return than Iraq (%+v) (seed 001)", ng, iq)
+	}
+}
