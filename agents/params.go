@@ -63,7 +63,7 @@ type NewProcedureParams struct {
 
 // CounsellingParams set the effect of one counselling session.
 type CounsellingParams struct {
-	Effect          float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"calibrated (docs/calibration.md); seed 000, seed 001 (counselling plays a limited role); size assumption" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
+	Effect          float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"calibrated point fit (docs/calibration.md), weakly constrained: its posterior is almost as wide as its prior; seed 000, seed 001 (counselling plays a limited role)" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
 	Retention       float64 `toml:"retention" unit:"fraction kept per month" range:"0,1" src:"DESIGN.md (the effect decays over the following months); size assumption" desc:"share of a session's effect left after each month"`
 	MomentFirst     float64 `toml:"moment_first" unit:"fraction of effect" range:"0,2" src:"seed 001 (early talks serve information more than return)" desc:"effect of a session at the first negative decision"`
 	MomentFinal     float64 `toml:"moment_final" unit:"fraction of effect" range:"0,2" src:"seed 001, seed 003 (the final negative decision is the key moment)" desc:"effect of a session at the final negative decision"`
@@ -75,7 +75,7 @@ type CounsellingParams struct {
 	Knowledge       float64 `toml:"knowledge" unit:"fraction of effect per unit knowledge" range:"0,5" src:"seed 000, seed 001 (country knowledge builds trust; Denmark)" desc:"gain in effect from counsellors' country knowledge"`
 	Partner         float64 `toml:"partner" unit:"fraction of effect" range:"0,5" src:"seed 001, seed 002, seed 003 (trusted partners in the origin country)" desc:"gain in effect from contact with a partner organisation in the origin country"`
 	CivilReturn     float64 `toml:"civil_return" unit:"fraction of effect" range:"0,2" src:"seed 003 (civil society promotes return only where it judges it best)" desc:"AVR effect of a civil-society session relative to the others"`
-	CivilLegal      float64 `toml:"civil_legal" unit:"log-odds" range:"0,10" src:"calibrated (docs/calibration.md); seed 002 (NGO counselling discusses a new procedure), seed 003" desc:"boost to a new procedure and to regularisation from a civil-society session"`
+	CivilLegal      float64 `toml:"civil_legal" unit:"log-odds" range:"0,10" src:"calibrated point fit (docs/calibration.md), weakly constrained: its posterior is almost as wide as its prior; seed 002 (NGO counselling discusses a new procedure), seed 003" desc:"boost to a new procedure and to regularisation from a civil-society session"`
 }
 
 // ReintegrateParams set the effect of reintegration assistance.
@@ -108,20 +108,20 @@ type PathwayParams struct {
 func DefaultParams() Params {
 	return Params{
 		AVR: AVRParams{
-			Base: -4.24, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
-			StayPerYear: 0.15, StayCapMonths: 120, File: 0.611, Hope: 1.5, Trust: 0.6,
-			Threat: 2.37, Conditions: 3.85, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0,
+			Base: -4.26, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
+			StayPerYear: 0.15, StayCapMonths: 120, File: 0.600, Hope: 1.5, Trust: 0.6,
+			Threat: 1.79, Conditions: 4.14, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0,
 		},
-		Independent: IndependentParams{Base: -4.79, Weight: 0.6},
+		Independent: IndependentParams{Base: -4.59, Weight: 0.6},
 		Absconding: AbscondingParams{
-			Base: -3.99, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
+			Base: -4.01, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
 			NoShelter: 0.6, FRL: -0.8, FamilyInNL: -0.6,
 		},
-		NewProcedure: NewProcedureParams{Base: -4.27, Hope: 2.0, File: 0.3, Network: 0.5},
+		NewProcedure: NewProcedureParams{Base: -4.07, Hope: 2.0, File: 0.3, Network: 0.5},
 		Counselling: CounsellingParams{
-			Effect: 0.737, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
+			Effect: 1.90, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
 			MomentDetention: 0.3, MomentRoutine: 0.5, CivilTrust: 0.8, IOMGovWeight: 0.5,
-			Knowledge: 0.3, Partner: 0.3, CivilReturn: 0.8, CivilLegal: 0.239,
+			Knowledge: 0.3, Partner: 0.3, CivilReturn: 0.8, CivilLegal: 1.05,
 		},
 		Reintegrate: ReintegrateParams{Effect: 0.15, Distance: 0.6, InKindWeight: 0.5},
 		Dynamics: DynamicsParams{

@@ -40,7 +40,7 @@ type Change struct {
 type Intake struct {
 	PerMonth     float64   `toml:"per_month" unit:"return orders per month" range:"0,1000000" src:"calibrated (docs/calibration.md) to seed 001's 118,000 files closed over seven years, with reopened files on top" desc:"mean new return orders of new persons a month (Poisson)"`
 	FileShares   []float64 `toml:"file_shares" unit:"shares" src:"assumption (seed 001: many closed files are later files)" desc:"share of new persons whose return order is their 1st, 2nd, ... file"`
-	FirstShare   float64   `toml:"first_file_share" unit:"share" range:"0,0.999" src:"calibrated (docs/calibration.md); seed 001 and issue 3 (19% AVR at the first file but 11% for high cooperation: many closed files are later files)" desc:"when above 0 and file_shares lists later files, the share of new persons on their first file, the later shares keeping their proportions; 0 leaves file_shares as given"`
+	FirstShare   float64   `toml:"first_file_share" unit:"share" range:"0,0.999" src:"calibrated (docs/calibration.md); seed 001 and issue 3 (19% AVR at the first file but 11% for high cooperation: many closed files are later files); near 0 it stands for the history of files before the warm-up" desc:"when above 0 and file_shares lists later files, the share of new persons on their first file, the later shares keeping their proportions; 0 leaves file_shares as given"`
 	PriorMonths  int       `toml:"prior_months_per_file" unit:"months" range:"0,240" src:"assumption" desc:"months of irregular stay a new person brings for each earlier file"`
 	InitialStock int       `toml:"initial_stock" unit:"open cases" range:"0,10000000" src:"assumption" desc:"open cases, past their deadline, at the start of the warm-up"`
 }
@@ -130,13 +130,13 @@ func DefaultConfig() Config {
 	return Config{
 		Months: 84,
 		Warmup: 24,
-		Intake: Intake{PerMonth: 1252, FirstShare: 0.201, FileShares: []float64{0.70, 0.15, 0.07, 0.04, 0.02, 0.01, 0.01}, PriorMonths: 12},
+		Intake: Intake{PerMonth: 1245, FirstShare: 0.036, FileShares: []float64{0.70, 0.15, 0.07, 0.04, 0.02, 0.01, 0.01}, PriorMonths: 12},
 		Population: Population{
 			FamilyShare: 0.15, Concentration: 4, PullMean: 0.3, PressureMean: 0.5, NetworkMean: 0.4,
 			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.2,
 		},
 		State: StateParams{
-			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.0203,
+			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.0195,
 			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25, ReopenShare: 0.9, ReopenMonths: 3,
 		},
 		Params:  agents.DefaultParams(),
