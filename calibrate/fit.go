@@ -168,18 +168,19 @@ func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluati
 		dists := make([]float64, n)
 		var firstErr error
 		phase := fmt.Sprintf("abc-%d", g)
-		err := sim.Parallel(n, workers, func(i int) float64 {
+		type result struct {
+			d   float64
+			err error
+		}
+		err := sim.Parallel(n, workers, func(i int) result {
 			d, _, err := p.Evaluate(props[i], 1)
-			if err != nil {
-				return math.NaN()
+			return result{d, err}
+		}, func(i int, r result) error {
+			if r.err != nil && firstErr == nil {
+				firstErr = r.err
 			}
-			return d
-		}, func(i int, d float64) error {
-			if math.IsNaN(d) && firstErr == nil {
-				_, _, firstErr = p.Evaluate(props[i], 1)
-			}
-			dists[i] = d
-			record(Evaluation{Phase: phase, Theta: props[i], Distance: d})
+			dists[i] = r.d
+			record(Evaluation{Phase: phase, Theta: props[i], Distance: r.d})
 			return nil
 		})
 		if err = errors.Join(err, firstErr); err != nil {

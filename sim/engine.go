@@ -419,6 +419,9 @@ func (e *engine) record(a *agents.Agent, out agents.Outcome, pw agents.Pathway) 
 func (e *engine) counsel() {
 	c := &e.pol.Counselling
 	p := &e.cfg.Params.Counselling
+	if c.Timing == agents.NoCounselling {
+		return // requests still due wait for a policy that counsels
+	}
 	due := e.due[:0]
 	for i := range e.slots {
 		if s := &e.slots[i]; !s.done && s.a.SessionDue {
@@ -426,7 +429,7 @@ func (e *engine) counsel() {
 		}
 	}
 	e.due = due
-	if len(due) == 0 || c.Timing == agents.NoCounselling {
+	if len(due) == 0 {
 		return
 	}
 	capacity := c.Capacity()

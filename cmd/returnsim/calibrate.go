@@ -6,10 +6,12 @@ import (
 	"io"
 	"math"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/returnsim/returnsim/agents"
 	"github.com/returnsim/returnsim/calibrate"
 	"github.com/returnsim/returnsim/results"
 	"github.com/returnsim/returnsim/scenarios"
@@ -161,6 +163,12 @@ func csvQuote(s string) string {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
+}
+
+// isInt reports whether the scenario key is an integer field.
+func isInt(cfg *sim.Config, key string) bool {
+	f, _, _, ok := agents.Field(cfg, key)
+	return ok && f.Kind() == reflect.Int
 }
 
 // writeParams writes the fitted values as a one-scenario study file: it

@@ -4,10 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"reflect"
-
-	"github.com/returnsim/returnsim/agents"
-	"github.com/returnsim/returnsim/sim"
 
 	"github.com/returnsim/returnsim/scenarios"
 )
@@ -34,8 +30,3 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 }
 
 func defaultsText() []byte { return scenarios.DefaultText() }
-
-func isInt(cfg *sim.Config, key string) bool {
-	f, _, _, ok := agents.Field(cfg, key)
-	return ok && f.Kind() == reflect.Int
-}
