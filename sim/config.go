@@ -24,6 +24,28 @@ type Config struct {
 	Policy     agents.Policy   `toml:"policy"`
 	Changes    []Change        `toml:"policy_changes"`
 	Origins    []agents.Origin `toml:"origins"`
+	Costs      Costs           `toml:"costs"`
+}
+
+// Costs are unit costs to the state, in EUR, for the planner's cost
+// comparison. They do not change behaviour. The reintegration package
+// actually paid is the policy's cash and in-kind value, counted by the
+// engine for each eligible person who leaves within its conditions.
+type Costs struct {
+	ForcedEUR         float64 `toml:"forced_eur" unit:"EUR per return" range:"0,1000000" src:"European Court of Auditors 2021 (docs/sources.md): about 3,414 EUR per forced return, EU average" desc:"cost of one forced return"`
+	AVREUR            float64 `toml:"avr_eur" unit:"EUR per return" range:"0,1000000" src:"European Court of Auditors 2021 (docs/sources.md): about 560 EUR per voluntary return, EU average" desc:"cost of one assisted return, without the reintegration package"`
+	SessionEUR        float64 `toml:"session_eur" unit:"EUR per session" range:"0,100000" src:"assumption: about half a counsellor-day" desc:"cost of one counselling session"`
+	MonthReceptionEUR float64 `toml:"month_reception_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in asylum reception while an appeal is pending"`
+	MonthFRLEUR       float64 `toml:"month_frl_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in a freedom-restricting or family location"`
+	MonthDetentionEUR float64 `toml:"month_detention_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in immigration detention"`
+}
+
+// DefaultCosts returns the default unit costs.
+func DefaultCosts() Costs {
+	return Costs{
+		ForcedEUR: 3414, AVREUR: 560, SessionEUR: 150,
+		MonthReceptionEUR: 1200, MonthFRLEUR: 1500, MonthDetentionEUR: 6000,
+	}
 }
 
 // Change is a policy in force from a month on (month 0 is the first month
@@ -142,6 +164,7 @@ func DefaultConfig() Config {
 		Params:  agents.DefaultParams(),
 		Policy:  agents.DefaultPolicy(),
 		Origins: DefaultOrigins(),
+		Costs:   DefaultCosts(),
 	}
 }
 
