@@ -10,10 +10,14 @@ type Hazards struct {
 	AVR, Independent, Absconded, NewProcedure float64
 }
 
-// Drivers is the part of the AVR predictor that comes from the agent and its
-// origin alone, without intercept, stage or policy. Independent departure
-// shares it with a weight.
-func Drivers(a *Agent, o *Origin, p *AVRParams) float64 {
+// Drivers is the part of the AVR predictor that comes from the agent, its
+// origin and the credibility of the threat of deportation, without
+// intercept, stage or policy instruments. Independent departure shares it
+// with a weight. Credibility is the origin's cooperation on forced return
+// times the enforcement in force, felt through the agent's sensitivity.
+// No term depends on the file number itself: later files differ through
+// what the person has lived (stay, hope, trust, health).
+func Drivers(a *Agent, o *Origin, enforcement float64, p *AVRParams) float64 {
 	stay := a.MonthsIrregular
 	if stay > p.StayCapMonths {
 		stay = p.StayCapMonths
@@ -22,10 +26,9 @@ func Drivers(a *Agent, o *Origin, p *AVRParams) float64 {
 		p.FamilyPressure*a.FamilyPressure -
 		p.Network*a.Network -
 		p.StayPerYear*float64(stay)/12 -
-		p.File*float64(a.FileNumber-1) -
 		p.Hope*a.Hope +
 		p.Trust*a.Trust +
-		p.Threat*a.Sensitivity*o.Cooperation +
+		p.Threat*a.Sensitivity*o.Cooperation*enforcement +
 		p.Conditions*(o.Conditions-0.5)
 	if a.HealthWorse {
 		x += p.Health
@@ -52,10 +55,10 @@ type LogOdds struct {
 // AVR: Base + Drivers + stage (Pending, Detained) + reintegration + counselling.
 // Independent: Base + Weight x Drivers (no assistance, no counselling); none in detention.
 // Absconded: Base + Network x network - Trust x trust + stage + family; none in detention.
-// NewProcedure: Base + Hope x hope - File x earlier files + Network x network +
+// NewProcedure: Base + Hope x hope + Network x network +
 // the legal boost of a civil-society session; none while the appeal is pending.
 func Predict(a *Agent, o *Origin, pol *Policy, p *Params) LogOdds {
-	d := Drivers(a, o, &p.AVR)
+	d := Drivers(a, o, pol.Enforcement, &p.AVR)
 	x := LogOdds{
 		AVR:          p.AVR.Base + d + a.CounselAVR + ReintegrationLogOdds(a, o, pol, &p.Reintegrate),
 		Independent:  None,
@@ -121,7 +124,7 @@ func Bound(x float64) float64 {
 
 func newProcedure(a *Agent, p *Params) float64 {
 	n := &p.NewProcedure
-	return n.Base + n.Hope*a.Hope - n.File*float64(a.FileNumber-1) + n.Network*a.Network + a.CounselLegal
+	return n.Base + n.Hope*a.Hope + n.Network*a.Network + a.CounselLegal
 }
 
 // ReintegrationLogOdds is the AVR effect of the reintegration package for
@@ -166,23 +169,47 @@ func MomentFactor(m Moment, p *CounsellingParams) float64 {
 	return [...]float64{p.MomentFirst, p.MomentFinal, p.MomentDeadline, p.MomentDetention, p.MomentRoutine}[m]
 }
 
+// SpectrumFactor is the share of a session's full effect that reaches agent
+// a, by its place on the agency spectrum at the session (PathwayOf on its
+// current state, seed 001): little at high agency, full near the final
+// decision, and after a long irregular stay only the intensive, trusted
+// support of a civil-society provider has full effect. Coercion takes 1: the
+// detention moment's factor already carries it.
+func SpectrumFactor(a *Agent, o *Origin, p *Params) float64 {
+	c := &p.Counselling
+	switch PathwayOf(a, o, &p.Pathway) {
+	case HighAgency:
+		return c.SpectrumHighAgency
+	case Hopelessness:
+		if a.Provider == NGO {
+			return c.SpectrumHopelessCivil
+		}
+		return c.SpectrumHopeless
+	case Acceptance:
+		return c.SpectrumAcceptance
+	}
+	return 1
+}
+
 // SessionEffect returns the log-odds boosts that one session at moment m and
-// quality q (1 = full) gives agent a: to AVR, and, from a civil-society
-// provider, to a new procedure and regularisation.
+// quality q (1 = full) gives agent a from origin o: to AVR, and, from a
+// civil-society provider, to a new procedure and regularisation.
 //
-//	avr   = Effect x MomentFactor x TrustIn x q x (1 + Knowledge x country_knowledge + Partner x partner_contact)
+//	avr   = Effect x MomentFactor x SpectrumFactor x TrustIn x q
+//	        x (1 + Knowledge x country_knowledge + Partner x partner_contact)
 //	        x CivilReturn for a civil-society provider
 //	legal = CivilLegal x TrustIn x q for a civil-society provider, else 0
-func SessionEffect(a *Agent, m Moment, q float64, c *Counselling, p *CounsellingParams) (avr, legal float64) {
-	trust := TrustIn(a, a.Provider, p)
-	gain := 1 + p.Knowledge*c.CountryKnowledge
+func SessionEffect(a *Agent, o *Origin, m Moment, q float64, c *Counselling, p *Params) (avr, legal float64) {
+	cp := &p.Counselling
+	trust := TrustIn(a, a.Provider, cp)
+	gain := 1 + cp.Knowledge*c.CountryKnowledge
 	if c.PartnerContact {
-		gain += p.Partner
+		gain += cp.Partner
 	}
-	avr = p.Effect * MomentFactor(m, p) * trust * q * gain
+	avr = cp.Effect * MomentFactor(m, cp) * SpectrumFactor(a, o, p) * trust * q * gain
 	if a.Provider == NGO {
-		avr *= p.CivilReturn
-		legal = p.CivilLegal * trust * q
+		avr *= cp.CivilReturn
+		legal = cp.CivilLegal * trust * q
 	}
 	return avr, legal
 }
@@ -212,10 +239,47 @@ func PathwayOf(a *Agent, o *Origin, p *PathwayParams) Pathway {
 	return Acceptance
 }
 
-// HopeAt is the hope of legal status on file number file, at level base
-// (HopePending or HopeFinal): base x exp(-HopeOptions x earlier files).
-func HopeAt(base float64, file int, p *DynamicsParams) float64 {
-	return base * math.Exp(-p.HopeOptions*float64(file-1))
+// HopeAt is the hope of legal status at level base (HopePending or
+// HopeFinal) for a person with the given legal options left.
+func HopeAt(base, options float64) float64 { return base * options }
+
+// Rejection takes OptionsLost of agent a's legal options away, at each
+// negative decision on a new application.
+func Rejection(a *Agent, p *DynamicsParams) { a.Options *= 1 - p.OptionsLost }
+
+// OutOfSightHazards are the monthly probabilities of the choices of a
+// person out of sight: to leave the Netherlands unseen, and to apply again.
+type OutOfSightHazards struct{ Leave, Apply float64 }
+
+// DecideOutOfSight returns the hazards of agent a, out of sight, from origin
+// o. They depend only on state that does not change while the person is
+// out of sight (network, origin, hope and the months without status when
+// they absconded, capped at stayCap), so they are constant between the
+// person's events. It is pure.
+//
+//	leave = Logistic(LeaveBase + LeaveConditions x (conditions-0.5) - LeaveNetwork x network
+//	                 + LeaveStay x min(stay, stayCap)/12)
+//	apply = Logistic(ApplyBase + ApplyHope x hope)
+func DecideOutOfSight(a *Agent, o *Origin, stay, stayCap int, p *OutOfSightParams) OutOfSightHazards {
+	return OutOfSightHazards{
+		Leave: Logistic(p.LeaveBase + p.LeaveConditions*(o.Conditions-0.5) - p.LeaveNetwork*a.Network + p.LeaveStay*float64(min(stay, stayCap))/12),
+		Apply: Logistic(p.ApplyBase + p.ApplyHope*a.Hope),
+	}
+}
+
+// AgeOutOfSight advances agent a by months months out of sight, month by
+// month as Age would: irregular stay grows, trust in government fades as
+// without shelter, and counselling effects decay. Hope is held at its level
+// when the person absconded, so that the hazards stay constant between
+// events.
+func AgeOutOfSight(a *Agent, months int, p *Params) {
+	for range months {
+		a.MonthsIrregular++
+		a.MonthsSinceFinal++
+		a.Trust *= 1 - p.Dynamics.TrustDecay
+		a.CounselAVR *= p.Counselling.Retention
+		a.CounselLegal *= p.Counselling.Retention
+	}
 }
 
 // Age advances agent a by one month without any draw: months open, months
@@ -241,7 +305,7 @@ func Age(a *Agent, p *Params) {
 func FinalDecision(a *Agent, p *DynamicsParams) {
 	a.Shelter = Departure
 	a.MonthsSinceFinal = 0
-	a.Hope = HopeAt(p.HopeFinal, a.FileNumber, p)
+	a.Hope = HopeAt(p.HopeFinal, a.Options)
 }
 
 // PoliceExperience lowers trust in government after a bad experience with

@@ -202,15 +202,15 @@ func TestDecide(t *testing.T) {
 			avr:    -3 - 0.15*120/12, ind: -4 + 0.5*(-0.15*120/12), abs: -2, np: -5,
 		},
 		{
-			name:   "earlier files lower AVR and new procedure",
-			params: func(p *agents.Params) { p.AVR.File, p.NewProcedure.File = 0.25, 0.3 },
-			agent:  func(a *agents.Agent) { a.FileNumber = 3 },
-			avr:    -3 - 0.25*2, ind: -4 + 0.5*(-0.25*2), abs: -2, np: -5 - 0.3*2, // two earlier files
+			name:  "the file number has no effect of its own",
+			agent: func(a *agents.Agent) { a.FileNumber = 6 },
+			avr:   -3, ind: -4, abs: -2, np: -5, // later files differ only through what the person lived
 		},
 		{
-			name:   "first file has no file effect",
-			params: func(p *agents.Params) { p.AVR.File, p.NewProcedure.File = 0.25, 0.3 },
-			avr:    -3, ind: -4, abs: -2, np: -5,
+			name:   "hope lowers AVR and raises a new procedure",
+			params: func(p *agents.Params) { p.AVR.Hope, p.NewProcedure.Hope = 1.5, 2.0 },
+			agent:  func(a *agents.Agent) { a.Hope = 0.4 },
+			avr:    -3 - 1.5*0.4, ind: -4 + 0.5*(-1.5*0.4), abs: -2, np: -5 + 2.0*0.4,
 		},
 		{
 			name:   "hope lowers AVR, raises new procedure",
@@ -225,7 +225,7 @@ func TestDecide(t *testing.T) {
 			avr:    -3 + 0.6*0.5, ind: -4 + 0.5*(0.6*0.5), abs: -2 - 1.2*0.5, np: -5,
 		},
 		{
-			name:   "threat scales with sensitivity x cooperation",
+			name:   "threat scales with sensitivity x cooperation x enforcement",
 			params: func(p *agents.Params) { p.AVR.Threat = 1.2 },
 			agent:  func(a *agents.Agent) { a.Sensitivity = 0.5 },
 			origin: func(o *agents.Origin) { o.Cooperation, o.Class = 0.8, agents.CoopHigh },
@@ -242,6 +242,22 @@ func TestDecide(t *testing.T) {
 			name:   "no threat without sensitivity (stigma)",
 			params: func(p *agents.Params) { p.AVR.Threat = 1.2 },
 			origin: func(o *agents.Origin) { o.Cooperation, o.Class = 1, agents.CoopHigh },
+			avr:    -3, ind: -4, abs: -2, np: -5,
+		},
+		{
+			name:   "twice the enforcement, twice the credibility",
+			params: func(p *agents.Params) { p.AVR.Threat = 1.2 },
+			agent:  func(a *agents.Agent) { a.Sensitivity = 0.5 },
+			origin: func(o *agents.Origin) { o.Cooperation, o.Class = 0.8, agents.CoopHigh },
+			policy: func(pol *agents.Policy) { pol.Enforcement = 2 },
+			avr:    -3 + 1.2*0.5*0.8*2, ind: -4 + 0.5*(1.2*0.5*0.8*2), abs: -2, np: -5,
+		},
+		{
+			name:   "no threat without enforcement",
+			params: func(p *agents.Params) { p.AVR.Threat = 1.2 },
+			agent:  func(a *agents.Agent) { a.Sensitivity = 1 },
+			origin: func(o *agents.Origin) { o.Cooperation, o.Class = 1, agents.CoopHigh },
+			policy: func(pol *agents.Policy) { pol.Enforcement = 0 },
 			avr:    -3, ind: -4, abs: -2, np: -5,
 		},
 		{
@@ -294,7 +310,7 @@ func TestDecide(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, a, o := testParams(), testAgent(), testOrigin()
-			var pol agents.Policy
+			pol := agents.Policy{Enforcement: 1}
 			if c.params != nil {
 				c.params(&p)
 			}
@@ -422,8 +438,19 @@ func TestTrustIn(t *testing.T) {
 }
 
 func TestSessionEffect(t *testing.T) {
-	p := counselParams()
+	var p agents.Params
+	p.Counselling = counselParams()
+	p.Counselling.SpectrumHighAgency, p.Counselling.SpectrumAcceptance = 0.3, 1
+	p.Counselling.SpectrumHopeless, p.Counselling.SpectrumHopelessCivil = 0.4, 0.9
+	p.Pathway = agents.PathwayParams{HighAgencyPull: 0.7, AcceptanceMonths: 6, HopelessMonths: 24}
+	o := testOrigin()
 	plain := agents.Counselling{}
+	// near is a person near the final decision (acceptance: factor 1);
+	// highAgency has deteriorated health; longStay is far past the
+	// decision after a long irregular stay (hopelessness).
+	near0 := func(a *agents.Agent) {}
+	highAgency := func(a *agents.Agent) { a.HealthWorse = true }
+	longStay := func(a *agents.Agent) { a.Shelter, a.MonthsSinceFinal, a.MonthsIrregular = agents.NoShelter, 30, 30 }
 	for _, c := range []struct {
 		name       string
 		provider   agents.Provider
@@ -431,27 +458,36 @@ func TestSessionEffect(t *testing.T) {
 		q          float64
 		c          agents.Counselling
 		avr, legal float64
+		state      func(*agents.Agent)
 	}{
 		// Effect 0.8 x moment x trust 0.5 (government) x quality x gain
-		{"government, first decision", agents.Government, agents.MomentFirst, 1, plain, 0.8 * 0.4 * 0.5, 0},
-		{"government, final decision", agents.Government, agents.MomentFinal, 1, plain, 0.8 * 1.0 * 0.5, 0},
-		{"government, deadline", agents.Government, agents.MomentDeadline, 1, plain, 0.8 * 0.7 * 0.5, 0},
-		{"government, detention", agents.Government, agents.MomentDetention, 1, plain, 0.8 * 0.3 * 0.5, 0},
-		{"government, routine", agents.Government, agents.MomentRoutine, 1, plain, 0.8 * 0.5 * 0.5, 0},
-		{"half quality halves the effect", agents.Government, agents.MomentFinal, 0.5, plain, 0.8 * 1.0 * 0.5 * 0.5, 0},
-		{"country knowledge", agents.Government, agents.MomentFinal, 1, agents.Counselling{CountryKnowledge: 0.5}, 0.8 * 1.0 * 0.5 * (1 + 0.3*0.5), 0},
-		{"partner contact", agents.Government, agents.MomentFinal, 1, agents.Counselling{PartnerContact: true}, 0.8 * 1.0 * 0.5 * (1 + 0.2), 0},
-		{"knowledge and partner add", agents.Government, agents.MomentFinal, 1, agents.Counselling{CountryKnowledge: 1, PartnerContact: true}, 0.8 * 1.0 * 0.5 * (1 + 0.3 + 0.2), 0},
+		{"government, first decision", agents.Government, agents.MomentFirst, 1, plain, 0.8 * 0.4 * 0.5, 0, near0},
+		{"government, final decision", agents.Government, agents.MomentFinal, 1, plain, 0.8 * 1.0 * 0.5, 0, near0},
+		{"government, deadline", agents.Government, agents.MomentDeadline, 1, plain, 0.8 * 0.7 * 0.5, 0, near0},
+		{"government, detention", agents.Government, agents.MomentDetention, 1, plain, 0.8 * 0.3 * 0.5, 0, near0},
+		{"government, routine", agents.Government, agents.MomentRoutine, 1, plain, 0.8 * 0.5 * 0.5, 0, near0},
+		{"half quality halves the effect", agents.Government, agents.MomentFinal, 0.5, plain, 0.8 * 1.0 * 0.5 * 0.5, 0, near0},
+		{"country knowledge", agents.Government, agents.MomentFinal, 1, agents.Counselling{CountryKnowledge: 0.5}, 0.8 * 1.0 * 0.5 * (1 + 0.3*0.5), 0, near0},
+		{"partner contact", agents.Government, agents.MomentFinal, 1, agents.Counselling{PartnerContact: true}, 0.8 * 1.0 * 0.5 * (1 + 0.2), 0, near0},
+		{"knowledge and partner add", agents.Government, agents.MomentFinal, 1, agents.Counselling{CountryKnowledge: 1, PartnerContact: true}, 0.8 * 1.0 * 0.5 * (1 + 0.3 + 0.2), 0, near0},
 		// civil society: CivilTrust 0.8 whatever the agent's trust, x CivilReturn for AVR; legal boost CivilLegal x trust x quality
-		{"civil society", agents.NGO, agents.MomentFinal, 1, plain, 0.8 * 1.0 * 0.8 * 0.6, 0.9 * 0.8},
-		{"civil society at half quality", agents.NGO, agents.MomentDeadline, 0.5, plain, 0.8 * 0.7 * 0.8 * 0.5 * 0.6, 0.9 * 0.8 * 0.5},
-		{"civil society with partner", agents.NGO, agents.MomentFinal, 1, agents.Counselling{PartnerContact: true}, 0.8 * 1.0 * 0.8 * (1 + 0.2) * 0.6, 0.9 * 0.8},
+		{"civil society", agents.NGO, agents.MomentFinal, 1, plain, 0.8 * 1.0 * 0.8 * 0.6, 0.9 * 0.8, near0},
+		{"civil society at half quality", agents.NGO, agents.MomentDeadline, 0.5, plain, 0.8 * 0.7 * 0.8 * 0.5 * 0.6, 0.9 * 0.8 * 0.5, near0},
+		{"civil society with partner", agents.NGO, agents.MomentFinal, 1, agents.Counselling{PartnerContact: true}, 0.8 * 1.0 * 0.8 * (1 + 0.2) * 0.6, 0.9 * 0.8, near0},
 		// IOM: weighted trust 0.25 x 0.5 + 0.75 x 0.8, no civil-society factors
-		{"IOM", agents.IOM, agents.MomentFinal, 1, plain, 0.8 * 1.0 * (0.25*0.5 + 0.75*0.8), 0},
+		{"IOM", agents.IOM, agents.MomentFinal, 1, plain, 0.8 * 1.0 * (0.25*0.5 + 0.75*0.8), 0, near0},
+		// the agency spectrum (seed 001): little at high agency; after a long
+		// stay a government session reaches a person at SpectrumHopeless 0.4
+		// and through their trust, civil society at SpectrumHopelessCivil 0.9
+		{"high agency", agents.Government, agents.MomentFinal, 1, plain, 0.8 * 1.0 * 0.5 * 0.3, 0, highAgency},
+		{"long stay, government", agents.Government, agents.MomentFinal, 1, plain, 0.8 * 1.0 * 0.5 * 0.4, 0, longStay},
+		{"long stay, civil society", agents.NGO, agents.MomentFinal, 1, plain, 0.8 * 1.0 * 0.8 * 0.6 * 0.9, 0.9 * 0.8, longStay},
+		{"long stay, IOM", agents.IOM, agents.MomentFinal, 1, plain, 0.8 * 1.0 * (0.25*0.5 + 0.75*0.8) * 0.4, 0, longStay},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			a := agents.Agent{Trust: 0.5, Provider: c.provider}
-			avr, legal := agents.SessionEffect(&a, c.moment, c.q, &c.c, &p)
+			c.state(&a)
+			avr, legal := agents.SessionEffect(&a, &o, c.moment, c.q, &c.c, &p)
 			if !near(avr, c.avr) || !near(legal, c.legal) {
 				t.Errorf("SessionEffect(%s, moment %d, q %v) = %v, %v, want %v, %v", c.provider, c.moment, c.q, avr, legal, c.avr, c.legal)
 			}
@@ -496,46 +532,80 @@ func TestPathwayOf(t *testing.T) {
 }
 
 func TestHopeAt(t *testing.T) {
-	for _, c := range []struct {
-		base    float64
-		file    int
-		options float64
-		want    float64
-	}{
-		{0.5, 1, 0.3, 0.5},                   // first file: no earlier files
-		{0.5, 2, 0.3, 0.5 * math.Exp(-0.3)},  // one earlier file
-		{0.9, 4, 0.3, 0.9 * math.Exp(-0.9)},  // three earlier files
-		{0.9, 4, 0, 0.9},                     // no loss of options
-		{0.5, 11, 0.5, 0.5 * math.Exp(-5.0)}, // ten earlier files
+	for _, c := range []struct{ base, options, want float64 }{
+		{0.5, 1, 0.5},           // all options left
+		{0.5, 0.7, 0.35},        // one rejection at OptionsLost 0.3
+		{0.9, 0.7 * 0.7, 0.441}, // two
+		{0.9, 0, 0},             // none left
 	} {
-		p := agents.DynamicsParams{HopeOptions: c.options}
-		if got := agents.HopeAt(c.base, c.file, &p); !near(got, c.want) {
-			t.Errorf("HopeAt(%v, %d, options %v) = %v, want %v", c.base, c.file, c.options, got, c.want)
+		if got := agents.HopeAt(c.base, c.options); !near(got, c.want) {
+			t.Errorf("HopeAt(%v, %v) = %v, want %v", c.base, c.options, got, c.want)
+		}
+	}
+}
+
+func TestRejection(t *testing.T) {
+	p := agents.DynamicsParams{OptionsLost: 0.3}
+	a := agents.Agent{Options: 1}
+	for i, want := range []float64{0.7, 0.49, 0.343} {
+		agents.Rejection(&a, &p)
+		if !near(a.Options, want) {
+			t.Errorf("after %d rejections options = %v, want %v", i+1, a.Options, want)
 		}
 	}
 }
 
 func TestFinalDecision(t *testing.T) {
-	p := agents.DynamicsParams{HopePending: 0.9, HopeFinal: 0.5, HopeOptions: 0.3}
+	p := agents.DynamicsParams{HopePending: 0.9, HopeFinal: 0.5, OptionsLost: 0.3}
 	for _, c := range []struct {
-		file int
-		hope float64
+		options, hope float64
 	}{
 		{1, 0.5},
-		{3, 0.5 * math.Exp(-0.3*2)},
+		{0.49, 0.5 * 0.49}, // two rejected applications
 	} {
-		t.Run(strconv.Itoa(c.file), func(t *testing.T) {
-			a := agents.Agent{FileNumber: c.file, Shelter: agents.Reception, MonthsSinceFinal: -1, Hope: 0.9, MonthsOpen: 5, MonthsIrregular: 12}
+		t.Run(strconv.FormatFloat(c.options, 'g', -1, 64), func(t *testing.T) {
+			a := agents.Agent{FileNumber: 3, Options: c.options, Shelter: agents.Reception, MonthsSinceFinal: -1, Hope: 0.9, MonthsOpen: 5, MonthsIrregular: 12}
 			agents.FinalDecision(&a, &p)
-			want := agents.Agent{FileNumber: c.file, Shelter: agents.Departure, MonthsSinceFinal: 0, Hope: c.hope, MonthsOpen: 5, MonthsIrregular: 12}
+			want := agents.Agent{FileNumber: 3, Options: c.options, Shelter: agents.Departure, MonthsSinceFinal: 0, Hope: c.hope, MonthsOpen: 5, MonthsIrregular: 12}
 			if !near(a.Hope, want.Hope) {
-				t.Errorf("FinalDecision(file %d) hope = %v, want %v", c.file, a.Hope, want.Hope)
+				t.Errorf("FinalDecision(options %v) hope = %v, want %v", c.options, a.Hope, want.Hope)
 			}
 			a.Hope = want.Hope
 			if a != want {
-				t.Errorf("FinalDecision(file %d) = %+v, want %+v", c.file, a, want)
+				t.Errorf("FinalDecision(options %v) = %+v, want %+v", c.options, a, want)
 			}
 		})
+	}
+}
+
+func TestDecideOutOfSight(t *testing.T) {
+	p := agents.OutOfSightParams{LeaveBase: -3, LeaveConditions: 1, LeaveNetwork: 2, LeaveStay: 0.3, ApplyBase: -5, ApplyHope: 1.5}
+	o := testOrigin()
+	o.Conditions = 0.8
+	a := agents.Agent{Network: 0.25, Hope: 0.4}
+	got := agents.DecideOutOfSight(&a, &o, 200, 120, &p) // 200 months of stay, capped at 120
+	want := agents.OutOfSightHazards{
+		Leave: logistic(-3 + 1*(0.8-0.5) - 2*0.25 + 0.3*120/12),
+		Apply: logistic(-5 + 1.5*0.4),
+	}
+	if !near(got.Leave, want.Leave) || !near(got.Apply, want.Apply) {
+		t.Errorf("DecideOutOfSight = %+v, want %+v", got, want)
+	}
+}
+
+// TestAgeOutOfSight: months out of sight add to irregular stay and to the
+// time since the final decision, and fade trust and counselling month by
+// month, exactly as that many steps would; hope is held.
+func TestAgeOutOfSight(t *testing.T) {
+	var p agents.Params
+	p.Counselling.Retention = 0.5
+	p.Dynamics.TrustDecay = 0.1
+	p.Dynamics.HopeDecay = 0.2
+	a := agents.Agent{MonthsIrregular: 10, MonthsSinceFinal: 4, Trust: 0.5, Hope: 0.3, CounselAVR: 0.8, CounselLegal: 0.4}
+	agents.AgeOutOfSight(&a, 3, &p)
+	if a.MonthsIrregular != 13 || a.MonthsSinceFinal != 7 || !near(a.Trust, 0.5*0.9*0.9*0.9) ||
+		a.Hope != 0.3 || !near(a.CounselAVR, 0.1) || !near(a.CounselLegal, 0.05) {
+		t.Errorf("AgeOutOfSight(3 months) = %+v", a)
 	}
 }
 

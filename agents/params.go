@@ -13,22 +13,22 @@ type Params struct {
 	Reintegrate  ReintegrateParams  `toml:"reintegration"`
 	Dynamics     DynamicsParams     `toml:"dynamics"`
 	Pathway      PathwayParams      `toml:"pathway"`
+	OutOfSight   OutOfSightParams   `toml:"out_of_sight"`
 }
 
 // AVRParams drive the hazard of assisted voluntary return.
 type AVRParams struct {
-	Base           float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated (docs/calibration.md); assumption, set for an AVR share of closed cases of 10-20% (seed 001: 19% at the first file)" desc:"intercept of the monthly AVR hazard"`
+	Base           float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption, set for an AVR share of closed cases of 10-20% (seed 001: 19% at the first file)" desc:"intercept of the monthly AVR hazard"`
 	FamilyPull     float64 `toml:"family_pull" unit:"log-odds per unit pull" range:"0,10" src:"seed 000, seed 001 (some return to reunite or to care for relatives); size assumption" desc:"effect of the pull of family abroad"`
 	FamilyPressure float64 `toml:"family_pressure" unit:"log-odds per unit pressure" range:"0,10" src:"seed 000, seed 001 (fear of disappointing family); size assumption" desc:"effect, against return, of pressure from family abroad and journey debt"`
 	Network        float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"seed 000 (support networks in NL); size assumption" desc:"effect, against return, of a support network in the Netherlands"`
 	Health         float64 `toml:"health" unit:"log-odds" range:"0,10" src:"seed 001 (deteriorating health prompts a wish to return); size assumption" desc:"effect of deteriorated health"`
 	StayPerYear    float64 `toml:"stay_per_year" unit:"log-odds per year" range:"0,5" src:"seed 000, seed 001 (a long stay without status lowers AVR); size assumption" desc:"effect, against AVR, of each year of stay without legal status"`
 	StayCapMonths  int     `toml:"stay_cap_months" unit:"months" range:"1,600" src:"assumption" desc:"months of irregular stay beyond which the stay effect grows no further"`
-	File           float64 `toml:"file" unit:"log-odds per earlier file" range:"0,5" src:"calibrated (docs/calibration.md); seed 001 (19%, 9%, 2% at 1, 3, 6 procedures); size assumption until calibrated" desc:"effect, against AVR, of each earlier return procedure"`
 	Hope           float64 `toml:"hope" unit:"log-odds per unit hope" range:"0,10" src:"seed 001 (most consider AVR only once legal options are exhausted); size assumption" desc:"effect, against AVR, of hope of legal status"`
 	Trust          float64 `toml:"trust" unit:"log-odds per unit trust" range:"0,10" src:"seed 001 (distrust of authorities); size assumption" desc:"effect of trust in government actors, who arrange AVR"`
-	Threat         float64 `toml:"threat" unit:"log-odds per unit sensitivity x cooperation" range:"0,10" src:"calibrated (docs/calibration.md); seed 001 (11% vs 5% for high vs low cooperation); size assumption until calibrated" desc:"effect of a credible threat of deportation, scaled by the agent's sensitivity and the origin's cooperation"`
-	Conditions     float64 `toml:"conditions" unit:"log-odds per unit conditions" range:"0,10" src:"calibrated (docs/calibration.md); seed 001 (conditions in the origin country; Nigerians below Iraqis); size assumption" desc:"effect of conditions in the origin country, centred at 0.5"`
+	Threat         float64 `toml:"threat" unit:"log-odds per unit sensitivity x credibility" range:"0,10" src:"seed 001 (11% vs 5% for high vs low cooperation; a credible threat of deportation raises AVR); size assumption until calibrated" desc:"effect of a credible threat of deportation: the agent's sensitivity times the credibility (the origin's cooperation times the enforcement in force)"`
+	Conditions     float64 `toml:"conditions" unit:"log-odds per unit conditions" range:"0,10" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; seed 001 (conditions in the origin country; Nigerians below Iraqis); size assumption" desc:"effect of conditions in the origin country, centred at 0.5"`
 	FamilyInNL     float64 `toml:"family_in_nl" unit:"log-odds" range:"-5,5" src:"assumption" desc:"effect of a family with children in the Netherlands"`
 	Pending        float64 `toml:"pending" unit:"log-odds" range:"-10,5" src:"seed 001 (most return only after legal options are exhausted); size assumption" desc:"effect while the appeal is pending"`
 	Detained       float64 `toml:"detained" unit:"log-odds" range:"-5,10" src:"seed 001 (coercion: detention, imminent deportation); size assumption" desc:"effect of being in detention"`
@@ -37,13 +37,13 @@ type AVRParams struct {
 // IndependentParams drive departure without assistance: the same drivers as
 // AVR with a weaker pull, and neither counselling nor reintegration support.
 type IndependentParams struct {
-	Base   float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated (docs/calibration.md); assumption, set for the departure mix of issue 3 (AVR and independent together 25.3% of departures)" desc:"intercept of the monthly independent-departure hazard"`
+	Base   float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption, set for the departure mix of issue 3 (AVR and independent together 25.3% of departures)" desc:"intercept of the monthly independent-departure hazard"`
 	Weight float64 `toml:"weight" unit:"fraction" range:"0,2" src:"DESIGN.md (same drivers, weaker pull); size assumption" desc:"weight of the AVR drivers in the independent-departure predictor"`
 }
 
 // AbscondingParams drive departure to an unknown destination.
 type AbscondingParams struct {
-	Base       float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated (docs/calibration.md); assumption, set so absconding is the largest departure (56.7% of departures, issue 3)" desc:"intercept of the monthly absconding hazard"`
+	Base       float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption, set so absconding is the largest departure (56.7% of departures, issue 3)" desc:"intercept of the monthly absconding hazard"`
 	Network    float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"DESIGN.md (social network in NL); size assumption" desc:"effect of a support network in the Netherlands"`
 	Trust      float64 `toml:"trust" unit:"log-odds per unit trust" range:"0,10" src:"DESIGN.md (low trust); size assumption" desc:"effect, against absconding, of trust in government actors"`
 	Reception  float64 `toml:"reception" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect while sheltered in reception with an appeal pending"`
@@ -55,27 +55,30 @@ type AbscondingParams struct {
 
 // NewProcedureParams drive a repeat application after the final decision.
 type NewProcedureParams struct {
-	Base    float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated (docs/calibration.md); assumption" desc:"intercept of the monthly new-procedure hazard"`
+	Base    float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption" desc:"intercept of the monthly new-procedure hazard"`
 	Hope    float64 `toml:"hope" unit:"log-odds per unit hope" range:"0,10" src:"seed 001 (hope of legal status); size assumption" desc:"effect of hope of legal status"`
-	File    float64 `toml:"file" unit:"log-odds per earlier file" range:"0,5" src:"seed 001 (options run out); size assumption" desc:"effect, against a new procedure, of each earlier file"`
 	Network float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"assumption" desc:"effect of a support network (legal help) in the Netherlands"`
 }
 
 // CounsellingParams set the effect of one counselling session.
 type CounsellingParams struct {
-	Effect          float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"calibrated point fit (docs/calibration.md), weakly constrained: its posterior is almost as wide as its prior; seed 000, seed 001 (counselling plays a limited role)" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
-	Retention       float64 `toml:"retention" unit:"fraction kept per month" range:"0,1" src:"DESIGN.md (the effect decays over the following months); size assumption" desc:"share of a session's effect left after each month"`
-	MomentFirst     float64 `toml:"moment_first" unit:"fraction of effect" range:"0,2" src:"seed 001 (early talks serve information more than return)" desc:"effect of a session at the first negative decision"`
-	MomentFinal     float64 `toml:"moment_final" unit:"fraction of effect" range:"0,2" src:"seed 001, seed 003 (the final negative decision is the key moment)" desc:"effect of a session at the final negative decision"`
-	MomentDeadline  float64 `toml:"moment_deadline" unit:"fraction of effect" range:"0,2" src:"seed 001 (a return order is a key moment); size assumption" desc:"effect of a session at the departure deadline"`
-	MomentDetention float64 `toml:"moment_detention" unit:"fraction of effect" range:"0,2" src:"seed 003 (counselling in enforcement settings works less well)" desc:"effect of a session in detention"`
-	MomentRoutine   float64 `toml:"moment_routine" unit:"fraction of effect" range:"0,2" src:"assumption" desc:"effect of a periodic session away from a key moment"`
-	CivilTrust      float64 `toml:"civil_trust" unit:"index" range:"0,1" src:"seed 001 (civil society reaches those who avoid government), seed 003 (trusted figures)" desc:"trust a migrant places in a civil-society counsellor, whatever their trust in government"`
-	IOMGovWeight    float64 `toml:"iom_government_weight" unit:"fraction" range:"0,1" src:"assumption" desc:"weight of trust in government in the trust placed in IOM (the rest is civil-society trust)"`
-	Knowledge       float64 `toml:"knowledge" unit:"fraction of effect per unit knowledge" range:"0,5" src:"seed 000, seed 001 (country knowledge builds trust; Denmark)" desc:"gain in effect from counsellors' country knowledge"`
-	Partner         float64 `toml:"partner" unit:"fraction of effect" range:"0,5" src:"seed 001, seed 002, seed 003 (trusted partners in the origin country)" desc:"gain in effect from contact with a partner organisation in the origin country"`
-	CivilReturn     float64 `toml:"civil_return" unit:"fraction of effect" range:"0,2" src:"seed 003 (civil society promotes return only where it judges it best)" desc:"AVR effect of a civil-society session relative to the others"`
-	CivilLegal      float64 `toml:"civil_legal" unit:"log-odds" range:"0,10" src:"calibrated point fit (docs/calibration.md), weakly constrained: its posterior is almost as wide as its prior; seed 002 (NGO counselling discusses a new procedure), seed 003" desc:"boost to a new procedure and to regularisation from a civil-society session"`
+	Effect                float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"assumption, halved from the earlier file model's weakly identified point fit: seed 000, seed 001 (counselling plays a limited role next to origin, family and networks)" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
+	Retention             float64 `toml:"retention" unit:"fraction kept per month" range:"0,1" src:"DESIGN.md (the effect decays over the following months); size assumption" desc:"share of a session's effect left after each month"`
+	MomentFirst           float64 `toml:"moment_first" unit:"fraction of effect" range:"0,2" src:"seed 001 (early talks serve information more than return)" desc:"effect of a session at the first negative decision"`
+	MomentFinal           float64 `toml:"moment_final" unit:"fraction of effect" range:"0,2" src:"seed 001, seed 003 (the final negative decision is the key moment)" desc:"effect of a session at the final negative decision"`
+	MomentDeadline        float64 `toml:"moment_deadline" unit:"fraction of effect" range:"0,2" src:"seed 001 (a return order is a key moment); size assumption" desc:"effect of a session at the departure deadline"`
+	MomentDetention       float64 `toml:"moment_detention" unit:"fraction of effect" range:"0,2" src:"seed 003 (counselling in enforcement settings works less well)" desc:"effect of a session in detention"`
+	MomentRoutine         float64 `toml:"moment_routine" unit:"fraction of effect" range:"0,2" src:"assumption" desc:"effect of a periodic session away from a key moment"`
+	CivilTrust            float64 `toml:"civil_trust" unit:"index" range:"0,1" src:"seed 001 (civil society reaches those who avoid government), seed 003 (trusted figures)" desc:"trust a migrant places in a civil-society counsellor, whatever their trust in government"`
+	IOMGovWeight          float64 `toml:"iom_government_weight" unit:"fraction" range:"0,1" src:"assumption" desc:"weight of trust in government in the trust placed in IOM (the rest is civil-society trust)"`
+	Knowledge             float64 `toml:"knowledge" unit:"fraction of effect per unit knowledge" range:"0,5" src:"seed 000, seed 001 (country knowledge builds trust; Denmark)" desc:"gain in effect from counsellors' country knowledge"`
+	Partner               float64 `toml:"partner" unit:"fraction of effect" range:"0,5" src:"seed 001, seed 002, seed 003 (trusted partners in the origin country)" desc:"gain in effect from contact with a partner organisation in the origin country"`
+	CivilReturn           float64 `toml:"civil_return" unit:"fraction of effect" range:"0,2" src:"seed 003 (civil society promotes return only where it judges it best)" desc:"AVR effect of a civil-society session relative to the others"`
+	SpectrumHighAgency    float64 `toml:"spectrum_high_agency" unit:"fraction of effect" range:"0,2" src:"seed 001 (at high agency people need little beyond practical support)" desc:"effect of a session on a person at high agency (health or family drives them)"`
+	SpectrumAcceptance    float64 `toml:"spectrum_acceptance" unit:"fraction of effect" range:"0,2" src:"seed 001 (counselling helps to accept a final decision)" desc:"effect of a session on a person near the final decision"`
+	SpectrumHopeless      float64 `toml:"spectrum_hopelessness" unit:"fraction of effect" range:"0,2" src:"seed 001 (after a long irregular stay people need more intensive support than a routine session gives)" desc:"effect of a government or IOM session on a person after a long irregular stay"`
+	SpectrumHopelessCivil float64 `toml:"spectrum_hopelessness_civil" unit:"fraction of effect" range:"0,2" src:"seed 001, seed 002 (civil society gives the intensive, trusted support long-stayers need)" desc:"effect of a civil-society session on a person after a long irregular stay"`
+	CivilLegal            float64 `toml:"civil_legal" unit:"log-odds" range:"0,10" src:"assumption, halved from the earlier file model's weakly identified point fit; seed 002 (NGO counselling discusses a new procedure), seed 003" desc:"boost to a new procedure and to regularisation from a civil-society session"`
 }
 
 // ReintegrateParams set the effect of reintegration assistance.
@@ -90,7 +93,7 @@ type DynamicsParams struct {
 	HopePending float64 `toml:"hope_pending" unit:"index" range:"0,1" src:"seed 000 (hope of legal status is high while a procedure runs)" desc:"hope while an appeal is pending, on a first file"`
 	HopeFinal   float64 `toml:"hope_final" unit:"index" range:"0,1" src:"assumption" desc:"hope right after the final negative decision, on a first file"`
 	HopeDecay   float64 `toml:"hope_decay" unit:"fraction lost per month" range:"0,1" src:"seed 001 (hope falls as options run out); size assumption" desc:"monthly loss of hope after the final decision"`
-	HopeOptions float64 `toml:"hope_options" unit:"log per earlier file" range:"0,5" src:"assumption" desc:"hope is multiplied by exp(-hope_options x earlier files): fewer legal options left"`
+	OptionsLost float64 `toml:"options_lost" unit:"fraction lost per rejection" range:"0,1" src:"seed 001 (most consider return once legal options are exhausted); size assumption" desc:"share of the legal options left, and so of the hope a new decision brings, that each rejection takes away"`
 	TrustDecay  float64 `toml:"trust_decay" unit:"fraction lost per month" range:"0,1" src:"seed 001 (long irregular stay lowers trust in government actors)" desc:"monthly loss of trust without shelter"`
 	PoliceRate  float64 `toml:"police_rate" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance of a bad experience with police without shelter"`
 	PoliceDrop  float64 `toml:"police_drop" unit:"fraction lost" range:"0,1" src:"seed 001 (bad experiences with police); size assumption" desc:"share of trust lost at a bad experience with police or at detention"`
@@ -104,31 +107,45 @@ type PathwayParams struct {
 	HopelessMonths   int     `toml:"hopeless_months" unit:"months" range:"0,600" src:"assumption" desc:"months of irregular stay from which a later return counts as hopelessness"`
 }
 
+// OutOfSightParams drive the choices of a person out of sight in the
+// Netherlands after absconding: to leave the country unseen, or to apply
+// again. Being found (a state decision) is in sim's state parameters.
+type OutOfSightParams struct {
+	LeaveBase       float64 `toml:"leave_base" unit:"log-odds per month" range:"-15,5" src:"assumption, set so that most who abscond leave within a few years (DT&V counts them as departed without supervision)" desc:"intercept of the monthly hazard of leaving the Netherlands unseen"`
+	LeaveConditions float64 `toml:"leave_conditions" unit:"log-odds per unit conditions" range:"0,10" src:"assumption (some go home without telling anyone)" desc:"effect of conditions in the origin country, centred at 0.5"`
+	LeaveNetwork    float64 `toml:"leave_network" unit:"log-odds per unit network" range:"0,10" src:"seed 000 (support networks keep people in the Netherlands); size assumption" desc:"effect, against leaving, of a support network in the Netherlands"`
+	LeaveStay       float64 `toml:"leave_stay_per_year" unit:"log-odds per year" range:"0,5" src:"seed 001 (exhaustion after a long irregular stay); size assumption" desc:"effect of each year without status, up to avr.stay_cap_months, counted when the person went out of sight"`
+	ApplyBase       float64 `toml:"apply_base" unit:"log-odds per month" range:"-15,5" src:"assumption" desc:"intercept of the monthly hazard of a new application from out of sight"`
+	ApplyHope       float64 `toml:"apply_hope" unit:"log-odds per unit hope" range:"0,10" src:"seed 001 (hope of legal status); size assumption" desc:"effect of hope of legal status on a new application"`
+}
+
 // DefaultParams returns the default behavioural parameters.
 func DefaultParams() Params {
 	return Params{
 		AVR: AVRParams{
-			Base: -4.26, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
-			StayPerYear: 0.15, StayCapMonths: 120, File: 0.600, Hope: 1.5, Trust: 0.6,
+			Base: -4.4, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
+			StayPerYear: 0.15, StayCapMonths: 120, Hope: 1.5, Trust: 0.6,
 			Threat: 1.79, Conditions: 4.14, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0,
 		},
-		Independent: IndependentParams{Base: -4.59, Weight: 0.6},
+		Independent: IndependentParams{Base: -4.9, Weight: 0.6},
 		Absconding: AbscondingParams{
-			Base: -4.01, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
+			Base: -3.7, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
 			NoShelter: 0.6, FRL: -0.8, FamilyInNL: -0.6,
 		},
-		NewProcedure: NewProcedureParams{Base: -4.07, Hope: 2.0, File: 0.3, Network: 0.5},
+		NewProcedure: NewProcedureParams{Base: -5.8, Hope: 2.0, Network: 0.5},
 		Counselling: CounsellingParams{
-			Effect: 1.90, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
+			Effect: 1.0, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
 			MomentDetention: 0.3, MomentRoutine: 0.5, CivilTrust: 0.8, IOMGovWeight: 0.5,
-			Knowledge: 0.3, Partner: 0.3, CivilReturn: 0.8, CivilLegal: 1.05,
+			Knowledge: 0.3, Partner: 0.3, CivilReturn: 0.8, CivilLegal: 0.5,
+			SpectrumHighAgency: 0.3, SpectrumAcceptance: 1, SpectrumHopeless: 0.4, SpectrumHopelessCivil: 1,
 		},
 		Reintegrate: ReintegrateParams{Effect: 0.15, Distance: 0.6, InKindWeight: 0.5},
 		Dynamics: DynamicsParams{
-			HopePending: 0.9, HopeFinal: 0.5, HopeDecay: 0.03, HopeOptions: 0.3,
+			HopePending: 0.9, HopeFinal: 0.5, HopeDecay: 0.03, OptionsLost: 0.3,
 			TrustDecay: 0.01, PoliceRate: 0.01, PoliceDrop: 0.2, HealthRate: 0.004,
 		},
-		Pathway: PathwayParams{HighAgencyPull: 0.7, AcceptanceMonths: 6, HopelessMonths: 24},
+		Pathway:    PathwayParams{HighAgencyPull: 0.7, AcceptanceMonths: 6, HopelessMonths: 24},
+		OutOfSight: OutOfSightParams{LeaveBase: -4.2, LeaveConditions: 1.0, LeaveNetwork: 1.0, LeaveStay: 0.2, ApplyBase: -6.0, ApplyHope: 2.0},
 	}
 }
 

@@ -87,9 +87,10 @@ func TestDefaultsValidate(t *testing.T) {
 func TestSpecsComplete(t *testing.T) {
 	p := agents.DefaultParams()
 	specs := agents.Specs(&p)
-	// 15 AVR + 2 independent + 8 absconding + 4 new procedure + 13 counselling
-	// + 3 reintegration + 8 dynamics + 3 pathway fields, as declared in params.go.
-	const leaves = 15 + 2 + 8 + 4 + 13 + 3 + 8 + 3
+	// 14 AVR + 2 independent + 8 absconding + 3 new procedure + 17 counselling
+	// + 3 reintegration + 8 dynamics + 3 pathway + 6 out-of-sight fields, as
+	// declared in params.go.
+	const leaves = 14 + 2 + 8 + 3 + 17 + 3 + 8 + 3 + 6
 	if len(specs) != leaves {
 		t.Errorf("len(Specs(Params)) = %d, want %d", len(specs), leaves)
 	}

@@ -58,6 +58,60 @@ func (o Outcome) Departure() bool { return o >= AVR && o <= Absconded }
 // Verified reports whether the outcome is a departure the state has verified.
 func (o Outcome) Verified() bool { return o >= AVR && o <= Forced }
 
+// Place is where a person is in the return system in a month. A person is
+// in exactly one place every month, and carries their state across places.
+type Place uint8
+
+const (
+	InFile      Place = iota // a return file at the service is open
+	InProcedure              // an asylum or admission procedure after a new application
+	OutOfSight               // in the Netherlands without a file, after absconding
+	Gone                     // returned, left unseen, or with legal status
+)
+
+var placeNames = [...]string{"in_file", "in_procedure", "out_of_sight", "gone"}
+
+func (p Place) String() string { return placeNames[p] }
+
+// Fate is where a person ended, or where they are at the horizon.
+type Fate uint8
+
+const (
+	FateInFile Fate = iota
+	FateInProcedure
+	FateOutOfSight
+	FateAVR
+	FateIndependent
+	FateForced
+	FateLeftUnseen // left the Netherlands without telling anyone: onward, or home
+	FateStatus     // legal status
+	NumFates
+)
+
+var fateNames = [...]string{"in_file", "in_procedure", "out_of_sight", "avr", "independent", "forced", "left_unseen", "status"}
+
+func (f Fate) String() string { return fateNames[f] }
+
+// Verified reports whether the fate is a departure the state has verified.
+func (f Fate) Verified() bool { return f >= FateAVR && f <= FateForced }
+
+// Source is who opened a return file: the Immigration and Naturalisation
+// Service after a rejection, the police, the Royal Marechaussee, or others
+// (DT&V's intake by source, docs/sources.md).
+type Source uint8
+
+const (
+	IND Source = iota
+	Police
+	KMar
+	OtherSource
+	NumSources
+)
+
+var sourceNames = [...]string{"ind", "police", "kmar", "other"}
+
+func (s Source) String() string { return sourceNames[s] }
+
 // Pathway is where a return sits on the agency spectrum of seed 001.
 type Pathway uint8
 
@@ -73,14 +127,23 @@ var pathwayNames = [...]string{"", "high_agency", "acceptance", "hopelessness", 
 
 func (p Pathway) String() string { return pathwayNames[p] }
 
-// Agent is one migrant with an open case. Its fields are the drivers that
-// seed 001 names. Package sim owns agents and updates them month by month;
-// agents never hold a random source.
+// Agent is one person followed through the whole return system. Its fields
+// are the drivers that seed 001 names, and where the person is. Package sim
+// owns agents and updates them month by month; agents never hold a random
+// source.
 type Agent struct {
 	PersonID   int
 	CaseID     int
-	FileNumber int // return procedures so far, this one included (1 = first file)
+	FileNumber int // return files so far, the current one included (1 = first file)
 	Origin     int // index into the origin table
+
+	Place      Place
+	Source     Source  // who opened the current (or last) file
+	FirstMonth int     // month the person first entered the records
+	Options    float64 // [0,1] legal options left: 1 at entry, lower after each rejection
+
+	EverCounselled bool // received at least one session on any file
+	PackagePaid    bool // left with a reintegration package
 
 	Household      Household
 	FamilyPull     float64 // [0,1] pull to reunite with or care for relatives abroad

@@ -102,6 +102,10 @@ func (c *Collector) Case(r *sim.CaseRecord) {
 	}
 }
 
+// Person implements sim.Recorder: the study's statistics are on files, so
+// it keeps nothing of persons.
+func (c *Collector) Person(*sim.PersonRecord) {}
+
 // Add adds the counts of o, which must have been made for the same origin
 // table, to c.
 func (c *Collector) Add(o *Collector) {

@@ -17,37 +17,57 @@ type Replicate struct {
 	Totals   sim.Totals
 	Err      error // set when the replicate could not run
 
-	origins []agents.Origin
+	// Flags holds, by person id, the bits Entered (the person entered in
+	// the recorded months), Verified (they left verifiably by the horizon)
+	// and Paid (they were paid a reintegration package): what pairing a
+	// scenario's persons with the baseline's needs.
+	Flags []uint8
+
+	cfg     *sim.Config
 	series  bytes.Buffer
 	cases   *bytes.Buffer // nil unless cases are kept
+	persons *bytes.Buffer // likewise
 	prefix  []byte        // "scenario,replicate,"
 	buf     []byte
 }
 
-// NewReplicate returns a recorder for replicate index of scenario; origins
-// is the scenario's origin table, to name origins in cases.csv.
-func NewReplicate(scenario string, index int, seed uint64, origins []agents.Origin, keepCases bool) *Replicate {
-	r := &Replicate{Scenario: scenario, Index: index, Seed: seed, origins: origins}
+// The bits of Replicate.Flags.
+const (
+	Entered uint8 = 1 << iota
+	Verified
+	Paid
+)
+
+// NewReplicate returns a recorder for replicate index of scenario with
+// configuration cfg (for origin codes and calendar dates).
+func NewReplicate(scenario string, index int, seed uint64, cfg *sim.Config, keepCases bool) *Replicate {
+	r := &Replicate{Scenario: scenario, Index: index, Seed: seed, cfg: cfg}
 	if keepCases {
 		r.cases = new(bytes.Buffer)
+		r.persons = new(bytes.Buffer)
 	}
 	r.prefix = strconv.AppendInt(append([]byte(scenario), ','), int64(index), 10)
 	r.prefix = append(r.prefix, ',')
 	return r
 }
 
+func appendInt(b []byte, x int) []byte { return strconv.AppendInt(append(b, ','), int64(x), 10) }
+
 // Month implements sim.Recorder: one timeseries row.
 func (r *Replicate) Month(c *sim.MonthCounts) {
 	b := append(r.buf[:0], r.prefix...)
 	b = strconv.AppendInt(b, int64(c.Month), 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(c.Active), 10)
+	b = append(append(b, ','), r.cfg.Date(c.Month)...)
+	b = appendInt(b, c.Active)
+	b = appendInt(b, c.OutOfSight)
+	b = appendInt(b, c.InProcedure)
 	for o := agents.AVR; o < agents.NumOutcomes; o++ {
-		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(c.Closed[o]), 10)
+		b = appendInt(b, c.Closed[o])
 	}
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(c.Opened), 10)
+	b = appendInt(b, c.Opened)
+	for _, n := range c.OpenedBy {
+		b = appendInt(b, n)
+	}
 	b = append(b, '\n')
 	r.series.Write(b)
 	r.buf = b
@@ -58,31 +78,28 @@ func (r *Replicate) Case(c *sim.CaseRecord) {
 	if r.cases == nil {
 		return
 	}
-	o := &r.origins[c.Origin]
+	o := &r.cfg.Origins[c.Origin]
 	b := append(r.buf[:0], r.prefix...)
 	b = strconv.AppendInt(b, int64(c.CaseID), 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(c.PersonID), 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(c.FileNumber), 10)
-	b = append(b, ',')
-	b = append(b, o.Code...)
-	b = append(b, ',')
-	b = append(b, o.Class.String()...)
-	b = append(b, ',')
-	b = append(b, c.Household.String()...)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(c.OpenedMonth), 10)
+	b = appendInt(b, c.PersonID)
+	b = appendInt(b, c.FileNumber)
+	b = append(append(b, ','), o.Code...)
+	b = append(append(b, ','), o.Class.String()...)
+	b = append(append(b, ','), c.Household.String()...)
+	b = append(append(b, ','), c.Source.String()...)
+	b = appendInt(b, c.OpenedMonth)
+	b = append(append(b, ','), r.cfg.Date(c.OpenedMonth)...)
 	b = append(b, ',')
 	if c.ClosedMonth >= 0 {
 		b = strconv.AppendInt(b, int64(c.ClosedMonth), 10)
 	}
 	b = append(b, ',')
-	b = append(b, c.Outcome.String()...)
-	b = append(b, ',')
-	b = append(b, c.Pathway.String()...)
-	b = append(b, ',')
-	b = strconv.AppendBool(b, c.Counselled)
+	if c.ClosedMonth >= 0 {
+		b = append(b, r.cfg.Date(c.ClosedMonth)...)
+	}
+	b = append(append(b, ','), c.Outcome.String()...)
+	b = append(append(b, ','), c.Pathway.String()...)
+	b = strconv.AppendBool(append(b, ','), c.Counselled)
 	b = append(b, ',')
 	if c.Counselled {
 		b = append(b, c.Provider.String()...)
@@ -92,17 +109,124 @@ func (r *Replicate) Case(c *sim.CaseRecord) {
 	r.buf = b
 }
 
+// Person implements sim.Recorder: the person's pairing flags, and one
+// persons.csv row if cases are kept.
+func (r *Replicate) Person(p *sim.PersonRecord) {
+	if p.FirstMonth >= 0 {
+		for len(r.Flags) <= p.PersonID {
+			r.Flags = append(r.Flags, 0)
+		}
+		f := Entered
+		if p.Fate.Verified() {
+			f |= Verified
+		}
+		if p.PackagePaid {
+			f |= Paid
+		}
+		r.Flags[p.PersonID] = f
+	}
+	if r.persons == nil {
+		return
+	}
+	b := append(r.buf[:0], r.prefix...)
+	b = strconv.AppendInt(b, int64(p.PersonID), 10)
+	b = append(append(b, ','), r.cfg.Origins[p.Origin].Code...)
+	b = append(append(b, ','), p.Household.String()...)
+	b = append(append(b, ','), r.cfg.Date(p.FirstMonth)...)
+	b = appendInt(b, p.Files)
+	b = append(append(b, ','), p.Fate.String()...)
+	b = append(b, ',')
+	if p.FateMonth >= 0 {
+		b = append(b, r.cfg.Date(p.FateMonth)...)
+	}
+	b = appendInt(b, p.MonthsIrregular)
+	b = strconv.AppendBool(append(b, ','), p.Counselled)
+	b = strconv.AppendBool(append(b, ','), p.PackagePaid)
+	b = append(b, '\n')
+	r.persons.Write(b)
+	r.buf = b
+}
+
 // Metrics are the replicate's figures by name, in the order of MetricNames.
 func (r *Replicate) Metrics() []float64 { return Metrics(&r.Totals) }
 
-// MetricNames are the metrics of replicates.csv and summary.csv.
-var MetricNames = []string{"intake", "avr", "independent", "forced", "absconded", "regularised", "new_procedure", "open", "closed", "return_rate", "avr_share"}
+// Metric is one figure of replicates.csv and summary.csv.
+type Metric struct {
+	Name  string
+	Count bool // a whole number, written without decimals in replicates.csv
+	Desc  string
+}
 
-// Metrics computes the metrics of one run's totals: counts, the return rate
-// (verified departures over return orders) and the AVR share of closed files.
+// MetricList describes the metrics, in the order of MetricNames. Per-person
+// metrics come first: they count each person once, so a scenario that
+// opens more files (new procedures, people found again) cannot look worse
+// for it. Per-file metrics follow, shaped like the study's case files.
+var MetricList = []Metric{
+	{"persons", true, "persons who entered in the recorded months"},
+	{"verified_per_1000", false, "of them, per 1,000, left verifiably by the horizon (AVR, independent, forced)"},
+	{"avr_per_1000", false, "per 1,000 persons who entered: left with assistance (AVR)"},
+	{"independent_per_1000", false, "per 1,000 persons who entered: left independently without assistance"},
+	{"forced_per_1000", false, "per 1,000 persons who entered: returned by force"},
+	{"left_unseen_per_1000", false, "per 1,000 persons who entered: left the Netherlands unseen after absconding"},
+	{"status_per_1000", false, "per 1,000 persons who entered: obtained legal status"},
+	{"in_system_per_1000", false, "per 1,000 persons who entered: still in a file, a procedure or out of sight at the horizon"},
+	{"sessions_asked", true, "counselling sessions asked for in the recorded months"},
+	{"sessions_given", true, "counselling sessions given in the recorded months"},
+	{"mean_wait_months", false, "mean months a session given waited after it was asked for"},
+	{"counselled_share", false, "share of persons who entered that had at least one session by the horizon"},
+	{"months_reception", true, "person-months in reception with an appeal pending"},
+	{"months_frl", true, "person-months in a freedom-restricting or family location"},
+	{"months_detention", true, "person-months in immigration detention"},
+	{"package_eur", false, "reintegration packages paid, EUR"},
+	{"intake", true, "files opened in the recorded months"},
+	{"opened_ind", true, "files opened by the IND"},
+	{"opened_police", true, "files opened by the police"},
+	{"opened_kmar", true, "files opened by the Royal Marechaussee"},
+	{"opened_other", true, "files opened by others"},
+	{"avr", true, "files closed by assisted voluntary return"},
+	{"independent", true, "files closed by independent departure"},
+	{"forced", true, "files closed by forced return"},
+	{"absconded", true, "files closed by departure to an unknown destination (DT&V: without supervision)"},
+	{"regularised", true, "files closed by legal status"},
+	{"new_procedure", true, "files closed by a new application"},
+	{"open", true, "files open at the horizon"},
+	{"closed", true, "files closed in the recorded months"},
+	{"return_rate", false, "verified departures (files) over files opened"},
+	{"avr_share", false, "AVR share of closed files"},
+}
+
+// MetricNames are the names of MetricList, in order.
+var MetricNames = func() []string {
+	n := make([]string, len(MetricList))
+	for i, m := range MetricList {
+		n[i] = m.Name
+	}
+	return n
+}()
+
+// Metrics computes the metrics of one run's totals, in the order of
+// MetricNames.
 func Metrics(t *sim.Totals) []float64 {
 	m := make([]float64, 0, len(MetricNames))
-	m = append(m, float64(t.Intake))
+	per := func(f ...agents.Fate) float64 {
+		n := 0
+		for _, x := range f {
+			n += t.Fates[x]
+		}
+		return 1000 * ratio(n, t.Persons)
+	}
+	m = append(m, float64(t.Persons),
+		per(agents.FateAVR, agents.FateIndependent, agents.FateForced),
+		per(agents.FateAVR), per(agents.FateIndependent), per(agents.FateForced),
+		per(agents.FateLeftUnseen), per(agents.FateStatus),
+		per(agents.FateInFile, agents.FateInProcedure, agents.FateOutOfSight),
+		float64(t.SessionsAsked), float64(t.SessionsGiven), ratio(t.WaitMonths, t.SessionsGiven),
+		ratio(t.Counselled, t.Persons),
+		float64(t.MonthsReception), float64(t.MonthsFRL), float64(t.MonthsDetention), t.PackageEUR,
+		float64(t.Intake))
+	for _, n := range t.OpenedBy {
+		m = append(m, float64(n))
+	}
 	for o := agents.AVR; o < agents.NumOutcomes; o++ {
 		m = append(m, float64(t.Outcomes[o]))
 	}

@@ -2,6 +2,7 @@ package results
 
 import (
 	"math"
+	"slices"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,23 +128,45 @@ func TestSetCommitAndAbort(t *testing.T) {
 }
 
 func TestReplicateRows(t *testing.T) {
-	origins := []agents.Origin{{Code: "NG", Class: agents.CoopHigh}}
-	r := NewReplicate("base", 3, 42, origins, true)
-	r.Month(&sim.MonthCounts{Month: 5, Active: 9, Opened: 2, Closed: [agents.NumOutcomes]int{0, 1, 0, 0, 4, 0, 1}})
-	r.Case(&sim.CaseRecord{CaseID: 8, PersonID: 6, FileNumber: 2, OpenedMonth: 1, ClosedMonth: 5, Outcome: agents.AVR, Pathway: agents.Acceptance, Counselled: true, Provider: agents.NGO})
+	cfg := sim.DefaultConfig()
+	cfg.Origins = []agents.Origin{{Code: "NG", Share: 1, Cooperation: 0.85, Class: agents.CoopHigh}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	r := NewReplicate("base", 3, 42, &cfg, true)
+	r.Month(&sim.MonthCounts{Month: 13, Active: 9, OutOfSight: 4, InProcedure: 3, Opened: 2, OpenedBy: [agents.NumSources]int{1, 1, 0, 0}, Closed: [agents.NumOutcomes]int{0, 1, 0, 0, 4, 0, 1}})
+	r.Case(&sim.CaseRecord{CaseID: 8, PersonID: 6, FileNumber: 2, Source: agents.Police, OpenedMonth: -1, ClosedMonth: 5, Outcome: agents.AVR, Pathway: agents.Acceptance, Counselled: true, Provider: agents.NGO})
 	r.Case(&sim.CaseRecord{CaseID: 9, PersonID: 7, FileNumber: 1, OpenedMonth: 4, ClosedMonth: -1, Outcome: agents.Open})
-	if got, want := r.series.String(), "base,3,5,9,1,0,0,4,0,1,2\n"; got != want {
+	r.Person(&sim.PersonRecord{PersonID: 6, FirstMonth: -30, Files: 2, Fate: agents.FateAVR, FateMonth: 5, MonthsIrregular: 20, Counselled: true, PackagePaid: true})
+	r.Person(&sim.PersonRecord{PersonID: 2, FirstMonth: 0, Household: agents.Family, Files: 1, Fate: agents.FateForced, FateMonth: 3, MonthsIrregular: 2})
+	r.Person(&sim.PersonRecord{PersonID: 4, FirstMonth: 1, Files: 3, Fate: agents.FateOutOfSight, FateMonth: -1, MonthsIrregular: 9, PackagePaid: true})
+	// month 13 is February 2018 when month 0 is January 2017
+	if got, want := r.series.String(), "base,3,13,2018-02,9,4,3,1,0,0,4,0,1,2,1,1,0,0\n"; got != want {
 		t.Errorf("timeseries row = %q, want %q", got, want)
 	}
-	want := "base,3,8,6,2,NG,high,single,1,5,avr,acceptance,true,ngo\n" +
-		"base,3,9,7,1,NG,high,single,4,,open,,false,\n"
+	want := "base,3,8,6,2,NG,high,single,police,-1,2016-12,5,2017-06,avr,acceptance,true,ngo\n" +
+		"base,3,9,7,1,NG,high,single,ind,4,2017-05,,,open,,false,\n"
 	if got := r.cases.String(); got != want {
 		t.Errorf("cases rows =\n%s\nwant\n%s", got, want)
 	}
-	if n := strings.Count(TimeseriesHeader, ","); n != strings.Count(r.series.String(), ",") {
-		t.Errorf("timeseries header has %d commas, rows %d", n, strings.Count(r.series.String(), ","))
+	wantP := "base,3,6,NG,single,2014-07,2,avr,2017-06,20,true,true\n" +
+		"base,3,2,NG,family,2017-01,1,forced,2017-04,2,false,false\n" +
+		"base,3,4,NG,single,2017-02,3,out_of_sight,,9,false,true\n"
+	if got := r.persons.String(); got != wantP {
+		t.Errorf("persons rows =\n%s\nwant\n%s", got, wantP)
 	}
-	if n := strings.Count(CasesHeader, ","); n != strings.Count(strings.SplitN(want, "\n", 2)[0], ",") {
-		t.Errorf("cases header has %d commas, rows differ", n)
+	// person 6 entered in the warm-up: no flags; 2 left by force
+	// (verified); 4 is out of sight (package paid, unverified: an
+	// impossible pair, but the flags report what they are given)
+	if got, want := r.Flags, []uint8{0, 0, Entered | Verified, 0, Entered | Paid}; !slices.Equal(got, want) {
+		t.Errorf("Flags = %v, want %v", got, want)
+	}
+	for _, c := range []struct{ header, row string }{
+		{TimeseriesHeader, r.series.String()}, {CasesHeader, want}, {PersonsHeader, wantP},
+	} {
+		row := strings.SplitN(c.row, "\n", 2)[0]
+		if n, m := strings.Count(c.header, ","), strings.Count(row, ","); n != m {
+			t.Errorf("header %q has %d commas, row %q %d", c.header, n, row, m)
+		}
 	}
 }

@@ -15,8 +15,9 @@ import (
 var (
 	ReplicatesHeader = "scenario,replicate,seed," + strings.Join(MetricNames, ",")
 	SummaryHeader    = "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high"
-	TimeseriesHeader = "scenario,replicate,month,active,avr,independent,forced,absconded,regularised,new_procedure,opened"
-	CasesHeader      = "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,opened_month,closed_month,outcome,pathway,counselled,provider"
+	TimeseriesHeader = "scenario,replicate,month,date,active,out_of_sight,in_procedure,avr,independent,forced,absconded,regularised,new_procedure,opened,opened_ind,opened_police,opened_kmar,opened_other"
+	CasesHeader      = "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider"
+	PersonsHeader    = "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,counselled,package_paid"
 )
 
 // Set is a result folder being written: every file goes to a temporary file
@@ -102,9 +103,8 @@ func F(x float64) string {
 // WriteReplicateRow writes r's line of replicates.csv.
 func WriteReplicateRow(w *bufio.Writer, r *Replicate) error {
 	fields := []string{r.Scenario, strconv.Itoa(r.Index), strconv.FormatUint(r.Seed, 10)}
-	m := r.Metrics()
-	for i, x := range m {
-		if i < len(m)-2 {
+	for i, x := range r.Metrics() {
+		if MetricList[i].Count {
 			fields = append(fields, strconv.FormatFloat(x, 'f', 0, 64))
 		} else {
 			fields = append(fields, F(x))
@@ -125,6 +125,15 @@ func WriteCases(w *bufio.Writer, r *Replicate) error {
 		return errors.New("results: cases were not kept for " + r.Scenario)
 	}
 	_, err := w.Write(r.cases.Bytes())
+	return err
+}
+
+// WritePersons copies r's persons.csv rows.
+func WritePersons(w *bufio.Writer, r *Replicate) error {
+	if r.persons == nil {
+		return errors.New("results: persons were not kept for " + r.Scenario)
+	}
+	_, err := w.Write(r.persons.Bytes())
 	return err
 }
 

@@ -18,7 +18,7 @@ var fuzzSeeds = []string{
 	"[base]\nmonths = 84\n\n[variants.early]\npolicy.counselling.timing = \"first-decision\"\n\n[variants.mix]\npolicy.counselling.provider = { government = 0.5, ngo = 0.25, iom = 0.25 }\n",
 	"[base]\nmonths = 84\npolicy.reintegration.eligible = [\"NG\", \"IQ\"]\n\n[[base.policy_changes]]\nfrom_month = 12\nenforcement = 2.0\n\n[[base.policy_changes]]\nfrom_month = 24\nreintegration.cash_eur = 1000\nreintegration.eligible = [\"IQ\"]\n",
 	"[base]\npolicy.reintegration.eligible = [\"NG\"]\n\n[[base.policy_changes]]\nfrom_month = 12\nreintegration.eligible = []\n",
-	"[base]\nintake.file_shares = [1.0]\n\n[[base.origins]]\ncode = \"NG\"\nname = \"Ni\\\"ge\\u00efria\\t\"\nshare = 1\ncooperation = 0.85\nclass = \"high\"\nconditions = 0.25\ndistance = 0.9\nreintegration_eligible = true\n",
+	"[base]\nintake.scale = 1.0\n\n[[base.origins]]\ncode = \"NG\"\nname = \"Ni\\\"ge\\u00efria\\t\"\nshare = 1\ncooperation = 0.85\nclass = \"high\"\nconditions = 0.25\ndistance = 0.9\nreintegration_eligible = true\n",
 	"[base]\ndescription = \"\"\"two\nlines\"\"\"\n[base.policy.counselling]\ntiming = \"periodic\"\nperiod_months = 3\noverload = \"wait\"\ncounsellors = 1\npartner_contact = true\n[base.params.avr]\nbase = -1e1\n",
 	"[base]\npolicy.counselling.timing = \"none\"\npolicy.counselling.counsellors = 0\n[variants.v]\nname = \"v2\"\ndescription = \"d\"\npolicy.enforcement = 0\n",
 	// invalid
@@ -34,7 +34,7 @@ var fuzzSeeds = []string{
 	"[base]\nname = \"a,b\"\n",
 	"base = 5\n",
 	"[base]\nvariants = 1\n[variants]\na = 3\n",
-	"[base]\nintake.file_shares = [\n  0.5,\n  0.5,\n]\nmonths = 0\n",
+	"[base]\npolicy.reintegration.eligible = [\n  \"NG\",\n  \"IQ\",\n]\nmonths = 0\n",
 	"[base]\n[[base.policy_changes]]\nfrom_month = 12\ncounselling.provider = 7\n",
 }
 

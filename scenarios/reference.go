@@ -49,7 +49,7 @@ Ranges are inclusive. "seed 00N" names a document in ` + "`../shared/seeds/`" + 
 	}
 	b.WriteString("\nProvider: `provider = \"ngo\"` (one provider counsels every case) or `provider = { government = 0.5, ngo = 0.25, iom = 0.25 }` (shares summing to 1).\n")
 
-	b.WriteString("\n## `policy_changes`\n\nAn array of tables `[[base.policy_changes]]`, in increasing `from_month`. Each holds `from_month` (the first month, 0 = first recorded month, that the policy is in force; it must lie inside the horizon) and any `counselling`, `reintegration` or `enforcement` keys above, which change the policy in force before it; the rest carries over.\n\n```toml\n[[base.policy_changes]]\nfrom_month = 30\nreintegration.cash_eur = 2000\n```\n")
+	b.WriteString("\n## `policy_changes`\n\nAn array of tables `[[base.policy_changes]]`, in increasing order. Each holds `from` (the first calendar month the policy is in force, `\"2017-07\"`) or `from_month` (0 = the first recorded month; it must lie inside the horizon) and any `counselling`, `reintegration` or `enforcement` keys above, which change the policy in force before it; the rest carries over. A variant that gives no `policy_changes` inherits the base's, applied on top of its own policy.\n\n```toml\n[[base.policy_changes]]\nfrom = \"2017-07\"\nreintegration.cash_eur = 300\n```\n")
 
 	b.WriteString("\n## `origins`\n\nAn array of tables `[[base.origins]]`; given, it replaces the whole default table. Shares must sum to 1; codes are unique; the class must agree with the cooperation index (low below 1/3, high from 2/3).\n\n| key | unit | range | meaning |\n|---|---|---|---|\n")
 	for _, s := range agents.Specs(&agents.Origin{}) {

@@ -298,8 +298,8 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 	if def("origins") {
 		raw.Origins = nil
 	}
-	if def("intake", "file_shares") {
-		raw.Intake.FileShares = nil
+	if def("intake", "years") {
+		raw.Intake.Years = nil
 	}
 	if def("policy", "reintegration", "eligible") {
 		raw.Policy.Reintegration.Eligible = nil
@@ -363,7 +363,7 @@ func hasEligible(md toml.MetaData, prim toml.Primitive) bool {
 
 func cloneConfig(c sim.Config) sim.Config {
 	c.Origins = append([]agents.Origin(nil), c.Origins...)
-	c.Intake.FileShares = append([]float64(nil), c.Intake.FileShares...)
+	c.Intake.Years = append([]sim.IntakeYear(nil), c.Intake.Years...)
 	c.Policy = clonePolicy(c.Policy)
 	ch := make([]sim.Change, len(c.Changes))
 	for i := range c.Changes {

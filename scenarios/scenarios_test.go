@@ -171,8 +171,8 @@ var inheritBase = lines(
 	`[base]`,
 	`months = 96`,
 	`warmup_months = 12`,
-	`intake.per_month = 900`,
-	`intake.file_shares = [0.6, 0.4]`,
+	`intake.scale = 0.5`,
+	`intake.years = [{year = 2020, ind = 900, police = 100, kmar = 50, other = 10}]`,
 	`population.family_share = 0.25`,
 	`state.forced_rate = 0.03`,
 	`params.avr.base = -4.0`,
@@ -208,9 +208,9 @@ func TestVariantInheritsBase(t *testing.T) {
 		{"provider", `policy.counselling.provider = "iom"`, []string{"Policy.Counselling.Provider.Government", "Policy.Counselling.Provider.NGO", "Policy.Counselling.Provider.IOM", "Changes"}, nil},
 		{"param", `params.avr.hope = 2.5`, []string{"Params.AVR.Hope"}, nil},
 		{"population", `population.pull_mean = 0.4`, []string{"Population.PullMean"}, nil},
-		{"file shares replaced", `intake.file_shares = [1.0]`, []string{"Intake.FileShares"}, func(c *sim.Config) string {
-			if !slices.Equal(c.Intake.FileShares, []float64{1}) {
-				return fmt.Sprintf("FileShares = %v, want [1]", c.Intake.FileShares)
+		{"intake years replaced", `intake.years = [{year = 2030, ind = 5, police = 4, kmar = 3, other = 2}]`, []string{"Intake.Years"}, func(c *sim.Config) string {
+			if want := []sim.IntakeYear{{Year: 2030, IND: 5, Police: 4, KMar: 3, Other: 2}}; !slices.Equal(c.Intake.Years, want) {
+				return fmt.Sprintf("Years = %v, want %v", c.Intake.Years, want)
 			}
 			return ""
 		}},
@@ -256,7 +256,7 @@ func fieldAt(v any, path string) any {
 func TestArraysReplace(t *testing.T) {
 	text := lines(
 		`[base]`,
-		`intake.file_shares = [0.5, 0.3, 0.2]`,
+		`intake.years = [{year = 2020, ind = 1, police = 2, kmar = 3, other = 4}, {year = 2021, ind = 5, police = 6, kmar = 7, other = 8}]`,
 		``,
 		`[[base.origins]]`,
 		`code = "NG"`,
@@ -274,7 +274,7 @@ func TestArraysReplace(t *testing.T) {
 		`eligible = ["NG", "IQ"]`,
 		``,
 		`[variants.v]`,
-		`intake.file_shares = [0.9, 0.1]`,
+		`intake.years = [{year = 2022, ind = 9, police = 9, kmar = 9, other = 9}]`,
 		`policy.reintegration.eligible = ["NG"]`,
 		``,
 		`[[variants.v.origins]]`,
@@ -292,8 +292,11 @@ func TestArraysReplace(t *testing.T) {
 	if !reflect.DeepEqual(v.Origins, want) {
 		t.Errorf("variant Origins = %+v, want %+v", v.Origins, want)
 	}
-	if got, want := v.Intake.FileShares, []float64{0.9, 0.1}; !slices.Equal(got, want) {
-		t.Errorf("variant FileShares = %v, want %v", got, want)
+	if got, want := v.Intake.Years, []sim.IntakeYear{{Year: 2022, IND: 9, Police: 9, KMar: 9, Other: 9}}; !slices.Equal(got, want) {
+		t.Errorf("variant intake years = %v, want %v", got, want)
+	}
+	if got := len(base.Intake.Years); got != 2 {
+		t.Errorf("base has %d intake years, want 2", got)
 	}
 	if got, want := v.Policy.Reintegration.Eligible, []string{"NG"}; !slices.Equal(got, want) {
 		t.Errorf("variant Eligible = %q, want %q", got, want)
@@ -511,9 +514,9 @@ func TestParseErrors(t *testing.T) {
 			line: 2, col: 1, key: "base.policy.counselling.provider", msg: "shares sum to 0.75, want 1",
 		},
 		{
-			name: "file shares",
-			text: lines(`[base]`, `[base.intake]`, `file_shares = [0.5, 0.4]`),
-			line: 3, col: 1, key: "base.intake.file_shares", msg: "shares sum to 0.9, want 1",
+			name: "intake years not consecutive",
+			text: lines(`[base]`, `[base.intake]`, `years = [{year = 2020, ind = 1, police = 1, kmar = 1, other = 1}, {year = 2022, ind = 1, police = 1, kmar = 1, other = 1}]`),
+			line: 3, col: 1, key: "base.intake.years[1].year", msg: "2022 after 2020: want consecutive years",
 		},
 		{
 			name: "counselling without counsellors",
@@ -564,7 +567,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			// keyIndex must find its way out of a multi-line array
 			name: "error after a multi-line array",
-			text: lines(`[base]`, `intake.file_shares = [`, `  0.5,`, `  0.5,`, `]`, `months = 0`),
+			text: lines(`[base]`, `policy.reintegration.eligible = [`, `  "NG",`, `  "IQ",`, `]`, `months = 0`),
 			line: 6, col: 1, key: "base.months", msg: "0 is out of range",
 		},
 		{

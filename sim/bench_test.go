@@ -11,6 +11,7 @@ type nopRecorder struct{ agentMonths int }
 
 func (r *nopRecorder) Month(c *MonthCounts) { r.agentMonths += c.Active }
 func (r *nopRecorder) Case(*CaseRecord)     {}
+func (r *nopRecorder) Person(*PersonRecord) {}
 
 // fullCaseload is the default scenario: seven recorded years of about
 // 1,400 return orders a month after a two-year warm-up, about 118,000

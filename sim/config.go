@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,8 +16,9 @@ import (
 // Config is everything one scenario needs. Build it with DefaultConfig and
 // change what differs; Validate rejects values that would be wrong.
 type Config struct {
-	Months     int             `toml:"months" unit:"months" range:"1,1200" src:"seed 001 (case files closed 2017-2023: seven years)" desc:"months simulated and recorded"`
-	Warmup     int             `toml:"warmup_months" unit:"months" range:"0,600" src:"assumption" desc:"months simulated before recording starts, so the caseload is in its stock at month 0"`
+	Start      string          `toml:"start" unit:"YYYY-MM" src:"seed 001 (case files closed 2017-2023); DESIGN.md (the default study records 2017-01 to 2024-12)" desc:"calendar month of the first recorded month (month 0)"`
+	Months     int             `toml:"months" unit:"months" range:"1,1200" src:"DESIGN.md (January 2017 to December 2024)" desc:"months simulated and recorded"`
+	Warmup     int             `toml:"warmup_months" unit:"months" range:"0,1200" src:"TestWarmupStationary (the file-number mix of closed files no longer drifts)" desc:"months simulated before recording starts, so that file histories are lived rather than invented"`
 	Intake     Intake          `toml:"intake"`
 	Population Population      `toml:"population"`
 	State      StateParams     `toml:"state"`
@@ -25,6 +27,178 @@ type Config struct {
 	Changes    []Change        `toml:"policy_changes"`
 	Origins    []agents.Origin `toml:"origins"`
 	Costs      Costs           `toml:"costs"`
+
+	start   int       // Start as months since year 0
+	perYear []float64 // resolved intake: files a year by source, by year from firstYear
+	first   int       // first year of perYear
+}
+
+// Change is a policy in force from a month on, as when the Dutch
+// reintegration package changed in July 2017.
+//
+// In TOML a change is a [[policy_changes]] table holding from (a calendar
+// month, "2017-07") or from_month (0 = the first recorded month) and the
+// policy keys that differ from the policy in force before it.
+type Change struct {
+	From          string `toml:"from,omitempty" unit:"YYYY-MM" desc:"first calendar month the policy is in force"`
+	FromMonth     int    `toml:"from_month" unit:"month" desc:"first month (0 = first recorded month) the policy is in force; set from from when that is given"`
+	agents.Policy        // the whole policy in force from FromMonth
+}
+
+// Intake sets who enters the return system from outside it. Return files
+// are opened by four sources (DT&V's intake by source, docs/sources.md):
+// the IND after a rejection, the police, the Royal Marechaussee, others.
+// Of each source's yearly files, the share NewShare opens a first file of a
+// person unknown before; the rest are later files of known persons, which
+// the model does not add: they come from its own revolving door.
+type Intake struct {
+	Years        []IntakeYear `toml:"years" unit:"files a year by source" src:"DT&V cijfers 2018-2024; Volkskrant 2017 for the IND in 2015-2016 (docs/sources.md)" desc:"files opened a year by source; a missing value is interpolated between the nearest years that give it and held constant before the first and after the last"`
+	NewShare     SourceShares `toml:"new_share"`
+	Scale        float64      `toml:"scale" unit:"multiplier" range:"0,100" src:"assumption (1: the published series)" desc:"multiplies every year's intake of new persons"`
+	EntryMonths  float64      `toml:"entry_irregular_months" unit:"months" range:"0,240" src:"assumption" desc:"mean months without status (exponential) that a person unknown before, found by the police or others, has lived before their first file; 0 for the Marechaussee at the border"`
+	InitialStock int          `toml:"initial_stock" unit:"open cases" range:"0,10000000" src:"assumption" desc:"open first files, past their deadline, at the start of the warm-up"`
+}
+
+// IntakeYear is one year of files opened by source; -1 means not published
+// (a key left out of a TOML table is 0).
+type IntakeYear struct {
+	Year   int     `toml:"year" unit:"calendar year" range:"1900,2200" desc:"calendar year"`
+	IND    float64 `toml:"ind" unit:"files a year" range:"-1,10000000" desc:"files handed over by the IND; -1: not published"`
+	Police float64 `toml:"police" unit:"files a year" range:"-1,10000000" desc:"files opened by the police; -1: not published"`
+	KMar   float64 `toml:"kmar" unit:"files a year" range:"-1,10000000" desc:"files opened by the Royal Marechaussee; -1: not published"`
+	Other  float64 `toml:"other" unit:"files a year" range:"-1,10000000" desc:"files opened by others; -1: not published"`
+}
+
+func (y *IntakeYear) get(s agents.Source) float64 {
+	return [...]float64{y.IND, y.Police, y.KMar, y.Other}[s]
+}
+
+// SourceShares is a share for each source of files.
+type SourceShares struct {
+	IND    float64 `toml:"ind" unit:"share" range:"0,1" src:"IND figures via Telegraaf 2020 (docs/sources.md): 3,564 repeat applications in 2018 against 13,000 files from the IND, 2,723 in 2019 against 15,640; so about 0.78 are first rejections" desc:"share of the IND's files that are a person's first"`
+	Police float64 `toml:"police" unit:"share" range:"0,1" src:"assumption (DT&V: many found by the police are known before)" desc:"share of the police's files that are a person's first"`
+	KMar   float64 `toml:"kmar" unit:"share" range:"0,1" src:"assumption (the Marechaussee works at the border and Schiphol, where most are new arrivals)" desc:"share of the Marechaussee's files that are a person's first"`
+	Other  float64 `toml:"other" unit:"share" range:"0,1" src:"assumption" desc:"share of other sources' files that are a person's first"`
+}
+
+func (s *SourceShares) get(src agents.Source) float64 {
+	return [...]float64{s.IND, s.Police, s.KMar, s.Other}[src]
+}
+
+//go:embed intake.csv
+var intakeCSV string
+
+// DefaultIntakeYears is the published yearly intake by source (intake.csv,
+// embedded), with -1 where nothing was published.
+func DefaultIntakeYears() []IntakeYear {
+	rows, err := csv.NewReader(strings.NewReader(intakeCSV)).ReadAll()
+	if err != nil {
+		panic("sim: intake.csv: " + err.Error())
+	}
+	out := make([]IntakeYear, 0, len(rows)-1)
+	for i, r := range rows[1:] {
+		num := func(j int) float64 {
+			if r[j] == "" {
+				return -1
+			}
+			x, err := strconv.ParseFloat(r[j], 64)
+			if err != nil {
+				panic(fmt.Sprintf("sim: intake.csv:%d: %s: %v", i+2, rows[0][j], err))
+			}
+			return x
+		}
+		out = append(out, IntakeYear{Year: int(num(0)), IND: num(1), Police: num(2), KMar: num(3), Other: num(4)})
+	}
+	return out
+}
+
+// resolveIntake fills the yearly series: each source's missing years are
+// interpolated linearly between the nearest years that give it, and held
+// at the nearest given value outside them.
+func (c *Config) resolveIntake() error {
+	ys := c.Intake.Years
+	if len(ys) == 0 {
+		return &agents.FieldError{Key: "intake.years", Msg: "empty: want at least one year"}
+	}
+	for i := 1; i < len(ys); i++ {
+		if ys[i].Year != ys[i-1].Year+1 {
+			return &agents.FieldError{Key: fmt.Sprintf("intake.years[%d].year", i), Msg: fmt.Sprintf("%d after %d: want consecutive years in increasing order", ys[i].Year, ys[i-1].Year)}
+		}
+	}
+	c.first = ys[0].Year
+	c.perYear = make([]float64, len(ys)*int(agents.NumSources))
+	for s := agents.Source(0); s < agents.NumSources; s++ {
+		var given []int
+		for i := range ys {
+			v := ys[i].get(s)
+			if math.IsNaN(v) || math.IsInf(v, 0) || v != -1 && v < 0 || v > 1e7 {
+				return &agents.FieldError{Key: fmt.Sprintf("intake.years[%d].%s", i, s), Msg: fmt.Sprintf("%g: want 0 to 10000000 files a year, or -1 for not published", v)}
+			}
+			if v >= 0 {
+				given = append(given, i)
+			}
+		}
+		if len(given) == 0 {
+			return &agents.FieldError{Key: "intake.years", Msg: fmt.Sprintf("no year gives %s: want at least one", s)}
+		}
+		for i := range ys {
+			var v float64
+			switch j, _ := slices.BinarySearch(given, i); {
+			case j < len(given) && given[j] == i:
+				v = ys[i].get(s)
+			case j == 0:
+				v = ys[given[0]].get(s)
+			case j == len(given):
+				v = ys[given[len(given)-1]].get(s)
+			default:
+				a, b := given[j-1], given[j]
+				w := float64(i-a) / float64(b-a)
+				v = (1-w)*ys[a].get(s) + w*ys[b].get(s)
+			}
+			c.perYear[i*int(agents.NumSources)+int(s)] = v
+		}
+	}
+	return nil
+}
+
+// NewPerMonth is the mean number of new persons a month that source s
+// brings in month t (0 = the first recorded month).
+func (c *Config) NewPerMonth(t int, s agents.Source) float64 {
+	n := len(c.perYear) / int(agents.NumSources)
+	y := floorDiv(c.start+t, 12) - c.first
+	y = max(0, min(n-1, y))
+	return c.perYear[y*int(agents.NumSources)+int(s)] * c.Intake.NewShare.get(s) * c.Intake.Scale / 12
+}
+
+// Date is the calendar month of month t (0 = the first recorded month), as
+// "2017-01".
+func (c *Config) Date(t int) string { return FormatMonth(c.start + t) }
+
+// FormatMonth writes a count of months since January of year 0 as YYYY-MM.
+func FormatMonth(m int) string {
+	y, mo := floorDiv(m, 12), m-12*floorDiv(m, 12)+1
+	return fmt.Sprintf("%04d-%02d", y, mo)
+}
+
+// ParseMonth reads YYYY-MM as a count of months since January of year 0.
+func ParseMonth(s string) (int, error) {
+	if len(s) != 7 || s[4] != '-' {
+		return 0, fmt.Errorf("%q: want a calendar month as YYYY-MM", s)
+	}
+	y, err1 := strconv.Atoi(s[:4])
+	m, err2 := strconv.Atoi(s[5:])
+	if err1 != nil || err2 != nil || y < 1900 || y > 2200 || m < 1 || m > 12 {
+		return 0, fmt.Errorf("%q: want a calendar month as YYYY-MM, years 1900 to 2200", s)
+	}
+	return 12*y + m - 1, nil
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }
 
 // Costs are unit costs to the state, in EUR, for the planner's cost
@@ -48,41 +222,6 @@ func DefaultCosts() Costs {
 	}
 }
 
-// Change is a policy in force from a month on (month 0 is the first month
-// recorded), as when the Dutch reintegration package changed in July 2017.
-//
-// In TOML a change is a [[policy_changes]] table holding from_month and the
-// policy keys that differ from the policy in force before it.
-type Change struct {
-	FromMonth     int `toml:"from_month" unit:"month" desc:"first month (0 = first recorded month) the policy is in force"`
-	agents.Policy     // the whole policy in force from FromMonth
-}
-
-// Intake sets the new return orders.
-type Intake struct {
-	PerMonth     float64   `toml:"per_month" unit:"return orders per month" range:"0,1000000" src:"calibrated (docs/calibration.md) to seed 001's 118,000 files closed over seven years, with reopened files on top" desc:"mean new return orders of new persons a month (Poisson)"`
-	FileShares   []float64 `toml:"file_shares" unit:"shares" src:"assumption (seed 001: many closed files are later files)" desc:"share of new persons whose return order is their 1st, 2nd, ... file"`
-	FirstShare   float64   `toml:"first_file_share" unit:"share" range:"0,0.999" src:"calibrated (docs/calibration.md); seed 001 and issue 3 (19% AVR at the first file but 11% for high cooperation: many closed files are later files); near 0 it stands for the history of files before the warm-up" desc:"when above 0 and file_shares lists later files, the share of new persons on their first file, the later shares keeping their proportions; 0 leaves file_shares as given"`
-	PriorMonths  int       `toml:"prior_months_per_file" unit:"months" range:"0,240" src:"assumption" desc:"months of irregular stay a new person brings for each earlier file"`
-	InitialStock int       `toml:"initial_stock" unit:"open cases" range:"0,10000000" src:"assumption" desc:"open cases, past their deadline, at the start of the warm-up"`
-}
-
-// Shares returns the share of new persons by file number: FileShares, or,
-// when FirstShare is above 0, FirstShare for the first file and the rest
-// spread over later files in FileShares' proportions.
-func (in *Intake) Shares() []float64 {
-	out := append([]float64(nil), in.FileShares...)
-	if in.FirstShare <= 0 || len(out) < 2 || out[0] >= 1 {
-		return out
-	}
-	scale := (1 - in.FirstShare) / (1 - out[0])
-	out[0] = in.FirstShare
-	for i := 1; i < len(out); i++ {
-		out[i] *= scale
-	}
-	return out
-}
-
 // Population sets how new persons' attributes are drawn: Beta distributions
 // with the given means and a common concentration (alpha+beta).
 type Population struct {
@@ -98,17 +237,22 @@ type Population struct {
 }
 
 // StateParams are the state's decisions: appeals, detention, forced return,
-// regularisation and the handling of new procedures.
+// regularisation, decisions on new applications, and finding people who
+// live out of sight.
 type StateParams struct {
-	AppealMonths    float64 `toml:"appeal_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from the first negative decision to the final one"`
-	AppealSuccess   float64 `toml:"appeal_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that the appeal grants legal status"`
-	RegularisedRate float64 `toml:"regularised_rate" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance of legal status after the deadline (no-fault permit, medical grounds)"`
-	ForcedRate      float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"calibrated (docs/calibration.md) to the departure mix of issue 3 (forced 18.0% of departures)" desc:"monthly chance of forced return after the deadline, outside detention"`
-	DetentionRate   float64 `toml:"detention_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of detention after the deadline"`
-	DetentionMonths float64 `toml:"detention_months" unit:"months" range:"1,18" src:"assumption (EU law caps detention at 18 months)" desc:"mean months in detention before release"`
-	ForcedDetained  float64 `toml:"forced_detained" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of forced return from detention"`
-	ReopenShare     float64 `toml:"reopen_share" unit:"share" range:"0,1" src:"assumption" desc:"share of new procedures that fail and open a new file (the rest succeed)"`
-	ReopenMonths    float64 `toml:"reopen_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from a new procedure to the new file"`
+	AppealMonths     float64 `toml:"appeal_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from the first negative decision to the final one"`
+	AppealSuccess    float64 `toml:"appeal_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that the appeal grants legal status"`
+	RegularisedRate  float64 `toml:"regularised_rate" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance of legal status after the deadline (no-fault permit, medical grounds)"`
+	ForcedRate       float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption; DT&V cijfers (forced returns about 18% of departures, docs/sources.md)" desc:"monthly chance of forced return after the deadline, outside detention"`
+	DetentionRate    float64 `toml:"detention_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption; ACVZ 2021 (1,999 to 3,729 placements a year, docs/sources.md)" desc:"monthly chance of detention after the deadline"`
+	DetentionMonths  float64 `toml:"detention_months" unit:"months" range:"1,18" src:"assumption (EU law caps detention at 18 months)" desc:"mean months in detention before release"`
+	ForcedDetained   float64 `toml:"forced_detained" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of forced return from detention"`
+	ProcedureMonths  float64 `toml:"procedure_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from a new application to its decision"`
+	ProcedureSuccess float64 `toml:"procedure_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that a new application grants legal status, before any civil-society boost"`
+	FindRate         float64 `toml:"find_rate" unit:"probability per month at enforcement 1" range:"0,1" src:"assumption, set so that a third of those who abscond are found again (DT&V: police files are many of them of known persons)" desc:"monthly chance that a person out of sight is found by the police or the Marechaussee, which opens a new file"`
+	FindKMarShare    float64 `toml:"find_kmar_share" unit:"share" range:"0,1" src:"assumption, set so that Marechaussee files stay near DT&V's 720-1,260 a year (docs/sources.md) when most of them are new arrivals" desc:"share of finds made by the Marechaussee"`
+	DetainOnFind     float64 `toml:"detain_on_find" unit:"probability at cooperation 1" range:"0,1" src:"assumption" desc:"chance that a person found, or an unknown person's first file from the police or the Marechaussee, starts in detention, times the origin's cooperation and the enforcement in force"`
+	StatusOutOfSight float64 `toml:"status_out_of_sight" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance that a person out of sight obtains legal status (marriage, a no-fault permit)"`
 }
 
 //go:embed origins.csv
@@ -146,20 +290,27 @@ func DefaultOrigins() []agents.Origin {
 	return out
 }
 
-// DefaultConfig returns the default scenario: seven years recorded after a
-// two-year warm-up, with the calibrated parameters (docs/calibration.md).
+// DefaultConfig returns the default scenario: January 2017 to December 2024
+// recorded after a twenty-year warm-up, with the published intake by source.
 func DefaultConfig() Config {
 	return Config{
-		Months: 84,
-		Warmup: 24,
-		Intake: Intake{PerMonth: 1245, FirstShare: 0.036, FileShares: []float64{0.70, 0.15, 0.07, 0.04, 0.02, 0.01, 0.01}, PriorMonths: 12},
+		Start:  "2017-01",
+		Months: 96,
+		Warmup: 240,
+		Intake: Intake{
+			Years:    DefaultIntakeYears(),
+			NewShare: SourceShares{IND: 0.78, Police: 0.3, KMar: 0.8, Other: 0.6},
+			Scale:    1, EntryMonths: 24,
+		},
 		Population: Population{
 			FamilyShare: 0.15, Concentration: 4, PullMean: 0.3, PressureMean: 0.5, NetworkMean: 0.4,
 			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.2,
 		},
 		State: StateParams{
-			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.0195,
-			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25, ReopenShare: 0.9, ReopenMonths: 3,
+			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.025,
+			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25,
+			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.008, FindKMarShare: 0.1,
+			DetainOnFind: 0.3, StatusOutOfSight: 0.0005,
 		},
 		Params:  agents.DefaultParams(),
 		Policy:  agents.DefaultPolicy(),
@@ -181,7 +332,12 @@ func (c *Config) Validate() error {
 		}
 	}
 	add(agents.CheckRanges(c))
-	add(shares("intake.file_shares", c.Intake.FileShares))
+	start, err := ParseMonth(c.Start)
+	if err != nil {
+		add(&agents.FieldError{Key: "start", Msg: err.Error()})
+	}
+	c.start = start
+	add(c.resolveIntake())
 	if len(c.Origins) == 0 {
 		add(&agents.FieldError{Key: "origins", Msg: "no origin countries: want at least one"})
 	}
@@ -204,6 +360,17 @@ func (c *Config) Validate() error {
 	for i := range c.Changes {
 		ch := &c.Changes[i]
 		key := fmt.Sprintf("policy_changes[%d]", i)
+		if ch.From != "" {
+			m, err := ParseMonth(ch.From)
+			switch {
+			case err != nil:
+				add(&agents.FieldError{Key: key + ".from", Msg: err.Error()})
+			case ch.FromMonth != 0 && ch.FromMonth != m-start:
+				add(&agents.FieldError{Key: key + ".from", Msg: fmt.Sprintf("%q is month %d, but from_month is %d: give one of them", ch.From, m-start, ch.FromMonth)})
+			default:
+				ch.FromMonth = m - start
+			}
+		}
 		if ch.FromMonth <= last || ch.FromMonth >= c.Months {
 			add(&agents.FieldError{Key: key + ".from_month", Msg: fmt.Sprintf("%d: want a month after %d and before the horizon %d, in increasing order", ch.FromMonth, last, c.Months)})
 		}

@@ -14,21 +14,23 @@ import (
 // recorder keeps a run's whole output. The engine's pointers are valid only
 // during the call, so it copies.
 type recorder struct {
-	months []sim.MonthCounts
-	cases  []sim.CaseRecord
+	months  []sim.MonthCounts
+	cases   []sim.CaseRecord
+	persons []sim.PersonRecord
 }
 
-func (r *recorder) Month(c *sim.MonthCounts) { r.months = append(r.months, *c) }
-func (r *recorder) Case(c *sim.CaseRecord)   { r.cases = append(r.cases, *c) }
+func (r *recorder) Month(c *sim.MonthCounts)   { r.months = append(r.months, *c) }
+func (r *recorder) Case(c *sim.CaseRecord)     { r.cases = append(r.cases, *c) }
+func (r *recorder) Person(p *sim.PersonRecord) { r.persons = append(r.persons, *p) }
 
 // smallConfig is the default scenario at a small scale: two recorded years
-// after a six-month warm-up, 200 return orders a month (a seventh of seed
-// 001's 1,400), so a run takes a few milliseconds.
+// after a three-year warm-up, at a sixth of the published intake, so a run
+// takes a few milliseconds and later files are common.
 func smallConfig() sim.Config {
 	cfg := sim.DefaultConfig()
 	cfg.Months = 24
-	cfg.Warmup = 6
-	cfg.Intake.PerMonth = 200
+	cfg.Warmup = 36
+	cfg.Intake.Scale = 1.0 / 6
 	return cfg
 }
 
@@ -63,9 +65,13 @@ var variants = []struct {
 	{"no warm-up", func(c *sim.Config) { c.Warmup = 0 }},
 	// the initial stock once opened in month 0 without being counted
 	{"no warm-up with initial stock", func(c *sim.Config) { c.Warmup, c.Intake.InitialStock = 0, 500 }},
-	{"many new procedures, reopened next month", func(c *sim.Config) {
+	{"many new procedures, decided next month", func(c *sim.Config) {
 		c.Params.NewProcedure.Base = -1
-		c.State.ReopenShare, c.State.ReopenMonths = 1, 1
+		c.State.ProcedureSuccess, c.State.ProcedureMonths = 0, 1
+	}},
+	{"many found again", func(c *sim.Config) {
+		c.Params.Absconding.Base = -1.5
+		c.State.FindRate = 0.3
 	}},
 	{"periodic civil-society counselling, waiting", func(c *sim.Config) {
 		c.Policy.Counselling.Timing = agents.Periodic
@@ -177,9 +183,9 @@ func TestConservation(t *testing.T) {
 	}
 }
 
-// TestOneFileAtATime checks that every person is in one state at a time: a
-// person's files do not overlap, each earlier one closed by a new procedure,
-// with file numbers that grow by one.
+// TestOneFileAtATime checks that a person has one file at a time: a
+// person's files do not overlap, each earlier one closed by a new procedure
+// (rejected) or absconding (found again), with file numbers that grow by one.
 func TestOneFileAtATime(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
@@ -204,8 +210,8 @@ func TestOneFileAtATime(t *testing.T) {
 						t.Errorf("person %d: file number %d (opened %d) after %d (opened %d), want %d",
 							pid, next.FileNumber, next.OpenedMonth, prev.FileNumber, prev.OpenedMonth, prev.FileNumber+1)
 					}
-					if prev.Outcome != agents.NewProcedure {
-						t.Errorf("person %d: file %d closed with %s and was followed by file %d, want new_procedure",
+					if prev.Outcome != agents.NewProcedure && prev.Outcome != agents.Absconded {
+						t.Errorf("person %d: file %d closed with %s and was followed by file %d, want new_procedure or absconded",
 							pid, prev.FileNumber, prev.Outcome, next.FileNumber)
 					}
 					if prev.Origin != next.Origin || prev.Household != next.Household {
@@ -311,6 +317,12 @@ func TestCommonRandomNumbers(t *testing.T) {
 // only after it, coercion needs a location or detention, hopelessness more
 // months since the final decision than the acceptance window.
 func reachedDeparture(c *sim.CaseRecord) bool {
+	if c.Source != agents.IND || c.ClosedMonth == c.OpenedMonth {
+		// a file opened past the deadline has no final decision of its
+		// own; one closed in its first month closed before the month's
+		// sessions
+		return false
+	}
 	return c.Outcome == agents.Forced || c.Outcome == agents.NewProcedure ||
 		c.Pathway == agents.Coercion || c.Pathway == agents.Hopelessness
 }
@@ -387,15 +399,15 @@ func TestCounselling(t *testing.T) {
 // TestReintegrationRaisesAVR compares the default package (500 EUR cash and
 // 1,500 EUR in kind) with a large one (20,000 EUR of each) over paired
 // replicates: replicate k of both scenarios draws from the same stream, so
-// the difference in AVR share is measured against the spread of paired
-// differences, not of shares.
+// the difference in the share of persons who leave with AVR is measured
+// against the spread of paired differences, not of shares.
 func TestReintegrationRaisesAVR(t *testing.T) {
 	const n = 8
 	// tCrit is the 0.995 quantile of Student's t with n-1 = 7 degrees of
 	// freedom: the mean paired difference must exceed tCrit standard errors,
 	// a one-sided test at the 0.5% level.
 	const tCrit = 3.499
-	share := func(tot sim.Totals) float64 { return float64(tot.Outcomes[agents.AVR]) / float64(tot.Closed()) }
+	share := func(tot sim.Totals) float64 { return float64(tot.Fates[agents.FateAVR]) / float64(tot.Persons) }
 	var d [n]float64
 	for k := range d {
 		s := sim.StreamSeed(1, k, "", true)
@@ -413,7 +425,7 @@ func TestReintegrationRaisesAVR(t *testing.T) {
 		ss += (x - mean) * (x - mean)
 	}
 	se := math.Sqrt(ss/(n-1)) / math.Sqrt(n)
-	t.Logf("AVR share, large minus default package: mean %.5f, standard error %.5f over %d paired replicates", mean, se, n)
+	t.Logf("persons leaving with AVR, large minus default package: mean %.5f, standard error %.5f over %d paired replicates", mean, se, n)
 	if !(mean > tCrit*se) {
 		t.Errorf("AVR share, large minus default package: mean %.5f over %d paired replicates, standard error %.5f; want above %.3f standard errors (differences %.4f)",
 			mean, n, se, tCrit, d)
@@ -427,9 +439,25 @@ func TestValidate(t *testing.T) {
 		key  string // "" when valid
 	}{
 		{"small config", func(*sim.Config) {}, ""},
-		{"file shares not summing to 1", func(c *sim.Config) { c.Intake.FileShares = []float64{0.5, 0.4} }, "intake.file_shares"},
-		{"file share out of range", func(c *sim.Config) { c.Intake.FileShares = []float64{1.2, -0.2} }, "intake.file_shares[0]"},
-		{"no file shares", func(c *sim.Config) { c.Intake.FileShares = nil }, "intake.file_shares"},
+		{"no intake years", func(c *sim.Config) { c.Intake.Years = nil }, "intake.years"},
+		{"intake years not consecutive", func(c *sim.Config) { c.Intake.Years[3].Year = 2030 }, "intake.years[3].year"},
+		{"negative intake", func(c *sim.Config) { c.Intake.Years[4].Police = -5 }, "intake.years[4].police"},
+		{"NaN intake", func(c *sim.Config) { c.Intake.Years[4].KMar = math.NaN() }, "intake.years[4].kmar"},
+		{"a source no year gives", func(c *sim.Config) {
+			for i := range c.Intake.Years {
+				c.Intake.Years[i].Other = -1
+			}
+		}, "intake.years"},
+		{"bad start", func(c *sim.Config) { c.Start = "2017-13" }, "start"},
+		{"policy change by date", func(c *sim.Config) {
+			c.Changes = []sim.Change{{From: "2017-07", Policy: agents.DefaultPolicy()}}
+		}, ""},
+		{"policy change by date and month, disagreeing", func(c *sim.Config) {
+			c.Changes = []sim.Change{{From: "2017-07", FromMonth: 7, Policy: agents.DefaultPolicy()}}
+		}, "policy_changes[0].from"},
+		{"policy change by a bad date", func(c *sim.Config) {
+			c.Changes = []sim.Change{{From: "July 2017", Policy: agents.DefaultPolicy()}}
+		}, "policy_changes[0].from"},
 		{"duplicate origin code", func(c *sim.Config) { c.Origins[1].Code = c.Origins[0].Code }, "origins[1].code"},
 		{"origin shares not summing to 1", func(c *sim.Config) { c.Origins[0].Share += 0.1 }, "origins"},
 		{"origin class against cooperation", func(c *sim.Config) { c.Origins[2].Class = agents.CoopLow }, "origins[2].class"},

@@ -79,14 +79,15 @@ func TestRunWritesEveryFile(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
 	heads := map[string]string{
-		"replicates.csv": "scenario,replicate,seed,intake,avr,independent,forced,absconded,regularised,new_procedure,open,",
+		"replicates.csv": "scenario,replicate,seed,persons,verified_per_1000,avr_per_1000,",
 		"summary.csv":    "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high\n",
-		"timeseries.csv": "scenario,replicate,month,active,avr,independent,forced,absconded,regularised,new_procedure",
-		"cases.csv":      "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,opened_month,closed_month,outcome,pathway,counselled,provider\n",
+		"timeseries.csv": "scenario,replicate,month,date,active,out_of_sight,in_procedure,avr,independent,forced,absconded,regularised,new_procedure,opened,opened_ind,opened_police,opened_kmar,opened_other\n",
+		"cases.csv":      "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider\n",
+		"persons.csv":    "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,",
 		"manifest.json":  "{",
 	}
 	checkHeads(t, dir, heads)
-	for _, want := range []string{`"config_sha256"`, `"file_sha256"`, `"seed": 1`, `"replicates": 2`, `"revision"`, `"per_month": 140`, `"timing": "final-decision"`} {
+	for _, want := range []string{`"config_sha256"`, `"file_sha256"`, `"seed": 1`, `"replicates": 2`, `"revision"`, `"scale": 0.1`, `"timing": "final-decision"`} {
 		b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
 		if !strings.Contains(string(b), want) {
 			t.Errorf("manifest.json lacks %s", want)

@@ -95,19 +95,21 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 	defer set.Abort() // a no-op after Commit
 	repW, err1 := set.Create("replicates.csv")
 	serW, err2 := set.Create("timeseries.csv")
-	var casW interface{ WriteString(string) (int, error) }
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
 	repW.WriteString(results.ReplicatesHeader + "\n")
 	serW.WriteString(results.TimeseriesHeader + "\n")
-	cw := serW
+	cw, pw := serW, serW
 	if keepCases {
 		if cw, err = set.Create("cases.csv"); err != nil {
 			return nil, err
 		}
-		casW = cw
-		casW.WriteString(results.CasesHeader + "\n")
+		cw.WriteString(results.CasesHeader + "\n")
+		if pw, err = set.Create("persons.csv"); err != nil {
+			return nil, err
+		}
+		pw.WriteString(results.PersonsHeader + "\n")
 	}
 
 	names := make([]string, len(study.Scenarios))
@@ -122,8 +124,8 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 		sc := &study.Scenarios[i/reps]
 		r := i % reps
 		seed := sim.StreamSeed(uint64(c.seed), r, sc.Name, study.CRN)
-		rec := results.NewReplicate(sc.Name, r, seed, sc.Config.Origins, keepCases)
 		cfg := &sc.Config
+		rec := results.NewReplicate(sc.Name, r, seed, cfg, keepCases)
 		if post != nil {
 			own := sc.Config
 			own.Changes = append([]sim.Change(nil), sc.Config.Changes...)
@@ -133,6 +135,7 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 				return rec
 			}
 			cfg = &own
+			rec = results.NewReplicate(sc.Name, r, seed, cfg, keepCases)
 		}
 		rec.Totals = sim.Run(cfg, seed, rec)
 		return rec
@@ -143,7 +146,7 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 		metrics[i/reps][i%reps] = rec.Metrics()
 		err := errors.Join(results.WriteReplicateRow(repW, rec), results.WriteSeries(serW, rec))
 		if keepCases {
-			err = errors.Join(err, results.WriteCases(cw, rec))
+			err = errors.Join(err, results.WriteCases(cw, rec), results.WritePersons(pw, rec))
 		}
 		if bar != nil {
 			bar.Add(1)
@@ -192,8 +195,11 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 	return metrics, set.Commit()
 }
 
-// printHeadline prints each scenario's AVR share and return rate with the
-// paired difference from the baseline, in percentage points.
+// printHeadline prints, per 1,000 persons who entered, each scenario's
+// verified departures and assisted returns with the paired difference from
+// the baseline, and the AVR share of closed files for comparison with the
+// study. Per-person figures lead: a scenario that opens more files (more
+// new procedures, more people found again) cannot look worse for it.
 func printHeadline(w io.Writer, study *scenarios.Study, metrics [][][]float64) {
 	names := make([]string, len(study.Scenarios))
 	width := len("scenario")
@@ -210,22 +216,24 @@ func printHeadline(w io.Writer, study *scenarios.Study, metrics [][][]float64) {
 		}
 		panic("no metric " + metric)
 	}
-	pct := func(iv results.Interval) string {
+	num := func(iv results.Interval, scale float64, prec int) string {
 		if iv.Low != iv.Low { // one replicate: no interval
-			return fmt.Sprintf("%6.2f", 100*iv.Mean)
+			return fmt.Sprintf("%6.*f", prec, scale*iv.Mean)
 		}
-		return fmt.Sprintf("%6.2f [%6.2f, %6.2f]", 100*iv.Mean, 100*iv.Low, 100*iv.High)
+		return fmt.Sprintf("%6.*f [%6.*f, %6.*f]", prec, scale*iv.Mean, prec, scale*iv.Low, prec, scale*iv.High)
 	}
-	fmt.Fprintf(w, "%-*s  %-26s  %-26s  %s\n", width, "scenario", "AVR share of closed, %", "vs baseline, points", "return rate, %")
+	fmt.Fprintf(w, "%-*s  %-24s  %-24s  %-24s  %-24s  %s\n", width, "scenario",
+		"verified per 1,000", "vs baseline", "AVR per 1,000", "vs baseline", "AVR share of closed, %")
 	for i, n := range names {
-		avr, rr := get(n, "avr_share"), get(n, "return_rate")
-		diff := ""
+		v, a, sh := get(n, "verified_per_1000"), get(n, "avr_per_1000"), get(n, "avr_share")
+		dv, da := "", ""
 		if i > 0 {
-			diff = pct(avr.Diff)
+			dv, da = num(v.Diff, 1, 1), num(a.Diff, 1, 1)
 		}
-		fmt.Fprintf(w, "%-*s  %-26s  %-26s  %s\n", width, n, pct(avr.Value), diff, pct(rr.Value))
+		fmt.Fprintf(w, "%-*s  %-24s  %-24s  %-24s  %-24s  %s\n", width, n, num(v.Value, 1, 1), dv, num(a.Value, 1, 1), da, num(sh.Value, 100, 2))
 	}
-	fmt.Fprintln(w, "\n95% intervals over replicates; differences paired by replicate. Every metric: summary.csv.")
+	fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon; 95% intervals over")
+	fmt.Fprintln(w, "replicates; differences paired by replicate. Every metric: summary.csv.")
 }
 
 // uniformOf is one uniform draw from the stream with seed seed.

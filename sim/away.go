@@ -1,0 +1,177 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/returnsim/returnsim/agents"
+)
+
+// Persons in a procedure after a new application, or out of sight after
+// absconding, face hazards that are constant between their events: the
+// decision on the application comes at rate 1/ProcedureMonths; out of
+// sight, being found (FindRate x enforcement), legal status, leaving
+// unseen and applying again (agents.DecideOutOfSight) depend on state that
+// does not change there. So instead of stepping them every month, the
+// engine draws the month of their next event, geometric with the monthly
+// total, and which event it is by the hazards' shares at that month, which
+// is exactly the distribution of stepping them. A policy change that
+// changes enforcement redraws the events of everyone out of sight from
+// the change on (the draw is memoryless). What changes by the month
+// (irregular stay, trust, counselling effects) is replayed month by month
+// when the person is next touched.
+
+// awaySlot is a person in a procedure or out of sight.
+type awaySlot struct {
+	a     agents.Agent
+	src   Source
+	since int    // month the person entered this place
+	stay  int    // months without status when they entered it
+	at    int    // month of the next event
+	gen   uint32 // bumped at each schedule: older calendar entries are stale
+	used  bool
+}
+
+// entry is a calendar entry: the person at index i of away, valid while
+// its generation matches.
+type entry struct {
+	i   int32
+	gen uint32
+}
+
+// goAway moves the person of the file just closed in slot s to a
+// procedure or out of sight.
+func (e *engine) goAway(s *slot, place agents.Place) {
+	var i int32
+	if n := len(e.free); n > 0 {
+		i = e.free[n-1]
+		e.free = e.free[:n-1]
+	} else {
+		e.away = append(e.away, awaySlot{})
+		i = int32(len(e.away) - 1)
+	}
+	w := &e.away[i]
+	w.a, w.src, w.used = s.a, s.src, true
+	e.enter(i, place)
+}
+
+// enter puts away[i] in place from this month, and schedules its next event.
+func (e *engine) enter(i int32, place agents.Place) {
+	w := &e.away[i]
+	w.a.Place = place
+	w.since = e.t
+	w.stay = w.a.MonthsIrregular
+	e.nAway[place-agents.InProcedure]++
+	e.schedule(i, e.t)
+}
+
+// rates are the monthly hazards of away[i]'s events, in the order they
+// are laid out on the draw; for a procedure, only the decision.
+func (e *engine) rates(w *awaySlot) (find, status, leave, apply float64) {
+	if w.a.Place == agents.InProcedure {
+		return 0, 1 / e.cfg.State.ProcedureMonths, 0, 0
+	}
+	h := agents.DecideOutOfSight(&w.a, &e.cfg.Origins[w.a.Origin], w.stay, e.cfg.Params.AVR.StayCapMonths, &e.cfg.Params.OutOfSight)
+	return e.cfg.State.FindRate * e.pol.Enforcement, e.cfg.State.StatusOutOfSight, h.Leave, h.Apply
+}
+
+// schedule draws the month after from in which away[i]'s next event falls.
+// An event beyond the horizon is not entered: the person is still there.
+func (e *engine) schedule(i int32, from int) {
+	w := &e.away[i]
+	find, status, leave, apply := e.rates(w)
+	p := min(1, find+status+leave+apply)
+	w.gen++
+	if p <= 0 {
+		w.at = math.MaxInt
+		return
+	}
+	d := 1
+	if p < 1 {
+		d += int(math.Log1p(-uniform(&w.src)) / math.Log1p(-p))
+	}
+	w.at = from + d
+	if w.at < e.cfg.Months {
+		k := w.at + e.cfg.Warmup
+		e.cal[k] = append(e.cal[k], entry{i, w.gen})
+	}
+}
+
+// reschedule redraws the next event of everyone out of sight, from this
+// month on, after a change of the policy in force.
+func (e *engine) reschedule() {
+	for i := range e.away {
+		if w := &e.away[i]; w.used && w.a.Place == agents.OutOfSight && w.at >= e.t {
+			e.schedule(int32(i), e.t-1)
+		}
+	}
+}
+
+// awayDue carries out this month's events of persons in a procedure or out
+// of sight, in the order they were scheduled.
+func (e *engine) awayDue() {
+	k := e.t + e.cfg.Warmup
+	for _, en := range e.cal[k] {
+		w := &e.away[en.i]
+		if !w.used || w.gen != en.gen {
+			continue
+		}
+		e.event(en.i)
+	}
+	e.cal[k] = nil
+}
+
+// event carries out away[i]'s event this month.
+func (e *engine) event(i int32) {
+	w := &e.away[i]
+	a := &w.a
+	p := &e.cfg.Params
+	months := e.t - w.since
+	place := a.Place
+	e.nAway[place-agents.InProcedure]--
+	find, status, leave, apply := e.rates(w)
+	if place == agents.InProcedure {
+		for range months {
+			a.CounselAVR *= p.Counselling.Retention
+			a.CounselLegal *= p.Counselling.Retention
+		}
+		if uniform(&w.src) < adjust(e.cfg.State.ProcedureSuccess, a.CounselLegal) {
+			e.done(i, agents.FateStatus, 0)
+			return
+		}
+		agents.Rejection(a, &p.Dynamics)
+		agents.FinalDecision(a, &p.Dynamics)
+		e.start(*a, w.src, agents.IND)
+		e.release(i)
+		return
+	}
+	agents.AgeOutOfSight(a, months, p)
+	u := uniform(&w.src) * (find + status + leave + apply)
+	switch {
+	case u < find:
+		agents.PoliceExperience(a, &p.Dynamics)
+		from := agents.Police
+		if u < find*e.cfg.State.FindKMarShare { // the place inside the band is itself uniform
+			from = agents.KMar
+		}
+		e.placeFound(a, uniform(&w.src), uniform(&w.src))
+		e.start(*a, w.src, from)
+		e.release(i)
+	case u < find+status:
+		e.done(i, agents.FateStatus, 0)
+	case u < find+status+leave:
+		e.done(i, agents.FateLeftUnseen, 0)
+	default:
+		e.enter(i, agents.InProcedure)
+	}
+}
+
+// done records that away[i] leaves the return system with fate f.
+func (e *engine) done(i int32, f agents.Fate, extra int) {
+	e.person(&e.away[i].a, f, e.t, extra)
+	e.release(i)
+}
+
+func (e *engine) release(i int32) {
+	e.away[i] = awaySlot{gen: e.away[i].gen}
+	e.free = append(e.free, i)
+}

@@ -1,0 +1,92 @@
+package sim
+
+import "github.com/returnsim/returnsim/agents"
+
+// CaseRecord is one file, shaped like the service's case files. A file
+// still open at the horizon has Outcome agents.Open and ClosedMonth -1.
+type CaseRecord struct {
+	CaseID, PersonID, FileNumber, Origin int
+	Household                            agents.Household
+	Source                               agents.Source
+	OpenedMonth, ClosedMonth             int
+	Outcome                              agents.Outcome
+	Pathway                              agents.Pathway
+	Counselled                           bool
+	Provider                             agents.Provider
+}
+
+// PersonRecord is one person: where they ended, or where they are at the
+// horizon. FateMonth is -1 for a person still in the Netherlands' return
+// system at the horizon.
+type PersonRecord struct {
+	PersonID, Origin int
+	Household        agents.Household
+	FirstMonth       int // month the person first entered (negative: in the warm-up)
+	Files            int // files opened for the person so far
+	Fate             agents.Fate
+	FateMonth        int
+	MonthsIrregular  int
+	Counselled       bool // received at least one session
+	PackagePaid      bool // left with a reintegration package
+}
+
+// MonthCounts is what happened in one recorded month.
+type MonthCounts struct {
+	Month       int
+	Active      int                     // files open at the end of the month
+	OutOfSight  int                     // persons in the Netherlands without a file, after absconding
+	InProcedure int                     // persons in a procedure after a new application
+	Opened      int                     // files opened in the month
+	OpenedBy    [agents.NumSources]int  // files opened in the month, by source
+	Closed      [agents.NumOutcomes]int // files closed in the month, by outcome (index 0 unused)
+}
+
+// Recorder receives a run's output. Month is called once a recorded month,
+// in order; Case once for every file closed in a recorded month and, at the
+// end, for every file still open; Person once for every person who leaves
+// the return system in a recorded month and, at the end, for every person
+// still in it, in order of person id. Any may be a no-op. The pointers are
+// valid only during the call.
+type Recorder interface {
+	Month(c *MonthCounts)
+	Case(c *CaseRecord)
+	Person(p *PersonRecord)
+}
+
+// Totals sums a run over the recorded months.
+//
+// Per file: files opened (return orders), by source, and closed, by
+// outcome, with the files open at the horizon in Outcomes[Open].
+//
+// Per person: Persons counts those who entered in the recorded months, and
+// Fates where each of them is at the horizon (the cohort's fates), and
+// Counselled how many of them had a session.
+//
+// Counselling's process and the places that cost money: sessions asked and
+// given in the recorded months, the months given sessions waited, the
+// person-months spent in reception, a freedom-restricting or family
+// location and detention, and the reintegration packages paid, in EUR.
+type Totals struct {
+	Intake   int
+	OpenedBy [agents.NumSources]int
+	Outcomes [agents.NumOutcomes]int
+
+	Persons    int
+	Fates      [agents.NumFates]int
+	Counselled int
+
+	SessionsAsked, SessionsGiven int
+	WaitMonths                   int
+
+	MonthsReception, MonthsFRL, MonthsDetention int
+	PackageEUR                                  float64
+}
+
+// Closed is the number of files closed in the recorded months.
+func (t *Totals) Closed() int {
+	n := 0
+	for o := agents.AVR; o < agents.NumOutcomes; o++ {
+		n += t.Outcomes[o]
+	}
+	return n
+}
