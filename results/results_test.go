@@ -2,9 +2,9 @@ package results
 
 import (
 	"math"
-	"slices"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
