@@ -1,9 +1,11 @@
-// Package agents holds the state of one migrant whose return order opened a
-// case, the data of origin countries, the policy in force and the behavioural
-// parameters, and the return-decision function.
+// Package agents holds the state of one person followed through the return
+// system (a file, a procedure, out of sight, gone), the data of origin
+// countries, the policy in force and the behavioural parameters, and the
+// return-decision function.
 //
 // What it promises:
-//   - Decide, SessionEffect, TrustIn and PathwayOf are pure: no I/O, no
+//   - Predict, Decide, DecideOutOfSight, SessionEffect, SpectrumFactor,
+//     TrustIn and PathwayOf are pure: no I/O, no
 //     globals, no random draws. The same arguments give the same result, so
 //     they are tested from tables of states with exact expected values.
 //   - Every behavioural parameter is a named struct field with a TOML key, a

@@ -1,7 +1,12 @@
 // Package results collects what sim produces, aggregates replicates into
 // means and 95% intervals (paired differences against the baseline), and
 // writes the result folder: replicates.csv, summary.csv, timeseries.csv,
-// cases.csv (on request) and manifest.json.
+// cases.csv and persons.csv (on request) and manifest.json.
+//
+// Metrics come per person (per 1,000 persons who entered in the recorded
+// months, their fates at the horizon) and per file (shaped like the
+// study's case files); the per-person ones lead, so that a scenario that
+// opens more files cannot look worse for it.
 //
 // What it promises:
 //   - Each file is written whole or not at all: to a temporary file in the
