@@ -66,6 +66,9 @@ func (c *Collector) Month(m *sim.MonthCounts) {
 	if m.Month < 0 {
 		panic(fmt.Sprintf("calibrate: Collector.Month: month %d is before the recorded horizon", m.Month))
 	}
+	if m.Month >= studyMonths {
+		return // after the study's period, 2017-2023
+	}
 	y := m.Month / 12
 	for len(c.years) <= y {
 		c.years = append(c.years, year{})
@@ -85,6 +88,9 @@ func (c *Collector) Month(m *sim.MonthCounts) {
 // origin, and every file by outcome. The file number must be at least 1
 // and the origin an index of the origin table.
 func (c *Collector) Case(r *sim.CaseRecord) {
+	if r.ClosedMonth >= studyMonths {
+		return // closed after the study's period, 2017-2023
+	}
 	c.outcomes[r.Outcome]++
 	if r.Outcome == agents.Open {
 		return
