@@ -206,7 +206,7 @@ func (r *Reintegration) Cache(origins []Origin, p *ReintegrateParams) {
 type Policy struct {
 	Counselling   Counselling   `toml:"counselling"`
 	Reintegration Reintegration `toml:"reintegration"`
-	Enforcement   float64       `toml:"enforcement" unit:"multiplier" range:"0,10" src:"assumption" desc:"intensity of enforcement: multiplies the hazards of detention, of forced return outside detention and of being found while out of sight, and the credibility of the threat of deportation"`
+	Enforcement   float64       `toml:"enforcement" unit:"multiplier" range:"0,10" src:"assumption" desc:"intensity of enforcement: multiplies the hazards of detention, of forced return (in and outside detention), of being found while out of sight and of a file that opens past the deadline starting in detention, and the credibility of the threat of deportation"`
 }
 
 // DefaultPolicy returns the default policy: government counselling at the

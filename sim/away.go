@@ -51,6 +51,11 @@ func (e *engine) goAway(s *slot, place agents.Place) {
 	}
 	w := &e.away[i]
 	w.a, w.src, w.used = s.a, s.src, true
+	if place == agents.OutOfSight && w.a.MonthsSinceFinal < 0 {
+		// absconding while the appeal is pending: the appeal is lost in
+		// absentia, and the person lives without status from now on
+		agents.FinalDecision(&w.a, &e.cfg.Params.Dynamics)
+	}
 	e.enter(i, place)
 }
 

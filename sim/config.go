@@ -251,7 +251,7 @@ type StateParams struct {
 	ProcedureSuccess float64 `toml:"procedure_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that a new application grants legal status, before any civil-society boost"`
 	FindRate         float64 `toml:"find_rate" unit:"probability per month at enforcement 1" range:"0,1" src:"assumption, set so that a third of those who abscond are found again (DT&V: police files are many of them of known persons)" desc:"monthly chance that a person out of sight is found by the police or the Marechaussee, which opens a new file"`
 	FindKMarShare    float64 `toml:"find_kmar_share" unit:"share" range:"0,1" src:"assumption, set so that Marechaussee files stay near DT&V's 720-1,260 a year (docs/sources.md) when most of them are new arrivals" desc:"share of finds made by the Marechaussee"`
-	DetainOnFind     float64 `toml:"detain_on_find" unit:"probability at cooperation 1" range:"0,1" src:"assumption" desc:"chance that a person found, or an unknown person's first file from the police or the Marechaussee, starts in detention, times the origin's cooperation and the enforcement in force"`
+	DetainOnFind     float64 `toml:"detain_on_find" unit:"probability at cooperation 1" range:"0,1" src:"assumption" desc:"chance that the file of a person found again, or the first file of a person unknown before from the police, the Marechaussee or others, starts in detention, times the origin's cooperation and the enforcement in force"`
 	StatusOutOfSight float64 `toml:"status_out_of_sight" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance that a person out of sight obtains legal status (marriage, a no-fault permit)"`
 }
 

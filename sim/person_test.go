@@ -181,10 +181,10 @@ func TestEnforcementNeverLowersAVR(t *testing.T) {
 // TestFileGradient: with no term for the file number in any hazard, the
 // defaults give an AVR share of closed files that falls with the number of
 // files, from the mechanisms alone: those who return readily leave on their
-// first file, later files are of persons with longer stays, less trust in
-// government after absconding and being found, fewer legal options, and
-// files that open past the deadline, without the final decision at which
-// counselling comes. Tested on the files closed 2017-2023 of one replicate
+// first file, and later files are of persons with longer stays, less trust
+// in government after absconding and being found, and files that open past
+// the deadline, without the final decision at which counselling comes.
+// (Options lost at rejections work the other way: less hope raises AVR.) Tested on the files closed 2017-2023 of one replicate
 // of the full default caseload: each group's share must lie below the one
 // before by more than 3.5 standard errors of the difference (binomial).
 func TestFileGradient(t *testing.T) {
