@@ -48,12 +48,22 @@ var palette = []color.RGBA{
 	{120, 120, 120, 255},
 }
 
-func colour(i int) color.Color { return palette[i%len(palette)] }
+// colour is series i's colour: black for the baseline (0), then the
+// other colours in turn, never black again.
+func colour(i int) color.Color {
+	if i == 0 {
+		return palette[0]
+	}
+	return palette[1+(i-1)%(len(palette)-1)]
+}
 
 // dashes vary by turn through the palette, so a tenth series is still told
 // apart from the first.
 func dashes(i int) []vg.Length {
-	switch (i / len(palette)) % 3 {
+	if i == 0 {
+		return nil
+	}
+	switch ((i - 1) / (len(palette) - 1)) % 3 {
 	case 1:
 		return []vg.Length{vg.Points(6), vg.Points(3)}
 	case 2:

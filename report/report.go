@@ -414,6 +414,9 @@ func (in *inputs) overTime() (*Section, error) {
 			continue
 		}
 		span := sr.Labels[0] + " to " + sr.Labels[len(sr.Labels)-1]
+		if !sr.Dated {
+			span = "month " + span
+		}
 		var reading string
 		if len(lines) == 1 || best == sr.Scenarios[0] {
 			reading = fmt.Sprintf("From %s the baseline has the most %s, %s a month on average.", span, w.noun, num("x", bestMean))
