@@ -533,7 +533,7 @@ func (in *inputs) pathways() (*Section, error) {
 	source := ""
 	switch {
 	case in.cases != nil && len(in.cases.Pathways) > 0:
-		names = in.cases.Pathways
+		names = spectrumOrder(in.cases.Pathways)
 		share = in.cases.PathwayShare
 		source = "cases.csv: verified returns (AVR, independent, forced) by the pathway of the person at the return"
 	default:
@@ -542,6 +542,7 @@ func (in *inputs) pathways() (*Section, error) {
 				names = append(names, strings.TrimPrefix(m, "pathway_"))
 			}
 		}
+		names = spectrumOrder(names)
 		share = func(sc, p string) float64 {
 			var tot float64
 			for _, q := range names {
@@ -609,6 +610,22 @@ func (in *inputs) pathways() (*Section, error) {
 	s.Tables = []Table{t}
 	s.Charts = []*Chart{c}
 	return s, nil
+}
+
+// spectrum is the agency spectrum from most to least agency (seed 001);
+// pathways it does not name follow in the order given.
+var spectrum = []string{"high_agency", "acceptance", "hopelessness", "coercion"}
+
+func spectrumOrder(names []string) []string {
+	rank := func(p string) int {
+		if i := slices.Index(spectrum, p); i >= 0 {
+			return i
+		}
+		return len(spectrum)
+	}
+	out := slices.Clone(names)
+	slices.SortStableFunc(out, func(a, b string) int { return rank(a) - rank(b) })
+	return out
 }
 
 var counsellingMetrics = []string{"sessions_asked", "sessions_given", "mean_wait_months", "counselled_share"}
@@ -752,6 +769,9 @@ func (in *inputs) origins() (*Section, error) {
 			}
 		}
 		reading = fmt.Sprintf("In the baseline persons from %s leave verifiably most often: %s %s.", shown[hi], num("x", series[0].ys[hi]), what)
+		if !o.PerPerson {
+			reading = fmt.Sprintf("In the baseline persons from %s account for the most verified returns, %s per replicate (without persons.csv there is no rate per person).", shown[hi], num("x", series[0].ys[hi]))
+		}
 	}
 	title := "Verified departures by origin"
 	if len(origins) > maxOrigins {
