@@ -359,3 +359,77 @@ func TestFormat(t *testing.T) {
 }
 
 var zero float64
+
+// copyFixture copies the full fixture to a temporary folder without the
+// files named in drop, and applies edit to summary.csv's text.
+func copyFixture(t *testing.T, edit func(string) string, drop ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	names, _ := filepath.Glob(filepath.Join(full, "*"))
+	for _, n := range names {
+		base := filepath.Base(n)
+		if slicesContains(drop, base) {
+			continue
+		}
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if base == "summary.csv" && edit != nil {
+			b = []byte(edit(string(b)))
+		}
+		os.WriteFile(filepath.Join(dir, base), b, 0o644)
+	}
+	return dir
+}
+
+func slicesContains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// TestOriginsFromCases: without persons.csv the origins come from
+// cases.csv, as returns per replicate, and the page says so.
+func TestOriginsFromCases(t *testing.T) {
+	pg := build(t, copyFixture(t, nil, "persons.csv"))
+	s := section(t, pg, "origins")
+	if s.Note != "" || len(s.Charts) != 1 || !strings.Contains(s.Tables[0].Caption, "cases.csv") {
+		t.Fatalf("origins without persons.csv: note %q, %d charts, caption %q: want a chart from cases.csv", s.Note, len(s.Charts), s.Tables[0].Caption)
+	}
+	// cases.csv of the fixture has one row per person: the baseline's
+	// verified returns by origin per replicate, counted here directly.
+	count := map[string]float64{}
+	for _, r := range readCSV(t, filepath.Join(full, "cases.csv")) {
+		if r["scenario"] == "baseline" && (r["outcome"] == "avr" || r["outcome"] == "independent" || r["outcome"] == "forced") {
+			count[r["origin"]]++
+		}
+	}
+	for _, row := range s.Tables[0].Rows {
+		if want := fmt.Sprintf("%.1f", count[row[0].Text]/4); row[1].Text != want {
+			t.Errorf("origin %s baseline = %s, want %s (4 replicates)", row[0].Text, row[1].Text, want)
+		}
+	}
+}
+
+// TestNoAdditional: when no scenario adds a verified departure, the cost
+// per additional one is NaN in summary.csv and the page says there is
+// none instead of drawing a chart or printing Inf.
+func TestNoAdditional(t *testing.T) {
+	nanRow := regexp.MustCompile(`(?m)^([a-z-]+),cost_per_additional_eur,.*$`)
+	dir := copyFixture(t, func(s string) string {
+		return nanRow.ReplaceAllString(s, "$1,cost_per_additional_eur,NaN,NaN,NaN,NaN,NaN,NaN")
+	})
+	pg := build(t, dir)
+	s := section(t, pg, "costs")
+	if len(s.Charts) != 0 || !strings.Contains(s.Note, "No scenario added verified departures") {
+		t.Errorf("costs with no additional departures: %d charts, note %q", len(s.Charts), s.Note)
+	}
+	html, _ := pg.HTML()
+	if bytes.Contains(html, []byte("Inf")) || bytes.Contains(html, []byte("NaN")) {
+		t.Error("the page shows Inf or NaN: want n/a or a note")
+	}
+}
