@@ -144,3 +144,34 @@ func TestCostPerAdditional(t *testing.T) {
 		}
 	})
 }
+
+func TestCostPerAdditionalRows(t *testing.T) {
+	names := []string{"verified", "cost_total_eur", "additional_verified"}
+	// Two scenarios x two replicates: the scenario costs 1,000 and 3,000
+	// EUR more for 10 and 10 additional departures: 200 EUR each.
+	metrics := [][][]float64{
+		{{5, 10000, 0}, {6, 11000, 0}},
+		{{7, 11000, 10}, {8, 14000, 10}},
+	}
+	rows, err := CostPerAdditionalRows([]string{"base", "ngo"}, metrics, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || !math.IsNaN(rows[0].Value.Mean) || rows[1].Value.Mean != 200 || !math.IsNaN(rows[1].Diff.Mean) {
+		t.Errorf("CostPerAdditionalRows = %+v, want NaN for the baseline and 200 for ngo", rows)
+	}
+	if rows[1].Scenario != "ngo" || rows[1].Metric != CostPerAdditionalName {
+		t.Errorf("row %+v, want ngo, %s", rows[1], CostPerAdditionalName)
+	}
+	if _, err := CostPerAdditionalRows([]string{"base"}, metrics[:1], []string{"verified"}); err == nil {
+		t.Error("no error without cost_total_eur and additional_verified")
+	}
+	generic := []SummaryRow{{Scenario: "base", Metric: "verified"}, {Scenario: "ngo", Metric: CostPerAdditionalName, Value: Interval{Mean: 1}}}
+	got := ReplaceRows(generic, rows)
+	if len(got) != 3 || got[1].Value.Mean != 200 || got[0].Metric != "verified" || got[2].Scenario != "base" {
+		t.Errorf("ReplaceRows = %+v, want ngo's row replaced in place and base's appended", got)
+	}
+	if generic[1].Value.Mean != 1 {
+		t.Error("ReplaceRows changed its input")
+	}
+}

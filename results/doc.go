@@ -23,5 +23,7 @@
 //   - CostPerAdditional is the ratio of means over paired replicates,
 //     mean(scenario cost - baseline cost) / mean(additional), with a 95%
 //     delta-method interval from MeanCI of the linearised residuals. With no
-//     additional departure it is NaN, never Inf.
+//     additional departure it is NaN, never Inf. CostPerAdditionalRows makes
+//     its summary.csv rows from Summarize's input, to put in place of the
+//     generic ones with ReplaceRows.
 package results

@@ -118,3 +118,66 @@ func ReplicateCostPerAdditional(baseCost, scenCost, additional float64) float64 
 	}
 	return (scenCost - baseCost) / additional
 }
+
+// CostPerAdditionalRows are summary.csv's rows of cost_per_additional_eur,
+// one per scenario, from metrics[s][r][m] as Summarize takes them, with
+// names the metric names of its columns (they must include cost_total_eur
+// and additional_verified). Summarize's generic row for the metric would
+// be the mean of per-replicate ratios; these are the ratio of means with
+// the delta-method interval of CostPerAdditional. The difference columns
+// are NaN: the metric is itself a comparison with the baseline. The
+// baseline's own row is NaN (it adds nothing to itself).
+func CostPerAdditionalRows(scenarios []string, metrics [][][]float64, names []string) ([]SummaryRow, error) {
+	cost, add := -1, -1
+	for i, n := range names {
+		switch n {
+		case "cost_total_eur":
+			cost = i
+		case "additional_verified":
+			add = i
+		}
+	}
+	if cost < 0 || add < 0 {
+		return nil, fmt.Errorf("results: cost per additional departure needs the metrics cost_total_eur and additional_verified")
+	}
+	col := func(s, m int) []float64 {
+		xs := make([]float64, len(metrics[s]))
+		for r := range xs {
+			xs[r] = metrics[s][r][m]
+		}
+		return xs
+	}
+	nan := Interval{math.NaN(), math.NaN(), math.NaN()}
+	rows := make([]SummaryRow, len(scenarios))
+	base := col(0, cost)
+	for s, name := range scenarios {
+		v, err := CostPerAdditional(base, col(s, cost), col(s, add))
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s: %w", name, err)
+		}
+		if s == 0 {
+			v = nan
+		}
+		rows[s] = SummaryRow{Scenario: name, Metric: CostPerAdditionalName, Value: v, Diff: nan}
+	}
+	return rows, nil
+}
+
+// ReplaceRows returns rows with each row of repl put in place of the row
+// of the same scenario and metric; rows of repl not found are appended.
+func ReplaceRows(rows, repl []SummaryRow) []SummaryRow {
+	out := append([]SummaryRow(nil), rows...)
+	for _, r := range repl {
+		found := false
+		for i := range out {
+			if out[i].Scenario == r.Scenario && out[i].Metric == r.Metric {
+				out[i], found = r, true
+				break
+			}
+		}
+		if !found {
+			out = append(out, r)
+		}
+	}
+	return out
+}
