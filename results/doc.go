@@ -18,4 +18,17 @@
 //     replicate, month order, never in completion order).
 //   - manifest.json is the one file that differs between identical runs:
 //     it records the start and end time and the number of workers.
+//
+// Costs and additional returns (costs.go, pairing.go) are pure functions:
+//   - CostOf prices a replicate's counts with a scenario's unit costs
+//     (sim.Costs), item by item (CostMetricNames).
+//   - Pair compares the baseline's and a scenario's per-person flags in one
+//     replicate (person i is the same person in both) and counts additional
+//     and lost verified departures and deadweight (PairingMetricNames).
+//   - CostPerAdditional is the ratio of means over paired replicates,
+//     mean(scenario cost - baseline cost) / mean(additional), with a 95%
+//     delta-method interval from MeanCI of the linearised residuals. With no
+//     additional departure it is NaN, never Inf. CostPerAdditionalRows makes
+//     its summary.csv rows from Summarize's input, to put in place of the
+//     generic ones with ReplaceRows.
 package results

@@ -9,7 +9,8 @@ import (
 
 // TestDependenciesPointOneWay enforces STYLE.md's architecture: agents
 // imports nothing from the module; sim only agents; scenarios and results
-// only agents and sim; calibrate those and results; nothing imports cmd.
+// only agents and sim; calibrate those and results; report only results; nothing
+// imports cmd.
 func TestDependenciesPointOneWay(t *testing.T) {
 	const mod = "github.com/returnsim/returnsim/"
 	allowed := map[string][]string{
@@ -18,6 +19,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"scenarios":        {"agents", "sim", "internal/tomlpos"},
 		"results":          {"agents", "sim"},
 		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos"},
+		"report":           {"results"}, // reads result folders, never the engine
 		"internal/tomlpos": {},
 	}
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "*", "doc.go"))

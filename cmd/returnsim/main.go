@@ -26,6 +26,7 @@ commands:
   run [FILE.toml ...]    run a study's scenarios (no file: the embedded default study)
   check FILE.toml ...    validate study files and report every problem
   calibrate [TARGETS]    fit the free parameters to the study's findings
+  report DIR             write DIR/report.html, the planner's report of a result folder
   defaults               print the embedded default study
   version                print the version
 
@@ -44,6 +45,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return checkCmd(args[1:], stdout, stderr)
 	case "calibrate":
 		return calibrateCmd(args[1:], stdout, stderr)
+	case "report":
+		return reportCmd(args[1:], stdout, stderr)
 	case "defaults":
 		_, err := stdout.Write(defaultsText())
 		return err

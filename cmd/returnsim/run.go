@@ -52,6 +52,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	reps := fs.Int("replicates", 10, "replicates of each scenario")
 	cases := fs.Bool("cases", false, "also write cases.csv, one row per case file")
 	posterior := fs.String("posterior", "", "draw one parameter set per replicate from this posterior.csv (from returnsim calibrate)")
+	withReport := fs.Bool("report", false, "also write the planner's report, report.html, in the output dir (as returnsim report does)")
 	files, err := c.parseVerb(fs, args)
 	if err != nil {
 		return err
@@ -77,6 +78,9 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%d scenarios x %d replicates in %.1fs, written to %s\n\n", len(study.Scenarios), *reps, time.Since(start).Seconds(), c.out)
 	printHeadline(stdout, study, m)
+	if *withReport {
+		return writeReport(c.out, "", stdout)
+	}
 	return nil
 }
 

@@ -1,0 +1,410 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	browserDir = flag.String("dir", "", "TestInBrowser: render this result folder instead of testdata/full (e.g. ../out)")
+	screenshot = flag.String("screenshot", "", "TestInBrowser: also save the screenshot to this PNG file (e.g. ../docs/report.png)")
+	shotHeight = flag.Int("shot-height", 0, "TestInBrowser: height in CSS pixels of the saved screenshot; 0 is the whole page")
+)
+
+// chromium returns the browser to test with: $CHROMIUM, or the first of
+// Debian's chromium and its usual other names on PATH.
+func chromium() string {
+	if c := os.Getenv("CHROMIUM"); c != "" {
+		return c
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestInBrowser renders report.html in headless Chromium, as a planner
+// would open it, and fails on a console message, an uncaught exception, a
+// failed load or any other error in the browser's log, a chart that is not
+// drawn, or a blank page.
+//
+// It drives Chromium through the DevTools protocol on a pipe
+// (--remote-debugging-pipe: fd 3 in, fd 4 out, messages ended by NUL):
+// unlike scraping --enable-logging output, the protocol reports each
+// console call, exception and log entry as a typed event with its level,
+// whatever the browser version prints, and it needs no port.
+//
+// It skips only when Chromium is absent and CI is unset; in CI a missing
+// browser fails the test (.ci/run installs Debian's chromium).
+func TestInBrowser(t *testing.T) {
+	bin := chromium()
+	if bin == "" {
+		if os.Getenv("CI") == "" {
+			t.Skip("no chromium on PATH (apt-get install chromium); CI is unset, so skipping")
+		}
+		t.Fatal("no chromium on PATH, and CI is set: .ci/run must install it")
+	}
+	src := full
+	if *browserDir != "" {
+		src = *browserDir
+	}
+	out := filepath.Join(t.TempDir(), "report.html")
+	if _, err := Write(src, out); err != nil {
+		t.Fatal(err)
+	}
+	pg, err := Build(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCharts := len(pg.Charts())
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	b, err := startBrowser(ctx, t, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.close()
+
+	problems, raw := b.check(out, wantCharts)
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if *screenshot != "" && raw != nil {
+		if err := os.WriteFile(*screenshot, raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot written to %s", *screenshot)
+	}
+
+	// The checks can fail: a broken page shows each problem.
+	if *browserDir == "" {
+		html, _ := os.ReadFile(out)
+		broken := strings.Replace(string(html), "<main>", `<main><img src="missing.png"><script>console.error("boom"); noSuchFunction();</script>`, 1)
+		i := strings.Index(broken, "<svg")
+		j := strings.Index(broken[i:], "</svg>")
+		broken = broken[:i] + broken[i+j+len("</svg>"):]
+		bad := filepath.Join(filepath.Dir(out), "broken.html")
+		os.WriteFile(bad, []byte(broken), 0o644)
+		got, _ := b.check(bad, wantCharts)
+		for _, want := range []string{"svg", "consoleAPICalled", "exceptionThrown", "missing.png"} {
+			if !strings.Contains(strings.Join(got, "\n"), want) {
+				t.Errorf("broken page: problems %q, want one about %s", got, want)
+			}
+		}
+		blank := filepath.Join(filepath.Dir(out), "blank.html")
+		os.WriteFile(blank, []byte("<!DOCTYPE html><html><body style=\"height:2000px\"></body></html>"), 0o644)
+		if got, _ := b.check(blank, 0); !strings.Contains(strings.Join(got, "\n"), "blank") {
+			t.Errorf("blank page: problems %q, want one saying it is blank", got)
+		}
+	}
+}
+
+// check opens page and returns what a planner would see go wrong: a
+// chart not drawn, a blank page, a console message, an exception or an
+// error in the browser's log; and the whole page's screenshot.
+func (b *browser) check(page string, wantCharts int) (problems []string, shot []byte) {
+	const width = 1200
+	fail := func(err error) ([]string, []byte) { return append(problems, err.Error()), nil }
+	b.mu.Lock()
+	b.evs = nil
+	b.mu.Unlock()
+	if _, err := b.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": false}); err != nil {
+		return fail(err)
+	}
+	if _, err := b.call("Page.navigate", map[string]any{"url": "file://" + page}); err != nil {
+		return fail(err)
+	}
+	if err := b.waitEvent("Page.loadEventFired"); err != nil {
+		return fail(err)
+	}
+
+	// Every chart is in the DOM and drawn at a visible size.
+	var counts struct{ SVG, Drawn, Figures int }
+	if err := b.eval(`(() => {
+		const svgs = Array.from(document.querySelectorAll("figure svg"));
+		return {SVG: document.querySelectorAll("svg").length,
+			Drawn: svgs.filter(s => { const r = s.getBoundingClientRect(); return r.width > 200 && r.height > 100 && s.querySelectorAll("path").length > 5; }).length,
+			Figures: document.querySelectorAll("figure").length};
+	})()`, &counts); err != nil {
+		return fail(err)
+	}
+	if counts.SVG != wantCharts || counts.Drawn != wantCharts {
+		problems = append(problems, fmt.Sprintf("%s: %d svg, %d drawn at a visible size, %d figures; want %d charts", page, counts.SVG, counts.Drawn, counts.Figures, wantCharts))
+	}
+
+	// A screenshot of the whole page, not all one colour.
+	var height float64
+	if err := b.eval(`document.documentElement.scrollHeight`, &height); err != nil {
+		return fail(err)
+	}
+	if *shotHeight > 0 {
+		height = min(height, float64(*shotHeight))
+	}
+	res, err := b.call("Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": true,
+		"clip": map[string]any{"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+	if err != nil {
+		return fail(err)
+	}
+	var sc struct{ Data string }
+	json.Unmarshal(res, &sc)
+	raw, err := base64.StdEncoding.DecodeString(sc.Data)
+	if err != nil {
+		return fail(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return fail(fmt.Errorf("screenshot: %w", err))
+	}
+	if img.Bounds().Dx() != width || img.Bounds().Dy() < 900 {
+		problems = append(problems, fmt.Sprintf("%s: screenshot %v, want %d wide and the whole page", page, img.Bounds(), width))
+	}
+	if share, sd := inked(img); share < 0.02 || sd < 10 {
+		problems = append(problems, fmt.Sprintf("%s: %.2f%% of pixels differ from the background, luminance sd %.1f: the page looks blank", page, 100*share, sd))
+	}
+
+	// Nothing went wrong in the browser.
+	for _, e := range b.events() {
+		switch e.Method {
+		case "Runtime.consoleAPICalled", "Runtime.exceptionThrown":
+			problems = append(problems, fmt.Sprintf("%s: browser %s %s", page, e.Method, e.Params))
+		case "Log.entryAdded":
+			var le struct {
+				Entry struct{ Level, Source, Text, URL string }
+			}
+			json.Unmarshal(e.Params, &le)
+			if le.Entry.Level == "error" || le.Entry.Level == "warning" {
+				problems = append(problems, fmt.Sprintf("%s: browser log: %s %s: %s %s", page, le.Entry.Level, le.Entry.Source, le.Entry.Text, le.Entry.URL))
+			}
+		}
+	}
+	return problems, raw
+}
+
+// inked returns the share of pixels that differ from the top-left one and
+// the standard deviation of luminance (0-255): a blank page has both near
+// zero.
+func inked(img image.Image) (share, sd float64) {
+	bg := img.At(0, 0)
+	br, bgG, bb, _ := bg.RGBA()
+	var n, diff float64
+	var sum, sum2 float64
+	r := img.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			if cr != br || cg != bgG || cb != bb {
+				diff++
+			}
+			l := (0.299*float64(cr) + 0.587*float64(cg) + 0.114*float64(cb)) / 257
+			sum += l
+			sum2 += l * l
+			n++
+		}
+	}
+	mean := sum / n
+	return diff / n, math.Sqrt(max(0, sum2/n-mean*mean))
+}
+
+// browser is a headless Chromium driven over --remote-debugging-pipe.
+type browser struct {
+	t       *testing.T
+	cmd     *exec.Cmd
+	in      *os.File // we write commands here (the browser's fd 3)
+	stderr  bytes.Buffer
+	session string
+
+	mu      sync.Mutex
+	nextID  int
+	waiting map[int]chan message
+	evs     []message
+	newEv   chan struct{}
+	done    chan struct{}
+}
+
+type message struct {
+	ID        int             `json:"id,omitempty"`
+	Method    string          `json:"method,omitempty"`
+	Params    json.RawMessage `json:"params,omitempty"`
+	Result    json.RawMessage `json:"result,omitempty"`
+	Error     *struct{ Message string }
+	SessionID string `json:"sessionId,omitempty"`
+}
+
+func startBrowser(ctx context.Context, t *testing.T, bin string) (*browser, error) {
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	b := &browser{t: t, in: inW, waiting: map[int]chan message{}, newEv: make(chan struct{}, 1), done: make(chan struct{})}
+	b.cmd = exec.CommandContext(ctx, bin, "--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
+		"--no-first-run", "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars",
+		"--user-data-dir="+t.TempDir(), "about:blank")
+	b.cmd.ExtraFiles = []*os.File{inR, outW}
+	b.cmd.Stderr = &b.stderr
+	if err := b.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
+	}
+	inR.Close()
+	outW.Close()
+	go b.read(outR)
+
+	res, err := b.call("Target.createTarget", map[string]any{"url": "about:blank"})
+	if err != nil {
+		b.close()
+		return nil, err
+	}
+	var tg struct{ TargetID string }
+	json.Unmarshal(res, &tg)
+	res, err = b.call("Target.attachToTarget", map[string]any{"targetId": tg.TargetID, "flatten": true})
+	if err != nil {
+		b.close()
+		return nil, err
+	}
+	var at struct{ SessionID string }
+	json.Unmarshal(res, &at)
+	b.session = at.SessionID
+	for _, m := range []string{"Runtime.enable", "Log.enable", "Page.enable"} {
+		if _, err := b.call(m, nil); err != nil {
+			b.close()
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (b *browser) read(r *os.File) {
+	defer close(b.done)
+	sc := bufio.NewReader(r)
+	for {
+		raw, err := sc.ReadBytes(0)
+		if err != nil {
+			return
+		}
+		var m message
+		if json.Unmarshal(raw[:len(raw)-1], &m) != nil {
+			continue
+		}
+		b.mu.Lock()
+		if m.ID != 0 {
+			if ch, ok := b.waiting[m.ID]; ok {
+				ch <- m
+				delete(b.waiting, m.ID)
+			}
+		} else if m.SessionID == b.session || b.session == "" {
+			b.evs = append(b.evs, m)
+			select {
+			case b.newEv <- struct{}{}:
+			default:
+			}
+		}
+		b.mu.Unlock()
+	}
+}
+
+// call sends a command to the page's session (or the browser before one
+// is attached) and waits for its result.
+func (b *browser) call(method string, params any) (json.RawMessage, error) {
+	b.mu.Lock()
+	b.nextID++
+	id := b.nextID
+	ch := make(chan message, 1)
+	b.waiting[id] = ch
+	b.mu.Unlock()
+	msg := map[string]any{"id": id, "method": method}
+	if params != nil {
+		msg["params"] = params
+	}
+	if b.session != "" && !strings.HasPrefix(method, "Target.") {
+		msg["sessionId"] = b.session
+	}
+	raw, _ := json.Marshal(msg)
+	if _, err := b.in.Write(append(raw, 0)); err != nil {
+		return nil, fmt.Errorf("%s: %w (stderr: %s)", method, err, b.stderr.String())
+	}
+	select {
+	case m := <-ch:
+		if m.Error != nil {
+			return nil, fmt.Errorf("%s: %s", method, m.Error.Message)
+		}
+		return m.Result, nil
+	case <-b.done:
+		return nil, fmt.Errorf("%s: the browser closed the pipe (stderr: %s)", method, b.stderr.String())
+	case <-time.After(60 * time.Second):
+		return nil, fmt.Errorf("%s: no answer in 60 s", method)
+	}
+}
+
+func (b *browser) eval(expr string, v any) error {
+	res, err := b.call("Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true})
+	if err != nil {
+		return err
+	}
+	var r struct {
+		Result           struct{ Value json.RawMessage }
+		ExceptionDetails json.RawMessage
+	}
+	json.Unmarshal(res, &r)
+	if len(r.ExceptionDetails) > 0 {
+		return fmt.Errorf("evaluating %q: %s", expr, r.ExceptionDetails)
+	}
+	return json.Unmarshal(r.Result.Value, v)
+}
+
+func (b *browser) waitEvent(method string) error {
+	deadline := time.After(60 * time.Second)
+	for {
+		for _, e := range b.events() {
+			if e.Method == method {
+				return nil
+			}
+		}
+		select {
+		case <-b.newEv:
+		case <-b.done:
+			return fmt.Errorf("waiting for %s: the browser closed the pipe (stderr: %s)", method, b.stderr.String())
+		case <-deadline:
+			return fmt.Errorf("no %s in 60 s", method)
+		}
+	}
+}
+
+func (b *browser) events() []message {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]message(nil), b.evs...)
+}
+
+func (b *browser) close() {
+	b.call("Browser.close", nil)
+	b.in.Close()
+	done := make(chan struct{})
+	go func() { b.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		b.cmd.Process.Kill()
+		<-done
+	}
+}

@@ -1,0 +1,435 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// full is a result folder with every file the report reads, in the
+// layouts of issue 6 (made by testdata/gen.go).
+const full = "testdata/full"
+
+func build(t *testing.T, dir string) *Page {
+	t.Helper()
+	pg, err := Build(dir)
+	if err != nil {
+		t.Fatalf("Build(%s): %v", dir, err)
+	}
+	return pg
+}
+
+func section(t *testing.T, pg *Page, id string) *Section {
+	t.Helper()
+	for _, s := range pg.Sections {
+		if s.ID == id {
+			return s
+		}
+	}
+	t.Fatalf("no section %s", id)
+	return nil
+}
+
+// readCSV reads a fixture's file independently of the package's reader.
+func readCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		rows = append(rows, m)
+	}
+	return rows
+}
+
+// TestHeadlineMatchesSummary checks every cell of the headline table
+// against summary.csv rounded to one decimal, read with encoding/csv and
+// formatted with fmt: the page shows what summary.csv says.
+func TestHeadlineMatchesSummary(t *testing.T) {
+	pg := build(t, full)
+	tab := section(t, pg, "headline").Tables[0]
+	want := map[string]map[string]string{} // scenario -> metric -> text
+	var metrics []string
+	seen := map[string]bool{}
+	for _, r := range readCSV(t, filepath.Join(full, "summary.csv")) {
+		if !strings.HasSuffix(r["metric"], "_per_1000") {
+			continue
+		}
+		f := func(k string) float64 { x, _ := strconv.ParseFloat(r[k], 64); return x }
+		if want[r["scenario"]] == nil {
+			want[r["scenario"]] = map[string]string{}
+		}
+		want[r["scenario"]][r["metric"]] = fmt.Sprintf("%.1f [%.1f, %.1f]", f("mean"), f("ci_low"), f("ci_high"))
+		if r["scenario"] != "baseline" {
+			want[r["scenario"]][r["metric"]+" diff"] = fmt.Sprintf("%+.1f [%+.1f, %+.1f]", f("diff_vs_baseline"), f("diff_ci_low"), f("diff_ci_high"))
+		}
+		if !seen[r["metric"]] {
+			seen[r["metric"]] = true
+			metrics = append(metrics, r["metric"])
+		}
+	}
+	if len(metrics) != 6 || len(tab.Rows) != 3 {
+		t.Fatalf("%d metrics per 1,000 in summary.csv, %d rows in the table: want 6 and 3", len(metrics), len(tab.Rows))
+	}
+	for _, row := range tab.Rows {
+		sc := row[0].Text
+		for j, m := range metrics {
+			if got := row[j+1].Text; got != want[sc][m] {
+				t.Errorf("%s %s = %q, want %q from summary.csv", sc, m, got, want[sc][m])
+			}
+			if w := want[sc][m+" diff"]; w != "" && strings.ReplaceAll(row[j+1].Sub, "+0.0", "0.0") != strings.ReplaceAll(w, "+0.0", "0.0") {
+				t.Errorf("%s %s difference = %q, want %q from summary.csv", sc, m, row[j+1].Sub, w)
+			}
+		}
+	}
+}
+
+// TestCostReading checks the cost chart's sentence against summary.csv.
+func TestCostReading(t *testing.T) {
+	pg := build(t, full)
+	s := section(t, pg, "costs")
+	if len(s.Charts) != 1 {
+		t.Fatalf("costs: %d charts, want 1 (note %q)", len(s.Charts), s.Note)
+	}
+	var cheapest string
+	best := 1e300
+	for _, r := range readCSV(t, filepath.Join(full, "summary.csv")) {
+		if r["metric"] != "cost_per_additional_eur" || r["scenario"] == "baseline" {
+			continue
+		}
+		x, _ := strconv.ParseFloat(r["mean"], 64)
+		if x < best {
+			lo, _ := strconv.ParseFloat(r["ci_low"], 64)
+			hi, _ := strconv.ParseFloat(r["ci_high"], 64)
+			best, cheapest = x, fmt.Sprintf("%s costs the least per additional verified departure: %s [%s, %s] EUR.", r["scenario"], group(fmt.Sprintf("%.0f", x)), group(fmt.Sprintf("%.0f", lo)), group(fmt.Sprintf("%.0f", hi)))
+		}
+	}
+	if got := s.Charts[0].Reading; got != cheapest {
+		t.Errorf("reading %q, want %q", got, cheapest)
+	}
+}
+
+// TestEverySection checks that the full fixture fills every section with
+// its charts, and that the minimal one (today's layout: summary.csv and a
+// timeseries without dates) omits each missing part with a note.
+func TestEverySection(t *testing.T) {
+	charts := map[string]int{"compared": 0, "headline": 0, "differences": 1, "time": 3, "costs": 1, "pathways": 1, "counselling": 1, "origins": 1, "posterior": 1, "all": 0}
+	pg := build(t, full)
+	order := []string{"compared", "headline", "differences", "time", "costs", "pathways", "counselling", "origins", "posterior", "all"}
+	if len(pg.Sections) != len(order) {
+		t.Fatalf("%d sections, want %d", len(pg.Sections), len(order))
+	}
+	for i, s := range pg.Sections {
+		if s.ID != order[i] {
+			t.Errorf("section %d is %s, want %s (the order a planner reads)", i, s.ID, order[i])
+		}
+		if s.Note != "" {
+			t.Errorf("full: section %s has a note %q, want none", s.ID, s.Note)
+		}
+		if len(s.Charts) != charts[s.ID] {
+			t.Errorf("full: section %s has %d charts, want %d", s.ID, len(s.Charts), charts[s.ID])
+		}
+		for _, c := range s.Charts {
+			if c.Title == "" || !strings.HasSuffix(c.Reading, ".") || len(c.SVG) == 0 || len(c.PNG) == 0 {
+				t.Errorf("chart %s: title %q, reading %q, %d bytes SVG, %d PNG: want all", c.Name, c.Title, c.Reading, len(c.SVG), len(c.PNG))
+			}
+		}
+	}
+	if pg.Foot == nil || pg.Foot.Seed != 1 || len(pg.Foot.Scenarios) != 3 || pg.Foot.Revision == "" {
+		t.Errorf("provenance %+v, want seed 1, 3 scenarios and a revision", pg.Foot)
+	}
+
+	pg = build(t, "testdata/minimal")
+	for _, s := range pg.Sections {
+		wantNote := s.ID != "time" && s.ID != "all"
+		if (s.Note != "") != wantNote {
+			t.Errorf("minimal: section %s note %q, want a note: %v", s.ID, s.Note, wantNote)
+		}
+	}
+	if n := len(section(t, pg, "time").Charts); n != 3 {
+		t.Errorf("minimal: %d charts over time from a timeseries without dates, want 3", n)
+	}
+	if pg.Foot != nil || pg.FootNote == "" {
+		t.Errorf("minimal: provenance %+v, note %q: want a note that manifest.json is missing", pg.Foot, pg.FootNote)
+	}
+}
+
+// TestBadInput checks that malformed files give one line naming the file,
+// line and column.
+func TestBadInput(t *testing.T) {
+	head := "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high\n"
+	good := head + "baseline,verified_per_1000,1,0,2,0,0,0\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string // after the folder
+	}{
+		{"not a number", map[string]string{"summary.csv": good + "ngo,verified_per_1000,x,0,2,0,0,0\n"}, `summary.csv:3: mean: "x" is not a number`},
+		{"infinite", map[string]string{"summary.csv": good + "ngo,verified_per_1000,1,0,+Inf,0,0,0\n"}, `summary.csv:3: ci_high: "+Inf" is not a number`},
+		{"short row", map[string]string{"summary.csv": good + "ngo,verified_per_1000,1\n"}, `summary.csv:3:1: wrong number of fields`},
+		{"no metric column", map[string]string{"summary.csv": "scenario,mean\nbaseline,1\n"}, `summary.csv:1: no column "metric" in the header`},
+		{"twice", map[string]string{"summary.csv": good + "baseline,verified_per_1000,1,0,2,0,0,0\n"}, `summary.csv:3: scenario baseline, metric verified_per_1000 appears twice`},
+		{"no summary", map[string]string{"replicates.csv": "scenario,replicate\n"}, `: no summary.csv: not a result folder of returnsim run`},
+		{"bad date", map[string]string{"summary.csv": good, "timeseries.csv": "scenario,replicate,month,date,avr\nbaseline,0,0,2017-1,3\n"}, `timeseries.csv:2: date: "2017-1" is not a month like 2017-01`},
+		{"bad replicate", map[string]string{"summary.csv": good, "replicates.csv": "scenario,replicate,seed,x\nbaseline,one,1,2\n"}, `replicates.csv:2: replicate: "one" is not a whole number`},
+		{"bad manifest", map[string]string{"summary.csv": good, "manifest.json": "{\n  \"seed\": 1,\n  \"study\": 3\n}\n"}, `manifest.json:3:`},
+		{"broken manifest", map[string]string{"summary.csv": good, "manifest.json": "{\n  \"seed\": 1,\n  \"study\" \"x\"\n}\n"}, `manifest.json:3:`},
+	}
+	for _, c := range tests {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, s := range c.files {
+				os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644)
+			}
+			_, err := Build(dir)
+			if err == nil {
+				t.Fatalf("Build = nil error, want %q", c.want)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, dir) || !strings.Contains(msg, c.want) || strings.Contains(msg, "\n") {
+				t.Errorf("Build error %q, want one line naming %s and %q", msg, dir, c.want)
+			}
+		})
+	}
+}
+
+// TestWrite checks the files Write makes: the page, each chart as a
+// well-formed SVG and a decodable PNG, nothing half-written, nothing
+// fetched from elsewhere, and the same bytes twice.
+func TestWrite(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r", "page.html")
+	files, err := Write(full, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1+2*9 || files[0] != out {
+		t.Fatalf("Write = %v, want the page and 9 charts x 2", files)
+	}
+	for _, f := range files[1:] {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch filepath.Ext(f) {
+		case ".png":
+			if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+				t.Errorf("%s: %v", f, err)
+			}
+		case ".svg":
+			d := xml.NewDecoder(bytes.NewReader(b))
+			for {
+				if _, err := d.Token(); err != nil {
+					if err.Error() != "EOF" {
+						t.Errorf("%s: not well-formed: %v", f, err)
+					}
+					break
+				}
+			}
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "*", ".*.tmp"))
+	left2, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".*.tmp"))
+	if len(left)+len(left2) > 0 {
+		t.Errorf("temporary files left: %v %v", left, left2)
+	}
+	html, _ := os.ReadFile(out)
+	for _, bad := range []string{"<script", "<link", "<img", "@import", "url(", `src="`} {
+		if bytes.Contains(html, []byte(bad)) {
+			t.Errorf("the page contains %q: want it self-contained", bad)
+		}
+	}
+	for _, u := range regexp.MustCompile(`https?://[^"' <]+`).FindAll(html, -1) {
+		if !bytes.HasPrefix(u, []byte("http://www.w3.org/")) { // SVG namespaces, not fetched
+			t.Errorf("the page refers to %s: want no network", u)
+		}
+	}
+	if n := bytes.Count(html, []byte("<svg")); n != 9 {
+		t.Errorf("%d inline SVG charts, want 9", n)
+	}
+	again := filepath.Join(t.TempDir(), "again.html")
+	if _, err := Write(full, again); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(again); !bytes.Equal(b, html) {
+		t.Error("two reports of the same folder differ")
+	}
+}
+
+// text is the page's text as a reader sees it, without the charts' inner
+// text (tick labels are gonum's) and with one line per block.
+func text(html []byte) string {
+	s := string(html)
+	s = regexp.MustCompile(`(?s)<style>.*?</style>`).ReplaceAllString(s, "")
+	s = regexp.MustCompile(`(?s)<svg.*?</svg>`).ReplaceAllString(s, "[chart]")
+	s = regexp.MustCompile(`</(p|h1|h2|tr|caption|figcaption|li|summary|th|td)>|<br>`).ReplaceAllString(s, "$0\n")
+	s = regexp.MustCompile(`<[^>]+>`).ReplaceAllString(s, " ")
+	s = strings.NewReplacer("&#39;", "'", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#43;", "+").Replace(s)
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// TestGoldenText compares the page's text, numbers at fixed precision,
+// with testdata/*.golden.txt; go test -update rewrites them.
+func TestGoldenText(t *testing.T) {
+	for _, dir := range []string{"full", "minimal"} {
+		t.Run(dir, func(t *testing.T) {
+			pg := build(t, filepath.Join("testdata", dir))
+			html, err := pg.HTML()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := text(html)
+			golden := filepath.Join("testdata", dir+".golden.txt")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if got != string(want) {
+				gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+				for i := range min(len(gl), len(wl)) {
+					if gl[i] != wl[i] {
+						t.Fatalf("%s line %d:\n got %s\nwant %s", golden, i+1, gl[i], wl[i])
+					}
+				}
+				t.Fatalf("%s: %d lines, want %d", golden, len(gl), len(wl))
+			}
+		})
+	}
+}
+
+func TestFormat(t *testing.T) {
+	tests := []struct {
+		metric string
+		x      float64
+		want   string
+	}{
+		{"verified_per_1000", 4.149, "4.1"},
+		{"verified_per_1000", -0.04, "-0.0"},
+		{"cost_total_eur", 1234567.5, "1,234,568"},
+		{"cost_total_eur", -2500, "-2,500"},
+		{"counselled_share", 0.3456, "34.6"},
+		{"return_rate", 0.2, "20.0"},
+		{"mean_wait_months", 2.25, "2.2"}, // binary 2.25 rounds to even
+		{"intake", 14940.56, "14,940.6"},
+		{"x", 0.0 / zero, "n/a"},
+	}
+	for _, c := range tests {
+		if got := num(c.metric, c.x); got != c.want {
+			t.Errorf("num(%s, %v) = %q, want %q", c.metric, c.x, got, c.want)
+		}
+	}
+	if got := signed("verified_per_1000", 4.1); got != "+4.1" {
+		t.Errorf("signed(4.1) = %q, want +4.1", got)
+	}
+	if got := iv("verified_per_1000", 4.1, 2.0, 6.3, true); got != "+4.1 [+2.0, +6.3]" {
+		t.Errorf("iv = %q", got)
+	}
+}
+
+var zero float64
+
+// copyFixture copies the full fixture to a temporary folder without the
+// files named in drop, and applies edit to summary.csv's text.
+func copyFixture(t *testing.T, edit func(string) string, drop ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	names, _ := filepath.Glob(filepath.Join(full, "*"))
+	for _, n := range names {
+		base := filepath.Base(n)
+		if slicesContains(drop, base) {
+			continue
+		}
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if base == "summary.csv" && edit != nil {
+			b = []byte(edit(string(b)))
+		}
+		os.WriteFile(filepath.Join(dir, base), b, 0o644)
+	}
+	return dir
+}
+
+func slicesContains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// TestOriginsFromCases: without persons.csv the origins come from
+// cases.csv, as returns per replicate, and the page says so.
+func TestOriginsFromCases(t *testing.T) {
+	pg := build(t, copyFixture(t, nil, "persons.csv"))
+	s := section(t, pg, "origins")
+	if s.Note != "" || len(s.Charts) != 1 || !strings.Contains(s.Tables[0].Caption, "cases.csv") {
+		t.Fatalf("origins without persons.csv: note %q, %d charts, caption %q: want a chart from cases.csv", s.Note, len(s.Charts), s.Tables[0].Caption)
+	}
+	// cases.csv of the fixture has one row per person: the baseline's
+	// verified returns by origin per replicate, counted here directly.
+	count := map[string]float64{}
+	for _, r := range readCSV(t, filepath.Join(full, "cases.csv")) {
+		if r["scenario"] == "baseline" && (r["outcome"] == "avr" || r["outcome"] == "independent" || r["outcome"] == "forced") {
+			count[r["origin"]]++
+		}
+	}
+	for _, row := range s.Tables[0].Rows {
+		if want := fmt.Sprintf("%.1f", count[row[0].Text]/4); row[1].Text != want {
+			t.Errorf("origin %s baseline = %s, want %s (4 replicates)", row[0].Text, row[1].Text, want)
+		}
+	}
+}
+
+// TestNoAdditional: when no scenario adds a verified departure, the cost
+// per additional one is NaN in summary.csv and the page says there is
+// none instead of drawing a chart or printing Inf.
+func TestNoAdditional(t *testing.T) {
+	nanRow := regexp.MustCompile(`(?m)^([a-z-]+),cost_per_additional_eur,.*$`)
+	dir := copyFixture(t, func(s string) string {
+		return nanRow.ReplaceAllString(s, "$1,cost_per_additional_eur,NaN,NaN,NaN,NaN,NaN,NaN")
+	})
+	pg := build(t, dir)
+	s := section(t, pg, "costs")
+	if len(s.Charts) != 0 || !strings.Contains(s.Note, "No scenario added verified departures") {
+		t.Errorf("costs with no additional departures: %d charts, note %q", len(s.Charts), s.Note)
+	}
+	html, _ := pg.HTML()
+	if bytes.Contains(html, []byte("Inf")) || bytes.Contains(html, []byte("NaN")) {
+		t.Error("the page shows Inf or NaN: want n/a or a note")
+	}
+}

@@ -1,0 +1,73 @@
+package results
+
+import (
+	"fmt"
+
+	"github.com/returnsim/returnsim/sim"
+)
+
+// CostCounts are one replicate's counts that carry a cost. The engine
+// provides them; CostOf prices them with a scenario's unit costs.
+type CostCounts struct {
+	Forced          int     // forced returns
+	AVR             int     // assisted returns
+	PackageEUR      float64 // reintegration package actually paid, cash and in kind, EUR
+	Sessions        int     // counselling sessions given (not asked)
+	MonthsReception int     // person-months in asylum reception
+	MonthsFRL       int     // person-months in a freedom-restricting or family location
+	MonthsDetention int     // person-months in immigration detention
+}
+
+// CostItems are a replicate's costs to the state by item, in EUR.
+type CostItems struct {
+	Forced, AVR, Package, Sessions, Reception, FRL, Detention float64
+}
+
+// CostMetricNames are the cost metrics of replicates.csv and summary.csv,
+// in the order of CostItems.Metrics: the items, then their total.
+var CostMetricNames = []string{
+	"cost_forced_eur", "cost_avr_eur", "cost_package_eur", "cost_sessions_eur",
+	"cost_reception_eur", "cost_frl_eur", "cost_detention_eur", "cost_total_eur",
+}
+
+// CostOf prices counts with unit costs u: forced returns x forced_eur, AVR
+// x avr_eur, the package as paid, sessions given x session_eur and each
+// person-month x its unit cost. It is a pure function.
+func CostOf(u sim.Costs, n CostCounts) CostItems {
+	return CostItems{
+		Forced:    float64(n.Forced) * u.ForcedEUR,
+		AVR:       float64(n.AVR) * u.AVREUR,
+		Package:   n.PackageEUR,
+		Sessions:  float64(n.Sessions) * u.SessionEUR,
+		Reception: float64(n.MonthsReception) * u.MonthReceptionEUR,
+		FRL:       float64(n.MonthsFRL) * u.MonthFRLEUR,
+		Detention: float64(n.MonthsDetention) * u.MonthDetentionEUR,
+	}
+}
+
+// Total is the sum of the items.
+func (c CostItems) Total() float64 {
+	return c.Forced + c.AVR + c.Package + c.Sessions + c.Reception + c.FRL + c.Detention
+}
+
+// Metrics returns the items and the total in the order of CostMetricNames.
+func (c CostItems) Metrics() []float64 {
+	return []float64{c.Forced, c.AVR, c.Package, c.Sessions, c.Reception, c.FRL, c.Detention, c.Total()}
+}
+
+// Check reports negative counts, which no engine should produce.
+func (n CostCounts) Check() error {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{
+		{"forced", float64(n.Forced)}, {"avr", float64(n.AVR)}, {"package_eur", n.PackageEUR},
+		{"sessions", float64(n.Sessions)}, {"months_reception", float64(n.MonthsReception)},
+		{"months_frl", float64(n.MonthsFRL)}, {"months_detention", float64(n.MonthsDetention)},
+	} {
+		if !(f.v >= 0) {
+			return fmt.Errorf("results: cost count %s = %v: want 0 or more", f.name, f.v)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package results
+
+import (
+	"fmt"
+	"math"
+)
+
+// Per-person flags, one byte a person: what happened to person i of a
+// replicate. Person i is the same person in every scenario of a study
+// (every person draws from their own random stream), so the flags of two
+// scenarios can be compared person by person.
+const (
+	FlagVerified    uint8 = 1 << 0 // left verifiably: AVR, independent or forced
+	FlagPackagePaid uint8 = 1 << 1 // was paid a reintegration package
+)
+
+// Pairing counts, for one replicate, how a scenario's verified departures
+// differ person by person from the baseline's.
+type Pairing struct {
+	Additional int // verified in the scenario, not in the baseline
+	Lost       int // verified in the baseline, not in the scenario
+	Deadweight int // paid a package in the scenario and verified in the baseline
+}
+
+// PairingMetricNames are the pairing metrics of replicates.csv and
+// summary.csv, in the order of Pairing.Metrics.
+var PairingMetricNames = []string{"additional_verified", "lost_verified", "deadweight"}
+
+// Metrics returns the counts in the order of PairingMetricNames.
+func (p Pairing) Metrics() []float64 {
+	return []float64{float64(p.Additional), float64(p.Lost), float64(p.Deadweight)}
+}
+
+// Pair compares the per-person flags of the baseline and a scenario in one
+// replicate. Both must cover the same persons: a length mismatch is an
+// error, because it means the persons are not the same. It is a pure
+// function.
+func Pair(baseline, scenario []uint8) (Pairing, error) {
+	if len(baseline) != len(scenario) {
+		return Pairing{}, fmt.Errorf("results: pairing %d baseline persons with %d scenario persons: want the same persons", len(baseline), len(scenario))
+	}
+	var p Pairing
+	for i, b := range baseline {
+		s := scenario[i]
+		bv, sv := b&FlagVerified != 0, s&FlagVerified != 0
+		switch {
+		case sv && !bv:
+			p.Additional++
+		case bv && !sv:
+			p.Lost++
+		}
+		if s&FlagPackagePaid != 0 && bv {
+			p.Deadweight++
+		}
+	}
+	return p, nil
+}
+
+// CostPerAdditionalName is the metric of CostPerAdditional in
+// replicates.csv (the replicate's own ratio) and summary.csv (the ratio of
+// means).
+const CostPerAdditionalName = "cost_per_additional_eur"
+
+// CostPerAdditional is the cost to the state of one additional verified
+// departure: (scenario cost - baseline cost) / additional verified
+// departures, with replicates paired by index.
+//
+// The estimator is the ratio of means, R = mean(dCost) / mean(additional),
+// not the mean of per-replicate ratios, which a replicate with few
+// additional departures would dominate. Its 95% interval is the delta
+// method (linearisation): MeanCI of the paired residuals
+// z_r = (dCost_r - R*additional_r) / mean(additional), whose mean is 0,
+// gives the half-width h, and the interval is R - h to R + h. It is
+// reliable when mean(additional) is well away from 0 compared with its
+// spread; near 0 the ratio is unstable and the interval says so by its
+// width.
+//
+// With no additional departures on average (mean 0) there is no such cost:
+// every field is NaN, written "NaN" in CSV and shown as "no additional
+// departures" in the report; never Inf. With one replicate the bounds are
+// NaN, as in MeanCI.
+func CostPerAdditional(baseCost, scenCost, additional []float64) (Interval, error) {
+	n := len(additional)
+	if len(baseCost) != n || len(scenCost) != n {
+		return Interval{}, fmt.Errorf("results: cost per additional departure from %d baseline costs, %d scenario costs, %d counts: want one of each per replicate", len(baseCost), len(scenCost), n)
+	}
+	nan := Interval{math.NaN(), math.NaN(), math.NaN()}
+	if n == 0 {
+		return nan, nil
+	}
+	var sumD, sumA float64
+	for r := range additional {
+		sumD += scenCost[r] - baseCost[r]
+		sumA += additional[r]
+	}
+	meanA := sumA / float64(n)
+	if meanA == 0 || math.IsNaN(meanA) || math.IsInf(meanA, 0) {
+		return nan, nil
+	}
+	ratio := (sumD / float64(n)) / meanA
+	if math.IsInf(ratio, 0) || math.IsNaN(ratio) {
+		return nan, nil
+	}
+	z := make([]float64, n)
+	for r := range additional {
+		z[r] = (scenCost[r] - baseCost[r] - ratio*additional[r]) / meanA
+	}
+	ci := MeanCI(z)
+	h := ci.High - ci.Mean
+	return Interval{ratio, ratio - h, ratio + h}, nil
+}
+
+// ReplicateCostPerAdditional is one replicate's own ratio for
+// replicates.csv: NaN when the replicate has no additional departure.
+func ReplicateCostPerAdditional(baseCost, scenCost, additional float64) float64 {
+	if additional == 0 {
+		return math.NaN()
+	}
+	return (scenCost - baseCost) / additional
+}
+
+// CostPerAdditionalRows are summary.csv's rows of cost_per_additional_eur,
+// one per scenario, from metrics[s][r][m] as Summarize takes them, with
+// names the metric names of its columns (they must include cost_total_eur
+// and additional_verified). Summarize's generic row for the metric would
+// be the mean of per-replicate ratios; these are the ratio of means with
+// the delta-method interval of CostPerAdditional. The difference columns
+// are NaN: the metric is itself a comparison with the baseline. The
+// baseline's own row is NaN (it adds nothing to itself).
+func CostPerAdditionalRows(scenarios []string, metrics [][][]float64, names []string) ([]SummaryRow, error) {
+	cost, add := -1, -1
+	for i, n := range names {
+		switch n {
+		case "cost_total_eur":
+			cost = i
+		case "additional_verified":
+			add = i
+		}
+	}
+	if cost < 0 || add < 0 {
+		return nil, fmt.Errorf("results: cost per additional departure needs the metrics cost_total_eur and additional_verified")
+	}
+	col := func(s, m int) []float64 {
+		xs := make([]float64, len(metrics[s]))
+		for r := range xs {
+			xs[r] = metrics[s][r][m]
+		}
+		return xs
+	}
+	nan := Interval{math.NaN(), math.NaN(), math.NaN()}
+	rows := make([]SummaryRow, len(scenarios))
+	base := col(0, cost)
+	for s, name := range scenarios {
+		v, err := CostPerAdditional(base, col(s, cost), col(s, add))
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s: %w", name, err)
+		}
+		if s == 0 {
+			v = nan
+		}
+		rows[s] = SummaryRow{Scenario: name, Metric: CostPerAdditionalName, Value: v, Diff: nan}
+	}
+	return rows, nil
+}
+
+// ReplaceRows returns rows with each row of repl put in place of the row
+// of the same scenario and metric; rows of repl not found are appended.
+func ReplaceRows(rows, repl []SummaryRow) []SummaryRow {
+	out := append([]SummaryRow(nil), rows...)
+	for _, r := range repl {
+		found := false
+		for i := range out {
+			if out[i].Scenario == r.Scenario && out[i].Metric == r.Metric {
+				out[i], found = r, true
+				break
+			}
+		}
+		if !found {
+			out = append(out, r)
+		}
+	}
+	return out
+}
