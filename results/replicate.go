@@ -17,11 +17,16 @@ type Replicate struct {
 	Totals   sim.Totals
 	Err      error // set when the replicate could not run
 
-	// Flags holds, by person id, the bits Entered (the person entered in
-	// the recorded months), Verified (they left verifiably by the horizon)
-	// and Paid (they were paid a reintegration package): what pairing a
-	// scenario's persons with the baseline's needs.
+	// Flags holds, by person id, FlagVerified when the person left
+	// verifiably in the recorded months and FlagPackagePaid when they were
+	// paid a reintegration package then: what pairing a scenario's persons
+	// with the baseline's needs (Pair). Persons are created in the same
+	// order in every scenario, so person id k is the same person in each.
 	Flags []uint8
+
+	// all holds the study's metrics for this replicate once Complete has
+	// added costs and the pairing with the baseline; nil before.
+	all []float64
 
 	cfg     *sim.Config
 	series  bytes.Buffer
@@ -30,13 +35,6 @@ type Replicate struct {
 	prefix  []byte        // "scenario,replicate,"
 	buf     []byte
 }
-
-// The bits of Replicate.Flags.
-const (
-	Entered uint8 = 1 << iota
-	Verified
-	Paid
-)
 
 // NewReplicate returns a recorder for replicate index of scenario with
 // configuration cfg (for origin codes and calendar dates).
@@ -112,18 +110,14 @@ func (r *Replicate) Case(c *sim.CaseRecord) {
 // Person implements sim.Recorder: the person's pairing flags, and one
 // persons.csv row if cases are kept.
 func (r *Replicate) Person(p *sim.PersonRecord) {
-	if p.FirstMonth >= 0 {
-		for len(r.Flags) <= p.PersonID {
-			r.Flags = append(r.Flags, 0)
-		}
-		f := Entered
-		if p.Fate.Verified() {
-			f |= Verified
-		}
+	for len(r.Flags) <= p.PersonID {
+		r.Flags = append(r.Flags, 0)
+	}
+	if p.Fate.Verified() && p.FateMonth >= 0 {
+		r.Flags[p.PersonID] |= FlagVerified
 		if p.PackagePaid {
-			f |= Paid
+			r.Flags[p.PersonID] |= FlagPackagePaid
 		}
-		r.Flags[p.PersonID] = f
 	}
 	if r.persons == nil {
 		return
@@ -147,8 +141,46 @@ func (r *Replicate) Person(p *sim.PersonRecord) {
 	r.buf = b
 }
 
-// Metrics are the replicate's figures by name, in the order of MetricNames.
+// Metrics are the replicate's own figures, in the order of MetricList:
+// those of its totals alone, before costs and pairing (see Complete).
 func (r *Replicate) Metrics() []float64 { return Metrics(&r.Totals) }
+
+// CostCounts are the replicate's counts that carry a cost, over the
+// recorded months.
+func (r *Replicate) CostCounts() CostCounts {
+	t := &r.Totals
+	return CostCounts{
+		Forced: t.Outcomes[agents.Forced], AVR: t.Outcomes[agents.AVR], PackageEUR: t.PackageEUR,
+		Sessions: t.SessionsGiven, MonthsReception: t.MonthsReception, MonthsFRL: t.MonthsFRL, MonthsDetention: t.MonthsDetention,
+	}
+}
+
+// Complete computes every metric of the study for this replicate, in the
+// order of MetricNames: its own figures, its costs at unit costs u, and
+// the pairing with baseFlags and baseCost, the Flags and Cost of the same
+// replicate of the baseline (r's own for the baseline). It returns them and
+// keeps them for WriteReplicateRow.
+func (r *Replicate) Complete(u sim.Costs, baseFlags []uint8, baseCost float64) ([]float64, error) {
+	items := CostOf(u, r.CostCounts())
+	a, b := baseFlags, r.Flags
+	if n := max(len(a), len(b)); len(a) < n || len(b) < n {
+		// persons without a record at the end have no flags: pad
+		a = append(a[:len(a):len(a)], make([]uint8, n-len(a))...)
+		b = append(b[:len(b):len(b)], make([]uint8, n-len(b))...)
+	}
+	pair, err := Pair(a, b)
+	if err != nil {
+		return nil, err
+	}
+	m := append(r.Metrics(), items.Metrics()...)
+	m = append(m, pair.Metrics()...)
+	m = append(m, ReplicateCostPerAdditional(baseCost, items.Total(), float64(pair.Additional)))
+	r.all = m
+	return m, nil
+}
+
+// Cost is the replicate's total cost at unit costs u.
+func (r *Replicate) Cost(u sim.Costs) float64 { return CostOf(u, r.CostCounts()).Total() }
 
 // Metric is one figure of replicates.csv and summary.csv.
 type Metric struct {
@@ -195,14 +227,27 @@ var MetricList = []Metric{
 	{"avr_share", false, "AVR share of closed files"},
 }
 
-// MetricNames are the names of MetricList, in order.
+// MetricNames are the metrics of replicates.csv and summary.csv, in
+// order: MetricList's, then CostMetricNames, PairingMetricNames and
+// CostPerAdditionalName (Complete computes them all).
 var MetricNames = func() []string {
-	n := make([]string, len(MetricList))
-	for i, m := range MetricList {
-		n[i] = m.Name
+	n := make([]string, 0, len(MetricList)+len(CostMetricNames)+len(PairingMetricNames)+1)
+	for _, m := range MetricList {
+		n = append(n, m.Name)
 	}
-	return n
+	n = append(n, CostMetricNames...)
+	n = append(n, PairingMetricNames...)
+	return append(n, CostPerAdditionalName)
 }()
+
+// isCount reports whether metric i of MetricNames is a whole number.
+func isCount(i int) bool {
+	if i < len(MetricList) {
+		return MetricList[i].Count
+	}
+	i -= len(MetricList) + len(CostMetricNames)
+	return i >= 0 && i < len(PairingMetricNames)
+}
 
 // Metrics computes the metrics of one run's totals, in the order of
 // MetricNames.

@@ -100,11 +100,15 @@ func F(x float64) string {
 	return strconv.FormatFloat(x, 'f', 6, 64)
 }
 
-// WriteReplicateRow writes r's line of replicates.csv.
+// WriteReplicateRow writes r's line of replicates.csv: every metric of
+// MetricNames, so Complete must have been called.
 func WriteReplicateRow(w *bufio.Writer, r *Replicate) error {
+	if len(r.all) != len(MetricNames) {
+		return errors.New("results: replicate " + r.Scenario + " written before Complete")
+	}
 	fields := []string{r.Scenario, strconv.Itoa(r.Index), strconv.FormatUint(r.Seed, 10)}
-	for i, x := range r.Metrics() {
-		if MetricList[i].Count {
+	for i, x := range r.all {
+		if isCount(i) {
 			fields = append(fields, strconv.FormatFloat(x, 'f', 0, 64))
 		} else {
 			fields = append(fields, F(x))

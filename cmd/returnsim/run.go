@@ -124,6 +124,10 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 	}
 	n := len(study.Scenarios) * reps
 	bar := progress(stderr, n, "simulating")
+	// what pairing with the baseline needs: replicate r of the baseline
+	// (scenario 0) is emitted before replicate r of any other scenario
+	baseFlags := make([][]uint8, reps)
+	baseCost := make([]float64, reps)
 	err = sim.Parallel(n, c.workers, func(i int) *results.Replicate {
 		sc := &study.Scenarios[i/reps]
 		r := i % reps
@@ -147,8 +151,17 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 		if rec.Err != nil {
 			return rec.Err
 		}
-		metrics[i/reps][i%reps] = rec.Metrics()
-		err := errors.Join(results.WriteReplicateRow(repW, rec), results.WriteSeries(serW, rec))
+		s, r := i/reps, i%reps
+		costs := study.Scenarios[s].Config.Costs
+		if s == 0 {
+			baseFlags[r], baseCost[r] = rec.Flags, rec.Cost(costs)
+		}
+		m, err := rec.Complete(costs, baseFlags[r], baseCost[r])
+		if err != nil {
+			return fmt.Errorf("scenario %s, replicate %d: %w", rec.Scenario, r, err)
+		}
+		metrics[s][r] = m
+		err = errors.Join(results.WriteReplicateRow(repW, rec), results.WriteSeries(serW, rec))
 		if keepCases {
 			err = errors.Join(err, results.WriteCases(cw, rec), results.WritePersons(pw, rec))
 		}
@@ -168,7 +181,11 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 		return nil, err
 	}
 	sumW.WriteString(results.SummaryHeader + "\n")
-	if err := results.WriteSummary(sumW, results.Summarize(names, metrics)); err != nil {
+	rows, err := summarize(names, metrics)
+	if err != nil {
+		return nil, err
+	}
+	if err := results.WriteSummary(sumW, rows); err != nil {
 		return nil, err
 	}
 	v, rev := version()
@@ -199,6 +216,18 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 	return metrics, set.Commit()
 }
 
+// summarize is summary.csv's rows: means and paired differences of every
+// metric, with the cost per additional verified departure as a ratio of
+// means rather than a mean of ratios.
+func summarize(names []string, metrics [][][]float64) ([]results.SummaryRow, error) {
+	rows := results.Summarize(names, metrics)
+	cpa, err := results.CostPerAdditionalRows(names, metrics, results.MetricNames)
+	if err != nil {
+		return nil, err
+	}
+	return results.ReplaceRows(rows, cpa), nil
+}
+
 // printHeadline prints, per 1,000 persons who entered, each scenario's
 // verified departures and assisted returns with the paired difference from
 // the baseline, and the AVR share of closed files for comparison with the
@@ -211,7 +240,11 @@ func printHeadline(w io.Writer, study *scenarios.Study, metrics [][][]float64) {
 		names[i] = study.Scenarios[i].Name
 		width = max(width, len(names[i]))
 	}
-	rows := results.Summarize(names, metrics)
+	rows, err := summarize(names, metrics)
+	if err != nil {
+		fmt.Fprintln(w, err)
+		return
+	}
 	get := func(s, metric string) results.SummaryRow {
 		for _, r := range rows {
 			if r.Scenario == s && r.Metric == metric {
