@@ -123,13 +123,13 @@ type OutOfSightParams struct {
 func DefaultParams() Params {
 	return Params{
 		AVR: AVRParams{
-			Base: -4.4, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
+			Base: -4.75, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
 			StayPerYear: 0.15, StayCapMonths: 120, Hope: 1.5, Trust: 0.6,
 			Threat: 1.79, Conditions: 4.14, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0,
 		},
-		Independent: IndependentParams{Base: -4.9, Weight: 0.6},
+		Independent: IndependentParams{Base: -5.2, Weight: 0.6},
 		Absconding: AbscondingParams{
-			Base: -3.7, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
+			Base: -4.0, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
 			NoShelter: 0.6, FRL: -0.8, FamilyInNL: -0.6,
 		},
 		NewProcedure: NewProcedureParams{Base: -5.8, Hope: 2.0, Network: 0.5},

@@ -307,7 +307,7 @@ func DefaultConfig() Config {
 			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.2,
 		},
 		State: StateParams{
-			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.025,
+			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.02,
 			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25,
 			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.008, FindKMarShare: 0.1,
 			DetainOnFind: 0.3, StatusOutOfSight: 0.0005,
