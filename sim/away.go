@@ -120,6 +120,7 @@ func (e *engine) awayDue() {
 		if !w.used || w.gen != en.gen {
 			continue
 		}
+		e.totals.Away++
 		e.event(en.i)
 	}
 	e.cal[k] = nil

@@ -6,16 +6,15 @@ import (
 	"github.com/returnsim/returnsim/agents"
 )
 
-// nopRecorder counts agent-months and drops everything else.
-type nopRecorder struct{ agentMonths int }
+// nopRecorder drops everything.
+type nopRecorder struct{}
 
-func (r *nopRecorder) Month(c *MonthCounts) { r.agentMonths += c.Active }
+func (r *nopRecorder) Month(*MonthCounts)   {}
 func (r *nopRecorder) Case(*CaseRecord)     {}
 func (r *nopRecorder) Person(*PersonRecord) {}
 
-// fullCaseload is the default scenario: seven recorded years of about
-// 1,400 return orders a month after a two-year warm-up, about 118,000
-// closed files (seed 001's scale).
+// fullCaseload is the default scenario: eight recorded years (2017-2024)
+// of DT&V's published intake after a twenty-year warm-up.
 func fullCaseload(tb testing.TB) Config {
 	cfg := DefaultConfig()
 	if err := cfg.Validate(); err != nil {
@@ -24,12 +23,11 @@ func fullCaseload(tb testing.TB) Config {
 	return cfg
 }
 
-// agentMonths counts the agent-months one replicate steps, warm-up
-// included (the recorder sees only recorded months, so it is rescaled).
+// agentMonths counts the person-months one replicate steps in a file,
+// warm-up included, as the engine counts them.
 func agentMonths(cfg *Config) float64 {
 	var r nopRecorder
-	Run(cfg, StreamSeed(1, 0, "", true), &r)
-	return float64(r.agentMonths) * float64(cfg.Months+cfg.Warmup) / float64(cfg.Months)
+	return float64(Run(cfg, StreamSeed(1, 0, "", true), &r).Stepped)
 }
 
 // BenchmarkReplicate runs one replicate of the full caseload: the figure

@@ -81,6 +81,7 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 				}
 			}
 		}
+		e.totals.Stepped += len(e.slots)
 		for i := range e.slots {
 			e.step(&e.slots[i])
 		}
