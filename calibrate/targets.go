@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -127,12 +128,16 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		Parameter []Parameter `toml:"parameter"`
 		Method    Method      `toml:"method"`
 	}{Method: DefaultMethod()}
+	if e := tomlpos.Shape(file, string(data)); e != nil {
+		return nil, Errors{e}
+	}
 	keys := tomlpos.Keys(string(data))
+	ix := tomlpos.NewIndex(keys)
 	md, err := toml.Decode(string(data), &raw)
 	if err != nil {
-		return nil, Errors{decodeError(file, keys, err)}
+		return nil, Errors{decodeError(file, ix, tomlpos.FirstErrorOf(string(data), ix, reflect.TypeOf(raw), err))}
 	}
-	p := targetParser{file: file, keys: keys}
+	p := targetParser{file: file, ix: ix}
 	reported := map[string]bool{}
 	for _, k := range md.Undecoded() {
 		if reportedAbove(reported, k) {
@@ -140,12 +145,18 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		}
 		key := k.String()
 		reported[key] = true
-		written := tomlpos.LookupPlain(keys, key)
+		msg := "unknown key"
+		if len(p.errs) < maxErrors {
+			if s := tomlpos.Suggest(reflect.TypeOf(raw), k); s != "" {
+				msg = "unknown key: did you mean " + s + "?"
+			}
+		}
+		written := ix.LookupPlain(key)
 		for _, at := range written {
-			p.errs = append(p.errs, &Error{File: file, Line: at.Line, Col: at.Col, Key: at.Path, Msg: "unknown key"})
+			p.errs = append(p.errs, &Error{File: file, Line: at.Line, Col: at.Col, Key: at.Path, Msg: msg})
 		}
 		if len(written) == 0 {
-			p.add(key, "unknown key")
+			p.add(key, msg)
 		}
 	}
 	if len(raw.Target) == 0 {
@@ -162,6 +173,9 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		p.checkParameter(i, &raw.Parameter[i], raw.Parameter[:i])
 	}
 	p.checkMethod(&raw.Method)
+	if n := len(p.errs); n > maxErrors {
+		p.errs = append(p.errs[:maxErrors], &Error{File: file, Msg: fmt.Sprintf("%d more problems not shown", n-maxErrors)})
+	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
@@ -214,15 +228,19 @@ func reportedAbove(reported map[string]bool, k toml.Key) bool {
 	return false
 }
 
+// maxErrors is the most problems ParseSpec reports; a last line says how
+// many more there are.
+const maxErrors = 100
+
 type targetParser struct {
 	file string
-	keys []tomlpos.Key
+	ix   *tomlpos.Index
 	errs Errors
 }
 
 func (p *targetParser) add(key, msg string) {
 	e := &Error{File: p.file, Key: key, Msg: msg}
-	if at, ok := tomlpos.Lookup(p.keys, key); ok {
+	if at, ok := p.ix.Lookup(key); ok {
 		e.Line, e.Col = at.Line, at.Col
 	}
 	p.errs = append(p.errs, e)
@@ -292,9 +310,9 @@ func (p *targetParser) check(i int, t *Target, before []Target) {
 
 // decodeError is tomlpos.DecodeError with the key named as the other
 // errors name it, with the index of its [[target]] or [[parameter]].
-func decodeError(file string, keys []tomlpos.Key, err error) *Error {
-	e := tomlpos.DecodeError(file, keys, err)
-	for _, at := range tomlpos.LookupPlain(keys, e.Key) {
+func decodeError(file string, ix *tomlpos.Index, err error) *Error {
+	e := tomlpos.DecodeErrorIx(file, ix, err)
+	for _, at := range ix.LookupPlain(e.Key) {
 		if at.Line == e.Line {
 			e.Key = at.Path
 		}
