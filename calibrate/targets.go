@@ -169,6 +169,16 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		}
 		p.check(i, t, raw.Target[:i])
 	}
+	if len(p.errs) == 0 {
+		total := 0.0
+		for i := range raw.Target {
+			total += worstTerm(findStatistic(raw.Target[i].Statistic), &raw.Target[i])
+			if math.IsInf(total, 0) {
+				p.add(fmt.Sprintf("target[%d].weight", i), fmt.Sprintf("%v: with the targets before it, the distance can be infinite: want smaller weights or larger tolerances", raw.Target[i].Weight))
+				break
+			}
+		}
+	}
 	for i := range raw.Parameter {
 		p.checkParameter(i, &raw.Parameter[i], raw.Parameter[:i])
 	}
@@ -276,6 +286,11 @@ func (p *targetParser) check(i int, t *Target, before []Target) {
 		}
 		p.add(key("statistic"), fmt.Sprintf("%q is not one of %s", t.Statistic, strings.Join(names, ", ")))
 	}
+	if st != nil && t.Weight > 0 && t.Tolerance > 0 && !math.IsInf(t.Weight, 0) && !math.IsInf(t.Tolerance, 0) {
+		if b := worstTerm(st, t); math.IsInf(b, 0) || math.IsNaN(b) {
+			p.add(key("weight"), fmt.Sprintf("%v with tolerance %v can make the distance infinite (a miss of %.3g on the target's scale adds weight x (miss/tolerance)^2): want a smaller weight or a larger tolerance", t.Weight, t.Tolerance, worstMiss(st, t)))
+		}
+	}
 	switch t.Kind {
 	case kindUnset:
 		p.add(key("kind"), "missing: want equals, at_most or order")
@@ -318,4 +333,29 @@ func decodeError(file string, ix *tomlpos.Index, err error) *Error {
 		}
 	}
 	return e
+}
+
+// maxCount bounds a count statistic: a run of 1200 months at the largest
+// intake (10^6 a month) with the largest initial stock (10^7) closes fewer
+// than 1.3 x 10^9 files; 10^12 leaves room for scaling to seven years.
+const maxCount = 1e12
+
+// worstMiss is the largest miss, on its scale, that target t of statistic
+// st can have: shares are clamped into [1e-5, 1-1e-5] before their logit,
+// counts raised to at least 1 before their log.
+func worstMiss(st *statistic, t *Target) float64 {
+	if !st.count {
+		return 2 * math.Log((1-shareFloor)/shareFloor)
+	}
+	m := math.Log(maxCount)
+	for _, v := range t.Value {
+		m = max(m, math.Log(max(v, 1))+math.Log(maxCount))
+	}
+	return m
+}
+
+// worstTerm is the most target t can add to the distance.
+func worstTerm(st *statistic, t *Target) float64 {
+	e := worstMiss(st, t) / t.Tolerance
+	return t.Weight * e * e
 }

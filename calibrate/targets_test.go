@@ -106,6 +106,13 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"syntax error", second(6, "tolerance = "),
 			"bad.toml:15:13: target[1].tolerance: expected value but found '\\n' instead"},
 		{"empty", "", "bad.toml: target: no targets: want at least one [[target]] table"},
+		// issue 10: a weight that makes the distance overflow to +Inf
+		{"infinite distance", second(7, "weight = 1e308"),
+			"bad.toml:16:1: target[1].weight: 1e+308 with tolerance 0.25 can make the distance infinite (a miss of 23 on the target's scale adds weight x (miss/tolerance)^2): want a smaller weight or a larger tolerance"},
+		{"infinite distance together", strings.Replace(second(7, "weight = 1.5e304"), "weight = 1\n", "weight = 1.5e304\n", 1),
+			"bad.toml:16:1: target[1].weight: 1.5e+304: with the targets before it, the distance can be infinite: want smaller weights or larger tolerances"},
+		{"misspelt key", second(7, "wieght = 1"),
+			"bad.toml:16:1: target[1].wieght: unknown key: did you mean target.weight?\nbad.toml:10:1: target[1].weight: 0: want a finite number above 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -431,3 +431,27 @@ func TestFolderSameRunAgain(t *testing.T) {
 		t.Errorf("b of the earlier run survived: %v", err)
 	}
 }
+
+func TestParseBytes(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{
+		{"100", 100}, {"512M", 512 << 20}, {"4G", 4 << 30}, {"1.5g", 3 << 29}, {"2GiB", 2 << 30}, {"64KB", 64 << 10}, {"1T", 1 << 40},
+	} {
+		if got, err := ParseBytes(tc.in); err != nil || got != tc.want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "0", "-1G", "lots", "1X", "nan", "1e30T"} {
+		if _, err := ParseBytes(bad); err == nil {
+			t.Errorf("ParseBytes(%q) succeeded, want an error", bad)
+		}
+	}
+	if n, ok := MachineMemory(); ok && n < 1<<20 {
+		t.Errorf("MachineMemory() = %d: less than a MiB", n)
+	}
+	if got := FormatBytes(3 << 29); got != "1.5 GiB" {
+		t.Errorf("FormatBytes(1.5 GiB) = %q", got)
+	}
+}
