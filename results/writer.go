@@ -101,7 +101,7 @@ func F(x float64) string {
 
 // WriteReplicateRow writes r's line of replicates.csv.
 func WriteReplicateRow(w *bufio.Writer, r *Replicate) error {
-	fields := []string{r.Scenario, strconv.Itoa(r.Index), strconv.FormatUint(r.Seed, 10)}
+	fields := []string{r.Scenario, strconv.Itoa(r.Index), SeedText(r.Seed)}
 	m := r.Metrics()
 	for i, x := range m {
 		if i < len(m)-2 {
@@ -112,6 +112,22 @@ func WriteReplicateRow(w *bufio.Writer, r *Replicate) error {
 	}
 	_, err := w.WriteString(strings.Join(fields, ",") + "\n")
 	return err
+}
+
+// SeedText writes a replicate's 64-bit stream seed as "x" and 16
+// hexadecimal digits, as in x0f3a9c2e7b1d4856. Written as a decimal
+// integer, seeds above 2^53 were read by R's read.csv and pandas as
+// doubles and lost their last digits; with the x no reader takes the field
+// for a number (R reads 0x-prefixed hexadecimal as one), so it is read
+// back as text, exactly. strconv.ParseUint(s[1:], 16, 64) gives the seed.
+func SeedText(seed uint64) string {
+	const digits = "0123456789abcdef"
+	b := []byte("x0000000000000000")
+	for i := 16; i > 0; i-- {
+		b[i] = digits[seed&15]
+		seed >>= 4
+	}
+	return string(b)
 }
 
 // WriteSeries and WriteCases copy r's formatted rows.
