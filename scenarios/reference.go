@@ -24,7 +24,7 @@ an array given replaces the whole array. Top-level keys of a study file: ` + "`n
 ` + "`description`" + `, ` + "`common_random_numbers`" + ` (default true: replicate k of every scenario
 shares its random stream). Each scenario table also takes ` + "`name`" + ` and ` + "`description`" + `.
 
-Ranges are inclusive. "seed 00N" names a document in ` + "`../shared/seeds/`" + ` (see its README);
+Ranges are inclusive. "seed 00N" names a document listed in ` + "`docs/sources.md`" + `;
 "assumption" means the default is ours, set for plausible magnitudes, and is what calibration
 (docs/calibration.md) may change.
 

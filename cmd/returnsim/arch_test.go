@@ -7,7 +7,8 @@ import (
 	"testing"
 )
 
-// TestDependenciesPointOneWay enforces STYLE.md's architecture: agents
+// TestDependenciesPointOneWay enforces the style guide's architecture
+// (STYLE.md, docs/sources.md): agents
 // imports nothing from the module; sim only agents; scenarios and results
 // only agents and sim; calibrate those and results; the internal packages
 // (tomlpos, tasks) nothing from the module; nothing imports cmd.
