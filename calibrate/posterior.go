@@ -65,7 +65,8 @@ const maxPosterior = 64 << 20
 // has a value for each column; every value is a finite number, within its
 // key's range (docs/scenarios.md), a whole number for an integer key;
 // weights are 0 or more and sum to a finite number above 0; distances are
-// finite and 0 or more. Errors are one line, file:line: key: what was
+// finite and 0 or more. Weights are kept as written (Draw scales by their
+// sum). Errors are one line, file:line: key: what was
 // expected. Whether a particle fits a scenario as a whole (a combination
 // of values that Validate refuses) is for Check.
 func ParsePosterior(file string, r io.Reader) (*Posterior, error) {
@@ -144,7 +145,6 @@ func ParsePosterior(file string, r io.Reader) (*Posterior, error) {
 		return nil, fmt.Errorf("%s: every weight is 0", file)
 	}
 	p.File = file
-	normalise(p.Particles)
 	return p, nil
 }
 
@@ -209,8 +209,15 @@ func (p *Posterior) Check(cfg *sim.Config, scenario string) error {
 // oneLine joins the lines of an error's message with "; ".
 func oneLine(err error) string { return escape(strings.ReplaceAll(err.Error(), "\n", "; ")) }
 
-// Draw picks a particle by weight with the uniform draw u in [0,1).
+// Draw picks a particle by weight with the uniform draw u in [0,1). The
+// weights need not sum to 1: a posterior keeps the weights as written, so
+// that writing what was read gives the same bytes.
 func (p *Posterior) Draw(u float64) *Particle {
+	var total float64
+	for i := range p.Particles {
+		total += p.Particles[i].Weight
+	}
+	u *= total
 	for i := range p.Particles {
 		if u < p.Particles[i].Weight {
 			return &p.Particles[i]

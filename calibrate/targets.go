@@ -137,6 +137,9 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, Errors{decodeError(file, ix, tomlpos.FirstErrorOf(string(data), ix, reflect.TypeOf(raw), err))}
 	}
+	if errs := tomlpos.CaseErrors(file, md, ix, reflect.TypeOf(raw)); len(errs) > 0 {
+		return nil, errs
+	}
 	p := targetParser{file: file, ix: ix}
 	reported := map[string]bool{}
 	for _, k := range md.Undecoded() {

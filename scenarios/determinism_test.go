@@ -48,6 +48,10 @@ func TestParseDidYouMean(t *testing.T) {
 		{lines(`[base]`, `[base.intake]`, `initial_stok = 3`), "bad.toml:3:1: base.intake.initial_stok: unknown key: did you mean base.intake.initial_stock?"},
 		{lines(`[bsae]`, `[base]`), "bad.toml:1:1: bsae: unknown key: did you mean base?"},
 		{lines(`[base]`, `frobnicate = 1`), "bad.toml:2:1: base.frobnicate: unknown key"},
+		// BurntSushi/toml ignores case where no key matches exactly: Base
+		// and base would both fill [base], whichever came last in map order
+		{lines(`[Base]`, `months = 12`, `[base]`), "bad.toml:1:1: Base: keys are case-sensitive: want base"},
+		{lines(`[base]`, `Months = 12`), "bad.toml:2:1: base.Months: keys are case-sensitive: want months"},
 	} {
 		_, err := Parse("bad.toml", tc.text)
 		if err == nil || strings.Split(err.Error(), "\n")[0] != tc.want {

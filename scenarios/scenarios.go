@@ -199,6 +199,9 @@ func (p *parser) parse() (*Study, error) {
 		return nil, Errors{p.tomlErr(tomlpos.FirstErrorOf(p.text, p.ix, reflect.TypeOf(raw), err))}
 	}
 	p.md = md
+	if errs := tomlpos.CaseErrors(p.file, md, p.ix, reflect.TypeFor[schemaStudy]()); len(errs) > 0 {
+		return nil, errs
+	}
 	if !md.IsDefined("base") {
 		p.add("base", "missing: a study file needs a [base] table")
 		return nil, p.errs

@@ -1,8 +1,12 @@
 package tomlpos
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
+	"sync"
+
+	"github.com/BurntSushi/toml"
 )
 
 // Suggest returns path, an unknown key, with its first part that the type
@@ -70,23 +74,7 @@ func tagName(f reflect.StructField) string {
 }
 
 // keysOf lists a struct's keys in field order.
-func keysOf(t reflect.Type) []string {
-	var out []string
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name := tagName(f)
-		switch {
-		case name == "-" || !f.IsExported() && !f.Anonymous:
-		case name == "" && f.Anonymous && elem(f.Type).Kind() == reflect.Struct:
-			out = append(out, keysOf(elem(f.Type))...)
-		case name == "":
-			out = append(out, f.Name)
-		default:
-			out = append(out, name)
-		}
-	}
-	return out
-}
+func keysOf(t reflect.Type) []string { return tableOf(t).keys }
 
 // FieldType is the type of the field that takes key name in struct t, as
 // BurntSushi/toml matches them (by tag, then by name without regard to
@@ -94,21 +82,60 @@ func keysOf(t reflect.Type) []string {
 func FieldType(t reflect.Type, name string) (reflect.Type, bool) { return field(t, name) }
 
 func field(t reflect.Type, name string) (reflect.Type, bool) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if n := tagName(f); n == name || n == "" && !f.Anonymous && strings.EqualFold(f.Name, name) {
-			return f.Type, true
-		}
+	kt := tableOf(t)
+	if ft, ok := kt.types[name]; ok {
+		return ft, true
 	}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Anonymous && tagName(f) == "" && elem(f.Type).Kind() == reflect.Struct {
-			if ft, ok := field(elem(f.Type), name); ok {
-				return ft, true
+	ft, ok := kt.untagged[strings.ToLower(name)]
+	return ft, ok
+}
+
+// keyTable is what a struct type's fields take, computed once per type.
+type keyTable struct {
+	keys     []string                // in field order, embedded structs' in place
+	types    map[string]reflect.Type // each key's field type, outer fields first
+	untagged map[string]reflect.Type // by lower-case Go name: fields without a tag
+	fold     map[string]string       // lower-case key to key
+}
+
+var tables sync.Map // reflect.Type to *keyTable
+
+func tableOf(t reflect.Type) *keyTable {
+	if kt, ok := tables.Load(t); ok {
+		return kt.(*keyTable)
+	}
+	kt := &keyTable{types: map[string]reflect.Type{}, untagged: map[string]reflect.Type{}, fold: map[string]string{}}
+	depthOf := map[string]int{}
+	var walk func(t reflect.Type, depth int)
+	walk = func(t reflect.Type, depth int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name := tagName(f)
+			switch {
+			case name == "-" || !f.IsExported() && !f.Anonymous:
+				continue
+			case name == "" && f.Anonymous && elem(f.Type).Kind() == reflect.Struct:
+				walk(elem(f.Type), depth+1)
+				continue
+			case name == "":
+				name = f.Name
+				if _, ok := kt.untagged[strings.ToLower(name)]; !ok {
+					kt.untagged[strings.ToLower(name)] = f.Type
+				}
+			}
+			kt.keys = append(kt.keys, name)
+			if d, ok := depthOf[name]; !ok || depth < d {
+				depthOf[name] = depth
+				kt.types[name] = f.Type
+			}
+			if _, ok := kt.fold[strings.ToLower(name)]; !ok {
+				kt.fold[strings.ToLower(name)] = name
 			}
 		}
 	}
-	return nil, false
+	walk(t, 0)
+	tables.Store(t, kt)
+	return kt
 }
 
 // distance is the optimal string alignment distance between a and b, or
@@ -147,4 +174,56 @@ func distance(a, b string, bound int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return min(prev[len(b)], bound)
+}
+
+// CaseErrors reports, as errors in file, every key of md (each once, at
+// the first part that needs it) that names a field of t only when case is
+// ignored. BurntSushi/toml decodes such a key into the field, so "Base"
+// and "base" in one file would both land in one field, the one decoded
+// last (in map order) winning: a file with them is refused instead.
+func CaseErrors(file string, md toml.MetaData, ix *Index, t reflect.Type) Errors {
+	var errs Errors
+	seen := map[string]bool{}
+	for _, k := range md.Keys() {
+		i, want, ok := caseMismatch(t, k)
+		if !ok {
+			continue
+		}
+		path := strings.Join(k[:i+1], ".")
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		e := &Error{File: file, Key: path, Msg: fmt.Sprintf("keys are case-sensitive: want %s", want)}
+		if at, ok := ix.Lookup(path); ok {
+			e.Line, e.Col = at.Line, at.Col
+		}
+		errs = append(errs, e)
+	}
+	return errs
+}
+
+// caseMismatch finds the first part of path that names a field of t only
+// when case is ignored, and that field's key.
+func caseMismatch(t reflect.Type, path []string) (int, string, bool) {
+	for i, part := range path {
+		t = elem(t)
+		switch t.Kind() {
+		case reflect.Struct:
+			kt := tableOf(t)
+			if f, ok := kt.types[part]; ok {
+				t = f
+				continue
+			}
+			if k, ok := kt.fold[strings.ToLower(part)]; ok {
+				return i, k, true
+			}
+			return 0, "", false
+		case reflect.Map:
+			t = t.Elem()
+		default:
+			return 0, "", false
+		}
+	}
+	return 0, "", false
 }
