@@ -156,7 +156,7 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		}
 		written := ix.LookupPlain(key)
 		for _, at := range written {
-			p.errs = append(p.errs, &Error{File: file, Line: at.Line, Col: at.Col, Key: at.Path, Msg: msg})
+			p.append(&Error{File: file, Line: at.Line, Col: at.Col, Key: at.Path, Msg: msg})
 		}
 		if len(written) == 0 {
 			p.add(key, msg)
@@ -165,12 +165,13 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	if len(raw.Target) == 0 {
 		p.add("target", "no targets: want at least one [[target]] table")
 	}
-	for i := range raw.Target {
+	names := map[string]int{}
+	for i := 0; i < len(raw.Target) && !p.full(); i++ {
 		t := &raw.Target[i]
 		if len(t.Value) == 0 {
 			t.Value = nil // value = [] and no value are the same target
 		}
-		p.check(i, t, raw.Target[:i])
+		p.check(i, t, names)
 	}
 	if len(p.errs) == 0 {
 		total := 0.0
@@ -182,12 +183,13 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 			}
 		}
 	}
+	paramKeys := map[string]int{}
 	for i := range raw.Parameter {
-		p.checkParameter(i, &raw.Parameter[i], raw.Parameter[:i])
+		p.checkParameter(i, &raw.Parameter[i], paramKeys)
 	}
 	p.checkMethod(&raw.Method)
-	if n := len(p.errs); n > maxErrors {
-		p.errs = append(p.errs[:maxErrors], &Error{File: file, Msg: fmt.Sprintf("%d more problems not shown", n-maxErrors)})
+	if p.full() {
+		p.errs = append(p.errs[:maxErrors], &Error{File: file, Msg: fmt.Sprintf("more problems not shown: the first %d are", maxErrors)})
 	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
@@ -195,7 +197,7 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	return &Spec{Targets: raw.Target, Parameters: raw.Parameter, Method: raw.Method}, nil
 }
 
-func (p *targetParser) checkParameter(i int, q *Parameter, before []Parameter) {
+func (p *targetParser) checkParameter(i int, q *Parameter, before map[string]int) {
 	key := func(k string) string { return fmt.Sprintf("parameter[%d].%s", i, k) }
 	cfg := sim.DefaultConfig()
 	_, lo, hi, ok := agents.Field(&cfg, q.Key)
@@ -203,10 +205,10 @@ func (p *targetParser) checkParameter(i int, q *Parameter, before []Parameter) {
 		p.add(key("key"), fmt.Sprintf("%q is not a numeric scenario key (see docs/scenarios.md)", q.Key))
 		return
 	}
-	for j := range before {
-		if before[j].Key == q.Key {
-			p.add(key("key"), fmt.Sprintf("%q is already parameter[%d]", q.Key, j))
-		}
+	if j, ok := before[q.Key]; ok {
+		p.add(key("key"), fmt.Sprintf("%q is already parameter[%d]", q.Key, j))
+	} else {
+		before[q.Key] = i
 	}
 	switch {
 	case math.IsNaN(q.Lower) || math.IsNaN(q.Upper) || !(q.Lower < q.Upper):
@@ -241,8 +243,8 @@ func reportedAbove(reported map[string]bool, k toml.Key) bool {
 	return false
 }
 
-// maxErrors is the most problems ParseSpec reports; a last line says how
-// many more there are.
+// maxErrors is the most problems ParseSpec reports; a last line says that
+// there are more.
 const maxErrors = 100
 
 type targetParser struct {
@@ -251,7 +253,21 @@ type targetParser struct {
 	errs Errors
 }
 
+// full reports whether more problems than are shown have been found: the
+// checks stop there, so that a file of a million problems costs no more
+// than reading it.
+func (p *targetParser) full() bool { return len(p.errs) > maxErrors }
+
+func (p *targetParser) append(e *Error) {
+	if !p.full() {
+		p.errs = append(p.errs, e)
+	}
+}
+
 func (p *targetParser) add(key, msg string) {
+	if p.full() {
+		return
+	}
 	e := &Error{File: p.file, Key: key, Msg: msg}
 	if at, ok := p.ix.Lookup(key); ok {
 		e.Line, e.Col = at.Line, at.Col
@@ -259,16 +275,17 @@ func (p *targetParser) add(key, msg string) {
 	p.errs = append(p.errs, e)
 }
 
-// check validates target i, t, against the targets before it.
-func (p *targetParser) check(i int, t *Target, before []Target) {
+// check validates target i, t, against the targets before it, whose
+// indices by name are before.
+func (p *targetParser) check(i int, t *Target, before map[string]int) {
 	key := func(k string) string { return fmt.Sprintf("target[%d].%s", i, k) }
 	if t.Name == "" {
 		p.add(key("name"), "missing: want the name of the finding")
 	}
-	for j := range before {
-		if t.Name != "" && before[j].Name == t.Name {
-			p.add(key("name"), fmt.Sprintf("%q is already the name of target[%d]", t.Name, j))
-		}
+	if j, ok := before[t.Name]; ok && t.Name != "" {
+		p.add(key("name"), fmt.Sprintf("%q is already the name of target[%d]", t.Name, j))
+	} else if t.Name != "" {
+		before[t.Name] = i
 	}
 	if t.Source == "" {
 		p.add(key("source"), "missing: want where the value comes from (a seed document, a publication)")
