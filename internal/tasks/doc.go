@@ -38,8 +38,10 @@
 //   - Leftovers of a killed run (hidden ".*.tmp" files) are removed by Open.
 //   - Nothing half-written: files are written to hidden temporary files and
 //     renamed into place by Commit only when all are complete. Commit then
-//     removes every file of the earlier run that the new run did not write,
-//     and the journal. Abort (or a failed Commit before its renames)
+//     removes every file of the earlier run (as its owner record lists
+//     them) that the new run did not write, and the journal. With force on
+//     a folder of files no run recorded, those the new run writes are
+//     replaced and the others left: they may not be a run's. Abort (or a failed Commit before its renames)
 //     removes the temporary files and leaves the folder as it was, journal
 //     excepted: an interrupted run keeps its journal so that it can resume.
 //   - Sums gives the SHA-256 of each file written so far, for a manifest.
