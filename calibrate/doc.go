@@ -25,6 +25,13 @@
 //     targets.toml, and ParseTargets reads any other from its bytes. Parsing
 //     is strict: unknown keys, wrong types, NaN and Inf, unknown statistics
 //     and out-of-range values are errors that name the file, the line when
-//     it is known, and the key.
+//     it is known, and the key. A target whose weight and tolerance could
+//     make the distance +Inf (the largest miss its scale allows, squared
+//     over the tolerance, times the weight, overflows) is refused.
+//   - A posterior file is validated whole when it is read (ParsePosterior):
+//     header, every row against its keys' ranges, whole numbers for
+//     integer keys, finite weights and distances; Check fits every particle
+//     to a scenario before a run uses it. Errors are one line with the file
+//     and line.
 //   - The package imports agents and sim, and nothing that imports it.
 package calibrate

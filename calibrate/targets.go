@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -127,12 +128,19 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		Parameter []Parameter `toml:"parameter"`
 		Method    Method      `toml:"method"`
 	}{Method: DefaultMethod()}
+	if e := tomlpos.Shape(file, string(data)); e != nil {
+		return nil, Errors{e}
+	}
 	keys := tomlpos.Keys(string(data))
+	ix := tomlpos.NewIndex(keys)
 	md, err := toml.Decode(string(data), &raw)
 	if err != nil {
-		return nil, Errors{decodeError(file, keys, err)}
+		return nil, Errors{decodeError(file, ix, tomlpos.FirstErrorOf(string(data), ix, reflect.TypeOf(raw), err))}
 	}
-	p := targetParser{file: file, keys: keys}
+	if errs := tomlpos.CaseErrors(file, md, ix, reflect.TypeOf(raw)); len(errs) > 0 {
+		return nil, errs
+	}
+	p := targetParser{file: file, ix: ix}
 	reported := map[string]bool{}
 	for _, k := range md.Undecoded() {
 		if reportedAbove(reported, k) {
@@ -140,35 +148,56 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		}
 		key := k.String()
 		reported[key] = true
-		written := tomlpos.LookupPlain(keys, key)
+		msg := "unknown key"
+		if len(p.errs) < maxErrors {
+			if s := tomlpos.Suggest(reflect.TypeOf(raw), k); s != "" {
+				msg = "unknown key: did you mean " + s + "?"
+			}
+		}
+		written := ix.LookupPlain(key)
 		for _, at := range written {
-			p.errs = append(p.errs, &Error{File: file, Line: at.Line, Col: at.Col, Key: at.Path, Msg: "unknown key"})
+			p.append(&Error{File: file, Line: at.Line, Col: at.Col, Key: at.Path, Msg: msg})
 		}
 		if len(written) == 0 {
-			p.add(key, "unknown key")
+			p.add(key, msg)
 		}
 	}
 	if len(raw.Target) == 0 {
 		p.add("target", "no targets: want at least one [[target]] table")
 	}
-	for i := range raw.Target {
+	names := map[string]int{}
+	for i := 0; i < len(raw.Target) && !p.full(); i++ {
 		t := &raw.Target[i]
 		if len(t.Value) == 0 {
 			t.Value = nil // value = [] and no value are the same target
 		}
-		p.check(i, t, raw.Target[:i])
+		p.check(i, t, names)
 	}
+	if len(p.errs) == 0 {
+		total := 0.0
+		for i := range raw.Target {
+			total += worstTerm(findStatistic(raw.Target[i].Statistic), &raw.Target[i])
+			if math.IsInf(total, 0) {
+				p.add(fmt.Sprintf("target[%d].weight", i), fmt.Sprintf("%v: with the targets before it, the distance can be infinite: want smaller weights or larger tolerances", raw.Target[i].Weight))
+				break
+			}
+		}
+	}
+	paramKeys := map[string]int{}
 	for i := range raw.Parameter {
-		p.checkParameter(i, &raw.Parameter[i], raw.Parameter[:i])
+		p.checkParameter(i, &raw.Parameter[i], paramKeys)
 	}
 	p.checkMethod(&raw.Method)
+	if p.full() {
+		p.errs = append(p.errs[:maxErrors], &Error{File: file, Msg: fmt.Sprintf("more problems not shown: the first %d are", maxErrors)})
+	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
 	return &Spec{Targets: raw.Target, Parameters: raw.Parameter, Method: raw.Method}, nil
 }
 
-func (p *targetParser) checkParameter(i int, q *Parameter, before []Parameter) {
+func (p *targetParser) checkParameter(i int, q *Parameter, before map[string]int) {
 	key := func(k string) string { return fmt.Sprintf("parameter[%d].%s", i, k) }
 	cfg := sim.DefaultConfig()
 	_, lo, hi, ok := agents.Field(&cfg, q.Key)
@@ -176,10 +205,10 @@ func (p *targetParser) checkParameter(i int, q *Parameter, before []Parameter) {
 		p.add(key("key"), fmt.Sprintf("%q is not a numeric scenario key (see docs/scenarios.md)", q.Key))
 		return
 	}
-	for j := range before {
-		if before[j].Key == q.Key {
-			p.add(key("key"), fmt.Sprintf("%q is already parameter[%d]", q.Key, j))
-		}
+	if j, ok := before[q.Key]; ok {
+		p.add(key("key"), fmt.Sprintf("%q is already parameter[%d]", q.Key, j))
+	} else {
+		before[q.Key] = i
 	}
 	switch {
 	case math.IsNaN(q.Lower) || math.IsNaN(q.Upper) || !(q.Lower < q.Upper):
@@ -214,30 +243,49 @@ func reportedAbove(reported map[string]bool, k toml.Key) bool {
 	return false
 }
 
+// maxErrors is the most problems ParseSpec reports; a last line says that
+// there are more.
+const maxErrors = 100
+
 type targetParser struct {
 	file string
-	keys []tomlpos.Key
+	ix   *tomlpos.Index
 	errs Errors
 }
 
+// full reports whether more problems than are shown have been found: the
+// checks stop there, so that a file of a million problems costs no more
+// than reading it.
+func (p *targetParser) full() bool { return len(p.errs) > maxErrors }
+
+func (p *targetParser) append(e *Error) {
+	if !p.full() {
+		p.errs = append(p.errs, e)
+	}
+}
+
 func (p *targetParser) add(key, msg string) {
+	if p.full() {
+		return
+	}
 	e := &Error{File: p.file, Key: key, Msg: msg}
-	if at, ok := tomlpos.Lookup(p.keys, key); ok {
+	if at, ok := p.ix.Lookup(key); ok {
 		e.Line, e.Col = at.Line, at.Col
 	}
 	p.errs = append(p.errs, e)
 }
 
-// check validates target i, t, against the targets before it.
-func (p *targetParser) check(i int, t *Target, before []Target) {
+// check validates target i, t, against the targets before it, whose
+// indices by name are before.
+func (p *targetParser) check(i int, t *Target, before map[string]int) {
 	key := func(k string) string { return fmt.Sprintf("target[%d].%s", i, k) }
 	if t.Name == "" {
 		p.add(key("name"), "missing: want the name of the finding")
 	}
-	for j := range before {
-		if t.Name != "" && before[j].Name == t.Name {
-			p.add(key("name"), fmt.Sprintf("%q is already the name of target[%d]", t.Name, j))
-		}
+	if j, ok := before[t.Name]; ok && t.Name != "" {
+		p.add(key("name"), fmt.Sprintf("%q is already the name of target[%d]", t.Name, j))
+	} else if t.Name != "" {
+		before[t.Name] = i
 	}
 	if t.Source == "" {
 		p.add(key("source"), "missing: want where the value comes from (a seed document, a publication)")
@@ -257,6 +305,11 @@ func (p *targetParser) check(i int, t *Target, before []Target) {
 			names[j] = statistics[j].name
 		}
 		p.add(key("statistic"), fmt.Sprintf("%q is not one of %s", t.Statistic, strings.Join(names, ", ")))
+	}
+	if st != nil && t.Weight > 0 && t.Tolerance > 0 && !math.IsInf(t.Weight, 0) && !math.IsInf(t.Tolerance, 0) {
+		if b := worstTerm(st, t); math.IsInf(b, 0) || math.IsNaN(b) {
+			p.add(key("weight"), fmt.Sprintf("%v with tolerance %v can make the distance infinite (a miss of %.3g on the target's scale adds weight x (miss/tolerance)^2): want a smaller weight or a larger tolerance", t.Weight, t.Tolerance, worstMiss(st, t)))
+		}
 	}
 	switch t.Kind {
 	case kindUnset:
@@ -292,12 +345,37 @@ func (p *targetParser) check(i int, t *Target, before []Target) {
 
 // decodeError is tomlpos.DecodeError with the key named as the other
 // errors name it, with the index of its [[target]] or [[parameter]].
-func decodeError(file string, keys []tomlpos.Key, err error) *Error {
-	e := tomlpos.DecodeError(file, keys, err)
-	for _, at := range tomlpos.LookupPlain(keys, e.Key) {
+func decodeError(file string, ix *tomlpos.Index, err error) *Error {
+	e := tomlpos.DecodeErrorIx(file, ix, err)
+	for _, at := range ix.LookupPlain(e.Key) {
 		if at.Line == e.Line {
 			e.Key = at.Path
 		}
 	}
 	return e
+}
+
+// maxCount bounds a count statistic: a run of 1200 months at the largest
+// intake (10^6 a month) with the largest initial stock (10^7) closes fewer
+// than 1.3 x 10^9 files; 10^12 leaves room for scaling to seven years.
+const maxCount = 1e12
+
+// worstMiss is the largest miss, on its scale, that target t of statistic
+// st can have: shares are clamped into [1e-5, 1-1e-5] before their logit,
+// counts raised to at least 1 before their log.
+func worstMiss(st *statistic, t *Target) float64 {
+	if !st.count {
+		return 2 * math.Log((1-shareFloor)/shareFloor)
+	}
+	m := math.Log(maxCount)
+	for _, v := range t.Value {
+		m = max(m, math.Log(max(v, 1))+math.Log(maxCount))
+	}
+	return m
+}
+
+// worstTerm is the most target t can add to the distance.
+func worstTerm(st *statistic, t *Target) float64 {
+	e := worstMiss(st, t) / t.Tolerance
+	return t.Weight * e * e
 }

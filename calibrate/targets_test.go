@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -77,7 +78,7 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"unknown table below a target", good + "[target.extra]\ny = 1\n",
 			"bad.toml:9:1: target[0].extra: unknown key"},
 		{"unknown table", "[[targets]]\nname = \"a\"\n",
-			"bad.toml:1:1: targets[0]: unknown key\nbad.toml: target: no targets: want at least one [[target]] table"},
+			"bad.toml:1:1: targets[0]: unknown key: did you mean target?\nbad.toml: target: no targets: want at least one [[target]] table"},
 		{"NaN tolerance", second(6, "tolerance = nan"),
 			"bad.toml:15:1: target[1].tolerance: NaN: want a finite number above 0"},
 		{"Inf value", second(5, "value = [inf, 0.05]"),
@@ -105,6 +106,13 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"syntax error", second(6, "tolerance = "),
 			"bad.toml:15:13: target[1].tolerance: expected value but found '\\n' instead"},
 		{"empty", "", "bad.toml: target: no targets: want at least one [[target]] table"},
+		// issue 10: a weight that makes the distance overflow to +Inf
+		{"infinite distance", second(7, "weight = 1e308"),
+			"bad.toml:16:1: target[1].weight: 1e+308 with tolerance 0.25 can make the distance infinite (a miss of 23 on the target's scale adds weight x (miss/tolerance)^2): want a smaller weight or a larger tolerance"},
+		{"infinite distance together", strings.Replace(second(7, "weight = 1.5e304"), "weight = 1\n", "weight = 1.5e304\n", 1),
+			"bad.toml:16:1: target[1].weight: 1.5e+304: with the targets before it, the distance can be infinite: want smaller weights or larger tolerances"},
+		{"misspelt key", second(7, "wieght = 1"),
+			"bad.toml:16:1: target[1].wieght: unknown key: did you mean target.weight?\nbad.toml:10:1: target[1].weight: 0: want a finite number above 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,10 +137,17 @@ func FuzzParseTargets(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ts, err := ParseTargets("fuzz.toml", data)
 		if err != nil {
-			for _, line := range strings.Split(err.Error(), "\n") {
-				if !strings.HasPrefix(line, "fuzz.toml") {
-					t.Fatalf("ParseTargets(fuzz.toml) error line %q does not name the file", line)
+			var es Errors
+			if !errors.As(err, &es) || len(es) == 0 {
+				t.Fatalf("ParseTargets(%q) error = %#v, want a non-empty Errors", data, err)
+			}
+			for _, e := range es {
+				if line := e.Error(); !strings.HasPrefix(line, "fuzz.toml") || strings.ContainsAny(line, "\n\r") {
+					t.Fatalf("ParseTargets(%q) error %q: want one line naming the file", data, line)
 				}
+			}
+			if _, again := ParseTargets("fuzz.toml", data); again == nil || again.Error() != err.Error() {
+				t.Fatalf("ParseTargets(%q) error changed between two parses:\n%v\nthen\n%v", data, err, again)
 			}
 			return
 		}

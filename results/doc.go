@@ -16,6 +16,8 @@
 //     fixed number of decimals, so the same inputs give the same bytes on
 //     any machine and with any number of workers (rows come in scenario,
 //     replicate, month order, never in completion order).
+//   - Seeds are written as text (SeedText: "x" and 16 hexadecimal
+//     digits), which R and pandas read back exactly.
 //   - manifest.json is the one file that differs between identical runs:
 //     it records the start and end time and the number of workers.
 //

@@ -2,6 +2,7 @@ package results
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 
 	"github.com/returnsim/returnsim/agents"
@@ -23,10 +24,6 @@ type Replicate struct {
 	// with the baseline's needs (Pair). Persons are created in the same
 	// order in every scenario, so person id k is the same person in each.
 	Flags []uint8
-
-	// all holds the study's metrics for this replicate once Complete has
-	// added costs and the pairing with the baseline; nil before.
-	all []float64
 
 	cfg     *sim.Config
 	series  bytes.Buffer
@@ -155,14 +152,23 @@ func (r *Replicate) CostCounts() CostCounts {
 	}
 }
 
-// Complete computes every metric of the study for this replicate, in the
-// order of MetricNames: its own figures, its costs at unit costs u, and
-// the pairing with baseFlags and baseCost, the Flags and Cost of the same
-// replicate of the baseline (r's own for the baseline). It returns them and
-// keeps them for WriteReplicateRow.
-func (r *Replicate) Complete(u sim.Costs, baseFlags []uint8, baseCost float64) ([]float64, error) {
-	items := CostOf(u, r.CostCounts())
-	a, b := baseFlags, r.Flags
+// OwnMetrics are the replicate's metrics that need no other replicate:
+// its own figures (MetricList) and its costs at unit costs u
+// (CostMetricNames), in the order of MetricNames. Complete adds the rest.
+func (r *Replicate) OwnMetrics(u sim.Costs) []float64 {
+	return append(r.Metrics(), CostOf(u, r.CostCounts()).Metrics()...)
+}
+
+// Complete appends to own, a replicate's OwnMetrics, the metrics of its
+// pairing with the same replicate of the baseline: the persons its flags
+// and the baseline's show as additional, lost and deadweight, and the
+// cost per additional verified departure against baseCost, the
+// baseline's total cost. The result is in the order of MetricNames.
+func Complete(own []float64, flags, baseFlags []uint8, baseCost float64) ([]float64, error) {
+	if len(own) != len(MetricList)+len(CostMetricNames) {
+		return nil, fmt.Errorf("results: %d own metrics, want %d", len(own), len(MetricList)+len(CostMetricNames))
+	}
+	a, b := baseFlags, flags
 	if n := max(len(a), len(b)); len(a) < n || len(b) < n {
 		// persons without a record at the end have no flags: pad
 		a = append(a[:len(a):len(a)], make([]uint8, n-len(a))...)
@@ -172,11 +178,8 @@ func (r *Replicate) Complete(u sim.Costs, baseFlags []uint8, baseCost float64) (
 	if err != nil {
 		return nil, err
 	}
-	m := append(r.Metrics(), items.Metrics()...)
-	m = append(m, pair.Metrics()...)
-	m = append(m, ReplicateCostPerAdditional(baseCost, items.Total(), float64(pair.Additional)))
-	r.all = m
-	return m, nil
+	m := append(own[:len(own):len(own)], pair.Metrics()...)
+	return append(m, ReplicateCostPerAdditional(baseCost, own[len(own)-1], float64(pair.Additional))), nil
 }
 
 // Cost is the replicate's total cost at unit costs u.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -167,6 +168,23 @@ func TestReplicateRows(t *testing.T) {
 		row := strings.SplitN(c.row, "\n", 2)[0]
 		if n, m := strings.Count(c.header, ","), strings.Count(row, ","); n != m {
 			t.Errorf("header %q has %d commas, row %q %d", c.header, n, row, m)
+		}
+	}
+}
+
+// TestSeedText: a seed is written as text that no CSV reader takes for a
+// number, and reads back exactly.
+func TestSeedText(t *testing.T) {
+	for _, seed := range []uint64{0, 1, 1 << 53, 1<<53 + 1, 8581286081765471666, ^uint64(0)} {
+		s := SeedText(seed)
+		if len(s) != 17 || s[0] != 'x' {
+			t.Errorf("SeedText(%d) = %q, want x and 16 hexadecimal digits", seed, s)
+		}
+		if back, err := strconv.ParseUint(s[1:], 16, 64); err != nil || back != seed {
+			t.Errorf("SeedText(%d) = %q reads back as %d, %v", seed, s, back, err)
+		}
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			t.Errorf("SeedText(%d) = %q parses as a number", seed, s)
 		}
 	}
 }

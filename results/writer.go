@@ -100,22 +100,38 @@ func F(x float64) string {
 	return strconv.FormatFloat(x, 'f', 6, 64)
 }
 
-// WriteReplicateRow writes r's line of replicates.csv: every metric of
-// MetricNames, so Complete must have been called.
-func WriteReplicateRow(w *bufio.Writer, r *Replicate) error {
-	if len(r.all) != len(MetricNames) {
-		return errors.New("results: replicate " + r.Scenario + " written before Complete")
-	}
-	fields := []string{r.Scenario, strconv.Itoa(r.Index), strconv.FormatUint(r.Seed, 10)}
-	for i, x := range r.all {
+// AppendReplicateRow appends the line of replicates.csv of replicate
+// index of scenario, with stream seed seed and metrics in the order of
+// MetricNames: counts without decimals, the rest at F's precision.
+func AppendReplicateRow(b []byte, scenario string, index int, seed uint64, metrics []float64) []byte {
+	b = append(b, scenario...)
+	b = strconv.AppendInt(append(b, ','), int64(index), 10)
+	b = append(append(b, ','), SeedText(seed)...)
+	for i, x := range metrics {
+		b = append(b, ',')
 		if isCount(i) {
-			fields = append(fields, strconv.FormatFloat(x, 'f', 0, 64))
+			b = strconv.AppendFloat(b, x, 'f', 0, 64)
 		} else {
-			fields = append(fields, F(x))
+			b = append(b, F(x)...)
 		}
 	}
-	_, err := w.WriteString(strings.Join(fields, ",") + "\n")
-	return err
+	return append(b, '\n')
+}
+
+// SeedText writes a replicate's 64-bit stream seed as "x" and 16
+// hexadecimal digits, as in x0f3a9c2e7b1d4856. Written as a decimal
+// integer, seeds above 2^53 were read by R's read.csv and pandas as
+// doubles and lost their last digits; with the x no reader takes the field
+// for a number (R reads 0x-prefixed hexadecimal as one), so it is read
+// back as text, exactly. strconv.ParseUint(s[1:], 16, 64) gives the seed.
+func SeedText(seed uint64) string {
+	const digits = "0123456789abcdef"
+	b := []byte("x0000000000000000")
+	for i := 16; i > 0; i-- {
+		b[i] = digits[seed&15]
+		seed >>= 4
+	}
+	return string(b)
 }
 
 // WriteSeries and WriteCases copy r's formatted rows.

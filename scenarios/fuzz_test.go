@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -45,6 +46,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		st, err := Parse("fuzz.toml", data)
+		if _, again := Parse("fuzz.toml", data); fmt.Sprint(again) != fmt.Sprint(err) {
+			t.Fatalf("Parse(%q) error changed between two parses:\n%v\nthen\n%v", data, err, again)
+		}
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.toml") {
 				t.Fatalf("Parse(%q) error = %q, want it to start with fuzz.toml", data, err)
@@ -56,6 +60,9 @@ func FuzzParse(f *testing.F) {
 			for i, e := range es {
 				if e.File != "fuzz.toml" || !strings.HasPrefix(e.Error(), "fuzz.toml") {
 					t.Errorf("Parse(%q) error %d = %q (File %q), want it to name fuzz.toml", data, i, e, e.File)
+				}
+				if strings.ContainsAny(e.Error(), "\n\r") {
+					t.Errorf("Parse(%q) error %d = %q, want one line", data, i, e)
 				}
 			}
 			return

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -131,7 +132,7 @@ type studyTOML struct {
 // Parse parses one study file; name is used in errors and as the scenario
 // name of a one-scenario file without a name key.
 func Parse(name string, data []byte) (*Study, error) {
-	p := parser{file: name, text: string(data)}
+	p := parser{file: name, text: string(data), seen: map[string]bool{}}
 	st, err := p.parse()
 	if err != nil {
 		return nil, err
@@ -144,43 +145,63 @@ func Parse(name string, data []byte) (*Study, error) {
 			}
 			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
 		})
+		if n := len(p.errs); n > MaxErrors {
+			p.errs = append(p.errs[:MaxErrors], &Error{File: name, Msg: fmt.Sprintf("%d more problems not shown", n-MaxErrors)})
+		}
 		return nil, p.errs
 	}
 	return st, nil
 }
+
+// MaxErrors is the most problems Parse reports of one file; a last line
+// says how many more there are.
+const MaxErrors = 100
 
 type parser struct {
 	file string
 	text string
 	md   toml.MetaData
 	keys []tomlpos.Key
+	ix   *tomlpos.Index
 	errs Errors
+	seen map[string]bool // key and message of each error, to report each once
+	// failed holds the dotted keys of the tables whose decoding failed:
+	// BurntSushi/toml decodes a table's keys in map order and stops at
+	// the first error, so which of their keys are left undecoded is
+	// chance. Their unknown keys are not reported (issue 10).
+	failed []string
 }
 
 func (p *parser) add(key, msg string) {
-	for _, e := range p.errs {
-		if e.Key == key && e.Msg == msg {
-			return // a policy's ranges are checked with the config and alone
-		}
+	if p.seen[key+"\x00"+msg] {
+		return // a policy's ranges are checked with the config and alone
 	}
+	p.seen[key+"\x00"+msg] = true
 	e := &Error{File: p.file, Key: key, Msg: msg}
-	if at, ok := tomlpos.Lookup(p.keys, key); ok {
+	if at, ok := p.ix.Lookup(key); ok {
 		e.Line, e.Col = at.Line, at.Col
 	}
 	p.errs = append(p.errs, e)
 }
 
 // tomlErr turns a decoding error into an Error with its position.
-func (p *parser) tomlErr(err error) *Error { return tomlpos.DecodeError(p.file, p.keys, err) }
+func (p *parser) tomlErr(err error) *Error { return tomlpos.DecodeErrorIx(p.file, p.ix, err) }
 
 func (p *parser) parse() (*Study, error) {
 	var raw studyTOML
+	if e := tomlpos.Shape(p.file, p.text); e != nil {
+		return nil, Errors{e}
+	}
 	p.keys = tomlpos.Keys(p.text)
+	p.ix = tomlpos.NewIndex(p.keys)
 	md, err := toml.Decode(p.text, &raw)
 	if err != nil {
-		return nil, Errors{p.tomlErr(err)}
+		return nil, Errors{p.tomlErr(tomlpos.FirstErrorOf(p.text, p.ix, reflect.TypeOf(raw), err))}
 	}
 	p.md = md
+	if errs := tomlpos.CaseErrors(p.file, md, p.ix, reflect.TypeFor[schemaStudy]()); len(errs) > 0 {
+		return nil, errs
+	}
 	if !md.IsDefined("base") {
 		p.add("base", "missing: a study file needs a [base] table")
 		return nil, p.errs
@@ -266,17 +287,55 @@ func (p *parser) variantOrder() []string {
 	return names
 }
 
-// undecoded reports every key that no field took.
+// undecoded reports every key that no field took, but those below a table
+// that failed to decode or below an unknown key reported just before, with
+// the known key nearest to it if one is close.
 func (p *parser) undecoded() {
-	keys := p.md.Undecoded()
-	sort.SliceStable(keys, func(i, j int) bool {
-		a, _ := tomlpos.Lookup(p.keys, fullKey(keys[i]))
-		b, _ := tomlpos.Lookup(p.keys, fullKey(keys[j]))
-		return a.Line < b.Line
-	})
-	for _, k := range keys {
-		p.add(fullKey(k), "unknown key")
+	suggested := 0
+	last := "\x00" // the last key reported: its subkeys follow it
+	for _, k := range p.md.Undecoded() {
+		full := fullKey(k)
+		if p.belowFailed(full) || strings.HasPrefix(full, last) {
+			continue
+		}
+		last = full + "."
+		msg := "unknown key"
+		// the metadata lists keys in file order: suggest for those that
+		// can be among the MaxErrors shown
+		if suggested < MaxErrors {
+			suggested++
+			if s := tomlpos.Suggest(reflect.TypeFor[schemaStudy](), k); s != "" {
+				msg = fmt.Sprintf("unknown key: did you mean %s?", s)
+			}
+		}
+		p.add(full, msg)
 	}
+}
+
+// belowFailed reports whether the dotted key is a table whose decoding
+// failed or lies below one.
+func (p *parser) belowFailed(key string) bool {
+	for _, f := range p.failed {
+		if key == f || strings.HasPrefix(key, f+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// schemaStudy is the shape of a study file, for Suggest.
+type schemaStudy struct {
+	Name        string                    `toml:"name"`
+	Description string                    `toml:"description"`
+	CRN         bool                      `toml:"common_random_numbers"`
+	Base        schemaScenario            `toml:"base"`
+	Variants    map[string]schemaScenario `toml:"variants"`
+}
+
+type schemaScenario struct {
+	Name        string `toml:"name"`
+	Description string `toml:"description"`
+	sim.Config
 }
 
 // fullKey writes a metadata key as a dotted path. The metadata carries no
@@ -305,7 +364,9 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 		raw.Policy.Reintegration.Eligible = nil
 	}
 	if err := p.md.PrimitiveDecode(prim, &raw); err != nil {
+		err = p.firstError(at, prim, reflect.TypeFor[scenarioTOML](), err)
 		p.errs = append(p.errs, p.tomlErr(err))
+		p.failed = append(p.failed, at)
 		return Scenario{Config: raw.Config}, inherited, false
 	}
 	changes = inherited
@@ -321,11 +382,12 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 				ch.Reintegration.Eligible = nil
 			}
 			if err := p.md.PrimitiveDecode(cp, &ch); err != nil {
-				e := p.tomlErr(err)
+				e := p.tomlErr(p.firstError(at+".policy_changes", cp, reflect.TypeFor[sim.Change](), err))
 				if e.Key == "" {
 					e.Key = fmt.Sprintf("%s.policy_changes[%d]", at, i)
 				}
 				p.errs = append(p.errs, e)
+				p.failed = append(p.failed, at+".policy_changes")
 				return Scenario{Config: raw.Config}, changes, false
 			}
 			raw.Config.Changes = append(raw.Config.Changes, ch)
@@ -347,6 +409,11 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 		return sc, changes, false
 	}
 	return sc, changes, true
+}
+
+// firstError is tomlpos.FirstError on the table prim.
+func (p *parser) firstError(at string, prim toml.Primitive, t reflect.Type, err error) error {
+	return tomlpos.FirstError(p.md, p.ix, at, prim, t, err)
 }
 
 // hasEligible reports whether the raw table of a policy change gives

@@ -7,9 +7,11 @@ import (
 	"testing"
 )
 
-// TestDependenciesPointOneWay enforces STYLE.md's architecture: agents
+// TestDependenciesPointOneWay enforces the style guide's architecture
+// (STYLE.md, docs/sources.md): agents
 // imports nothing from the module; sim only agents; scenarios and results
-// only agents and sim; calibrate those and results; report only results; nothing
+// only agents and sim; calibrate those and results; report only results;
+// the internal packages (tomlpos, tasks) nothing from the module; nothing
 // imports cmd.
 func TestDependenciesPointOneWay(t *testing.T) {
 	const mod = "github.com/returnsim/returnsim/"
@@ -21,6 +23,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos"},
 		"report":           {"results"}, // reads result folders, never the engine
 		"internal/tomlpos": {},
+		"internal/tasks":   {},
 	}
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "*", "doc.go"))
 	internal, _ := filepath.Glob(filepath.Join("..", "..", "internal", "*", "doc.go"))

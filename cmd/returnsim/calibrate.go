@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -13,13 +15,14 @@ import (
 
 	"github.com/returnsim/returnsim/agents"
 	"github.com/returnsim/returnsim/calibrate"
+	"github.com/returnsim/returnsim/internal/tasks"
 	"github.com/returnsim/returnsim/results"
 	"github.com/returnsim/returnsim/scenarios"
 	"github.com/returnsim/returnsim/sim"
 )
 
 func calibrateCmd(args []string, stdout, stderr io.Writer) error {
-	fs, c := newVerb("calibrate", "usage: returnsim calibrate [TARGETS.toml] [flags]\n\nFits the free parameters to the targets (default: the embedded targets.toml).", stderr)
+	fs, c := newVerb("calibrate", "out-calibrate", "usage: returnsim calibrate [TARGETS.toml] [flags]\n\nFits the free parameters to the targets (default: the embedded targets.toml).", stderr)
 	budget := fs.Int("budget", 2200, "simulations to spend: the point fit takes method.fit_share of them, ABC-SMC the rest")
 	study := fs.String("study", "", "calibrate the first scenario of this study `file` (default: the embedded default study's baseline)")
 	files, err := c.parseVerb(fs, args)
@@ -66,6 +69,23 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("--budget %d is too small for %d parameters over %d ABC generations: want at least %d", *budget, len(spec.Parameters), spec.Method.Generations, least)
 	}
+	upper := map[string]float64{}
+	for _, q := range spec.Parameters {
+		upper[q.Key] = q.Upper
+	}
+	if err := estimateCalibrate(st.Scenarios[0].Config, st.Scenarios[0].File, upper, c.workers).check(c.memLimit, c.maxMemory != ""); err != nil {
+		return err
+	}
+	// the folder is taken before the work, so that a folder that will be
+	// refused is refused at once
+	h := sha256.New()
+	fmt.Fprintf(h, "returnsim calibrate v1\ntargets=%s\nscenario=%s\nseed=%d\nbudget=%d\n", sha(text), st.Scenarios[0].ConfigSHA256(), c.seed, *budget)
+	fp := hex.EncodeToString(h.Sum(nil))
+	folder, err := tasks.Open(c.out, "calibrate", fp, c.force)
+	if err != nil {
+		return err
+	}
+	defer folder.Close()
 	start := time.Now()
 	prob := &calibrate.Problem{Base: st.Scenarios[0].Config, Spec: spec, Seed: uint64(c.seed)}
 
@@ -105,17 +125,12 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	ident := calibrate.Identify(spec.Parameters, post)
 	table := calibrate.Table(spec.Targets, stats)
 
-	set, err := results.NewSet(c.out)
-	if err != nil {
-		return err
-	}
-	defer set.Abort()
 	write := func(name string, f func(w *bufio.Writer) error) {
 		if err != nil {
 			return
 		}
 		var w *bufio.Writer
-		if w, err = set.Create(name); err == nil {
+		if w, err = folder.Create(name); err == nil {
 			err = f(w)
 		}
 	}
@@ -126,10 +141,15 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 		return calibrate.WritePosterior(w, &calibrate.Posterior{Keys: keys, Particles: post})
 	})
 	write("identification.csv", func(w *bufio.Writer) error { return writeIdent(w, ident) })
+	var sums []tasks.Sum
+	if err == nil {
+		sums, err = folder.Sums()
+	}
 	write("manifest.json", func(w *bufio.Writer) error {
 		v, rev := version()
 		return results.WriteJSON(w, map[string]any{
-			"program": "returnsim", "version": v, "revision": rev, "command": c.command,
+			"program": "returnsim", "kind": "calibrate", "fingerprint": fp, "outputs": sums,
+			"version": v, "revision": rev, "command": c.command,
 			"targets_file": name, "study": st.Name, "scenario": st.Scenarios[0].Name,
 			"seed": c.seed, "budget": *budget, "workers": c.workers, "method": spec.Method,
 			"evaluations": len(trace), "start_distance": d0, "fit_distance": dist,
@@ -137,7 +157,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 		})
 	})
 	if err == nil {
-		err = set.Commit()
+		err = folder.Commit()
 	}
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -9,9 +8,7 @@ import (
 )
 
 func checkCmd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: returnsim check FILE.toml ...") }
+	fs := newFlagSet("check", "usage: returnsim check FILE.toml ...\n\nValidates study files and reports every problem, one per line.", stderr)
 	files, err := parse(fs, args)
 	if err != nil {
 		return err

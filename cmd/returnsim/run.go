@@ -1,12 +1,22 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/returnsim/returnsim/calibrate"
+	"github.com/returnsim/returnsim/internal/tasks"
 	"github.com/returnsim/returnsim/results"
 	"github.com/returnsim/returnsim/scenarios"
 	"github.com/returnsim/returnsim/sim"
@@ -14,20 +24,24 @@ import (
 
 // Manifest is manifest.json: what produced a result folder.
 type Manifest struct {
-	Program    string             `json:"program"`
-	Version    string             `json:"version"`
-	Revision   string             `json:"revision"`
-	Command    []string           `json:"command"`
-	Study      string             `json:"study"`
-	Seed       int64              `json:"seed"`
-	Replicates int                `json:"replicates"`
-	Workers    int                `json:"workers"`
-	CRN        bool               `json:"common_random_numbers"`
-	Posterior  string             `json:"posterior,omitempty"`
-	Files      []string           `json:"files"`
-	Scenarios  []ManifestScenario `json:"scenarios"`
-	Start      time.Time          `json:"start"`
-	End        time.Time          `json:"end"`
+	Program     string             `json:"program"`
+	Kind        string             `json:"kind"`
+	Version     string             `json:"version"`
+	Revision    string             `json:"revision"`
+	Command     []string           `json:"command"`
+	Fingerprint string             `json:"fingerprint"` // of the arguments that decide the outputs' bytes
+	Study       string             `json:"study"`
+	Seed        int64              `json:"seed"`
+	Replicates  int                `json:"replicates"`
+	Workers     int                `json:"workers"`
+	Resumed     int                `json:"resumed_replicates,omitempty"` // replicates restored from an interrupted run
+	CRN         bool               `json:"common_random_numbers"`
+	Posterior   string             `json:"posterior,omitempty"`
+	Files       []string           `json:"files"`
+	Outputs     []tasks.Sum        `json:"outputs"` // every other file of the folder, with its SHA-256
+	Scenarios   []ManifestScenario `json:"scenarios"`
+	Start       time.Time          `json:"start"`
+	End         time.Time          `json:"end"`
 }
 
 // ManifestScenario records one scenario with its full resolved parameters.
@@ -47,36 +61,65 @@ func loadStudy(files []string) (*scenarios.Study, error) {
 	return scenarios.Load(files...)
 }
 
+// runOpts are what a run does, beside the common flags.
+type runOpts struct {
+	reps      int
+	keepCases bool
+	resume    bool
+	post      *calibrate.Posterior
+	postSHA   string // of the posterior file's bytes
+}
+
 func runCmd(args []string, stdout, stderr io.Writer) error {
-	fs, c := newVerb("run", "usage: returnsim run [FILE.toml ...] [flags]\n\nRuns every scenario x replicate; with no file, the embedded default study.", stderr)
-	reps := fs.Int("replicates", 10, "replicates of each scenario")
-	cases := fs.Bool("cases", false, "also write cases.csv, one row per case file")
+	fs, c := newVerb("run", "out", "usage: returnsim run [FILE.toml ...] [flags]\n\nRuns every scenario x replicate; with no file, the embedded default study.", stderr)
+	var ra runOpts
+	fs.IntVar(&ra.reps, "replicates", 10, "replicates of each scenario")
+	fs.BoolVar(&ra.keepCases, "cases", false, "also write cases.csv, one row per case file")
+	fs.BoolVar(&ra.resume, "resume", false, "continue the interrupted run in --out (same files and flags) from its completed replicates")
 	posterior := fs.String("posterior", "", "draw one parameter set per replicate from this posterior.csv (from returnsim calibrate)")
 	withReport := fs.Bool("report", false, "also write the planner's report, report.html, in the output dir (as returnsim report does)")
 	files, err := c.parseVerb(fs, args)
 	if err != nil {
 		return err
 	}
-	if *reps < 1 || *reps > 100000 {
-		return fmt.Errorf("--replicates %d: want 1 to 100000", *reps)
+	if ra.reps < 1 || ra.reps > 100000 {
+		return fmt.Errorf("--replicates %d: want 1 to 100000", ra.reps)
 	}
 	study, err := loadStudy(files)
 	if err != nil {
 		return err
 	}
-	var post *calibrate.Posterior
 	if *posterior != "" {
-		if post, err = calibrate.ReadPosterior(*posterior); err != nil {
+		b, err := os.ReadFile(*posterior)
+		if err != nil {
 			return err
 		}
+		if ra.post, err = calibrate.ParsePosterior(*posterior, bytes.NewReader(b)); err != nil {
+			return err
+		}
+		for i := range study.Scenarios {
+			if err := ra.post.Check(&study.Scenarios[i].Config, study.Scenarios[i].Name); err != nil {
+				return err
+			}
+		}
 		c.posterior = *posterior
+		ra.postSHA = sha(b)
 	}
-	start := time.Now()
-	m, err := runStudy(study, *c, *reps, *cases, post, stderr)
-	if err != nil {
+	est := estimateRun(study, ra.reps, c.workers, ra.keepCases)
+	if err := est.check(c.memLimit, c.maxMemory != ""); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d scenarios x %d replicates in %.1fs, written to %s\n\n", len(study.Scenarios), *reps, time.Since(start).Seconds(), c.out)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	m, err := runStudy(ctx, study, *c, ra, stderr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted: %s is as it was; continue with the same command and --resume", c.out)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "%d scenarios x %d replicates in %.1fs, written to %s\n\n", len(study.Scenarios), ra.reps, time.Since(start).Seconds(), c.out)
 	printHeadline(stdout, study, m)
 	if *withReport {
 		return writeReport(c.out, "", stdout)
@@ -84,36 +127,65 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+func sha(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// runFingerprint identifies what decides a run's outputs: the program's
+// output format, each scenario's name and resolved configuration, the
+// seed, replicates, cases and posterior; not the workers, which change no
+// byte.
+func runFingerprint(study *scenarios.Study, c common, ra runOpts) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "returnsim run v2\nseed=%d\nreplicates=%d\ncases=%t\ncrn=%t\nposterior=%s\n", c.seed, ra.reps, ra.keepCases, study.CRN, ra.postSHA)
+	for i := range study.Scenarios {
+		sc := &study.Scenarios[i]
+		fmt.Fprintf(h, "scenario=%q %s\n", sc.Name, sc.ConfigSHA256())
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // runStudy runs and writes a study; it returns the metrics by scenario,
 // replicate and metric.
+//
+// Each scenario x replicate is a task of internal/tasks, whose record is
+// the replicate's own metrics, its persons' pairing flags and its rows of
+// timeseries.csv and (with --cases) cases.csv and persons.csv, so that an
+// interrupted run resumes from its journal with the same bytes. The
+// pairing with the baseline is done as records are emitted, in task
+// order: replicate r of the baseline (scenario 0) comes before replicate r
+// of any other scenario.
 //
 // With a posterior, replicate r of every scenario runs with the same
 // parameter set, drawn by weight from a stream of the run seed and r, so
 // differences stay paired and intervals carry parameter uncertainty.
-func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *calibrate.Posterior, stderr io.Writer) ([][][]float64, error) {
+func runStudy(ctx context.Context, study *scenarios.Study, c common, ra runOpts, stderr io.Writer) ([][][]float64, error) {
 	start := time.Now()
-	set, err := results.NewSet(c.out)
+	reps, keepCases, post := ra.reps, ra.keepCases, ra.post
+	fp := runFingerprint(study, c, ra)
+	folder, err := tasks.Open(c.out, "run", fp, c.force)
 	if err != nil {
 		return nil, err
 	}
-	defer set.Abort() // a no-op after Commit
-	repW, err1 := set.Create("replicates.csv")
-	serW, err2 := set.Create("timeseries.csv")
+	defer folder.Close() // aborts what is not committed
+	repW, err1 := folder.Create("replicates.csv")
+	serW, err2 := folder.Create("timeseries.csv")
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
 	repW.WriteString(results.ReplicatesHeader + "\n")
 	serW.WriteString(results.TimeseriesHeader + "\n")
-	cw, pw := serW, serW
+	var casW, perW *bufio.Writer
 	if keepCases {
-		if cw, err = set.Create("cases.csv"); err != nil {
+		if casW, err = folder.Create("cases.csv"); err != nil {
 			return nil, err
 		}
-		cw.WriteString(results.CasesHeader + "\n")
-		if pw, err = set.Create("persons.csv"); err != nil {
+		casW.WriteString(results.CasesHeader + "\n")
+		if perW, err = folder.Create("persons.csv"); err != nil {
 			return nil, err
 		}
-		pw.WriteString(results.PersonsHeader + "\n")
+		perW.WriteString(results.PersonsHeader + "\n")
 	}
 
 	names := make([]string, len(study.Scenarios))
@@ -124,59 +196,66 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 	}
 	n := len(study.Scenarios) * reps
 	bar := progress(stderr, n, "simulating")
-	// what pairing with the baseline needs: replicate r of the baseline
-	// (scenario 0) is emitted before replicate r of any other scenario
-	baseFlags := make([][]uint8, reps)
-	baseCost := make([]float64, reps)
-	err = sim.Parallel(n, c.workers, func(i int) *results.Replicate {
+	var computed atomic.Int64
+	seedOf := func(i int) uint64 {
+		return sim.StreamSeed(uint64(c.seed), i%reps, study.Scenarios[i/reps].Name, study.CRN)
+	}
+	do := func(ctx context.Context, i int) ([]byte, error) {
 		sc := &study.Scenarios[i/reps]
 		r := i % reps
-		seed := sim.StreamSeed(uint64(c.seed), r, sc.Name, study.CRN)
+		seed := seedOf(i)
 		cfg := &sc.Config
-		rec := results.NewReplicate(sc.Name, r, seed, cfg, keepCases)
 		if post != nil {
 			own := sc.Config
 			own.Changes = append([]sim.Change(nil), sc.Config.Changes...)
 			u := uniformOf(sim.StreamSeed(uint64(c.seed), r, "posterior", false))
 			if err := post.Apply(&own, post.Draw(u)); err != nil {
-				rec.Err = fmt.Errorf("scenario %s with a posterior draw: %w", sc.Name, err)
-				return rec
+				return nil, fmt.Errorf("scenario %s with a posterior draw: %w", sc.Name, err)
 			}
 			cfg = &own
-			rec = results.NewReplicate(sc.Name, r, seed, cfg, keepCases)
 		}
+		rec := results.NewReplicate(sc.Name, r, seed, cfg, keepCases)
 		rec.Totals = sim.Run(cfg, seed, rec)
-		return rec
-	}, func(i int, rec *results.Replicate) error {
-		if rec.Err != nil {
-			return rec.Err
+		computed.Add(1)
+		return encodeReplicate(rec, rec.OwnMetrics(cfg.Costs), keepCases)
+	}
+	baseFlags := make([][]uint8, reps)
+	baseCost := make([]float64, reps)
+	var row []byte
+	emit := func(i int, b []byte) error {
+		rr, err := decodeReplicate(b, keepCases)
+		if err != nil {
+			return fmt.Errorf("replicate %d of scenario %s: %w", i%reps, names[i/reps], err)
 		}
 		s, r := i/reps, i%reps
-		costs := study.Scenarios[s].Config.Costs
 		if s == 0 {
-			baseFlags[r], baseCost[r] = rec.Flags, rec.Cost(costs)
+			baseFlags[r], baseCost[r] = rr.flags, rr.own[len(rr.own)-1] // cost_total_eur ends the own metrics
 		}
-		m, err := rec.Complete(costs, baseFlags[r], baseCost[r])
+		m, err := results.Complete(rr.own, rr.flags, baseFlags[r], baseCost[r])
 		if err != nil {
-			return fmt.Errorf("scenario %s, replicate %d: %w", rec.Scenario, r, err)
+			return fmt.Errorf("replicate %d of scenario %s: %w", r, names[s], err)
 		}
 		metrics[s][r] = m
-		err = errors.Join(results.WriteReplicateRow(repW, rec), results.WriteSeries(serW, rec))
+		row = results.AppendReplicateRow(row[:0], names[s], r, seedOf(i), m)
+		repW.Write(row)
+		serW.Write(rr.series)
 		if keepCases {
-			err = errors.Join(err, results.WriteCases(cw, rec), results.WritePersons(pw, rec))
+			casW.Write(rr.cases)
+			perW.Write(rr.persons)
 		}
 		if bar != nil {
 			bar.Add(1)
 		}
-		return err
-	})
+		return nil
+	}
+	err = tasks.Run(ctx, tasks.Options{Dir: c.out, Workers: c.workers, Resume: ra.resume, Fingerprint: fp}, n, do, emit)
 	if bar != nil {
 		bar.Finish()
 	}
 	if err != nil {
 		return nil, err
 	}
-	sumW, err := set.Create("summary.csv")
+	sumW, err := folder.Create("summary.csv")
 	if err != nil {
 		return nil, err
 	}
@@ -188,10 +267,15 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 	if err := results.WriteSummary(sumW, rows); err != nil {
 		return nil, err
 	}
+	sums, err := folder.Sums()
+	if err != nil {
+		return nil, err
+	}
 	v, rev := version()
 	man := Manifest{
-		Program: "returnsim", Version: v, Revision: rev, Command: c.command, Study: study.Name,
-		Seed: c.seed, Replicates: reps, Workers: c.workers, CRN: study.CRN, Posterior: c.posterior, Start: start.UTC(),
+		Program: "returnsim", Kind: "run", Version: v, Revision: rev, Command: c.command, Fingerprint: fp, Study: study.Name,
+		Seed: c.seed, Replicates: reps, Workers: c.workers, CRN: study.CRN, Posterior: c.posterior,
+		Resumed: n - int(computed.Load()), Outputs: sums, Start: start.UTC(),
 	}
 	seen := map[string]bool{}
 	for i := range study.Scenarios {
@@ -206,14 +290,14 @@ func runStudy(study *scenarios.Study, c common, reps int, keepCases bool, post *
 		})
 	}
 	man.End = time.Now().UTC()
-	manW, err := set.Create("manifest.json")
+	manW, err := folder.Create("manifest.json")
 	if err != nil {
 		return nil, err
 	}
 	if err := results.WriteJSON(manW, man); err != nil {
 		return nil, err
 	}
-	return metrics, set.Commit()
+	return metrics, folder.Commit()
 }
 
 // summarize is summary.csv's rows: means and paired differences of every

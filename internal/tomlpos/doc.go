@@ -21,6 +21,19 @@
 //     at least 1 (ErrorWithPosition can panic otherwise), and keeps
 //     BurntSushi/toml's message but for the "toml: " prefix and, in type
 //     errors, "destination has type" shortened to "want".
+//   - Error() is always one line: newlines and other control characters in
+//     the file name, key and message are escaped, and a key holding them
+//     is quoted.
+//   - Shape reads a text once and refuses, before it is decoded, one over
+//     MaxSize bytes, with a key nested over MaxDepth levels, or with over
+//     MaxKeys key-levels: BurntSushi/toml's time grows with the square of
+//     a key's depth, so with these bounds decoding stays linear in the
+//     size of the text. Keys and Index are linear too.
+//   - FirstError makes a decoding error the same on every run: BurntSushi
+//     visits a table's keys in map order and stops at the first bad one;
+//     FirstError finds the bad key that comes first in the file.
+//   - Suggest names the known key nearest to an unknown one, from the toml
+//     tags of the type decoded into, or nothing when none is close.
 //   - It does no I/O, keeps no state between calls and imports nothing
 //     from this module.
 package tomlpos

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 )
@@ -19,19 +21,55 @@ type Error struct {
 }
 
 // Error returns "file:line:col: key: msg", without the position when Line
-// is 0 and without the key when Key is empty.
+// is 0 and without the key when Key is empty. It is always one line:
+// newlines and other control characters in the file name, key and message
+// are escaped as Go escapes them in strings (\n, \x00, \u2028), and a
+// key holding any of them, or a space, is written quoted.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.File)
+	b.WriteString(escape(e.File))
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
 	}
 	b.WriteString(": ")
 	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
+		if needsQuote(e.Key) {
+			b.WriteString(strconv.Quote(e.Key) + ": ")
+		} else {
+			b.WriteString(e.Key + ": ")
+		}
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(escape(e.Msg))
 	return b.String()
+}
+
+// needsQuote reports whether a key must be quoted to stay on one line and
+// read as one key.
+func needsQuote(s string) bool {
+	for _, r := range s {
+		if r <= ' ' || r == 0x7f || r == '\u2028' || r == '\u2029' || r == utf8.RuneError || !unicode.IsPrint(r) {
+			return true
+		}
+	}
+	return !utf8.ValidString(s)
+}
+
+// escape escapes what would break a line, and invalid UTF-8, in s.
+func escape(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
+func needsEscape(s string) bool {
+	for _, r := range s {
+		if r < ' ' && r != '\t' || r == 0x7f || r == '\u2028' || r == '\u2029' || r == 0x85 || r == utf8.RuneError {
+			return true
+		}
+	}
+	return false
 }
 
 // Errors is every problem found in a set of files.
@@ -56,6 +94,11 @@ var plainErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*
 // toml.ParseError keeps its position; a plain error gets its line and the
 // column of its key on that line (1 if the key is not found there).
 func DecodeError(file string, keys []Key, err error) *Error {
+	return DecodeErrorIx(file, NewIndex(keys), err)
+}
+
+// DecodeErrorIx is DecodeError with the keys indexed.
+func DecodeErrorIx(file string, ix *Index, err error) *Error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		e := &Error{File: file, Key: pe.LastKey, Msg: pe.Message}
@@ -67,13 +110,13 @@ func DecodeError(file string, keys []Key, err error) *Error {
 	if m := plainErr.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		e := &Error{File: file, Line: line, Col: 1, Key: m[2], Msg: strings.Replace(m[3], "destination has type", "want", 1)}
-		for _, k := range LookupPlain(keys, e.Key) {
+		for _, k := range ix.LookupPlain(e.Key) {
 			if k.Line == line {
 				e.Col = k.Col
 				return e
 			}
 		}
-		if k, ok := Lookup(keys, e.Key); ok && k.Line == line {
+		if k, ok := ix.Lookup(e.Key); ok && k.Line == line {
 			e.Col = k.Col
 		}
 		return e

@@ -188,18 +188,32 @@ func TestLookupPlain(t *testing.T) {
 	}
 }
 
-// FuzzKeys: the scan never panics, and every key it places is on a line of
-// the text, at a column within that line.
+// FuzzKeys: the scans never panic; every key Keys places is on a line of
+// the text, at a column within that line, and the index finds it; Shape's
+// error, if any, is one line placed within the text.
 func FuzzKeys(f *testing.F) {
 	f.Add(keysText)
 	f.Add("a = [\n]\n[[b]]\nc = { d = 1 }\n")
+	f.Add("a = \"\"\"x\n\"\"\"\nb.c = { d = [1, {e = 2}], 'f.g' = 3 }\n[h.\"i.j\"]\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		ls := strings.Split(text, "\n")
-		for _, k := range Keys(text) {
+		keys := Keys(text)
+		ix := NewIndex(keys)
+		for _, k := range keys {
 			if k.Line < 1 || k.Line > len(ls) || k.Col < 1 || k.Col > max(len(ls[k.Line-1]), 1) {
 				t.Fatalf("Keys(%q) places %+v outside the text", text, k)
 			}
-			Lookup(Keys(text), k.Path)
+			if _, ok := ix.Lookup(k.Path); !ok && k.Path != "" { // "" is no path
+				t.Fatalf("Keys(%q): the index does not find %q", text, k.Path)
+			}
+		}
+		if e := Shape("fuzz.toml", text); e != nil {
+			if e.Line > len(ls) || e.Line >= 1 && (e.Col < 1 || e.Col > len(ls[e.Line-1])+1) {
+				t.Fatalf("Shape(%q) = %v: placed outside the text", text, e)
+			}
+			if msg := e.Error(); strings.ContainsAny(msg, "\n\r") || !strings.HasPrefix(msg, "fuzz.toml") {
+				t.Fatalf("Shape(%q) = %q: want one line naming the file", text, msg)
+			}
 		}
 	})
 }

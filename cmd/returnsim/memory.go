@@ -1,0 +1,158 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/internal/tasks"
+	"github.com/returnsim/returnsim/scenarios"
+	"github.com/returnsim/returnsim/sim"
+)
+
+// The sizes the estimate is built from, measured on linux/amd64 (see the
+// closing note of issue 10 for the estimate against peak RSS).
+const (
+	// bytesPerPerson is the engine's memory per person: a slot of sim's
+	// engine, or a place in its calendar of persons away, is about 250
+	// bytes (unsafe.Sizeof), and a slice can hold twice its length while
+	// append grows it; plus a byte of pairing flags.
+	bytesPerPerson = 520
+	// bytesPerCase is a cases.csv row (about 70 bytes) in a buffer that
+	// doubles as it grows.
+	bytesPerCase = 160
+	// bytesPerMonth is a timeseries.csv row, about 50 bytes, doubled.
+	bytesPerMonth = 100
+	// baseBytes is the Go runtime, the parsed study and the output buffers.
+	baseBytes = 48 << 20
+)
+
+// memEstimate is the estimated peak memory of a run, and what it is made of.
+type memEstimate struct {
+	Total     int64
+	Workers   int
+	Engine    int64 // per worker: the largest scenario's caseload
+	Record    int64 // per replicate record: its rows, cases.csv's included
+	Scenario  string
+	File      string
+	Persons   float64 // the largest scenario's persons: initial stock + intake per month x months
+	Stock     bool    // whether the initial stock is most of them
+	KeepCases bool
+	Verb      string
+}
+
+// newPersons is the mean number of persons a validated scenario brings in
+// from outside over its warm-up and recorded months, all sources together.
+func newPersons(cfg *sim.Config) float64 {
+	n := 0.0
+	for t := -cfg.Warmup; t < cfg.Months; t++ {
+		for s := agents.Source(0); s < agents.NumSources; s++ {
+			n += cfg.NewPerMonth(t, s)
+		}
+	}
+	return n
+}
+
+// persons bounds the persons a scenario simulates: its initial stock and
+// its intake over the warm-up and the recorded months, with a quarter more
+// for the later files of the same persons (cases.csv rows). Persons leave
+// as the months pass, so this is an upper bound on those held at any one
+// time.
+func persons(cfg *sim.Config) float64 {
+	return 1.25 * (float64(cfg.Intake.InitialStock) + newPersons(cfg))
+}
+
+// estimateRun estimates the peak memory of running reps replicates of each
+// scenario of study on workers workers, keeping cases or not. The sweep
+// verb calls it with its own study of points.
+//
+// A replicate holds its engine (bytesPerPerson per person) and, until it
+// is encoded, its rows; internal/tasks keeps at most 2 x workers records
+// waiting for emission; and each record is copied once on its way to the
+// journal.
+func estimateRun(study *scenarios.Study, reps, workers int, keepCases bool) memEstimate {
+	e := memEstimate{Workers: workers, KeepCases: keepCases, Verb: "run"}
+	for i := range study.Scenarios {
+		sc := &study.Scenarios[i]
+		p := persons(&sc.Config)
+		rec := float64(sc.Config.Months) * bytesPerMonth
+		if keepCases {
+			rec += p * bytesPerCase
+		}
+		eng := p * bytesPerPerson
+		if eng+3*rec > float64(e.Engine+3*e.Record) {
+			e.Engine, e.Record = clampBytes(eng), clampBytes(rec)
+			e.Scenario, e.File, e.Persons = sc.Name, sc.File, p
+			e.Stock = float64(sc.Config.Intake.InitialStock) > newPersons(&sc.Config)
+		}
+	}
+	w := min(workers, len(study.Scenarios)*reps)
+	e.Total = e.total(w)
+	return e
+}
+
+// estimateCalibrate estimates the peak memory of calibrating cfg, whose
+// free parameters may raise the intake or the stock up to their upper
+// bounds: workers replicates at a time, without cases.
+func estimateCalibrate(cfg sim.Config, file string, upper map[string]float64, workers int) memEstimate {
+	if v, ok := upper["intake.scale"]; ok {
+		cfg.Intake.Scale = max(cfg.Intake.Scale, v)
+	}
+	if v, ok := upper["intake.initial_stock"]; ok {
+		cfg.Intake.InitialStock = max(cfg.Intake.InitialStock, int(math.Min(v, 1e12)))
+	}
+	p := persons(&cfg)
+	e := memEstimate{Workers: workers, Verb: "calibrate", Scenario: "the calibrated scenario", File: file, Persons: p,
+		Engine: clampBytes(p * bytesPerPerson), Record: 0,
+		Stock: float64(cfg.Intake.InitialStock) > newPersons(&cfg)}
+	e.Total = e.total(workers)
+	return e
+}
+
+func clampBytes(x float64) int64 { return int64(math.Min(x, math.MaxInt64/64)) }
+
+func (e memEstimate) total(workers int) int64 {
+	return baseBytes + int64(workers)*(e.Engine+3*e.Record) + 2*int64(workers)*e.Record
+}
+
+// check refuses a run whose estimate exceeds limit (0: no limit known),
+// saying which value to change; given says whether --max-memory was.
+func (e memEstimate) check(limit int64, given bool) error {
+	if limit <= 0 || e.Total <= limit {
+		return nil
+	}
+	whose := "the machine's memory x 3/4"
+	if given {
+		whose = "--max-memory"
+	}
+	what := fmt.Sprintf("estimated peak memory %s exceeds %s (%s): scenario %s simulates up to %.0f persons, %s per worker",
+		tasks.FormatBytes(e.Total), whose, tasks.FormatBytes(limit), e.Scenario, e.Persons, tasks.FormatBytes(e.Engine+3*e.Record))
+	var fixes []string
+	for w := e.Workers - 1; w >= 1; w-- {
+		if e.total(w) <= limit {
+			fixes = append(fixes, fmt.Sprintf("--workers %d", w))
+			break
+		}
+	}
+	if e.KeepCases {
+		noCases := e
+		noCases.Record = clampBytes(float64(e.Record) - e.Persons*bytesPerCase)
+		if noCases.total(e.Workers) <= limit {
+			fixes = append(fixes, "drop --cases")
+		}
+	}
+	key := "intake.scale"
+	if e.Stock {
+		key = "intake.initial_stock"
+	}
+	where := ""
+	if e.File != "" {
+		where = " in " + e.File
+	}
+	fixes = append(fixes, fmt.Sprintf("lower %s of %s%s", key, e.Scenario, where))
+	if !given {
+		fixes = append(fixes, "set --max-memory if the estimate is too cautious")
+	}
+	return fmt.Errorf("%s: %s", what, strings.Join(fixes, ", or "))
+}

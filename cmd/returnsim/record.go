@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/returnsim/returnsim/results"
+)
+
+// replicateRecord is what one replicate contributes to a result folder:
+// its own metrics (the pairing with the baseline is added as records are
+// emitted), its persons' pairing flags, and its rows of timeseries.csv,
+// cases.csv and persons.csv, formatted by the worker that ran it.
+type replicateRecord struct {
+	own                    []float64
+	flags                  []byte
+	series, cases, persons []byte
+}
+
+// encodeReplicate writes a replicate's record for internal/tasks: the
+// number of own metrics and each one's IEEE-754 bits, then the flags and
+// the three row blocks, each prefixed by its length (uvarints), so that a
+// record restored from a journal gives the same bytes and the same summary.
+func encodeReplicate(rec *results.Replicate, own []float64, keepCases bool) ([]byte, error) {
+	var series, cases, persons bytes.Buffer
+	w := bufio.NewWriter(&series)
+	err := errors.Join(results.WriteSeries(w, rec), w.Flush())
+	if keepCases {
+		w.Reset(&cases)
+		err = errors.Join(err, results.WriteCases(w, rec), w.Flush())
+		w.Reset(&persons)
+		err = errors.Join(err, results.WritePersons(w, rec), w.Flush())
+	}
+	if err != nil {
+		return nil, err
+	}
+	parts := [][]byte{rec.Flags, series.Bytes(), cases.Bytes(), persons.Bytes()}
+	size := 8*len(own) + 5*binary.MaxVarintLen64
+	for _, p := range parts {
+		size += len(p)
+	}
+	b := make([]byte, 0, size)
+	b = binary.AppendUvarint(b, uint64(len(own)))
+	for _, x := range own {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
+	}
+	for _, part := range parts {
+		b = binary.AppendUvarint(b, uint64(len(part)))
+		b = append(b, part...)
+	}
+	return b, nil
+}
+
+// decodeReplicate reads a record written by encodeReplicate.
+func decodeReplicate(b []byte, keepCases bool) (replicateRecord, error) {
+	var r replicateRecord
+	bad := fmt.Errorf("malformed record of %d bytes", len(b))
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n != uint64(len(results.MetricList)+len(results.CostMetricNames)) || uint64(len(b)-k) < 8*n {
+		return r, bad
+	}
+	b = b[k:]
+	r.own = make([]float64, n)
+	for i := range r.own {
+		r.own[i] = math.Float64frombits(binary.LittleEndian.Uint64(b))
+		b = b[8:]
+	}
+	parts := make([][]byte, 4)
+	for i := range parts {
+		l, k := binary.Uvarint(b)
+		if k <= 0 || l > uint64(len(b)-k) {
+			return r, bad
+		}
+		parts[i] = b[k : k+int(l)]
+		b = b[k+int(l):]
+	}
+	if len(b) != 0 || !keepCases && (len(parts[2]) > 0 || len(parts[3]) > 0) {
+		return r, bad
+	}
+	r.flags, r.series, r.cases, r.persons = parts[0], parts[1], parts[2], parts[3]
+	return r, nil
+}
