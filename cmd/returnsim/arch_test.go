@@ -9,7 +9,8 @@ import (
 
 // TestDependenciesPointOneWay enforces STYLE.md's architecture: agents
 // imports nothing from the module; sim only agents; scenarios and results
-// only agents and sim; calibrate those and results; nothing imports cmd.
+// only agents and sim; calibrate those and results; the internal packages
+// (tomlpos, tasks) nothing from the module; nothing imports cmd.
 func TestDependenciesPointOneWay(t *testing.T) {
 	const mod = "github.com/returnsim/returnsim/"
 	allowed := map[string][]string{
@@ -19,6 +20,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"results":          {"agents", "sim"},
 		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos"},
 		"internal/tomlpos": {},
+		"internal/tasks":   {},
 	}
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "*", "doc.go"))
 	internal, _ := filepath.Glob(filepath.Join("..", "..", "internal", "*", "doc.go"))
