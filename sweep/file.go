@@ -68,12 +68,12 @@ type DesignSpec struct {
 
 // Factor is one scenario key that the sweep varies.
 type Factor struct {
-	Key          string    `toml:"key"`
-	Distribution string    `toml:"distribution"` // uniform (default with min and max), log-uniform, levels (default with levels)
-	Min          *float64  `toml:"min"`
-	Max          *float64  `toml:"max"`
-	Levels       []float64 `toml:"levels"`
-	Points       int       `toml:"points"` // grid: evenly spaced values from min to max
+	Key          string    `toml:"key" json:"key"`
+	Distribution string    `toml:"distribution" json:"distribution"` // uniform (default with min and max), log-uniform, levels (default with levels)
+	Min          *float64  `toml:"min" json:"min,omitempty"`
+	Max          *float64  `toml:"max" json:"max,omitempty"`
+	Levels       []float64 `toml:"levels" json:"levels,omitempty"`
+	Points       int       `toml:"points" json:"points,omitempty"` // grid: evenly spaced values from min to max
 }
 
 // Limits of what one sweep may ask for, so a typo cannot ask for a

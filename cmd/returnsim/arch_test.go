@@ -21,6 +21,8 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos"},
 		"internal/tomlpos": {},
 		"internal/tasks":   {},
+		"sensitivity":      {},
+		"sweep":            {"agents", "sim", "scenarios", "results", "sensitivity", "internal/tomlpos", "internal/tasks"},
 	}
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "*", "doc.go"))
 	internal, _ := filepath.Glob(filepath.Join("..", "..", "internal", "*", "doc.go"))

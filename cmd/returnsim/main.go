@@ -26,6 +26,9 @@ commands:
   run [FILE.toml ...]    run a study's scenarios (no file: the embedded default study)
   check FILE.toml ...    validate study files and report every problem
   calibrate [TARGETS]    fit the free parameters to the study's findings
+  sweep FILE.toml        run a parameter sweep (grid, lhs, sobol, morris or --design CSV)
+  merge DIR...           merge the shard folders of a sweep
+  sensitivity DIR        Sobol or Morris indices of a finished sweep
   defaults               print the embedded default study
   version                print the version
 
@@ -44,6 +47,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return checkCmd(args[1:], stdout, stderr)
 	case "calibrate":
 		return calibrateCmd(args[1:], stdout, stderr)
+	case "sweep":
+		return sweepCmd(args[1:], stdout, stderr)
+	case "merge":
+		return mergeCmd(args[1:], stdout, stderr)
+	case "sensitivity":
+		return sensitivityCmd(args[1:], stdout, stderr)
 	case "defaults":
 		_, err := stdout.Write(defaultsText())
 		return err
