@@ -3,6 +3,8 @@ package scenarios
 import (
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
 )
 
 func TestWith(t *testing.T) {
@@ -39,5 +41,34 @@ func TestWith(t *testing.T) {
 	}
 	if _, err := base.With([]string{"population.network_mean"}, []float64{2}); err == nil {
 		t.Error("With(network_mean = 2) = nil error, want the range error of Validate")
+	}
+}
+
+// TestSensitivityFileKeys: every factor of the shipped sensitivity.toml is
+// a numeric key of the default study's baseline, its range inside the
+// key's (the sweep package checks the file itself; this keeps the key
+// names honest when the model changes).
+func TestSensitivityFileKeys(t *testing.T) {
+	var f struct {
+		Factors []struct {
+			Key      string
+			Min, Max float64
+		}
+	}
+	if _, err := toml.DecodeFile("sensitivity.toml", &f); err != nil {
+		t.Fatal(err)
+	}
+	st, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Factors) < 10 {
+		t.Errorf("%d factors, want the study's dozen", len(f.Factors))
+	}
+	for _, fa := range f.Factors {
+		lo, hi, err := NumericKey(&st.Scenarios[0].Config, fa.Key)
+		if err != nil || fa.Min < lo || fa.Max > hi || fa.Min >= fa.Max {
+			t.Errorf("%s [%v, %v]: %v (key range %v to %v)", fa.Key, fa.Min, fa.Max, err, lo, hi)
+		}
 	}
 }

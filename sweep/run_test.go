@@ -219,3 +219,19 @@ max = 2
 		t.Errorf("Sensitivity(avr) = %v", err)
 	}
 }
+
+// TestShippedSensitivityFile: scenarios/sensitivity.toml parses, its keys
+// exist on the default study's baseline and its design has the size its
+// comment states.
+func TestShippedSensitivityFile(t *testing.T) {
+	f, err := Load("../scenarios/sensitivity.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Base(); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Points() * f.Replicates; got != 256*14 {
+		t.Errorf("%d simulations, want 256 x 14 = 3584 as its comment says", got)
+	}
+}
