@@ -114,6 +114,7 @@ func Parse(file string, data []byte) (*File, error) {
 	md, err := toml.Decode(string(data), &raw)
 	if err != nil {
 		e := tomlpos.DecodeError(file, keys, err)
+		e.Msg = strings.ReplaceAll(e.Msg, "\n", `\n`) // one line per error, whatever the text
 		for _, at := range tomlpos.LookupPlain(keys, e.Key) {
 			if at.Line == e.Line {
 				e.Key = at.Path

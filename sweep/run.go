@@ -273,6 +273,11 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Stats, error) {
 		sh = tasks.All
 	}
 	err = tasks.Run(ctx, tasks.Options{Dir: opt.Out, Workers: opt.Workers, Shard: sh, Resume: resume, Fingerprint: fp}, p.Tasks(), do, emit)
+	if err != nil && resume && strings.HasPrefix(err.Error(), "resume: ") && ctx.Err() == nil {
+		// the journal is another sweep's (or another shard's): tasks
+		// refuses it; say what the sweep verb offers
+		return nil, fmt.Errorf("%s holds an interrupted sweep with other arguments (another file, seed, design or shard): run that one again to finish it, add --force to discard it, or choose another --out", opt.Out)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -164,6 +164,10 @@ func TestInterruptResume(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "runs.csv")); err == nil {
 		t.Error("interrupted sweep left a runs.csv")
 	}
+	// another sweep does not take over the interrupted one's folder
+	if _, err := Run(context.Background(), plan(t, "testdata/lhs.toml", 3), Options{Out: dir, Workers: 1}); err == nil || !strings.Contains(err.Error(), "holds an interrupted sweep with other arguments") {
+		t.Errorf("another seed into an interrupted sweep's folder: %v", err)
+	}
 	st := run(t, p, dir, tasks.All, 1)
 	if st.Restored < 4 || st.Restored == st.Tasks {
 		t.Errorf("resume restored %d of %d tasks, want at least the 4 written before the interrupt and not all", st.Restored, st.Tasks)
