@@ -80,6 +80,9 @@ func designSeed(seed uint64) uint64 { return sim.StreamSeed(seed, 0, "sweep desi
 // nothing; lhs, sobol and morris draw from one stream of the seed.
 func (f *File) MakeDesign(seed uint64) (*Design, error) {
 	k := len(f.Factors)
+	if f.layoutOnly() {
+		return nil, fmt.Errorf("%s: the %s design has no size here: it is made outside; give it with --design points.csv", f.Path, f.Design.Kind)
+	}
 	d := &Design{Kind: f.Design.Kind, Factors: f.FactorKeys()}
 	src := sim.NewSource(designSeed(seed))
 	rng := rand.New(src)
@@ -131,8 +134,6 @@ func (f *File) MakeDesign(seed uint64) (*Design, error) {
 		}
 	case Morris:
 		d.Unit = morrisTrajectories(f.Design.Trajectories, k, f.Design.Levels, rng)
-	default:
-		return nil, fmt.Errorf("%s: design %q is made outside: give it with --design", f.Path, f.Design.Kind)
 	}
 	for _, u := range d.Unit {
 		v := make([]float64, k)

@@ -179,7 +179,7 @@ func Parse(file string, data []byte) (*File, error) {
 	for i := range f.Factors {
 		p.checkFactor(i, &f.Factors[i], f.Factors[:i], f.Design.Kind)
 	}
-	if len(p.errs) == 0 && f.Design.Kind != External {
+	if len(p.errs) == 0 && !f.layoutOnly() {
 		if n := f.Points(); n < 1 || n > MaxTasks || n*f.Replicates > MaxTasks {
 			p.add("design", fmt.Sprintf("more than %d tasks (points x replicates): want fewer", MaxTasks))
 		}
@@ -195,6 +195,14 @@ func Parse(file string, data []byte) (*File, error) {
 		return nil, p.errs
 	}
 	return f, nil
+}
+
+// layoutOnly says whether the design is made outside (--design): an
+// external design, or a sobol or morris table with no size, which names the
+// layout of the CSV.
+func (f *File) layoutOnly() bool {
+	d := &f.Design
+	return d.Kind == External || (d.Kind == Sobol || d.Kind == Morris) && d.Samples == 0 && d.Trajectories == 0
 }
 
 // Points is the number of design points of a design made here; -1 for an
@@ -316,6 +324,17 @@ func (p *parser) add(key, msg string) {
 }
 
 func (p *parser) checkDesign(d *DesignSpec) {
+	switch d.Kind {
+	case Sobol, Morris:
+		// with neither samples nor trajectories the table only names the
+		// layout of a --design file
+		if d.Samples == 0 && d.Trajectories == 0 {
+			if d.Levels != 0 {
+				p.add("design.levels", "levels without trajectories")
+			}
+			return
+		}
+	}
 	switch d.Kind {
 	case Grid:
 	case LHS, Sobol:

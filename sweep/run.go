@@ -49,8 +49,8 @@ func NewPlan(f *File, seed uint64, designFile string) (*Plan, error) {
 	switch {
 	case designFile != "":
 		p.Design, err = f.ReadDesign(designFile)
-	case f.Design.Kind == External:
-		err = fmt.Errorf("%s: no [design] table: give a design with --design points.csv, or kind = grid, lhs, sobol or morris", f.Path)
+	case f.layoutOnly():
+		err = fmt.Errorf("%s: no design to make (no [design] table, or a sobol or morris table without samples or trajectories): give the points with --design points.csv", f.Path)
 	default:
 		p.Design, err = f.MakeDesign(seed)
 	}
@@ -193,7 +193,9 @@ type Stats struct {
 	Tasks    int           // tasks of this shard
 	Restored int           // of them, restored from the journal of an interrupted run
 	Sim      time.Duration // time spent inside sim.Run, summed over workers
-	Wall     time.Duration
+	Task     time.Duration // time spent in tasks (Sim, the point's configuration, the row), summed over workers
+	Emit     time.Duration // time spent writing rows and aggregating points
+	Wall     time.Duration // from the folder's opening to its commit
 }
 
 func (p *Plan) manifest(opt *Options, start time.Time) *Manifest {
@@ -245,15 +247,19 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Stats, error) {
 		agg.w.WriteString(p.PointsHeader() + "\n")
 	}
 	st := &Stats{Tasks: man.ShardTasks}
-	var simNS, ran atomic.Int64
+	var simNS, taskNS, ran atomic.Int64
+	var emitTime time.Duration
 	do := func(ctx context.Context, i int) ([]byte, error) {
+		start := time.Now()
 		row, d, err := p.Task(i)
+		taskNS.Add(int64(time.Since(start)))
 		simNS.Add(int64(d))
 		ran.Add(1)
 		return row, err
 	}
 	emitted := 0
 	emit := func(i int, rec []byte) error {
+		defer func(start time.Time) { emitTime += time.Since(start) }(time.Now())
 		if _, err := runsW.Write(rec); err != nil {
 			return err
 		}
@@ -285,6 +291,8 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Stats, error) {
 		return nil, fmt.Errorf("sweep: %d of %d tasks written", emitted, man.ShardTasks)
 	}
 	st.Sim = time.Duration(simNS.Load())
+	st.Task = time.Duration(taskNS.Load())
+	st.Emit = emitTime
 	st.Restored = man.ShardTasks - int(ran.Load()) // the journal gave the rest
 	man.Restored = st.Restored
 	if agg != nil {

@@ -239,3 +239,52 @@ func TestShippedSensitivityFile(t *testing.T) {
 		t.Errorf("%d simulations, want 256 x 14 = 3584 as its comment says", got)
 	}
 }
+
+// TestExternalDesign: a SALib-made Saltelli design runs in its row order,
+// with its values unchanged in runs.csv, and gets Sobol indices.
+func TestExternalDesign(t *testing.T) {
+	// a sobol table without samples names the layout of the --design file
+	f, err := Parse("ext.toml", []byte(`
+study = "testdata/short.toml"
+outputs = ["avr_share"]
+bootstrap = 100
+[design]
+kind = "sobol"
+[[factors]]
+key = "population.network_mean"
+min = 0.1
+max = 0.7
+[[factors]]
+key = "params.avr.conditions"
+distribution = "log-uniform"
+min = 0.25
+max = 4
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewPlan(f, 1, ""); err == nil || !strings.Contains(err.Error(), "give the points with --design") {
+		t.Errorf("NewPlan without a design file: %v", err)
+	}
+	p, err := NewPlan(f, 1, "testdata/salib-saltelli.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	run(t, p, dir, tasks.All, 2)
+	rows := strings.Split(strings.TrimSpace(read(t, filepath.Join(dir, "runs.csv"))), "\n")[1:]
+	csvRows := strings.Split(strings.TrimSpace(read(t, "testdata/salib-saltelli.csv")), "\n")[1:]
+	if len(rows) != len(csvRows) {
+		t.Fatalf("%d runs for %d design rows", len(rows), len(csvRows))
+	}
+	want := []string{"0.328125,1.71875", "0.590625,1.71875", "0.328125,0.609375", "0.590625,0.609375",
+		"0.215625,0.296875", "0.403125,0.296875", "0.215625,1.40625", "0.403125,1.40625"}
+	for i, r := range rows {
+		if got := strings.Join(strings.Split(r, ",")[2:4], ","); got != want[i] {
+			t.Errorf("run %d has factors %s, want row %d of the design, %s", i, got, i, want[i])
+		}
+	}
+	if s := read(t, filepath.Join(dir, "sensitivity.csv")); strings.Count(s, "\n") != 5 {
+		t.Errorf("sensitivity.csv:\n%s\nwant S1 and ST of two factors", s)
+	}
+}
