@@ -15,8 +15,7 @@ import (
 	"github.com/returnsim/returnsim/sim"
 )
 
-// PointsHeader is the start of points.csv's header; the factor keys
-// follow "point".
+// pointsTail ends points.csv's header, after "point" and the factor keys.
 const pointsTail = "metric,mean,ci_low,ci_high"
 
 // SensitivityHeader is the header of sensitivity.csv.
@@ -249,8 +248,8 @@ func Table(w io.Writer, idx []Index, metric string) error {
 	return nil
 }
 
-// write streams nothing: it writes sensitivity.csv for a whole sweep of a
-// sobol or morris design, after every point has arrived.
+// writeSensitivity writes sensitivity.csv, for a sobol or morris design,
+// once every point has arrived; other designs get no file.
 func (a *aggregator) writeSensitivity(fo creator, design string, factors []Factor, bootstrap int, seed uint64) error {
 	if err := a.complete(); err != nil {
 		return err

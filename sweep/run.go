@@ -282,7 +282,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Stats, error) {
 	if err != nil && resume && strings.HasPrefix(err.Error(), "resume: ") && ctx.Err() == nil {
 		// the journal is another sweep's (or another shard's): tasks
 		// refuses it; say what the sweep verb offers
-		return nil, fmt.Errorf("%s holds an interrupted sweep with other arguments (another file, seed, design or shard): run that one again to finish it, add --force to discard it, or choose another --out", opt.Out)
+		return nil, fmt.Errorf("%s holds the journal of an interrupted sweep that this one cannot resume (%s): run that sweep again to finish it, add --force to discard it, or choose another --out", opt.Out, strings.TrimSuffix(strings.TrimPrefix(err.Error(), "resume: "), ": rerun without --resume"))
 	}
 	if err != nil {
 		return nil, err

@@ -165,7 +165,7 @@ func TestInterruptResume(t *testing.T) {
 		t.Error("interrupted sweep left a runs.csv")
 	}
 	// another sweep does not take over the interrupted one's folder
-	if _, err := Run(context.Background(), plan(t, "testdata/lhs.toml", 3), Options{Out: dir, Workers: 1}); err == nil || !strings.Contains(err.Error(), "holds an interrupted sweep with other arguments") {
+	if _, err := Run(context.Background(), plan(t, "testdata/lhs.toml", 3), Options{Out: dir, Workers: 1}); err == nil || !strings.Contains(err.Error(), "holds the journal of an interrupted sweep that this one cannot resume (the interrupted run in") {
 		t.Errorf("another seed into an interrupted sweep's folder: %v", err)
 	}
 	st := run(t, p, dir, tasks.All, 1)
