@@ -190,3 +190,62 @@ func TestSweepRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepSensitivityVerb: a sobol sweep prints its ranked table and
+// writes sensitivity.csv; the sensitivity verb gives the same rows for
+// one metric, ranked by total order.
+func TestSweepSensitivityVerb(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tiny.toml"), []byte("[base]\nmonths = 12\nwarmup_months = 6\n[base.intake]\nper_month = 100\ninitial_stock = 300\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "s.toml"), []byte(`study = "tiny.toml"
+outputs = ["avr", "return_rate"]
+bootstrap = 50
+[design]
+kind = "sobol"
+samples = 6
+[[factors]]
+key = "params.counselling.moment_detention"
+min = 0.1
+max = 0.5
+[[factors]]
+key = "population.network_mean"
+min = 0.2
+max = 0.6
+`), 0o644)
+	out := filepath.Join(dir, "out")
+	got, err := runArgs(t, "sweep", filepath.Join(dir, "s.toml"), "--out", out, "--workers", "2")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, got)
+	}
+	if !strings.Contains(got, "return_rate: Sobol indices, ranked by total order") {
+		t.Errorf("sweep output:\n%s\nwant the ranked tables", got)
+	}
+	all, err := os.ReadFile(filepath.Join(out, "sensitivity.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sens := filepath.Join(dir, "sens")
+	got, err = runArgs(t, "sensitivity", out, "--metric", "return_rate", "--out", sens)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, got)
+	}
+	one, err := os.ReadFile(filepath.Join(sens, "sensitivity.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, l := range strings.Split(string(all), "\n") {
+		if strings.HasPrefix(l, "metric,") || strings.HasPrefix(l, "return_rate,") {
+			want = append(want, l)
+		}
+	}
+	if string(one) != strings.Join(want, "\n")+"\n" {
+		t.Errorf("sensitivity --metric return_rate wrote\n%s\nwant the sweep's return_rate rows\n%s", one, strings.Join(want, "\n"))
+	}
+	// the counselling moment in detention does nothing when counselling
+	// is at the final decision: ranked last, with an index of exactly 0
+	lines := strings.Split(strings.TrimSpace(got), "\n")
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "params.counselling.moment_detention") || !strings.Contains(last, "0.000 [ 0.000,  0.000]") {
+		t.Errorf("last row %q: want the inert factor, at exactly 0", last)
+	}
+}
