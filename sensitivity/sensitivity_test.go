@@ -116,11 +116,12 @@ func TestSobolRejects(t *testing.T) {
 	}{
 		{"not a multiple of k+2", make([]float64, 9), 2},
 		{"one base sample", []float64{1, 2, 3, 4}, 2},
-		{"constant outputs", []float64{1, 1, 1, 1, 1, 1, 1, 1}, 2},
+		{"constant outputs", []float64{1, 1, 1, 1, 1, 1, 1, 1}, 2}, // ErrNoVariance
 		{"NaN output", []float64{1, 2, 3, math.NaN(), 1, 2, 3, 4}, 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if _, err := Sobol(c.y, c.k, 10, src); err == nil {
+			_, err := Sobol(c.y, c.k, 10, src)
+			if err == nil {
 				t.Errorf("Sobol(%v, %d) = nil error, want one", c.y, c.k)
 			}
 		})

@@ -16,6 +16,11 @@ type SobolIndex struct {
 	S1, ST Interval
 }
 
+// ErrNoVariance is returned when the outputs do not vary: every index
+// would be 0/0. A metric that no factor moves (under common random
+// numbers, for instance the intake when only behaviour varies) has it.
+var ErrNoVariance = errors.New("sobol: the outputs do not vary: no index is defined")
+
 // SaltelliRows is the number of model evaluations in Saltelli's scheme
 // without second-order indices: n base samples of k factors.
 func SaltelliRows(n, k int) int { return n * (k + 2) }
@@ -47,7 +52,7 @@ func Sobol(y []float64, k, resamples int, src rand.Source) ([]SobolIndex, error)
 	}
 	s1, st, ok := sobolOn(y, k, all)
 	if !ok {
-		return nil, errors.New("sobol: the outputs do not vary: no index is defined")
+		return nil, ErrNoVariance
 	}
 	out := make([]SobolIndex, k)
 	for i := range out {

@@ -3,6 +3,7 @@ package sweep
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -133,7 +134,15 @@ func Analyse(design string, factors []Factor, values, means [][]float64, outputs
 		switch design {
 		case Sobol:
 			s, err := sensitivity.Sobol(y, k, bootstrap, sim.NewSource(bootstrapSeed(seed)))
-			if err != nil {
+			if errors.Is(err, sensitivity.ErrNoVariance) {
+				// no factor moves this output: its indices are undefined,
+				// which is a finding, not a failure of the sweep
+				s = make([]sensitivity.SobolIndex, k)
+				nan := sensitivity.Interval{Value: math.NaN(), Low: math.NaN(), High: math.NaN()}
+				for i := range s {
+					s[i] = sensitivity.SobolIndex{S1: nan, ST: nan}
+				}
+			} else if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			for i, f := range factors {
@@ -211,6 +220,9 @@ func Table(w io.Writer, idx []Index, metric string) error {
 		return fmt.Errorf("no indices for metric %q", metric)
 	}
 	iv := func(x Index) string {
+		if math.IsNaN(x.Value) {
+			return fmt.Sprintf("%7s", "-")
+		}
 		if math.IsNaN(x.Low) {
 			return fmt.Sprintf("%7.3f", x.Value)
 		}
@@ -227,7 +239,10 @@ func Table(w io.Writer, idx []Index, metric string) error {
 		if !sobol {
 			rank = "mu_star"
 		}
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].cols[rank].Value > rows[j].cols[rank].Value })
+		sort.SliceStable(rows, func(i, j int) bool {
+			a, b := rows[i].cols[rank].Value, rows[j].cols[rank].Value
+			return a > b || !math.IsNaN(a) && math.IsNaN(b)
+		})
 		if n > 0 {
 			fmt.Fprintln(w)
 		}

@@ -210,7 +210,7 @@ max = 2
 	if n := strings.Count(got, "\n"); n != 1+2*2 {
 		t.Errorf("sensitivity.csv has %d lines, want a header and S1, ST of 2 factors:\n%s", n, got)
 	}
-	idx, _, err := Sensitivity(dir, "avr_share")
+	idx, _, err := Sensitivity(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,5 +286,45 @@ max = 4
 	}
 	if s := read(t, filepath.Join(dir, "sensitivity.csv")); strings.Count(s, "\n") != 5 {
 		t.Errorf("sensitivity.csv:\n%s\nwant S1 and ST of two factors", s)
+	}
+}
+
+// TestSobolInertFactor: when no factor moves the outputs (here the
+// counselling moment in detention, while counselling is at the final
+// decision, under common random numbers) the indices are undefined: the
+// sweep still succeeds, with NaN in sensitivity.csv and dashes in the
+// table.
+func TestSobolInertFactor(t *testing.T) {
+	f, err := Parse("inert.toml", []byte(`
+study = "testdata/short.toml"
+outputs = ["avr"]
+[design]
+kind = "sobol"
+samples = 3
+[[factors]]
+key = "params.counselling.moment_detention"
+min = 0.1
+max = 0.5
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(f, 1, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	run(t, p, dir, tasks.All, 2)
+	want := SensitivityHeader + "\navr,sobol,params.counselling.moment_detention,S1,NaN,NaN,NaN\navr,sobol,params.counselling.moment_detention,ST,NaN,NaN,NaN\n"
+	if got := read(t, filepath.Join(dir, "sensitivity.csv")); got != want {
+		t.Errorf("sensitivity.csv:\n%s\nwant\n%s", got, want)
+	}
+	idx, _, err := Sensitivity(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := Table(&b, idx, ""); err != nil || !strings.Contains(b.String(), "params.counselling.moment_detention        -") {
+		t.Errorf("Table = %v:\n%s\nwant dashes for undefined indices", err, b.String())
 	}
 }
