@@ -18,11 +18,9 @@ import (
 
 // MergeOptions say where a merge writes.
 type MergeOptions struct {
-	Out      string
-	Force    bool
-	Command  []string
-	Version  string
-	Revision string
+	Out     string
+	Force   bool
+	Command []string // for the manifest, which keeps the version that simulated
 }
 
 // Merge joins the folders of the shards of one sweep into opt.Out: the same
@@ -97,7 +95,7 @@ func Merge(dirs []string, opt MergeOptions) (*Manifest, error) {
 
 	first := mans[0]
 	man := *first
-	man.Command, man.Version, man.Revision = opt.Command, opt.Version, opt.Revision
+	man.Command = opt.Command
 	man.Shard, man.ShardTasks, man.Restored, man.Workers = tasks.All.String(), first.Tasks, 0, 0
 	man.MergedFrom = slices.Clone(dirs)
 	man.Files = nil

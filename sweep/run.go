@@ -164,10 +164,12 @@ type Manifest struct {
 	End            time.Time   `json:"end"`
 }
 
-// identity is what makes two sweep outputs parts of the same sweep.
+// identity is what makes two sweep outputs parts of the same sweep: the
+// same inputs, and the same program (another version may simulate
+// differently).
 func (m *Manifest) identity() string {
-	return fmt.Sprintf("sweep file %s, seed %d, design %s (%s), scenario %s (%s), %d replicates, outputs %s",
-		m.SweepSHA256[:12], m.Seed, m.Design, m.DesignSHA256[:12], m.Scenario, m.ScenarioSHA256[:12], m.Replicates, strings.Join(m.Outputs, ","))
+	return fmt.Sprintf("sweep file %s, seed %d, design %s (%s), scenario %s (%s), %d replicates, outputs %s, returnsim %s %s",
+		m.SweepSHA256[:12], m.Seed, m.Design, m.DesignSHA256[:12], m.Scenario, m.ScenarioSHA256[:12], m.Replicates, strings.Join(m.Outputs, ","), m.Version, m.Revision)
 }
 
 // fingerprint identifies the output of a sweep or a shard of it.

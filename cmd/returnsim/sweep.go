@@ -76,8 +76,7 @@ func mergeCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	v, rev := version()
-	m, err := sweep.Merge(dirs, sweep.MergeOptions{Out: c.out, Force: *force, Command: c.command, Version: v, Revision: rev})
+	m, err := sweep.Merge(dirs, sweep.MergeOptions{Out: c.out, Force: *force, Command: c.command})
 	if err != nil {
 		return err
 	}
