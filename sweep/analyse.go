@@ -32,12 +32,18 @@ type aggregator struct {
 
 	next   int         // task expected next
 	cur    [][]float64 // this point's replicates, by output
+	val    []float64   // this point's factors
+	keep   bool        // keep values and means of every point, for the indices
 	values [][]float64 // by point, the factors
 	means  [][]float64 // by point, the outputs' means
 }
 
-func newAggregator(keys, outputs []string, reps, points int) *aggregator {
-	return &aggregator{keys: keys, outputs: outputs, reps: reps, points: points, cur: make([][]float64, len(outputs))}
+// newAggregator aggregates runs of the given layout; only for a design
+// with indices (sobol, morris) does it keep every point's values and
+// means, so that other designs stream in memory independent of their size.
+func newAggregator(keys, outputs []string, reps, points int, design string) *aggregator {
+	return &aggregator{keys: keys, outputs: outputs, reps: reps, points: points, cur: make([][]float64, len(outputs)),
+		keep: design == Sobol || design == Morris}
 }
 
 // add takes task i's row of runs.csv.
@@ -64,7 +70,10 @@ func (a *aggregator) add(i int, row []byte) error {
 			}
 			v[j] = x
 		}
-		a.values = append(a.values, v)
+		a.val = v
+		if a.keep {
+			a.values = append(a.values, v)
+		}
 		for m := range a.cur {
 			a.cur[m] = a.cur[m][:0]
 		}
@@ -85,13 +94,15 @@ func (a *aggregator) add(i int, row []byte) error {
 		means[m] = iv.Mean
 		if a.w != nil {
 			a.w.WriteString(strconv.Itoa(pt))
-			for _, x := range a.values[pt] {
+			for _, x := range a.val {
 				a.w.WriteString("," + FormatValue(x))
 			}
 			fmt.Fprintf(a.w, ",%s,%s,%s,%s\n", name, results.F(iv.Mean), results.F(iv.Low), results.F(iv.High))
 		}
 	}
-	a.means = append(a.means, means)
+	if a.keep {
+		a.means = append(a.means, means)
+	}
 	return nil
 }
 

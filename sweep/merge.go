@@ -137,7 +137,7 @@ func Merge(dirs []string, opt MergeOptions) (*Manifest, error) {
 	}
 	runsW.WriteString(head)
 	pointsW.WriteString(pointsHeader(keys) + "\n")
-	agg := newAggregator(keys, first.Outputs, first.Replicates, first.Points)
+	agg := newAggregator(keys, first.Outputs, first.Replicates, first.Points, first.Design)
 	agg.w = pointsW
 	for i := 0; i < first.Tasks; i++ {
 		k := i % n
@@ -228,7 +228,7 @@ func Sensitivity(dir, metric string) ([]Index, *Manifest, error) {
 	for i, fa := range m.Factors {
 		keys[i] = fa.Key
 	}
-	agg := newAggregator(keys, outputs, m.Replicates, m.Points)
+	agg := newAggregator(keys, outputs, m.Replicates, m.Points, m.Design)
 	for i := 0; i < m.Tasks; i++ {
 		row, err := r.ReadBytes('\n')
 		if err != nil {

@@ -242,7 +242,7 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Stats, error) {
 	whole := man.Shard == tasks.All.String()
 	var agg *aggregator
 	if whole {
-		agg = newAggregator(p.keys, p.File.Outputs, p.File.Replicates, len(p.Design.Values))
+		agg = newAggregator(p.keys, p.File.Outputs, p.File.Replicates, len(p.Design.Values), p.Design.Kind)
 		if agg.w, err = fo.Create("points.csv"); err != nil {
 			return nil, err
 		}
