@@ -23,7 +23,9 @@
 //     and morris designs) are the same bytes whatever the number of
 //     workers, whether the sweep ran in one process or in shards merged
 //     afterwards, and whether it was interrupted and resumed. Rows are
-//     written in task order as tasks finish, with bounded memory.
+//     written in task order as tasks finish, with memory bounded by the
+//     workers (and, for sobol and morris designs, by the number of points,
+//     whose means the indices need).
 //     manifest.json records times and workers and so differs.
 //   - A shard writes runs.csv and manifest.json only; points.csv and
 //     sensitivity.csv need every replicate of every point, and come from

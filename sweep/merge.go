@@ -28,8 +28,8 @@ type MergeOptions struct {
 // run. It checks that every folder comes from the same sweep file, seed,
 // design, scenario, replicates and outputs, that each shard K/N appears
 // exactly once and that each runs.csv is the one its manifest hashed.
-// Rows are streamed: memory holds one row per shard and, per point, the
-// factors and output means.
+// Rows are streamed: memory holds one row per shard and, for sobol and
+// morris designs, each point's factors and output means.
 func Merge(dirs []string, opt MergeOptions) (*Manifest, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("merge: no folders given")
