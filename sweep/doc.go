@@ -25,8 +25,8 @@
 //     afterwards, and whether it was interrupted and resumed. Rows are
 //     written in task order as tasks finish, with memory bounded by the
 //     workers (and, for sobol and morris designs, by the number of points,
-//     whose means the indices need).
-//     manifest.json records times and workers and so differs.
+//     whose means the indices need). manifest.json records times and
+//     workers and so differs.
 //   - A shard writes runs.csv and manifest.json only; points.csv and
 //     sensitivity.csv need every replicate of every point, and come from
 //     the unsharded run or from Merge.
