@@ -5,7 +5,9 @@
 //
 // Sobol indices use the estimators of Saltelli et al. (2010, Computer
 // Physics Communications 181, table 2): the first order
-// S1_i = mean(f(B) (f(AB_i) - f(A))) / V (their (b)), and Jansen's (1999)
+// S1_i = mean((f(B) - m) (f(AB_i) - f(A))) / V (their (b), with f(B)
+// centred on m, the mean of f(A) and f(B): the same expectation, a smaller
+// variance), and Jansen's (1999)
 // total order ST_i = mean((f(A) - f(AB_i))^2) / (2V) (their (f)), where V is
 // the variance of f(A) and f(B) pooled. Outputs come in SALib's layout with
 // calc_second_order=False: for each base sample j, the rows A_j, AB_j^1 ...

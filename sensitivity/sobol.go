@@ -112,7 +112,12 @@ func sobolOn(y []float64, k int, idx []int) (s1, st []float64, ok bool) {
 		var f, t float64
 		for _, j := range idx {
 			a, ab, b := y[j*w], y[j*w+1+i], y[j*w+k+1]
-			f += b * (ab - a)
+			// f(B) centred: the estimator's expectation is the same for
+			// any shift, its variance smallest near the mean (SALib
+			// standardises the outputs for the same reason); without it
+			// an output whose mean is large against its spread, like a
+			// rate, gets first-order intervals wider than [0, 1]
+			f += (b - mean) * (ab - a)
 			t += (a - ab) * (a - ab)
 		}
 		nn := float64(len(idx))
