@@ -45,7 +45,7 @@ func Merge(dirs []string, opt MergeOptions) (*Manifest, error) {
 		}
 		mans[i] = m
 		if i > 0 && m.identity() != mans[0].identity() {
-			return nil, fmt.Errorf("%s and %s are not shards of the same sweep:\n  %s: %s\n  %s: %s", dirs[0], d, dirs[0], mans[0].identity(), d, m.identity())
+			return nil, fmt.Errorf("merge: %s is not a shard of the sweep in %s: %s", d, dirs[0], mans[0].differences(m))
 		}
 	}
 	shards := make([]tasks.Shard, len(dirs))

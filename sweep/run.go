@@ -164,12 +164,41 @@ type Manifest struct {
 	End            time.Time   `json:"end"`
 }
 
-// identity is what makes two sweep outputs parts of the same sweep: the
-// same inputs, and the same program (another version may simulate
+// identityFields are what make two sweep outputs parts of the same sweep:
+// the same inputs, and the same program (another version may simulate
 // differently).
+func (m *Manifest) identityFields() [][2]string {
+	short := func(h string) string { return h[:min(12, len(h))] }
+	return [][2]string{
+		{"sweep file", short(m.SweepSHA256)},
+		{"seed", strconv.FormatUint(m.Seed, 10)},
+		{"design", m.Design + " " + short(m.DesignSHA256)},
+		{"scenario", m.Scenario + " " + short(m.ScenarioSHA256)},
+		{"replicates", strconv.Itoa(m.Replicates)},
+		{"outputs", strings.Join(m.Outputs, ",")},
+		{"program", m.Version + " " + m.Revision},
+	}
+}
+
 func (m *Manifest) identity() string {
-	return fmt.Sprintf("sweep file %s, seed %d, design %s (%s), scenario %s (%s), %d replicates, outputs %s, returnsim %s %s",
-		m.SweepSHA256[:12], m.Seed, m.Design, m.DesignSHA256[:12], m.Scenario, m.ScenarioSHA256[:12], m.Replicates, strings.Join(m.Outputs, ","), m.Version, m.Revision)
+	var b strings.Builder
+	for _, f := range m.identityFields() {
+		b.WriteString(f[0] + " " + f[1] + "; ")
+	}
+	return b.String()
+}
+
+// differences names the identity fields in which m and o differ, on one
+// line.
+func (m *Manifest) differences(o *Manifest) string {
+	var d []string
+	a, b := m.identityFields(), o.identityFields()
+	for i := range a {
+		if a[i][1] != b[i][1] {
+			d = append(d, fmt.Sprintf("%s %s against %s", a[i][0], b[i][1], a[i][1]))
+		}
+	}
+	return strings.Join(d, "; ")
 }
 
 // fingerprint identifies the output of a sweep or a shard of it.
