@@ -144,8 +144,10 @@ func (r *Replicate) Metrics() []float64 { return Metrics(&r.Totals) }
 
 // CostCounts are the replicate's counts that carry a cost, over the
 // recorded months.
-func (r *Replicate) CostCounts() CostCounts {
-	t := &r.Totals
+func (r *Replicate) CostCounts() CostCounts { return CostCountsOf(&r.Totals) }
+
+// CostCountsOf are the counts of a run's totals that carry a cost.
+func CostCountsOf(t *sim.Totals) CostCounts {
 	return CostCounts{
 		Forced: t.Outcomes[agents.Forced], AVR: t.Outcomes[agents.AVR], PackageEUR: t.PackageEUR,
 		Sessions: t.SessionsGiven, MonthsReception: t.MonthsReception, MonthsFRL: t.MonthsFRL, MonthsDetention: t.MonthsDetention,
@@ -154,9 +156,14 @@ func (r *Replicate) CostCounts() CostCounts {
 
 // OwnMetrics are the replicate's metrics that need no other replicate:
 // its own figures (MetricList) and its costs at unit costs u
-// (CostMetricNames), in the order of MetricNames. Complete adds the rest.
-func (r *Replicate) OwnMetrics(u sim.Costs) []float64 {
-	return append(r.Metrics(), CostOf(u, r.CostCounts()).Metrics()...)
+// (CostMetricNames), in the order of OwnMetricNames, which begins
+// MetricNames. Complete adds the rest.
+func (r *Replicate) OwnMetrics(u sim.Costs) []float64 { return OwnMetrics(&r.Totals, u) }
+
+// OwnMetrics are the metrics of a run's totals at unit costs u that need
+// no other run, in the order of OwnMetricNames.
+func OwnMetrics(t *sim.Totals, u sim.Costs) []float64 {
+	return append(Metrics(t), CostOf(u, CostCountsOf(t)).Metrics()...)
 }
 
 // Complete appends to own, a replicate's OwnMetrics, the metrics of its
@@ -242,6 +249,10 @@ var MetricNames = func() []string {
 	n = append(n, PairingMetricNames...)
 	return append(n, CostPerAdditionalName)
 }()
+
+// OwnMetricNames are the metrics of one run alone, without a baseline to
+// pair it with: MetricList's and CostMetricNames, the start of MetricNames.
+var OwnMetricNames = MetricNames[:len(MetricList)+len(CostMetricNames)]
 
 // isCount reports whether metric i of MetricNames is a whole number.
 func isCount(i int) bool {

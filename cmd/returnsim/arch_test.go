@@ -24,6 +24,8 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"report":           {"results"}, // reads result folders, never the engine
 		"internal/tomlpos": {},
 		"internal/tasks":   {},
+		"sensitivity":      {},
+		"sweep":            {"agents", "sim", "scenarios", "results", "sensitivity", "internal/tomlpos", "internal/tasks"},
 	}
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "*", "doc.go"))
 	internal, _ := filepath.Glob(filepath.Join("..", "..", "internal", "*", "doc.go"))

@@ -17,13 +17,18 @@ import (
 )
 
 // TestMain lets a test run the command as a process of its own (to send
-// it signals): with RETURNSIM_MAIN set, the test binary is returnsim.
+// it signals): with RETURNSIM_MAIN set, the test binary is returnsim. It
+// removes the binary the sweep tests build (returnsimBinary, in sweep_test.go).
 func TestMain(m *testing.M) {
 	if os.Getenv("RETURNSIM_MAIN") == "1" {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
 }
 
 // command returns returnsim with args as a process of its own.

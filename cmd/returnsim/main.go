@@ -29,6 +29,9 @@ commands:
   check FILE.toml ...    validate study files and report every problem
   calibrate [TARGETS]    fit the free parameters to the study's findings
   report DIR             write DIR/report.html, the planner's report of a result folder
+  sweep FILE.toml        run a parameter sweep (grid, lhs, sobol, morris or --design CSV)
+  merge DIR...           merge the shard folders of a sweep
+  sensitivity DIR        Sobol or Morris indices of a finished sweep
   defaults               print the embedded default study
   version                print the version
 
@@ -59,6 +62,12 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return calibrateCmd(args[1:], stdout, stderr)
 	case "report":
 		return reportCmd(args[1:], stdout, stderr)
+	case "sweep":
+		return sweepCmd(args[1:], stdout, stderr)
+	case "merge":
+		return mergeCmd(args[1:], stdout, stderr)
+	case "sensitivity":
+		return sensitivityCmd(args[1:], stdout, stderr)
 	case "defaults":
 		_, err := stdout.Write(defaultsText())
 		return err
