@@ -9,6 +9,7 @@ import (
 	"github.com/returnsim/returnsim/internal/tasks"
 	"github.com/returnsim/returnsim/scenarios"
 	"github.com/returnsim/returnsim/sim"
+	"github.com/returnsim/returnsim/sweep"
 )
 
 // The sizes the estimate is built from, measured on linux/amd64 (see the
@@ -107,6 +108,27 @@ func estimateCalibrate(cfg sim.Config, file string, upper map[string]float64, wo
 		Engine: clampBytes(p * bytesPerPerson), Record: 0,
 		Stock: float64(cfg.Intake.InitialStock) > newPersons(&cfg)}
 	e.Total = e.total(workers)
+	return e
+}
+
+// estimateSweep estimates the peak memory of a sweep: workers simulations
+// at a time of its base scenario, with every factor that raises the intake
+// or the stock at the top of its range; runs.csv rows stream to the
+// journal as tasks finish.
+func estimateSweep(plan *sweep.Plan, file string, workers int) memEstimate {
+	upper := map[string]float64{}
+	for _, f := range plan.File.Factors {
+		hi := math.Inf(-1)
+		if f.Max != nil {
+			hi = *f.Max
+		}
+		for _, l := range f.Levels {
+			hi = max(hi, l)
+		}
+		upper[f.Key] = hi
+	}
+	e := estimateCalibrate(plan.Base.Config, file, upper, workers)
+	e.Verb, e.Scenario = "sweep", "the sweep's base scenario"
 	return e
 }
 

@@ -37,6 +37,9 @@ func sweepCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if err := estimateSweep(plan, files[0], c.workers).check(c.memLimit, c.maxMemory != ""); err != nil {
+		return err
+	}
 	v, rev := version()
 	n := 0
 	for i := sh.K; i < plan.Tasks(); i += sh.N {

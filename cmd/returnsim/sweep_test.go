@@ -241,3 +241,25 @@ max = 0.6
 		t.Errorf("last row %q: want the inert factor, at exactly 0", last)
 	}
 }
+
+// TestSweepMemoryGuard: a sweep whose factor raises the intake a
+// hundredfold is refused before it starts, with one line that names the
+// estimate and the limit, and writes nothing.
+func TestSweepMemoryGuard(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../sweep/testdata/short.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "short.toml"), src, 0o644)
+	sw := "study = \"short.toml\"\nreplicates = 1\noutputs = [\"avr\"]\n[design]\nkind = \"lhs\"\nsamples = 2\n[[factors]]\nkey = \"intake.scale\"\nmin = 1\nmax = 100\n"
+	os.WriteFile(filepath.Join(dir, "big.toml"), []byte(sw), 0o644)
+	out := filepath.Join(dir, "out")
+	msg, err := runArgs(t, "sweep", filepath.Join(dir, "big.toml"), "--out", out, "--max-memory", "200M")
+	if err == nil || !strings.Contains(err.Error(), "estimated peak memory") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("sweep with intake.scale up to 100 under --max-memory 200M: %v (%s), want a one-line refusal", err, msg)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("the refused sweep wrote %s: %v", out, err)
+	}
+}
