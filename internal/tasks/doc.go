@@ -17,7 +17,10 @@
 //     time when their turn comes.
 //   - With Options.Dir set, every completed record is appended to the
 //     journal (Dir/.journal) before it can be emitted, as a length-prefixed,
-//     CRC-32C-checksummed frame, and fsynced. The journal starts with a
+//     CRC-32C-checksummed frame, written at once (a killed process loses
+//     no frame it wrote) and fsynced at most every 100 ms and at the end
+//     (a crash of the machine may lose the last 100 ms of frames, which a
+//     resume recomputes). The journal starts with a
 //     header holding the run's fingerprint, the number of tasks and the
 //     shard; a resume whose fingerprint, task count or shard differ is
 //     refused with a one-line reason. A torn or corrupt tail (a process

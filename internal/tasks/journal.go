@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // JournalName is the journal's file name in a run's folder.
@@ -38,10 +39,19 @@ type span struct{ off, n int64 }
 
 // journal is an append-only file of checksummed frames.
 type journal struct {
-	mu     sync.Mutex
-	f      *os.File
-	closed bool
+	mu       sync.Mutex
+	f        *os.File
+	closed   bool
+	dirty    bool      // frames written since the last fsync
+	lastSync time.Time // of the last fsync
 }
+
+// syncEvery is the most often the journal is fsynced. A frame is written
+// to the file at once, so a process killed loses none it wrote; only a
+// crash of the machine can lose the frames of the last syncEvery, which a
+// resume then recomputes. One fsync per task cost more than the 5% the
+// sweep machinery may add to the simulations (docs/sweeps.md).
+const syncEvery = 100 * time.Millisecond
 
 func header(fingerprint string, n int, sh Shard) []byte {
 	return []byte("fingerprint=" + fingerprint + "\ntasks=" + strconv.Itoa(n) + "\nshard=" + sh.String() + "\n")
@@ -147,7 +157,8 @@ func readFrame(r *bufio.Reader) (idx uint64, payload []byte, ok bool) {
 	return idx, payload, true
 }
 
-// append writes one frame and fsyncs it. After close it writes nothing.
+// append writes one frame, and fsyncs the journal when the last fsync is
+// syncEvery old. After close it writes nothing.
 func (j *journal) append(idx uint64, payload []byte) error {
 	if len(payload) > maxFrame {
 		return fmt.Errorf("tasks: record of task %d has %d bytes: at most %d fit a journal frame", idx, len(payload), maxFrame)
@@ -164,9 +175,14 @@ func (j *journal) append(idx uint64, payload []byte) error {
 	if _, err := j.f.Write(append(h[:], payload...)); err != nil {
 		return fmt.Errorf("journal %s: %w", j.f.Name(), err)
 	}
+	j.dirty = true
+	if time.Since(j.lastSync) < syncEvery {
+		return nil
+	}
 	if err := j.f.Sync(); err != nil {
 		return fmt.Errorf("journal %s: %w", j.f.Name(), err)
 	}
+	j.dirty, j.lastSync = false, time.Now()
 	return nil
 }
 
@@ -188,6 +204,9 @@ func (j *journal) close() {
 	defer j.mu.Unlock()
 	if !j.closed {
 		j.closed = true
+		if j.dirty {
+			j.f.Sync()
+		}
 		j.f.Close()
 	}
 }
