@@ -140,6 +140,9 @@ func pairedT(d []float64) (mean, se float64) {
 // the mean difference must not be below zero by more than tCrit standard
 // errors (a one-sided test at the 0.5% level, 5 steps: 2.5% overall).
 func TestEnforcementNeverLowersAVR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs full-size or many replicates; the pass without -short runs it")
+	}
 	const n = 6
 	const tCrit = 4.032 // 0.995 quantile of Student's t with n-1 = 5 degrees of freedom
 	levels := []float64{0, 0.5, 1, 2, 4, 8}
@@ -188,6 +191,9 @@ func TestEnforcementNeverLowersAVR(t *testing.T) {
 // of the full default caseload: each group's share must lie below the one
 // before by more than 3.5 standard errors of the difference (binomial).
 func TestFileGradient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs full-size or many replicates; the pass without -short runs it")
+	}
 	cfg := sim.DefaultConfig()
 	_, r := run(t, &cfg, sim.StreamSeed(3, 0, "", true))
 	groups := []struct {
@@ -229,6 +235,9 @@ func TestFileGradient(t *testing.T) {
 // as long again. Each share (first, second, third, later files) may differ
 // by at most 3.5 standard errors of a difference of two binomial shares.
 func TestWarmupStationary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs full-size or many replicates; the pass without -short runs it")
+	}
 	mix := func(warmup int) (share [4]float64, n float64) {
 		cfg := sim.DefaultConfig()
 		cfg.Warmup = warmup
