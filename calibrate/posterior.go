@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/returnsim/returnsim/agents"
 	"github.com/returnsim/returnsim/sim"
@@ -161,7 +162,6 @@ func parseHeader(file string, head []string) (*Posterior, []keyKind, error) {
 		return nil, nil, fmt.Errorf("%s:1: header %s: want particle, one column per scenario key, weight, distance", file, escape(strings.Join(head, ",")))
 	}
 	p := &Posterior{Keys: head[1 : n-2]}
-	cfg := sim.DefaultConfig()
 	kinds := make([]keyKind, len(p.Keys))
 	seen := map[string]int{}
 	for i, k := range p.Keys {
@@ -169,13 +169,32 @@ func parseHeader(file string, head []string) (*Posterior, []keyKind, error) {
 			return nil, nil, fmt.Errorf("%s:1: %s: column %d repeats column %d", file, escape(k), i+2, j+2)
 		}
 		seen[k] = i
-		f, lo, hi, ok := agents.Field(&cfg, k)
+		kind, ok := kindOf(k)
 		if !ok {
 			return nil, nil, fmt.Errorf("%s:1: %s: not a numeric scenario key (see docs/scenarios.md)", file, escape(k))
 		}
-		kinds[i] = keyKind{integer: f.Kind() == reflect.Int, lo: lo, hi: hi}
+		kinds[i] = kind
 	}
 	return p, kinds, nil
+}
+
+// kinds caches kindOf for the numeric scenario keys (a fixed set).
+var kinds sync.Map
+
+// kindOf is what the numeric scenario key k may hold; ok is false when k
+// is not one.
+func kindOf(k string) (keyKind, bool) {
+	if v, ok := kinds.Load(k); ok {
+		return v.(keyKind), true
+	}
+	cfg := sim.DefaultConfig()
+	f, lo, hi, ok := agents.Field(&cfg, k)
+	if !ok {
+		return keyKind{}, false
+	}
+	kind := keyKind{integer: f.Kind() == reflect.Int, lo: lo, hi: hi}
+	kinds.Store(k, kind)
+	return kind, true
 }
 
 // escape writes s so that it stays on one line.
