@@ -49,8 +49,16 @@ func report(b *testing.B, pm float64, cpu0 int64) {
 // does not depend on how the engine steps them, so it is the same
 // denominator before and after issue 9.
 func personMonths(cfg *Config) float64 {
+	pm, _ := monthsOfWork(cfg)
+	return pm
+}
+
+// monthsOfWork returns personMonths and how many of them the engine
+// stepped in full (Totals.Exact), on the first replicate's stream.
+func monthsOfWork(cfg *Config) (pm, exact float64) {
 	var r nopRecorder
-	return float64(Run(cfg, StreamSeed(1, 0, "", true), &r).Stepped)
+	t := Run(cfg, StreamSeed(1, 0, "", true), &r)
+	return float64(t.Stepped), float64(t.Exact)
 }
 
 // BenchmarkReplicate runs one replicate of the default study's baseline
@@ -58,7 +66,7 @@ func personMonths(cfg *Config) float64 {
 // and reports the time per replicate and per person-month in a file.
 func BenchmarkReplicate(b *testing.B) {
 	cfg := fullCaseload(b)
-	pm := personMonths(&cfg)
+	pm, exact := monthsOfWork(&cfg)
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuNanos()
@@ -68,6 +76,7 @@ func BenchmarkReplicate(b *testing.B) {
 	}
 	report(b, pm, cpu0)
 	b.ReportMetric(pm, "person-months")
+	b.ReportMetric(exact, "exact-steps")
 }
 
 // BenchmarkFloor does the least a monthly hazard model at the model's own

@@ -26,7 +26,7 @@ func TestCounselKeyMomentsFirst(t *testing.T) {
 		pol.Counselling.Timing = agents.Periodic
 		pol.Counselling.Counsellors, pol.Counselling.SessionsPer = capacity, 1
 		pol.Counselling.Overload = o
-		e := &engine{cfg: &cfg, pol: &pol, t: 10}
+		e := &engine{cfg: &cfg, pol: &pol, t: 10, pows: powTable(&cfg.Params), nextChange: math.MaxInt}
 		for i, r := range asked {
 			a := agents.Agent{PersonID: i, Trust: 0.5, Shelter: agents.Departure, SessionDue: true, SessionAt: r.m, SessionAsked: r.at}
 			fi := e.open(a, Source{})

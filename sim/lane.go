@@ -77,13 +77,15 @@ type lane struct {
 }
 
 // open gives agent a, with stream src, an open file: a record and a lane at
-// the end of the lanes, due for an exact step this month.
+// the end of the lanes, with a bound from its first month on.
 func (e *engine) open(a agents.Agent, src Source) int32 {
 	// The initial stock opens before the first month simulated, and is
 	// first stepped (and aged) in that month.
-	e.files = append(e.files, file{a: a, synced: max(e.t, -e.cfg.Warmup)})
+	first := max(e.t, -e.cfg.Warmup)
+	e.files = append(e.files, file{a: a, synced: first})
 	fi := int32(len(e.files) - 1)
-	e.lanes = append(e.lanes, lane{src: src, until: int32(e.t), file: fi, cid: int32(a.CaseID)})
+	b, until := e.bound(&e.files[fi].a, first)
+	e.lanes = append(e.lanes, lane{src: src, bound: roundUp32(b), until: until, file: fi, cid: int32(a.CaseID)})
 	return fi
 }
 
@@ -196,6 +198,7 @@ type pendingStep struct {
 // exact steps the file of lane l on draw u, after replaying its ageing,
 // and reports whether the file closed.
 func (e *engine) exact(l *lane, u float64) (closed bool) {
+	e.totals.Exact++
 	fi := l.file
 	f := &e.files[fi]
 	e.catchUp(f, e.t)
