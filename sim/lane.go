@@ -90,10 +90,12 @@ func (e *engine) open(a agents.Agent, src Source) int32 {
 }
 
 // compactFiles drops the records of closed files once they are at least
-// a quarter of all, keeping the order of the rest: then lane j's record is
-// files[j]. Waiting requests follow their records.
+// half of all, keeping the order of the rest: then lane j's record is
+// files[j]. Each compaction copies at most as many records as have closed
+// since the last, so a closed file costs at most one copy of a record.
+// Waiting requests follow their records.
 func (e *engine) compactFiles() {
-	if 4*(len(e.files)-len(e.lanes)) < len(e.files) {
+	if 2*len(e.lanes) > len(e.files) {
 		return
 	}
 	for j := range e.lanes {
