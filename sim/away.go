@@ -38,9 +38,9 @@ type entry struct {
 	gen uint32
 }
 
-// goAway moves the person of the file just closed in slot s to a
+// goAway moves the person of file f, just closed, with stream src, to a
 // procedure or out of sight.
-func (e *engine) goAway(s *slot, place agents.Place) {
+func (e *engine) goAway(f *file, src *Source, place agents.Place) {
 	var i int32
 	if n := len(e.free); n > 0 {
 		i = e.free[n-1]
@@ -50,7 +50,7 @@ func (e *engine) goAway(s *slot, place agents.Place) {
 		i = int32(len(e.away) - 1)
 	}
 	w := &e.away[i]
-	w.a, w.src, w.used = s.a, s.src, true
+	w.a, w.src, w.used = f.a, *src, true
 	if place == agents.OutOfSight && w.a.MonthsSinceFinal < 0 {
 		// absconding while the appeal is pending: the appeal is lost in
 		// absentia, and the person lives without status from now on

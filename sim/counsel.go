@@ -8,16 +8,43 @@ import (
 	"github.com/returnsim/returnsim/agents"
 )
 
-// ask asks for a session for agent a at moment m this month. A request
-// still waiting keeps its place in the queue and takes the newer moment.
-func (e *engine) ask(a *agents.Agent, m agents.Moment) {
+// request is a session asked for by the person of file files[file], with
+// case id cid: stale once that file has closed (its record may then hold
+// another file) or the session has been given.
+type request struct {
+	file int32
+	cid  int
+}
+
+// pending is a live request with its keys of order, read once a month.
+type pending struct {
+	request
+	asked   int
+	routine bool
+}
+
+// ask asks for a session for the person of file files[fi] at moment m this
+// month. A request still waiting keeps its place in the queue and takes the
+// newer moment.
+func (e *engine) ask(fi int32, m agents.Moment) {
+	a := &e.files[fi].a
 	if !a.SessionDue {
 		a.SessionAsked = e.t
 		if e.t >= 0 {
 			e.totals.SessionsAsked++
 		}
+		e.queue = append(e.queue, request{fi, a.CaseID})
 	}
 	a.SessionDue, a.SessionAt = true, m
+}
+
+// live reports whether request r still waits for its session.
+func (e *engine) live(r request) bool {
+	if r.file < 0 {
+		return false
+	}
+	f := &e.files[r.file]
+	return !f.done && f.a.CaseID == r.cid && f.a.SessionDue
 }
 
 // counsel gives the sessions due this month within capacity. Sessions at a
@@ -29,6 +56,11 @@ func (e *engine) ask(a *agents.Agent, m agents.Moment) {
 // when none is; with Wait the requests are seen in that order until
 // capacity runs out, and the rest wait. A session given after a wait keeps
 // Retention per month waited.
+//
+// The requests come from a queue kept by ask, not from a scan of every
+// file; ties between requests asked in the same month go to the file opened
+// first (the lower case id), the order in which files are stepped. counsel
+// runs after stepAll, so the lanes are those of open files only.
 func (e *engine) counsel() {
 	c := &e.pol.Counselling
 	p := &e.cfg.Params
@@ -36,34 +68,45 @@ func (e *engine) counsel() {
 		return // requests still due wait for a policy that counsels
 	}
 	due := e.due[:0]
-	for i := range e.slots {
-		if s := &e.slots[i]; !s.done && s.a.SessionDue {
-			due = append(due, int32(i))
+	for _, r := range e.queue {
+		if e.live(r) {
+			a := &e.files[r.file].a
+			due = append(due, pending{r, a.SessionAsked, a.SessionAt == agents.MomentRoutine})
 		}
 	}
 	e.due = due
 	if len(due) == 0 {
+		e.queue = e.queue[:0]
 		return
 	}
-	routine := func(i int32) bool { return e.slots[i].a.SessionAt == agents.MomentRoutine }
-	slices.SortStableFunc(due, func(i, j int32) int {
-		ri, rj := routine(i), routine(j)
-		if ri != rj {
-			if ri {
+	slices.SortFunc(due, func(r, s pending) int {
+		if r.routine != s.routine {
+			if r.routine {
 				return 1
 			}
 			return -1
 		}
-		return cmp.Compare(e.slots[i].a.SessionAsked, e.slots[j].a.SessionAsked)
+		if c := cmp.Compare(r.asked, s.asked); c != 0 {
+			return c
+		}
+		return cmp.Compare(r.cid, s.cid)
 	})
+	defer func() { // the requests not seen this month wait in the queue
+		e.queue = e.queue[:0]
+		for _, r := range e.due {
+			if e.live(r.request) {
+				e.queue = append(e.queue, r.request)
+			}
+		}
+	}()
 	key := len(due)
-	for key > 0 && routine(due[key-1]) {
+	for key > 0 && due[key-1].routine {
 		key--
 	}
 	capacity := c.Capacity()
 	if c.Overload == agents.Wait {
-		for _, i := range due[:min(capacity, len(due))] {
-			e.session(&e.slots[i].a, 1, c, p)
+		for _, r := range due[:min(capacity, len(due))] {
+			e.session(r.request, 1, c, p)
 		}
 		return
 	}
@@ -71,20 +114,26 @@ func (e *engine) counsel() {
 	if key > capacity {
 		q = float64(capacity) / float64(key)
 	}
-	for _, i := range due[:key] {
-		e.session(&e.slots[i].a, q, c, p)
+	for _, r := range due[:key] {
+		e.session(r.request, q, c, p)
 	}
 	if left, n := capacity-key, len(due)-key; left > 0 && n > 0 {
 		q = min(1, float64(left)/float64(n))
-		for _, i := range due[key:] {
-			e.session(&e.slots[i].a, q, c, p)
+		for _, r := range due[key:] {
+			e.session(r.request, q, c, p)
 		}
 	}
 }
 
-// session gives agent a its due session at quality q; the effect decays by
-// Retention for each month the request waited.
-func (e *engine) session(a *agents.Agent, q float64, c *agents.Counselling, p *agents.Params) {
+// session gives the person of request r its due session at quality q; the
+// effect decays by Retention for each month the request waited. The person
+// is first aged to the end of this month (lane.go), and their lane's bound
+// no longer holds.
+func (e *engine) session(r request, q float64, c *agents.Counselling, p *agents.Params) {
+	f := &e.files[r.file]
+	e.catchUp(f, e.t+1)
+	e.invalidate(r.cid)
+	a := &f.a
 	if a.SessionAsked < e.t {
 		q *= math.Pow(p.Counselling.Retention, float64(e.t-a.SessionAsked))
 	}

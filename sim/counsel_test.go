@@ -26,22 +26,24 @@ func TestCounselKeyMomentsFirst(t *testing.T) {
 		pol.Counselling.Timing = agents.Periodic
 		pol.Counselling.Counsellors, pol.Counselling.SessionsPer = capacity, 1
 		pol.Counselling.Overload = o
-		e := &engine{cfg: &cfg, pol: &pol, t: 10}
+		e := &engine{cfg: &cfg, pol: &pol, t: 10, pows: powTable(&cfg.Params), nextChange: math.MaxInt}
 		for i, r := range asked {
 			a := agents.Agent{PersonID: i, Trust: 0.5, Shelter: agents.Departure, SessionDue: true, SessionAt: r.m, SessionAsked: r.at}
-			e.slots = append(e.slots, slot{a: a})
+			fi := e.open(a, Source{})
+			e.files[fi].synced = e.t + 1 // stepped this month, as counsel finds its files
+			e.queue = append(e.queue, request{fi, a.CaseID})
 		}
 		return e
 	}
 	full := func(i int, e *engine) float64 { // a full-quality session's effect, without wait
-		a := e.slots[i].a
+		a := e.files[i].a
 		avr, _ := agents.SessionEffect(&a, &cfg.Origins[0], a.SessionAt, 1, &e.pol.Counselling, &cfg.Params)
 		return avr
 	}
 	t.Run("wait", func(t *testing.T) {
 		e := setup(2, agents.Wait)
 		e.counsel()
-		for i, s := range e.slots {
+		for i, s := range e.files {
 			key := asked[i].m != agents.MomentRoutine
 			if s.a.Counselled != key || s.a.SessionDue == key {
 				t.Errorf("person %d (%v asked in month %d): counselled %v, still due %v; want key moments seen first", i, asked[i].m, asked[i].at, s.a.Counselled, s.a.SessionDue)
@@ -59,7 +61,7 @@ func TestCounselKeyMomentsFirst(t *testing.T) {
 			want[i] = wantQ[i] * full(i, e)
 		}
 		e.counsel()
-		for i, s := range e.slots {
+		for i, s := range e.files {
 			// key moments at full quality; the one session left shared by
 			// the two routine requests (quality 1/2), which also lost
 			// Retention for each of their two months of waiting
@@ -72,7 +74,7 @@ func TestCounselKeyMomentsFirst(t *testing.T) {
 		e := setup(1, agents.Dilute)
 		want := []float64{0, 0, 0.5 * full(2, e), 0.5 * full(3, e)}
 		e.counsel()
-		for i, s := range e.slots {
+		for i, s := range e.files {
 			if math.Abs(s.a.CounselAVR-want[i]) > 1e-12 {
 				t.Errorf("person %d: effect %v, want %v (routine requests wait)", i, s.a.CounselAVR, want[i])
 			}

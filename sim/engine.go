@@ -2,24 +2,20 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/returnsim/returnsim/agents"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// slot is a person with an open file, stepped every month.
-type slot struct {
-	a    agents.Agent
-	src  Source
-	done bool
-}
-
-// engine is one replicate in progress. Persons with an open file live in
-// slots, in the order their files opened, and are stepped every month.
-// Persons in a procedure or out of sight live in away and cost nothing
-// between their events: each has one entry in the calendar at the month of
-// its next event (see away.go).
+// engine is one replicate in progress. Persons with an open file have a
+// record in files (reused through freeFiles) and a lane in lanes, in the
+// order their files opened (so by case id), and draw one uniform every
+// month; most months that draw is all they cost (see lane.go). Persons in
+// a procedure or out of sight live in away and cost nothing between their
+// events: each has one entry in the calendar at the month of its next
+// event (see away.go).
 type engine struct {
 	cfg *Config
 	rec Recorder
@@ -28,13 +24,21 @@ type engine struct {
 	pol *agents.Policy
 	cum []float64 // cumulative origin shares
 
-	slots []slot
+	nextChange int          // month of the next policy change not yet in force
+	pows       [][3]float64 // powTable
+
+	files []file
+	lanes []lane
+	stale []int32 // case ids of files given a session this month (invalidate)
+	todo  []pendingStep
+	sink  int // what stepAll reads ahead; kept so that the reads are not dropped
 	away  []awaySlot
 	free  []int32   // unused indices of away
 	cal   [][]entry // calendar of away events, by month t+Warmup
 	nAway [2]int    // persons in a procedure, out of sight
 
-	due     []int32 // buffer of slots with a session due
+	queue   []request // sessions asked for and not yet given
+	due     []pending // buffer of the requests seen this month
 	nextPID int
 	nextCID int
 	counts  MonthCounts
@@ -42,6 +46,7 @@ type engine struct {
 	rec1    CaseRecord   // reused for every record, so none escapes
 	per     PersonRecord // likewise
 	src     Source       // the stream of the person being created
+	rnd     *rand.Rand   // wraps src
 }
 
 // Run simulates one replicate of cfg with the stream seed seed (see
@@ -53,9 +58,19 @@ type engine struct {
 // are given within capacity; the month is recorded.
 func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy}
+	e.rnd = wrap(&e.src)
 	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
-	e.slots = make([]slot, 0, cfg.Intake.InitialStock+1024)
+	// room for the default study's caseload, so that the records are
+	// rarely copied to grow
+	e.files = make([]file, 0, cfg.Intake.InitialStock+1<<16)
+	e.lanes = make([]lane, 0, cfg.Intake.InitialStock+1<<16)
+	e.pows = powTable(&cfg.Params)
+	e.nextChange = math.MaxInt
+	if len(cfg.Changes) > 0 {
+		e.nextChange = cfg.Changes[0].FromMonth
+	}
 	e.cal = make([][]entry, cfg.Warmup+cfg.Months)
+	e.away = make([]awaySlot, 0, 1<<16) // room for the default study's persons out of sight
 	isrc := intakeSource(seed)
 	e.t = -cfg.Warmup - 1 // the stock's files opened before the first month simulated
 	for i := 0; i < cfg.Intake.InitialStock; i++ {
@@ -68,6 +83,10 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 			old := e.pol.Enforcement
 			e.pol = &cfg.Changes[change].Policy
 			change++
+			e.nextChange = math.MaxInt
+			if change < len(cfg.Changes) {
+				e.nextChange = cfg.Changes[change].FromMonth
+			}
 			if e.pol.Enforcement != old {
 				e.reschedule() // finds out of sight depend on enforcement
 			}
@@ -81,14 +100,11 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 				}
 			}
 		}
-		e.totals.Stepped += len(e.slots)
-		for i := range e.slots {
-			e.step(&e.slots[i])
-		}
+		e.totals.Stepped += len(e.lanes)
+		e.stepAll()
 		e.counsel()
-		e.compact()
 		if e.t >= 0 {
-			e.counts.Active = len(e.slots)
+			e.counts.Active = len(e.lanes)
 			e.counts.InProcedure, e.counts.OutOfSight = e.nAway[0], e.nAway[1]
 			e.totals.Intake += e.counts.Opened
 			for s := range e.counts.OpenedBy {
@@ -113,12 +129,13 @@ func (e *engine) horizon() {
 		months int // months without status not yet added to a.MonthsIrregular
 	}
 	var ps []left
-	for i := range e.slots {
-		a := &e.slots[i].a
-		e.record(a, agents.Open, agents.NoPathway)
-		ps = append(ps, left{a, 0})
+	for i := range e.lanes {
+		f := &e.files[e.lanes[i].file]
+		e.catchUp(f, e.cfg.Months)
+		e.record(&f.a, agents.Open, agents.NoPathway)
+		ps = append(ps, left{&f.a, 0})
 	}
-	e.totals.Outcomes[agents.Open] = len(e.slots)
+	e.totals.Outcomes[agents.Open] = len(e.lanes)
 	for i := range e.away {
 		if w := &e.away[i]; w.used {
 			n := 0
@@ -182,17 +199,4 @@ func adjust(p, boost float64) float64 {
 		return p
 	}
 	return agents.Logistic(math.Log(p/(1-p)) + boost)
-}
-
-// compact drops closed files, keeping the order of the rest.
-func (e *engine) compact() {
-	j := 0
-	for i := range e.slots {
-		if !e.slots[i].done {
-			e.slots[j] = e.slots[i]
-			j++
-		}
-	}
-	clear(e.slots[j:])
-	e.slots = e.slots[:j]
 }

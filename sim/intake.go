@@ -2,14 +2,78 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"github.com/returnsim/returnsim/agents"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// beta draws from a Beta distribution with the given mean and concentration.
-func beta(mean, conc float64, s *Source) float64 {
-	return distuv.Beta{Alpha: mean * conc, Beta: (1 - mean) * conc, Src: s}.Rand()
+// beta draws from a Beta distribution with the given mean and concentration
+// from r, exactly as gonum's distuv.Beta{Alpha: mean x conc, Beta: (1-mean)
+// x conc, Src: s}.Rand() does when r wraps s: the same draws from the same
+// stream, so the same number (TestBetaSameAsGonum).
+func beta(mean, conc float64, r *rand.Rand) float64 {
+	ga := gamma(mean*conc, r)
+	gb := gamma((1-mean)*conc, r)
+	return ga / (ga + gb)
+}
+
+// gamma draws from a Gamma distribution with shape a and rate 1 from r,
+// operation for operation as gonum's distuv.Gamma.Rand (Liu, Martin and
+// Syring below shape 0.2, else Marsaglia and Tsang), without what that
+// costs at every call: a new generator and three method values on the heap.
+func gamma(a float64, r *rand.Rand) float64 {
+	const smallAlphaThresh = 0.2
+	switch {
+	case a <= 0:
+		panic("gamma: alpha <= 0")
+	case a == 1:
+		return r.ExpFloat64()
+	case a < smallAlphaThresh:
+		lambda := 1/a - 1
+		lr := -math.Log1p(1 / lambda / math.E)
+		for {
+			e := r.ExpFloat64()
+			var z float64
+			if e >= -lr {
+				z = e + lr
+			} else {
+				z = -r.ExpFloat64() / lambda
+			}
+			eza := math.Exp(-z / a)
+			lh := -z - eza
+			var lEta float64
+			if z >= 0 {
+				lEta = -z
+			} else {
+				lEta = -1 + lambda*z
+			}
+			if lh-lEta > -r.ExpFloat64() {
+				return eza
+			}
+		}
+	}
+	d := a - 1.0/3
+	m := 1.0
+	if a < 1 {
+		d += 1.0
+		m = math.Pow(r.Float64(), 1/a)
+	}
+	c := 1 / (3 * math.Sqrt(d))
+	for {
+		x := r.NormFloat64()
+		v := 1 + x*c
+		if v <= 0.0 {
+			continue
+		}
+		v = v * v * v
+		u := r.Float64()
+		if u < 1.0-0.0331*(x*x)*(x*x) {
+			return m * d * v
+		}
+		if math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
+			return m * d * v
+		}
+	}
 }
 
 // newPerson brings a person unknown before into the return system, with a
@@ -22,8 +86,9 @@ func beta(mean, conc float64, s *Source) float64 {
 func (e *engine) newPerson(src agents.Source, stock bool) {
 	pid := e.nextPID
 	e.nextPID++
-	e.src = personSource(e.rep, pid) // a field, so gonum's Src interface does not move it to the heap
+	e.src = personSource(e.rep, pid) // a field, which e.rnd wraps
 	s := &e.src
+	r := e.rnd
 	pop := &e.cfg.Population
 	dyn := &e.cfg.Params.Dynamics
 	a := agents.Agent{PersonID: pid, FirstMonth: e.t, Options: 1}
@@ -32,12 +97,12 @@ func (e *engine) newPerson(src agents.Source, stock bool) {
 	if uniform(s) < pop.FamilyShare {
 		a.Household = agents.Family
 	}
-	a.FamilyPull = beta(pop.PullMean, pop.Concentration, s)
-	a.FamilyPressure = beta(pop.PressureMean, pop.Concentration, s) * (1 + o.Distance) / 2
-	a.Network = beta(pop.NetworkMean, pop.Concentration, s)
-	a.Trust = beta(pop.TrustMean, pop.Concentration, s)
+	a.FamilyPull = beta(pop.PullMean, pop.Concentration, r)
+	a.FamilyPressure = beta(pop.PressureMean, pop.Concentration, r) * (1 + o.Distance) / 2
+	a.Network = beta(pop.NetworkMean, pop.Concentration, r)
+	a.Trust = beta(pop.TrustMean, pop.Concentration, r)
 	if uniform(s) >= pop.StigmaShare {
-		a.Sensitivity = beta(pop.SensitivityMean, pop.Concentration, s)
+		a.Sensitivity = beta(pop.SensitivityMean, pop.Concentration, r)
 	}
 	a.Provider = e.pol.Counselling.Provider.Pick(uniform(s))
 	switch {
@@ -106,8 +171,7 @@ func (e *engine) start(a agents.Agent, src Source, from agents.Source) {
 	a.SessionDue = false
 	e.counts.Opened++
 	e.counts.OpenedBy[from]++
-	e.slots = append(e.slots, slot{a: a, src: src})
-	s := &e.slots[len(e.slots)-1]
+	fi := e.open(a, src)
 	c := &e.pol.Counselling
 	var m agents.Moment
 	var at agents.Timing
@@ -122,6 +186,6 @@ func (e *engine) start(a agents.Agent, src Source, from agents.Source) {
 		m, at = agents.MomentDeadline, agents.AtDeadline
 	}
 	if c.Timing == at || c.Timing == agents.Periodic {
-		e.ask(&s.a, m)
+		e.ask(fi, m)
 	}
 }

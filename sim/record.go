@@ -81,10 +81,11 @@ type Totals struct {
 	MonthsReception, MonthsFRL, MonthsDetention int
 	PackageEUR                                  float64
 
-	// Stepped counts the person-months the engine stepped in a file,
-	// warm-up included; Away the events of persons in a procedure or out
-	// of sight, which cost nothing between them. For benchmarks.
-	Stepped, Away int
+	// Stepped counts the person-months spent in a file, warm-up included;
+	// Exact those of them stepped in full (the others cost a draw and a
+	// comparison, sim/lane.go); Away the events of persons in a procedure
+	// or out of sight, which cost nothing between them. For benchmarks.
+	Stepped, Exact, Away int
 }
 
 // Closed is the number of files closed in the recorded months.

@@ -8,6 +8,7 @@ package sim
 
 import (
 	"hash/fnv"
+	randv2 "math/rand/v2"
 
 	"golang.org/x/exp/rand"
 )
@@ -60,3 +61,8 @@ func NewSource(seed uint64) *Source {
 	s := newSource(seed)
 	return &s
 }
+
+// wrap returns a generator that draws from *s, whatever s then holds: the
+// engine wraps its field of the stream of the person being created once,
+// for the normal and exponential draws of their attributes.
+func wrap(s *Source) *randv2.Rand { return randv2.New(s) }
