@@ -3,7 +3,9 @@ package agents
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -124,7 +126,10 @@ func (m *ProviderMix) UnmarshalTOML(v any) error {
 		return nil
 	case map[string]any:
 		*m = ProviderMix{}
-		for k, val := range x {
+		// in sorted order, so that of two bad shares the same is reported
+		// every time (map order is random)
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			val := x[k]
 			var p uint8
 			if err := parseEnum(k, providerNames[:], &p); err != nil {
 				return fmt.Errorf("provider share %w", err)
