@@ -45,7 +45,7 @@ details summary { cursor: pointer; color: #0072b2; }
 <body>
 <main>
 <h1>{{.Title}}</h1>
-<p class="lead">What each scenario of {{.Study}} changes, per 1,000 persons, in euros and for whom; every number comes from the result folder's files.</p>
+<p class="lead">{{if .Lead}}{{.Lead}}{{else}}What each scenario of {{.Study}} changes, per 1,000 persons, in euros and for whom; every number comes from the result folder's files.{{end}}</p>
 <nav><ol>{{range .Sections}}<li><a href="#{{.ID}}">{{.Title}}</a></li>{{end}}</ol></nav>
 {{range .Sections}}<section id="{{.ID}}">
 <h2>{{.Title}}</h2>

@@ -16,6 +16,7 @@ import (
 type Page struct {
 	Title    string
 	Study    string
+	Lead     string // the line under the title; empty: a run's
 	Sections []*Section
 	Foot     *Foot // nil without manifest.json
 	FootNote string
@@ -72,7 +73,10 @@ func Build(dir string) (*Page, error) {
 	var err error
 	if in.sum, err = readSummary(join(dir, "summary.csv")); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no summary.csv: not a result folder of returnsim run", dir)
+			if ok, _ := exists(join(dir, "points.csv")); ok {
+				return buildSweep(dir) // a sweep's folder
+			}
+			return nil, fmt.Errorf("%s: no summary.csv or points.csv: not a result folder of returnsim run or sweep", dir)
 		}
 		return nil, err
 	}

@@ -191,7 +191,7 @@ func TestBadInput(t *testing.T) {
 		{"short row", map[string]string{"summary.csv": good + "ngo,verified_per_1000,1\n"}, `summary.csv:3:1: wrong number of fields`},
 		{"no metric column", map[string]string{"summary.csv": "scenario,mean\nbaseline,1\n"}, `summary.csv:1: no column "metric" in the header`},
 		{"twice", map[string]string{"summary.csv": good + "baseline,verified_per_1000,1,0,2,0,0,0\n"}, `summary.csv:3: scenario baseline, metric verified_per_1000 appears twice`},
-		{"no summary", map[string]string{"replicates.csv": "scenario,replicate\n"}, `: no summary.csv: not a result folder of returnsim run`},
+		{"no summary", map[string]string{"replicates.csv": "scenario,replicate\n"}, `: no summary.csv or points.csv: not a result folder of returnsim run or sweep`},
 		{"bad date", map[string]string{"summary.csv": good, "timeseries.csv": "scenario,replicate,month,date,avr\nbaseline,0,0,2017-1,3\n"}, `timeseries.csv:2: date: "2017-1" is not a month like 2017-01`},
 		{"bad replicate", map[string]string{"summary.csv": good, "replicates.csv": "scenario,replicate,seed,x\nbaseline,one,1,2\n"}, `replicates.csv:2: replicate: "one" is not a whole number`},
 		{"bad manifest", map[string]string{"summary.csv": good, "manifest.json": "{\n  \"seed\": 1,\n  \"study\": 3\n}\n"}, `manifest.json:3:`},
@@ -431,5 +431,47 @@ func TestNoAdditional(t *testing.T) {
 	html, _ := pg.HTML()
 	if bytes.Contains(html, []byte("Inf")) || bytes.Contains(html, []byte("NaN")) {
 		t.Error("the page shows Inf or NaN: want n/a or a note")
+	}
+}
+
+// TestSweepPage: a sweep's folder (points.csv, sensitivity.csv,
+// manifest.json; testdata/sweep holds the real output of a Sobol sweep of
+// the default study, points.csv cut short) gives the page of what was
+// swept and which factors drive each output, one chart per output ranked
+// by total-order index, whose reading names the factor with the largest.
+func TestSweepPage(t *testing.T) {
+	pg, err := Build("testdata/sweep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pg.Sections) != 2 || pg.Sections[0].ID != "swept" || pg.Sections[1].ID != "drivers" {
+		t.Fatalf("sections %v, want swept and drivers", pg.Sections)
+	}
+	if got := len(pg.Sections[0].Tables[0].Rows); got != 12 {
+		t.Errorf("%d factors listed, want the manifest's 12", got)
+	}
+	d := pg.Sections[1]
+	if len(d.Charts) != 3 || len(d.Tables) != 3 {
+		t.Fatalf("%d charts and %d tables, want one each for the 3 outputs", len(d.Charts), len(d.Tables))
+	}
+	// the largest ST of verified_per_1000 in testdata/sweep/sensitivity.csv
+	rows, err := readSensitivity("testdata/sweep/sensitivity.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, bestV := "", -1.0
+	for _, r := range rows {
+		if r.metric == "verified_per_1000" && r.index == "ST" && r.value > bestV {
+			best, bestV = r.factor, r.value
+		}
+	}
+	if !strings.HasPrefix(d.Charts[0].Reading, best+" moves") {
+		t.Errorf("first chart's reading %q, want it to name %s (ST %.3f)", d.Charts[0].Reading, best, bestV)
+	}
+	if pg.Foot == nil || pg.Foot.Seed != 1 {
+		t.Errorf("foot %+v, want the sweep's seed 1", pg.Foot)
+	}
+	if _, err := Build(t.TempDir()); err == nil || !strings.Contains(err.Error(), "not a result folder") {
+		t.Errorf("Build(empty folder) = %v, want a one-line refusal", err)
 	}
 }

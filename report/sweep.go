@@ -1,0 +1,194 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"sort"
+	"strings"
+)
+
+// sweepManifest is the part of a sweep's manifest.json the page shows.
+type sweepManifest struct {
+	Version    string   `json:"version"`
+	Revision   string   `json:"revision"`
+	Command    []string `json:"command"`
+	Name       string   `json:"name"`
+	Study      string   `json:"study"`
+	Scenario   string   `json:"scenario"`
+	Seed       int64    `json:"seed"`
+	Design     string   `json:"design"`
+	Replicates int      `json:"replicates"`
+	Points     int      `json:"points"`
+	Outputs    []string `json:"outputs"`
+	Factors    []struct {
+		Key          string    `json:"key"`
+		Distribution string    `json:"distribution"`
+		Min          *float64  `json:"min"`
+		Max          *float64  `json:"max"`
+		Levels       []float64 `json:"levels"`
+	} `json:"factors"`
+}
+
+// sensRow is one line of sensitivity.csv.
+type sensRow struct {
+	metric, method, factor, index string
+	value, low, high              float64
+}
+
+// buildSweep lays out the page of a sweep's folder (points.csv, and
+// sensitivity.csv for a sobol or morris design): what was swept, which
+// factors drive each output, and how far the outputs range over the
+// design.
+func buildSweep(dir string) (*Page, error) {
+	b, err := os.ReadFile(join(dir, "manifest.json"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: a sweep folder without manifest.json: %w", dir, err)
+	}
+	var m sweepManifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", join(dir, "manifest.json"), err)
+	}
+	pg := &Page{Title: "Which factors drive the outputs: " + m.Name, Study: m.Name,
+		Lead: "What a parameter sweep of " + m.Name + " shows: how much of each output's variation each factor accounts for; every number comes from the sweep folder's files."}
+	swept := &Section{ID: "swept", Title: "What was swept",
+		Intro: fmt.Sprintf("Scenario %s of %s, %d design points (%s design) x %d replicates; every factor's range below.", m.Scenario, m.Study, m.Points, m.Design, m.Replicates)}
+	t := Table{Head: []string{"factor", "distribution", "range or levels"}}
+	for _, f := range m.Factors {
+		r := ""
+		switch {
+		case f.Min != nil && f.Max != nil:
+			r = fmt.Sprintf("%g to %g", *f.Min, *f.Max)
+		case len(f.Levels) > 0:
+			parts := make([]string, len(f.Levels))
+			for i, l := range f.Levels {
+				parts[i] = fmt.Sprintf("%g", l)
+			}
+			r = strings.Join(parts, ", ")
+		}
+		t.Rows = append(t.Rows, []Cell{{Text: f.Key, Left: true}, {Text: f.Distribution, Left: true}, {Text: r}})
+	}
+	swept.Tables = append(swept.Tables, t)
+	pg.Sections = append(pg.Sections, swept)
+
+	drivers := &Section{ID: "drivers", Title: "Which factors drive the outputs"}
+	rows, err := readSensitivity(join(dir, "sensitivity.csv"))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		drivers.Note = "No sensitivity.csv: the design (" + m.Design + ") gives no sensitivity indices; a sobol or morris design does."
+	case err != nil:
+		return nil, err
+	default:
+		if err := sensitivitySections(drivers, rows); err != nil {
+			return nil, err
+		}
+	}
+	pg.Sections = append(pg.Sections, drivers)
+	pg.Foot = &Foot{Version: m.Version, Revision: m.Revision, Study: m.Name + " (" + m.Study + ", " + m.Scenario + ")",
+		Command: strings.Join(m.Command, " "), Seed: m.Seed, Replicates: m.Replicates}
+	return pg, nil
+}
+
+// sensitivitySections adds, for each output metric, a chart of its
+// total-order Sobol indices (or Morris mu*) with 95% intervals, ranked,
+// and a table of every index.
+func sensitivitySections(s *Section, rows []sensRow) error {
+	var metrics []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if !seen[r.metric] {
+			seen[r.metric] = true
+			metrics = append(metrics, r.metric)
+		}
+	}
+	s.Intro = "Sobol total-order indices (ST) give the share of an output's variance that a factor accounts for, alone and with the others; first-order (S1), alone. Morris mu* is the mean absolute elementary effect. Bars are 95% bootstrap intervals."
+	for i, metric := range metrics {
+		main := "ST"
+		var ivs []interval
+		for _, r := range rows {
+			if r.metric == metric && r.method == "morris" {
+				main = "mu_star"
+				break
+			}
+		}
+		var idx []string // index names in file order: S1, ST or mu_star, mu, sigma
+		byFactor := map[string]map[string]sensRow{}
+		var factors []string
+		for _, r := range rows {
+			if r.metric != metric {
+				continue
+			}
+			if byFactor[r.factor] == nil {
+				byFactor[r.factor] = map[string]sensRow{}
+				factors = append(factors, r.factor)
+			}
+			if _, ok := byFactor[factors[0]][r.index]; !ok && r.factor == factors[0] {
+				idx = append(idx, r.index)
+			}
+			byFactor[r.factor][r.index] = r
+			if r.index == main {
+				ivs = append(ivs, interval{label: r.factor, mean: r.value, low: r.low, high: r.high})
+			}
+		}
+		t := Table{Caption: label(metric) + ": every index, 95% intervals", Head: append([]string{"factor"}, idx...)}
+		for _, f := range factors {
+			row := []Cell{{Text: f, Left: true}}
+			for _, k := range idx {
+				r, ok := byFactor[f][k]
+				if !ok {
+					row = append(row, Cell{})
+					continue
+				}
+				row = append(row, Cell{Text: fmt.Sprintf("%.3f", r.value), Sub: fmt.Sprintf("[%.3f, %.3f]", r.low, r.high)})
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		sort.SliceStable(ivs, func(a, b int) bool { return ivs[a].mean > ivs[b].mean })
+		if len(ivs) > 0 {
+			top := ivs[0]
+			reading := fmt.Sprintf("%s moves %s most: %s %.2f [%.2f, %.2f].", top.label, label(metric), main, top.mean, top.low, top.high)
+			c, err := intervalChart(fmt.Sprintf("sensitivity-%d", i+1), label(metric)+": "+main+" by factor", main, reading, ivs, false)
+			if err != nil {
+				return err
+			}
+			s.Charts = append(s.Charts, c)
+		}
+		s.Tables = append(s.Tables, t)
+	}
+	return nil
+}
+
+// readSensitivity reads sensitivity.csv.
+func readSensitivity(path string) ([]sensRow, error) {
+	t, err := openTable(path, "metric", "method", "factor", "index", "value", "ci_low", "ci_high")
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	var out []sensRow
+	for {
+		ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return out, nil
+		}
+		r := sensRow{metric: t.str("metric"), method: t.str("method"), factor: t.str("factor"), index: t.str("index")}
+		for _, f := range []struct {
+			name string
+			dst  *float64
+		}{{"value", &r.value}, {"ci_low", &r.low}, {"ci_high", &r.high}} {
+			if *f.dst, err = t.float(f.name); err != nil {
+				return nil, err
+			}
+		}
+		if math.IsNaN(r.value) {
+			continue // an output no factor moves has undefined indices
+		}
+		out = append(out, r)
+	}
+}
