@@ -37,18 +37,18 @@ type AVRParams struct {
 // IndependentParams drive departure without assistance: the same drivers as
 // AVR with a weaker pull, and neither counselling nor reintegration support.
 type IndependentParams struct {
-	Base   float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption, set for the departure mix of issue 3 (AVR and independent together 25.3% of departures)" desc:"intercept of the monthly independent-departure hazard"`
-	Weight float64 `toml:"weight" unit:"fraction" range:"0,2" src:"DESIGN.md (same drivers, weaker pull); size assumption" desc:"weight of the AVR drivers in the independent-departure predictor"`
+	Base   float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption, set for the departure mix of DT&V cijfers (AVR and independent together 25.3% of departures, docs/sources.md)" desc:"intercept of the monthly independent-departure hazard"`
+	Weight float64 `toml:"weight" unit:"fraction" range:"0,2" src:"assumption (same drivers as AVR, a weaker pull)" desc:"weight of the AVR drivers in the independent-departure predictor"`
 }
 
 // AbscondingParams drive departure to an unknown destination.
 type AbscondingParams struct {
-	Base       float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption, set so absconding is the largest departure (56.7% of departures, issue 3)" desc:"intercept of the monthly absconding hazard"`
-	Network    float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"DESIGN.md (social network in NL); size assumption" desc:"effect of a support network in the Netherlands"`
-	Trust      float64 `toml:"trust" unit:"log-odds per unit trust" range:"0,10" src:"DESIGN.md (low trust); size assumption" desc:"effect, against absconding, of trust in government actors"`
+	Base       float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption, set so absconding is the largest departure (56.7% of departures, DT&V cijfers)" desc:"intercept of the monthly absconding hazard"`
+	Network    float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"seed 000 (social networks in the Netherlands); size assumption" desc:"effect of a support network in the Netherlands"`
+	Trust      float64 `toml:"trust" unit:"log-odds per unit trust" range:"0,10" src:"seed 001 (distrust of authorities); size assumption" desc:"effect, against absconding, of trust in government actors"`
 	Reception  float64 `toml:"reception" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect while sheltered in reception with an appeal pending"`
 	Departure  float64 `toml:"departure" unit:"log-odds" range:"-10,10" src:"seed 002 (shelter ends four weeks after the final rejection); size assumption" desc:"effect in the departure period"`
-	NoShelter  float64 `toml:"no_shelter" unit:"log-odds" range:"-10,10" src:"DESIGN.md (end of shelter); size assumption" desc:"effect after the deadline without shelter"`
+	NoShelter  float64 `toml:"no_shelter" unit:"log-odds" range:"-10,10" src:"seed 002 (shelter ends at the deadline); size assumption" desc:"effect after the deadline without shelter"`
 	FRL        float64 `toml:"frl" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect in a freedom-restricting or family location"`
 	FamilyInNL float64 `toml:"family_in_nl" unit:"log-odds" range:"-5,5" src:"assumption" desc:"effect of a family with children in the Netherlands"`
 }
@@ -63,7 +63,7 @@ type NewProcedureParams struct {
 // CounsellingParams set the effect of one counselling session.
 type CounsellingParams struct {
 	Effect                float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"assumption, halved from the earlier file model's weakly identified point fit: seed 000, seed 001 (counselling plays a limited role next to origin, family and networks)" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
-	Retention             float64 `toml:"retention" unit:"fraction kept per month" range:"0,1" src:"DESIGN.md (the effect decays over the following months); size assumption" desc:"share of a session's effect left after each month"`
+	Retention             float64 `toml:"retention" unit:"fraction kept per month" range:"0,1" src:"assumption (the effect of a session decays over the following months)" desc:"share of a session's effect left after each month"`
 	MomentFirst           float64 `toml:"moment_first" unit:"fraction of effect" range:"0,2" src:"seed 001 (early talks serve information more than return)" desc:"effect of a session at the first negative decision"`
 	MomentFinal           float64 `toml:"moment_final" unit:"fraction of effect" range:"0,2" src:"seed 001, seed 003 (the final negative decision is the key moment)" desc:"effect of a session at the final negative decision"`
 	MomentDeadline        float64 `toml:"moment_deadline" unit:"fraction of effect" range:"0,2" src:"seed 001 (a return order is a key moment); size assumption" desc:"effect of a session at the departure deadline"`

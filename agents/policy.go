@@ -157,7 +157,7 @@ func toFloat(v any) (float64, bool) {
 
 // Counselling is the counselling policy.
 type Counselling struct {
-	Timing           Timing      `toml:"timing" unit:"name" src:"DESIGN.md; seed 001 and seed 003 (the final negative decision is the key moment)" desc:"none, first-decision, final-decision, deadline, detention or periodic"`
+	Timing           Timing      `toml:"timing" unit:"name" src:"seed 001 and seed 003 (the final negative decision is the key moment)" desc:"none, first-decision, final-decision, deadline, detention or periodic"`
 	PeriodMonths     int         `toml:"period_months" unit:"months" range:"1,120" src:"assumption" desc:"months between sessions when timing is periodic"`
 	Provider         ProviderMix `toml:"provider" src:"assumption" desc:"who counsels: a provider's name, or shares"`
 	Counsellors      int         `toml:"counsellors" unit:"counsellors" range:"0,100000" src:"seed 004 (IOM NL had about twenty counsellors); total an assumption" desc:"counsellors available"`

@@ -8,7 +8,7 @@ import (
 )
 
 // TestLargeInputsFast: a 1 MB targets file or posterior is accepted or
-// refused within a second (issue 10), in one-line errors. The time is the
+// refused within a second, in one-line errors. The time is the
 // least of up to three reads: the machine is shared, and other work only
 // adds to a read's time.
 func TestLargeInputsFast(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// The embedded targets are issue 3's table.
+// The embedded targets are the study's table (docs/calibration.md).
 func TestDefaultTargets(t *testing.T) {
 	type short struct {
 		Name, Statistic string
@@ -106,7 +106,7 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"syntax error", second(6, "tolerance = "),
 			"bad.toml:15:13: target[1].tolerance: expected value but found '\\n' instead"},
 		{"empty", "", "bad.toml: target: no targets: want at least one [[target]] table"},
-		// issue 10: a weight that makes the distance overflow to +Inf
+		// a weight that makes the distance overflow to +Inf
 		{"infinite distance", second(7, "weight = 1e308"),
 			"bad.toml:16:1: target[1].weight: 1e+308 with tolerance 0.25 can make the distance infinite (a miss of 23 on the target's scale adds weight x (miss/tolerance)^2): want a smaller weight or a larger tolerance"},
 		{"infinite distance together", strings.Replace(second(7, "weight = 1.5e304"), "weight = 1\n", "weight = 1.5e304\n", 1),

@@ -18,7 +18,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // full is a result folder with every file the report reads, in the
-// layouts of issue 6 (made by testdata/gen.go).
+// layouts of the person model (made by testdata/gen.go).
 const full = "testdata/full"
 
 func build(t *testing.T, dir string) *Page {

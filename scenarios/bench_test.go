@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// hostile texts of about size bytes: the shapes of issue 10 that made the
+// hostile texts of about size bytes: the shapes that once made the
 // parser quadratic or worse.
 var hostile = map[string]func(size int) string{
 	// x = {a = {a = {a = ... }}}: nested inline tables
@@ -70,7 +70,7 @@ func BenchmarkParseHostile(b *testing.B) {
 }
 
 // TestParseHostileFast: every hostile shape of 1 MB is accepted or refused
-// within a second (issue 10), in lines of one error each. The time is the
+// within a second, in lines of one error each. The time is the
 // least of up to three parses: the machine is shared, and other work only
 // ever adds to a parse's time. BenchmarkParseHostile shows the time per KB
 // at two sizes.

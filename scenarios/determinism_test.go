@@ -7,7 +7,7 @@ import (
 
 // TestParseDeterministic: the same text gives the same errors on every
 // parse. BurntSushi/toml decodes a table's keys in map order and stops at
-// the first that fails; before issue 10 the keys it had not reached were
+// the first that fails; before this was fixed the keys it had not reached were
 // reported unknown ("policy_changes.from_month: unknown key" one run in
 // ten), and of two bad keys in one table either could be reported.
 func TestParseDeterministic(t *testing.T) {

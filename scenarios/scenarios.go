@@ -168,7 +168,7 @@ type parser struct {
 	// failed holds the dotted keys of the tables whose decoding failed:
 	// BurntSushi/toml decodes a table's keys in map order and stops at
 	// the first error, so which of their keys are left undecoded is
-	// chance. Their unknown keys are not reported (issue 10).
+	// chance. Their unknown keys are not reported.
 	failed []string
 }
 

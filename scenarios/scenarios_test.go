@@ -422,7 +422,7 @@ func TestParseErrors(t *testing.T) {
 		msg       string // a part of the message
 	}{
 		{
-			name: "unknown timing", // the example of the style guide (STYLE.md, docs/sources.md)
+			name: "unknown timing", // the style guide's example
 			text: lines(`[base]`, ``, `[base.policy.counselling]`, `timing = "erly"`),
 			line: 4, col: 11, key: "base.policy.counselling.timing", msg: `"erly" ` + notTiming, // col 11: the e of "erly"
 		},
@@ -631,7 +631,7 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-// The whole message of the style guide's example (STYLE.md, docs/sources.md).
+// The whole message of the style guide's example.
 func TestParseErrorString(t *testing.T) {
 	text := lines(`[base]`, ``, `[base.policy.counselling]`, `timing = "erly"`)
 	_, err := Parse("bad.toml", text)

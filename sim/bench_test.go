@@ -47,7 +47,7 @@ func report(b *testing.B, pm float64, cpu0 int64) {
 // warm-up included (Totals.Stepped: every open file, every month, whether
 // the month costs a draw and a comparison or an exact step). The count
 // does not depend on how the engine steps them, so it is the same
-// denominator before and after issue 9.
+// denominator before and after the lanes.
 func personMonths(cfg *Config) float64 {
 	pm, _ := monthsOfWork(cfg)
 	return pm

@@ -16,8 +16,8 @@ import (
 // Config is everything one scenario needs. Build it with DefaultConfig and
 // change what differs; Validate rejects values that would be wrong.
 type Config struct {
-	Start      string          `toml:"start" unit:"YYYY-MM" src:"seed 001 (case files closed 2017-2023); DESIGN.md (the default study records 2017-01 to 2024-12)" desc:"calendar month of the first recorded month (month 0)"`
-	Months     int             `toml:"months" unit:"months" range:"1,1200" src:"DESIGN.md (January 2017 to December 2024)" desc:"months simulated and recorded"`
+	Start      string          `toml:"start" unit:"YYYY-MM" src:"seed 001 (case files closed 2017-2023), DT&V cijfers to 2024" desc:"calendar month of the first recorded month (month 0)"`
+	Months     int             `toml:"months" unit:"months" range:"1,1200" src:"seed 001 and DT&V cijfers (January 2017 to December 2024)" desc:"months simulated and recorded"`
 	Warmup     int             `toml:"warmup_months" unit:"months" range:"0,1200" src:"TestWarmupStationary (the file-number mix of closed files no longer drifts)" desc:"months simulated before recording starts, so that file histories are lived rather than invented"`
 	Intake     Intake          `toml:"intake"`
 	Population Population      `toml:"population"`

@@ -8,7 +8,7 @@ import (
 )
 
 // TestDependenciesPointOneWay enforces the style guide's architecture
-// (STYLE.md, docs/sources.md): agents
+// (the package doc.go files): agents
 // imports nothing from the module; sim only agents; scenarios and results
 // only agents and sim; calibrate those and results; report only results;
 // the internal packages (tomlpos, tasks) nothing from the module; nothing

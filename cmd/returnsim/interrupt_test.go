@@ -267,7 +267,7 @@ func TestHelpAndErrorsOnce(t *testing.T) {
 }
 
 // TestCheckDeterministic: check gives the same output, byte for byte, on
-// every run over the same files (issue 10: one run in twenty reported a
+// every run over the same files (once, one run in twenty reported a
 // false unknown key).
 func TestCheckDeterministic(t *testing.T) {
 	dir := t.TempDir()

@@ -19,7 +19,7 @@ func runArgs(t *testing.T, args ...string) (string, error) {
 }
 
 // TestWorkersSameBytes: the same seed gives byte-identical CSV files with
-// one worker and with four (issue 2).
+// one worker and with four.
 func TestWorkersSameBytes(t *testing.T) {
 	dirs := []string{t.TempDir(), t.TempDir()}
 	for i, w := range []string{"1", "4"} {

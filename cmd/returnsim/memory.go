@@ -13,7 +13,7 @@ import (
 )
 
 // The sizes the estimate is built from, measured on linux/amd64 (see the
-// closing note of issue 10 for the estimate against peak RSS).
+// README for the estimate against measured peak RSS).
 const (
 	// bytesPerPerson is the engine's memory per person: a slot of sim's
 	// engine, or a place in its calendar of persons away, is about 250

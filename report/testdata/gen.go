@@ -1,7 +1,7 @@
 //go:build ignore
 
 // Gen writes the fixture result folders of the report's tests, in the
-// layouts the engine will write (issue 6): go run testdata/gen.go from
+// layouts the engine will write: go run testdata/gen.go from
 // report/. The numbers are made up but consistent: summary.csv is computed
 // from replicates.csv as results does, replicates.csv from persons.csv, and
 // costs and pairing with the results functions the engine will call.
