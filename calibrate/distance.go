@@ -10,6 +10,9 @@ import (
 // zero.
 const shareFloor = 1e-5
 
+// ratioFloor keeps ratios above 0 before their log is taken.
+const ratioFloor = 1e-6
+
 // Row is one line of a fit table: one component of a target, or for an
 // order target one pair of consecutive components.
 type Row struct {
@@ -114,6 +117,9 @@ func (t *Target) rows(s *Stats) []Row {
 func (st *statistic) scale(x float64) float64 {
 	if st.count {
 		return math.Log(math.Max(x, 1))
+	}
+	if st.ratio {
+		return math.Log(math.Max(x, ratioFloor))
 	}
 	return logit(math.Min(math.Max(x, shareFloor), 1-shareFloor))
 }

@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"math"
+	"os"
 	"testing"
 )
 
@@ -19,8 +20,23 @@ func atTargets() *Stats {
 	}
 }
 
+// marginalTargets are the targets of testdata/marginal.toml, on the
+// statistics that atTargets sets.
+func marginalTargets(t *testing.T) []Target {
+	t.Helper()
+	b, err := os.ReadFile("testdata/marginal.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := ParseTargets("marginal.toml", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
+}
+
 func TestDistance(t *testing.T) {
-	ts := DefaultTargets()
+	ts := marginalTargets(t)
 	tol := map[string]float64{}
 	for _, x := range ts {
 		tol[x.Statistic] = x.Tolerance
@@ -62,7 +78,7 @@ func TestDistance(t *testing.T) {
 			tt.change(s)
 			got := Distance(ts, s)
 			if !(got == tt.want || near(got, tt.want, 1e-12)) {
-				t.Errorf("Distance(DefaultTargets(), %+v) = %v, want %v", s, got, tt.want)
+				t.Errorf("Distance(marginal.toml, %+v) = %v, want %v", s, got, tt.want)
 			}
 			prev[tt.name] = got
 		})
@@ -85,7 +101,7 @@ func TestTable(t *testing.T) {
 	s.ReturnRate[0] = 0.35     // above the bound
 	s.AVRNigeria = s.AVRIraq   // a tie breaks the order
 	s.DepartureMix[2] = 0.5676 // missed by less than a tolerance
-	rows := Table(DefaultTargets(), s)
+	rows := Table(marginalTargets(t), s)
 	type short struct {
 		Statistic           string
 		Observed, Simulated float64

@@ -26,9 +26,10 @@ func ExampleFitLogitCounts() {
 	// odds ratio 0.5833 (7/12), standard error of its log 0.4155
 }
 
-// A Collector receives a run's output; its statistics are compared with the
-// study's in a fit table. This run is a toy: one file closes in each of 12 months, and every
-// file number and both origins have an AVR share of 1/4.
+// A Collector receives a run's output; its statistics are compared with
+// targets in a fit table. This run is a toy: one file closes in each of 84
+// months (2017-2023), and every file number and both origins have an AVR
+// share of 1/4. The targets are a few of the study's, written inline.
 func ExampleTable() {
 	origins := []agents.Origin{
 		{Code: "NG", Class: agents.CoopHigh},
@@ -36,7 +37,7 @@ func ExampleTable() {
 	}
 	c := calibrate.NewCollector(origins)
 	outcomes := []agents.Outcome{agents.AVR, agents.Absconded, agents.Forced, agents.Absconded}
-	for m := 0; m < 12; m++ {
+	for m := 0; m < 84; m++ {
 		out := outcomes[m%4]
 		var mc sim.MonthCounts
 		mc.Month, mc.Opened = m, 2
@@ -49,23 +50,49 @@ func ExampleTable() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("%-31s %10s %10s %7s %s\n", "statistic", "observed", "simulated", "error", "within")
-	for _, r := range calibrate.Table(calibrate.DefaultTargets(), s) {
-		fmt.Printf("%-31s %10.3f %10.3f %7.2f %v\n", r.Statistic, r.Observed, r.Simulated, r.Error, r.Within)
+	targets, err := calibrate.ParseTargets("example.toml", []byte(`
+[[target]]
+name = "credibility"
+statistic = "avr_odds_ratio_cooperation"
+kind = "equals"
+value = [2.35]
+tolerance = 0.21
+weight = 1
+source = "seed 001"
+
+[[target]]
+name = "Nigeria vs Iraq"
+statistic = "avr_nigeria_iraq"
+kind = "order"
+tolerance = 0.1
+weight = 1
+source = "seed 001"
+
+[[target]]
+name = "return rate"
+statistic = "return_rate_by_year"
+kind = "at_most"
+value = [0.34, 0.34, 0.34, 0.34]
+tolerance = 0.1
+weight = 1
+source = "seed 001"
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
 	}
-	fmt.Printf("distance %.1f\n", calibrate.Distance(calibrate.DefaultTargets(), s))
+	fmt.Printf("%-40s %8s %9s %7s %s\n", "statistic", "observed", "simulated", "error", "within")
+	for _, r := range calibrate.Table(targets, s) {
+		fmt.Printf("%-40s %8.3f %9.3f %7.2f %v\n", r.Statistic, r.Observed, r.Simulated, r.Error, r.Within)
+	}
+	fmt.Printf("distance %.1f\n", calibrate.Distance(targets, s))
 	// Output:
-	// statistic                         observed  simulated   error within
-	// avr_by_file: file 1                  0.190      0.250    1.41 false
-	// avr_by_file: file 3                  0.090      0.250    4.86 false
-	// avr_by_file: file 6                  0.020      0.250   11.17 false
-	// avr_by_cooperation: high             0.110      0.250    3.97 false
-	// avr_by_cooperation: low              0.050      0.250    7.38 false
-	// avr_nigeria_iraq: NG < IQ            0.000      0.000    0.00 false
-	// return_rate: highest year            0.340      0.250    0.00 true
-	// departure_mix: avr+independent       0.253      0.250   -0.11 true
-	// departure_mix: forced                0.180      0.250    2.78 false
-	// departure_mix: absconded             0.567      0.500   -1.80 false
-	// closed_files: per 84 months     118000.000     84.000 -144.95 false
-	// distance 10594.5
+	// statistic                                observed simulated   error within
+	// avr_odds_ratio_cooperation: high vs low     2.350     1.000   -4.07 false
+	// avr_nigeria_iraq: NG < IQ                   0.000     0.000    0.00 false
+	// return_rate_by_year: 2020                   0.340     0.250    0.00 true
+	// return_rate_by_year: 2021                   0.340     0.250    0.00 true
+	// return_rate_by_year: 2022                   0.340     0.250    0.00 true
+	// return_rate_by_year: 2023                   0.340     0.250    0.00 true
+	// distance 16.6
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strings"
 
 	"github.com/returnsim/returnsim/agents"
 	"github.com/returnsim/returnsim/sim"
@@ -31,7 +32,9 @@ type Evaluation struct {
 }
 
 // Config returns the baseline with the free parameters set to theta,
-// validated. It shares nothing mutable with Base.
+// validated. It shares nothing mutable with Base. The study's statistics
+// by calendar year take recorded month 0 for January 2017: a baseline that
+// starts elsewhere is refused.
 func (p *Problem) Config(theta []float64) (sim.Config, error) {
 	c := p.Base
 	c.Changes = append([]sim.Change(nil), p.Base.Changes...)
@@ -40,34 +43,123 @@ func (p *Problem) Config(theta []float64) (sim.Config, error) {
 			return c, err
 		}
 	}
-	return c, c.Validate()
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	if d := c.Date(0); d != studyStart {
+		return c, fmt.Errorf("start = %q: the study's statistics count calendar years from %s; want start = %q", d, studyStart, studyStart)
+	}
+	return c, nil
 }
+
+// studyStart is the first month of the study's files, January 2017.
+const studyStart = "2017-01"
 
 // Evaluate runs the spec's replicates of the baseline at theta with the
 // problem's seeds, on up to workers goroutines, and returns the distance
-// to the targets and the statistics of the pooled files.
+// to the targets and the statistics of the pooled files (with the
+// pattern's changes when a target compares them).
 func (p *Problem) Evaluate(theta []float64, workers int) (float64, *Stats, error) {
-	cfg, err := p.Config(theta)
+	d, err := p.evaluate(theta, workers, p.Spec.Method.Replicates, false)
 	if err != nil {
 		return math.Inf(1), nil, err
 	}
+	return d.Distance, d.Stats, nil
+}
+
+// Detail is one evaluation with its fit table and the Monte Carlo error of
+// every row: how much the simulated value moves between replicates.
+type Detail struct {
+	Distance float64
+	Stats    *Stats // of the pooled replicates
+	Rows     []Row  // Table(targets, Stats)
+	// MCSE is, per row, the standard error of the row's simulated value:
+	// the standard deviation of its value over the replicates (each one
+	// run, with the pattern's own replicates) over the square root of
+	// their number. NaN with a single replicate.
+	MCSE []float64
+}
+
+// Detail evaluates theta on the method's table replicates (the first of
+// them the seeds of every evaluation) and adds the Monte Carlo error of
+// each row of the fit table.
+func (p *Problem) Detail(theta []float64, workers int) (*Detail, error) {
+	return p.evaluate(theta, workers, p.Spec.Method.TableReplicates, true)
+}
+
+func (p *Problem) evaluate(theta []float64, workers, R int, detail bool) (*Detail, error) {
+	cfg, err := p.Config(theta)
+	if err != nil {
+		return nil, err
+	}
+	reps := make([]*Collector, R)
 	all := NewCollector(cfg.Origins)
-	err = sim.Parallel(p.Spec.Method.Replicates, workers, func(r int) *Collector {
+	err = sim.Parallel(R, workers, func(r int) *Collector {
 		c := NewCollector(cfg.Origins)
 		sim.Run(&cfg, sim.StreamSeed(p.Seed, r, "", true), c)
 		return c
-	}, func(_ int, c *Collector) error {
+	}, func(r int, c *Collector) error {
 		all.Add(c)
+		reps[r] = c
 		return nil
 	})
 	if err != nil {
-		return math.Inf(1), nil, err
+		return nil, err
 	}
 	s, err := all.Stats()
 	if err != nil {
-		return math.Inf(1), nil, err
+		return nil, err
 	}
-	return Distance(p.Spec.Targets, s), s, nil
+	var patterns []Pattern
+	if p.Spec.needsPattern() {
+		if s.Pattern, patterns, err = p.Spec.Pattern.Measure(cfg, p.Seed, workers); err != nil {
+			return nil, err
+		}
+	}
+	d := &Detail{Distance: Distance(p.Spec.Targets, s), Stats: s}
+	if !detail {
+		return d, nil
+	}
+	d.Rows = Table(p.Spec.Targets, s)
+	per := make([][]Row, R)
+	for r, c := range reps {
+		sr, err := c.Stats()
+		if err != nil {
+			return nil, fmt.Errorf("replicate %d: %w", r, err)
+		}
+		if patterns != nil {
+			sr.Pattern = &patterns[min(r, len(patterns)-1)]
+		}
+		per[r] = Table(p.Spec.Targets, sr)
+	}
+	d.MCSE = make([]float64, len(d.Rows))
+	for i := range d.Rows {
+		if R < 2 {
+			d.MCSE[i] = math.NaN()
+			continue
+		}
+		xs := make([]float64, R)
+		for r := range per {
+			xs[r] = per[r][i].Simulated
+		}
+		d.MCSE[i] = stat.StdDev(xs, nil) / math.Sqrt(float64(R))
+	}
+	if patterns != nil && len(patterns) != R {
+		// the pattern has its own replicates: its row's error is theirs
+		for i, row := range d.Rows {
+			if strings.HasPrefix(row.Statistic, "policy_vs_context") {
+				xs := make([]float64, len(patterns))
+				for j := range patterns {
+					xs[j] = patterns[j].Ratio()
+				}
+				d.MCSE[i] = math.NaN()
+				if len(xs) > 1 {
+					d.MCSE[i] = stat.StdDev(xs, nil) / math.Sqrt(float64(len(xs)))
+				}
+			}
+		}
+	}
+	return d, nil
 }
 
 // Start returns the baseline's values of the free parameters, moved inside
@@ -114,8 +206,11 @@ func (p *Problem) Fit(budget, workers int, record func(Evaluation)) (best []floa
 	best, dist = p.Start(), math.Inf(1)
 	f := func(z []float64) float64 {
 		theta := p.fromZ(z)
-		d, _, err := p.Evaluate(theta, workers)
-		if err != nil && evalErr == nil {
+		d := math.Inf(1)
+		r, err := p.evaluate(theta, workers, p.Spec.Method.FitReplicates, false)
+		if err == nil {
+			d = r.Distance
+		} else if evalErr == nil {
 			evalErr = err
 		}
 		record(Evaluation{Phase: "fit", Theta: theta, Distance: d})
@@ -146,16 +241,21 @@ type Particle struct {
 // variance, rejecting moves outside the bounds. Weights are prior density
 // over the kernel mixture. The evaluations of a generation run in
 // parallel, one replicate set each; draws come from src.
-func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluation)) ([]Particle, error) {
+//
+// It refuses a posterior, with an error of type *RefusedError and the
+// particles it would have written, when its particles lie above the
+// method's max_distance.
+func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluation)) ([]Particle, *ABCReport, error) {
 	m := p.Spec.Method
 	n := budget / m.Generations
 	if n < 2*len(p.Spec.Parameters) {
-		return nil, fmt.Errorf("an ABC budget of %d over %d generations gives %d particles each: want at least %d", budget, m.Generations, n, 2*len(p.Spec.Parameters))
+		return nil, nil, fmt.Errorf("an ABC budget of %d over %d generations gives %d particles each: want at least %d", budget, m.Generations, n, 2*len(p.Spec.Parameters))
 	}
 	rng := rand.New(src)
 	k := len(p.Spec.Parameters)
 	var pop []Particle
 	eps := math.Inf(1)
+	rep := &ABCReport{}
 	for g := 0; g < m.Generations; g++ {
 		var tau []float64
 		if g > 0 {
@@ -184,7 +284,7 @@ func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluati
 			return nil
 		})
 		if err = errors.Join(err, firstErr); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		next := make([]Particle, 0, n)
 		for i := range props {
@@ -193,7 +293,9 @@ func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluati
 				next = append(next, Particle{Theta: props[i], Distance: dists[i], Weight: p.logWeight(props[i], pop, tau)})
 			}
 		}
+		gen := Generation{Tolerance: eps, Proposed: n, Accepted: len(next)}
 		if len(next) < 2 {
+			rep.Generations = append(rep.Generations, gen)
 			break // keep the generation before: too few fell below the tolerance
 		}
 		top := math.Inf(-1)
@@ -205,6 +307,8 @@ func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluati
 		}
 		normalise(next)
 		pop = next
+		gen.ESS = ess(pop)
+		rep.Generations = append(rep.Generations, gen)
 		ds := make([]float64, len(pop))
 		for i := range pop {
 			ds[i] = pop[i].Distance
@@ -212,7 +316,57 @@ func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluati
 		sort.Float64s(ds)
 		eps = stat.Quantile(m.Keep, stat.Empirical, ds, nil)
 	}
-	return pop, nil
+	for _, q := range pop {
+		rep.Final = math.Max(rep.Final, q.Distance)
+	}
+	rep.ESS = ess(pop)
+	if rep.Final > m.MaxDistance {
+		return pop, rep, &RefusedError{Final: rep.Final, Max: m.MaxDistance, Particles: len(pop)}
+	}
+	return pop, rep, nil
+}
+
+// Generation is one ABC-SMC generation: the tolerance its proposals had to
+// meet (+Inf for the first, drawn from the prior), how many were proposed
+// and accepted, and the effective sample size of the accepted, weighted
+// particles, 1 / Σ w² (0 when too few were accepted and the generation
+// before was kept).
+type Generation struct {
+	Tolerance          float64
+	Proposed, Accepted int
+	ESS                float64
+}
+
+// ABCReport is how an ABC-SMC run went: its generations, the largest
+// distance among the posterior's particles (the final tolerance it meets)
+// and their effective sample size.
+type ABCReport struct {
+	Generations []Generation
+	Final       float64
+	ESS         float64
+}
+
+// RefusedError is an ABC posterior whose particles lie too far from the
+// targets to be read as a posterior of the model given the targets.
+type RefusedError struct {
+	Final, Max float64
+	Particles  int
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("posterior refused: its %d particles lie at distances up to %.3g, above method.max_distance %.3g (the targets are missed by more than their tolerances allow); spend a larger --budget, or change the model or the targets", e.Particles, e.Final, e.Max)
+}
+
+// ess is the effective sample size of weights that sum to 1.
+func ess(pop []Particle) float64 {
+	var s float64
+	for _, q := range pop {
+		s += q.Weight * q.Weight
+	}
+	if s == 0 {
+		return 0
+	}
+	return 1 / s
 }
 
 func (p *Problem) propose(rng *rand.Rand, pop []Particle, tau []float64) []float64 {
@@ -337,4 +491,79 @@ func Identify(params []Parameter, post []Particle) []Identification {
 		out[i] = Identification{Key: q.Key, PriorSD: prior, PostSD: sd, PostMean: mean, Ratio: r, Verdict: verdict}
 	}
 	return out
+}
+
+// Influence is how much the targets move with each free parameter near a
+// point: the change of each target's error, in tolerances, when the
+// parameter moves by one standard deviation of its prior, estimated by a
+// central difference over a tenth of the prior's range with common random
+// numbers (the same seeds at both ends). A target's error is the largest
+// of its rows'; for an inequality that holds on both sides it is 0.
+type Influence struct {
+	Key     string
+	Targets []string  // in the order of the spec's targets
+	Change  []float64 // per target, in tolerances per prior SD
+}
+
+// MovedBy lists the targets whose error changes by at least min
+// tolerances per prior SD, the largest first.
+func (in *Influence) MovedBy(min float64) []string {
+	idx := make([]int, 0, len(in.Targets))
+	for i, c := range in.Change {
+		if math.Abs(c) >= min {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return math.Abs(in.Change[idx[a]]) > math.Abs(in.Change[idx[b]]) })
+	out := make([]string, len(idx))
+	for i, j := range idx {
+		out[i] = in.Targets[j]
+	}
+	return out
+}
+
+// Influences estimates each free parameter's Influence at theta, with one
+// replicate (and the pattern) at each end: 2 x parameters evaluations.
+func (p *Problem) Influences(theta []float64, workers int) ([]Influence, error) {
+	errs := func(th []float64) ([]float64, error) {
+		d, err := p.evaluate(th, workers, 1, false)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]float64, len(p.Spec.Targets))
+		for i := range p.Spec.Targets {
+			for _, r := range p.Spec.Targets[i].rows(d.Stats) {
+				if math.Abs(r.Error) > math.Abs(out[i]) {
+					out[i] = r.Error
+				}
+			}
+		}
+		return out, nil
+	}
+	names := make([]string, len(p.Spec.Targets))
+	for i := range p.Spec.Targets {
+		names[i] = p.Spec.Targets[i].Name
+	}
+	out := make([]Influence, len(p.Spec.Parameters))
+	for i, q := range p.Spec.Parameters {
+		h := (q.Upper - q.Lower) / 20
+		lo, hi := append([]float64(nil), theta...), append([]float64(nil), theta...)
+		lo[i] = math.Max(q.Lower, theta[i]-h)
+		hi[i] = math.Min(q.Upper, theta[i]+h)
+		a, err := errs(lo)
+		if err != nil {
+			return nil, err
+		}
+		b, err := errs(hi)
+		if err != nil {
+			return nil, err
+		}
+		sd := (q.Upper - q.Lower) / math.Sqrt(12)
+		ch := make([]float64, len(a))
+		for j := range a {
+			ch[j] = (b[j] - a[j]) / (hi[i] - lo[i]) * sd
+		}
+		out[i] = Influence{Key: q.Key, Targets: names, Change: ch}
+	}
+	return out, nil
 }

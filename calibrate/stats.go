@@ -32,6 +32,16 @@ type Collector struct {
 	outcomes [agents.NumOutcomes]int
 	years    []year
 	months   int
+	byMonth  []monthly // by recorded month, months 0 to 83
+}
+
+// monthly is what a Collector keeps of one recorded month, summed over the
+// runs collected: files closed by outcome and opened by source.
+type monthly struct {
+	runs   int // runs that recorded the month
+	files  int // files opened in the month, all sources
+	closed [agents.NumOutcomes]int
+	opened [agents.NumSources]int
 }
 
 type cell struct{ closed, avr int }
@@ -82,6 +92,18 @@ func (c *Collector) Month(m *sim.MonthCounts) {
 	}
 	yr.seen |= 1 << (m.Month % 12)
 	c.months++
+	for len(c.byMonth) <= m.Month {
+		c.byMonth = append(c.byMonth, monthly{})
+	}
+	k := &c.byMonth[m.Month]
+	k.runs++
+	k.files += m.Opened
+	for o := range m.Closed {
+		k.closed[o] += m.Closed[o]
+	}
+	for s := range m.OpenedBy {
+		k.opened[s] += m.OpenedBy[s]
+	}
 }
 
 // Case implements sim.Recorder: it counts a closed file by file number and
@@ -139,6 +161,19 @@ func (c *Collector) Add(o *Collector) {
 		c.years[y].seen |= yr.seen
 	}
 	c.months += o.months
+	for len(c.byMonth) < len(o.byMonth) {
+		c.byMonth = append(c.byMonth, monthly{})
+	}
+	for m := range o.byMonth {
+		c.byMonth[m].runs += o.byMonth[m].runs
+		c.byMonth[m].files += o.byMonth[m].files
+		for i, n := range o.byMonth[m].closed {
+			c.byMonth[m].closed[i] += n
+		}
+		for i, n := range o.byMonth[m].opened {
+			c.byMonth[m].opened[i] += n
+		}
+	}
 }
 
 // Stats are the study's statistics computed on simulated files. Shares are
@@ -180,6 +215,31 @@ type Stats struct {
 	// ClosedPerSevenYears is the number of files closed per run, scaled to
 	// the study's 84 months: Closed x 84 / Months.
 	ClosedPerSevenYears float64
+
+	// The study's regressions restated as it computed them (joint.go):
+	// JointFit regresses AVR on the file number (categories 1 to 5 and 6 or
+	// more) and the cooperation class together; OddsFile are its odds
+	// ratios of file 3 and of files 6+ against file 1, OddsCoop of high
+	// against low cooperation. NaN where a category closed no file.
+	JointFit *LogitFit
+	OddsFile [2]float64
+	OddsCoop float64
+
+	// Calendar years 2017-2023 (month 0 is January 2017), per run, over
+	// the months of each year that the service's figures cover (DTVYears):
+	// verified independent departures (AVR and independent), forced
+	// returns and departures without supervision; AVRs; files opened by
+	// the police; and the return rate of each year 2020-2023. NaN for a
+	// year not recorded whole.
+	Departures       [studyYears][3]float64
+	AVRs             [studyYears]float64
+	PoliceFiles      [studyYears]float64
+	ReturnRateByYear [4]float64
+
+	// Pattern is the paired change in verified departures per 1,000
+	// persons from each policy and context factor (pattern.go); nil unless
+	// the evaluation computed it.
+	Pattern *Pattern
 }
 
 // Stats computes the statistics of the files collected. It fails when a
@@ -237,6 +297,8 @@ func (c *Collector) Stats() (*Stats, error) {
 		float64(o[agents.Forced]) / float64(dep),
 		float64(o[agents.Absconded]) / float64(dep),
 	}
+	c.fitJoint(s)
+	c.calendar(s)
 	return s, nil
 }
 
@@ -322,23 +384,70 @@ func (c *Collector) originShare(i int, code string) (float64, error) {
 type statistic struct {
 	name   string
 	labels []string
-	count  bool
+	count  bool // compared on the log scale, raised to at least 1
 	values func(*Stats) []float64
+	ratio  bool // a ratio above 0, compared on the log scale
 }
 
 var statistics = []statistic{
-	{"avr_by_file", []string{"file 1", "file 3", "file 6"}, false,
-		func(s *Stats) []float64 { return s.AVRByFile[:] }},
-	{"avr_by_cooperation", []string{"high", "low"}, false,
-		func(s *Stats) []float64 { return s.AVRByCooperation[:] }},
-	{"avr_nigeria_iraq", []string{"NG", "IQ"}, false,
-		func(s *Stats) []float64 { return []float64{s.AVRNigeria, s.AVRIraq} }},
-	{"return_rate", []string{"highest year"}, false,
-		func(s *Stats) []float64 { return []float64{highest(s.ReturnRate)} }},
-	{"departure_mix", []string{"avr+independent", "forced", "absconded"}, false,
-		func(s *Stats) []float64 { return s.DepartureMix[:] }},
-	{"closed_files", []string{"per 84 months"}, true,
-		func(s *Stats) []float64 { return []float64{s.ClosedPerSevenYears} }},
+	{name: "avr_by_file", labels: []string{"file 1", "file 3", "file 6"},
+		values: func(s *Stats) []float64 { return s.AVRByFile[:] }},
+	{name: "avr_by_cooperation", labels: []string{"high", "low"},
+		values: func(s *Stats) []float64 { return s.AVRByCooperation[:] }},
+	{name: "avr_nigeria_iraq", labels: []string{"NG", "IQ"},
+		values: func(s *Stats) []float64 { return []float64{s.AVRNigeria, s.AVRIraq} }},
+	{name: "return_rate", labels: []string{"highest year"},
+		values: func(s *Stats) []float64 { return []float64{highest(s.ReturnRate)} }},
+	{name: "departure_mix", labels: []string{"avr+independent", "forced", "absconded"},
+		values: func(s *Stats) []float64 { return s.DepartureMix[:] }},
+	{name: "closed_files", labels: []string{"per 84 months"}, count: true,
+		values: func(s *Stats) []float64 { return []float64{s.ClosedPerSevenYears} }},
+	{name: "avr_odds_ratio_file3", labels: []string{"file 3 vs 1"}, ratio: true,
+		values: func(s *Stats) []float64 { return s.OddsFile[:1] }},
+	{name: "avr_odds_ratio_file6", labels: []string{"files 6+ vs 1"}, ratio: true,
+		values: func(s *Stats) []float64 { return s.OddsFile[1:] }},
+	{name: "avr_odds_ratio_cooperation", labels: []string{"high vs low"}, ratio: true,
+		values: func(s *Stats) []float64 { return []float64{s.OddsCoop} }},
+	{name: "departures_independent_by_year", labels: yearLabels("independent"), count: true,
+		values: func(s *Stats) []float64 { return s.departures(0) }},
+	{name: "departures_forced_by_year", labels: yearLabels("forced"), count: true,
+		values: func(s *Stats) []float64 { return s.departures(1) }},
+	{name: "departures_unsupervised_by_year", labels: yearLabels("unsupervised"), count: true,
+		values: func(s *Stats) []float64 { return s.departures(2) }},
+	{name: "police_files_by_year", labels: yearLabels("police")[1:], count: true,
+		values: func(s *Stats) []float64 { return append([]float64(nil), s.PoliceFiles[1:]...) }},
+	{name: "avr_2017", labels: []string{"AVR 2017"}, count: true,
+		values: func(s *Stats) []float64 { return []float64{s.AVRs[0]} }},
+	{name: "return_rate_by_year", labels: []string{"2020", "2021", "2022", "2023"},
+		values: func(s *Stats) []float64 { return s.ReturnRateByYear[:] }},
+	{name: "policy_vs_context", labels: []string{"largest policy change / smallest context change"}, ratio: true,
+		values: func(s *Stats) []float64 {
+			if s.Pattern == nil {
+				return []float64{math.NaN()}
+			}
+			return []float64{s.Pattern.Ratio()}
+		}},
+}
+
+// departures are the departures of kind k (0 verified independent, 1
+// forced, 2 without supervision) in each year 2017-2023.
+func (s *Stats) departures(k int) []float64 {
+	v := make([]float64, len(s.Departures))
+	for y := range s.Departures {
+		v[y] = s.Departures[y][k]
+	}
+	return v
+}
+
+// yearLabels labels a statistic by kind and calendar year, 2017-2023.
+func yearLabels(kinds ...string) []string {
+	var out []string
+	for _, k := range kinds {
+		for y := 0; y < studyYears; y++ {
+			out = append(out, fmt.Sprintf("%s %d", k, firstStudyYear+y))
+		}
+	}
+	return out
 }
 
 func findStatistic(name string) *statistic {

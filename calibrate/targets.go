@@ -90,10 +90,13 @@ type Parameter struct {
 
 // Method sets how a calibration spends its budget of simulations.
 type Method struct {
-	Replicates  int     `toml:"replicates"`  // replicates of the baseline per evaluation (same seeds every time)
-	FitShare    float64 `toml:"fit_share"`   // share of the budget for the Nelder-Mead point fit; the rest is ABC-SMC
-	Generations int     `toml:"generations"` // ABC-SMC generations
-	Keep        float64 `toml:"keep"`        // share of each generation's particles below the next tolerance
+	Replicates      int     `toml:"replicates"`       // replicates of the baseline per ABC evaluation (same seeds every time)
+	FitReplicates   int     `toml:"fit_replicates"`   // replicates per evaluation of the point fit
+	TableReplicates int     `toml:"table_replicates"` // replicates of the fit table at the fit, for its Monte Carlo errors
+	MaxDistance     float64 `toml:"max_distance"`     // a posterior whose final ABC tolerance is above it is refused
+	FitShare        float64 `toml:"fit_share"`        // share of the budget for the Nelder-Mead point fit; the rest is ABC-SMC
+	Generations     int     `toml:"generations"`      // ABC-SMC generations
+	Keep            float64 `toml:"keep"`             // share of each generation's particles below the next tolerance
 }
 
 // Spec is a calibration: targets, free parameters and method.
@@ -101,10 +104,23 @@ type Spec struct {
 	Targets    []Target
 	Parameters []Parameter
 	Method     Method
+	Pattern    *PatternSpec // nil when the file has no [pattern]
+}
+
+// needsPattern reports whether a target compares the pattern's changes.
+func (s *Spec) needsPattern() bool {
+	for i := range s.Targets {
+		if s.Targets[i].Statistic == "policy_vs_context" {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultMethod is used for keys a spec leaves out.
-func DefaultMethod() Method { return Method{Replicates: 1, FitShare: 0.3, Generations: 4, Keep: 0.5} }
+func DefaultMethod() Method {
+	return Method{Replicates: 1, FitReplicates: 2, TableReplicates: 4, MaxDistance: math.Inf(1), FitShare: 0.3, Generations: 4, Keep: 0.5}
+}
 
 // ParseTargets parses a targets file and returns its targets; see ParseSpec.
 func ParseTargets(file string, data []byte) ([]Target, error) {
@@ -127,6 +143,7 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		Target    []Target    `toml:"target"`
 		Parameter []Parameter `toml:"parameter"`
 		Method    Method      `toml:"method"`
+		Pattern   PatternSpec `toml:"pattern"`
 	}{Method: DefaultMethod()}
 	if e := tomlpos.Shape(file, string(data)); e != nil {
 		return nil, Errors{e}
@@ -188,13 +205,22 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		p.checkParameter(i, &raw.Parameter[i], paramKeys)
 	}
 	p.checkMethod(&raw.Method)
+	var pattern *PatternSpec
+	if md.IsDefined("pattern") {
+		pattern = &raw.Pattern
+		pattern.check(p.add)
+	}
+	spec := &Spec{Targets: raw.Target, Parameters: raw.Parameter, Method: raw.Method, Pattern: pattern}
+	if pattern == nil && spec.needsPattern() {
+		p.add("pattern", "missing: a target on policy_vs_context needs a [pattern] table with the factors' ranges")
+	}
 	if p.full() {
 		p.errs = append(p.errs[:maxErrors], &Error{File: file, Msg: fmt.Sprintf("more problems not shown: the first %d are", maxErrors)})
 	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
-	return &Spec{Targets: raw.Target, Parameters: raw.Parameter, Method: raw.Method}, nil
+	return spec, nil
 }
 
 func (p *targetParser) checkParameter(i int, q *Parameter, before map[string]int) {
@@ -221,6 +247,17 @@ func (p *targetParser) checkParameter(i int, q *Parameter, before map[string]int
 func (p *targetParser) checkMethod(m *Method) {
 	if m.Replicates < 1 || m.Replicates > 1000 {
 		p.add("method.replicates", fmt.Sprintf("%d: want 1 to 1000", m.Replicates))
+	}
+	for _, r := range []struct {
+		key string
+		n   int
+	}{{"method.fit_replicates", m.FitReplicates}, {"method.table_replicates", m.TableReplicates}} {
+		if r.n < 1 || r.n > 1000 {
+			p.add(r.key, fmt.Sprintf("%d: want 1 to 1000", r.n))
+		}
+	}
+	if !(m.MaxDistance > 0) {
+		p.add("method.max_distance", fmt.Sprintf("%v: want a distance above 0", m.MaxDistance))
 	}
 	if !(m.FitShare >= 0 && m.FitShare <= 1) {
 		p.add("method.fit_share", fmt.Sprintf("%v: want a share from 0 to 1", m.FitShare))
@@ -336,7 +373,9 @@ func (p *targetParser) check(i int, t *Target, before map[string]int) {
 				p.add(vk, fmt.Sprintf("%v is not a finite number", v))
 			case st.count && v <= 0:
 				p.add(vk, fmt.Sprintf("%v: want a count above 0", v))
-			case !st.count && (v <= 0 || v >= 1):
+			case st.ratio && v <= 0:
+				p.add(vk, fmt.Sprintf("%v: want a ratio above 0", v))
+			case !st.count && !st.ratio && (v <= 0 || v >= 1):
 				p.add(vk, fmt.Sprintf("%v: want a share between 0 and 1, exclusive", v))
 			}
 		}
@@ -364,6 +403,13 @@ const maxCount = 1e12
 // st can have: shares are clamped into [1e-5, 1-1e-5] before their logit,
 // counts raised to at least 1 before their log.
 func worstMiss(st *statistic, t *Target) float64 {
+	if st.ratio {
+		m := math.Log(maxCount) - math.Log(ratioFloor)
+		for _, v := range t.Value {
+			m = max(m, math.Abs(math.Log(v))+math.Log(maxCount)-math.Log(ratioFloor))
+		}
+		return m
+	}
 	if !st.count {
 		return 2 * math.Log((1-shareFloor)/shareFloor)
 	}

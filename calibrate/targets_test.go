@@ -18,12 +18,18 @@ func TestDefaultTargets(t *testing.T) {
 		Value           []float64
 	}
 	want := []short{
-		{"AVR by number of procedures", "avr_by_file", Equals, []float64{0.19, 0.09, 0.02}},
-		{"AVR by deportation credibility", "avr_by_cooperation", Equals, []float64{0.11, 0.05}},
+		{"AVR odds ratio, three procedures against one", "avr_odds_ratio_file3", Equals, []float64{0.422}},
+		{"AVR odds ratio, six procedures against one", "avr_odds_ratio_file6", Equals, []float64{0.087}},
+		{"AVR odds ratio, credibility of deportation", "avr_odds_ratio_cooperation", Equals, []float64{2.35}},
 		{"Nigeria vs Iraq", "avr_nigeria_iraq", Order, nil},
-		{"return rate", "return_rate", AtMost, []float64{0.34}},
-		{"departure mix", "departure_mix", Equals, []float64{0.253, 0.180, 0.567}},
+		{"return rate 2020-2023", "return_rate_by_year", AtMost, []float64{0.34, 0.34, 0.34, 0.34}},
 		{"scale", "closed_files", Equals, []float64{118000}},
+		{"verified independent departures by year", "departures_independent_by_year", Equals, []float64{3400, 3610, 4460, 2630, 2100, 2450, 2820}},
+		{"forced returns by year", "departures_forced_by_year", Equals, []float64{2700, 2650, 2760, 1650, 1630, 1850, 1990}},
+		{"departures without supervision by year", "departures_unsupervised_by_year", Equals, []float64{9020, 8620, 9660, 6880, 5600, 4310, 3960}},
+		{"files opened by the police by year", "police_files_by_year", Equals, []float64{3160, 3080, 2350, 2320, 2450, 2740}},
+		{"assisted returns 2017", "avr_2017", Equals, []float64{1532}},
+		{"counselling and reintegration play a limited role", "policy_vs_context", AtMost, []float64{1}},
 	}
 	ts, err := ParseTargets(DefaultTargetsName, DefaultTargetsText())
 	if err != nil {
@@ -90,7 +96,7 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"missing kind", second(4, ""),
 			"bad.toml:10:1: target[1].kind: missing: want equals, at_most or order"},
 		{"unknown statistic", second(3, `statistic = "avr_by_age"`),
-			`bad.toml:12:1: target[1].statistic: "avr_by_age" is not one of avr_by_file, avr_by_cooperation, avr_nigeria_iraq, return_rate, departure_mix, closed_files`},
+			`bad.toml:12:1: target[1].statistic: "avr_by_age" is not one of avr_by_file, avr_by_cooperation, avr_nigeria_iraq, return_rate, departure_mix, closed_files, avr_odds_ratio_file3, avr_odds_ratio_file6, avr_odds_ratio_cooperation, departures_independent_by_year, departures_forced_by_year, departures_unsupervised_by_year, police_files_by_year, avr_2017, return_rate_by_year, policy_vs_context`},
 		{"too few values", second(5, "value = [0.11]"),
 			"bad.toml:14:1: target[1].value: 1 values: want 2 (high, low)"},
 		{"share out of range", second(5, "value = [0.11, 1.5]"),
@@ -135,7 +141,7 @@ func FuzzParseTargets(f *testing.F) {
 	f.Add([]byte(strings.Replace(good, "kind = \"equals\"\nvalue = [0.11, 0.05]", "kind = \"order\"\nvalue = []", 1)))
 	f.Add([]byte(second(7, `weight = "heavy"`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ts, err := ParseTargets("fuzz.toml", data)
+		spec, err := ParseSpec("fuzz.toml", data)
 		if err != nil {
 			var es Errors
 			if !errors.As(err, &es) || len(es) == 0 {
@@ -146,23 +152,26 @@ func FuzzParseTargets(f *testing.F) {
 					t.Fatalf("ParseTargets(%q) error %q: want one line naming the file", data, line)
 				}
 			}
-			if _, again := ParseTargets("fuzz.toml", data); again == nil || again.Error() != err.Error() {
+			if _, again := ParseSpec("fuzz.toml", data); again == nil || again.Error() != err.Error() {
 				t.Fatalf("ParseTargets(%q) error changed between two parses:\n%v\nthen\n%v", data, err, again)
 			}
 			return
 		}
 		var b bytes.Buffer
 		if err := toml.NewEncoder(&b).Encode(struct {
-			Target []Target `toml:"target"`
-		}{ts}); err != nil {
+			Target    []Target     `toml:"target"`
+			Parameter []Parameter  `toml:"parameter"`
+			Method    Method       `toml:"method"`
+			Pattern   *PatternSpec `toml:"pattern,omitempty"`
+		}{spec.Targets, spec.Parameters, spec.Method, spec.Pattern}); err != nil {
 			t.Fatalf("Encode: %v", err)
 		}
-		again, err := ParseTargets("again.toml", b.Bytes())
+		again, err := ParseSpec("again.toml", b.Bytes())
 		if err != nil {
-			t.Fatalf("ParseTargets(encoded) error: %v\n%s", err, b.Bytes())
+			t.Fatalf("ParseSpec(encoded) error: %v\n%s", err, b.Bytes())
 		}
-		if !reflect.DeepEqual(again, ts) {
-			t.Fatalf("ParseTargets(encoded) = %+v, want %+v", again, ts)
+		if !reflect.DeepEqual(again, spec) {
+			t.Fatalf("ParseSpec(encoded) = %+v, want %+v", again, spec)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -23,7 +24,7 @@ import (
 
 func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	fs, c := newVerb("calibrate", "out-calibrate", "usage: returnsim calibrate [TARGETS.toml] [flags]\n\nFits the free parameters to the targets (default: the embedded targets.toml).", stderr)
-	budget := fs.Int("budget", 2200, "simulations to spend: the point fit takes method.fit_share of them, ABC-SMC the rest")
+	budget := fs.Int("budget", 1000, "evaluations to spend (each a set of replicates, with the pattern's paired runs when a target needs them): the point fit takes method.fit_share of them, ABC-SMC the rest")
 	study := fs.String("study", "", "calibrate the first scenario of this study `file` (default: the embedded default study's baseline)")
 	files, err := c.parseVerb(fs, args)
 	if err != nil {
@@ -106,15 +107,21 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	post, err := prob.ABC(abcN, c.workers, sim.NewSource(sim.StreamSeed(uint64(c.seed), 0, "abc", false)), record)
+	post, abc, err := prob.ABC(abcN, c.workers, sim.NewSource(sim.StreamSeed(uint64(c.seed), 0, "abc", false)), record)
+	var refused *calibrate.RefusedError
+	if err != nil && !errors.As(err, &refused) {
+		return err
+	}
+	detail, err := prob.Detail(best, c.workers)
 	if err != nil {
 		return err
 	}
-	dist, stats, err := prob.Evaluate(best, c.workers)
-	if err != nil {
-		return err
-	}
+	dist = detail.Distance
 	record(calibrate.Evaluation{Phase: "final", Theta: best, Distance: dist})
+	infl, err := prob.Influences(best, c.workers)
+	if err != nil {
+		return err
+	}
 	if bar != nil {
 		bar.Finish()
 	}
@@ -123,7 +130,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 		keys[i] = q.Key
 	}
 	ident := calibrate.Identify(spec.Parameters, post)
-	table := calibrate.Table(spec.Targets, stats)
+	table := detail.Rows
 
 	write := func(name string, f func(w *bufio.Writer) error) {
 		if err != nil {
@@ -134,13 +141,16 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 			err = f(w)
 		}
 	}
-	write("fit.csv", func(w *bufio.Writer) error { return writeFit(w, table) })
+	write("fit.csv", func(w *bufio.Writer) error { return writeFit(w, table, detail.MCSE) })
+	write("abc.csv", func(w *bufio.Writer) error { return writeABC(w, abc) })
 	write("params.toml", func(w *bufio.Writer) error { return writeParams(w, keys, best, dist, c.command) })
 	write("trace.csv", func(w *bufio.Writer) error { return writeTrace(w, keys, trace) })
-	write("posterior.csv", func(w *bufio.Writer) error {
-		return calibrate.WritePosterior(w, &calibrate.Posterior{Keys: keys, Particles: post})
-	})
-	write("identification.csv", func(w *bufio.Writer) error { return writeIdent(w, ident) })
+	if refused == nil {
+		write("posterior.csv", func(w *bufio.Writer) error {
+			return calibrate.WritePosterior(w, &calibrate.Posterior{Keys: keys, Particles: post})
+		})
+	}
+	write("identification.csv", func(w *bufio.Writer) error { return writeIdent(w, ident, infl) })
 	var sums []tasks.Sum
 	if err == nil {
 		sums, err = folder.Sums()
@@ -153,7 +163,8 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 			"targets_file": name, "study": st.Name, "scenario": st.Scenarios[0].Name,
 			"seed": c.seed, "budget": *budget, "workers": c.workers, "method": spec.Method,
 			"evaluations": len(trace), "start_distance": d0, "fit_distance": dist,
-			"posterior_particles": len(post), "start": start.UTC(), "end": time.Now().UTC(),
+			"posterior_particles": len(post), "posterior_refused": refused != nil,
+			"abc_final_distance": abc.Final, "abc_ess": abc.ESS, "start": start.UTC(), "end": time.Now().UTC(),
 		})
 	})
 	if err == nil {
@@ -164,16 +175,37 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%d simulations in %.0fs; distance %.3g at the defaults, %.3g at the fit; written to %s\n\n",
 		len(trace), time.Since(start).Seconds(), d0, dist, c.out)
-	printFit(stdout, table)
+	printFit(stdout, table, detail.MCSE)
 	fmt.Fprintln(stdout)
-	printIdent(stdout, ident)
+	printABC(stdout, abc)
+	fmt.Fprintln(stdout)
+	printIdent(stdout, ident, infl)
+	if refused != nil {
+		return refused
+	}
 	return nil
 }
 
-func writeFit(w *bufio.Writer, rows []calibrate.Row) error {
-	w.WriteString("target,statistic,observed,simulated,error,within_tolerance\n")
-	for _, r := range rows {
-		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%t\n", csvQuote(r.Target), csvQuote(r.Statistic), results.F(r.Observed), results.F(r.Simulated), results.F(r.Error), r.Within)
+func writeABC(w *bufio.Writer, r *calibrate.ABCReport) error {
+	w.WriteString("generation,tolerance,proposed,accepted,ess\n")
+	for g, x := range r.Generations {
+		fmt.Fprintf(w, "%d,%s,%d,%d,%s\n", g, results.F(x.Tolerance), x.Proposed, x.Accepted, results.F(x.ESS))
+	}
+	return nil
+}
+
+func printABC(w io.Writer, r *calibrate.ABCReport) {
+	fmt.Fprintf(w, "ABC-SMC: %d generations; posterior within distance %.3g, effective sample size %.0f\n", len(r.Generations), r.Final, r.ESS)
+	fmt.Fprintf(w, "%10s %12s %9s %9s %7s\n", "generation", "tolerance", "proposed", "accepted", "ESS")
+	for g, x := range r.Generations {
+		fmt.Fprintf(w, "%10d %12.4g %9d %9d %7.1f\n", g, x.Tolerance, x.Proposed, x.Accepted, x.ESS)
+	}
+}
+
+func writeFit(w *bufio.Writer, rows []calibrate.Row, mcse []float64) error {
+	w.WriteString("target,statistic,observed,simulated,mc_se,error,within_tolerance\n")
+	for i, r := range rows {
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%t\n", csvQuote(r.Target), csvQuote(r.Statistic), results.F(r.Observed), results.F(r.Simulated), results.F(mcse[i]), results.F(r.Error), r.Within)
 	}
 	return nil
 }
@@ -219,25 +251,29 @@ func writeTrace(w *bufio.Writer, keys []string, trace []calibrate.Evaluation) er
 	return nil
 }
 
-func writeIdent(w *bufio.Writer, id []calibrate.Identification) error {
-	w.WriteString("parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict\n")
-	for _, r := range id {
-		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s\n", r.Key, results.F(r.PriorSD), results.F(r.PostMean), results.F(r.PostSD), results.F(r.Ratio), r.Verdict)
+// movedBy is how much a target must move, in tolerances per prior SD of a
+// parameter, to be listed as moving it.
+const movedBy = 0.5
+
+func writeIdent(w *bufio.Writer, id []calibrate.Identification, infl []calibrate.Influence) error {
+	w.WriteString("parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict,moved_by\n")
+	for i, r := range id {
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s\n", r.Key, results.F(r.PriorSD), results.F(r.PostMean), results.F(r.PostSD), results.F(r.Ratio), r.Verdict, csvQuote(strings.Join(infl[i].MovedBy(movedBy), "; ")))
 	}
 	return nil
 }
 
-func printFit(w io.Writer, rows []calibrate.Row) {
-	fmt.Fprintf(w, "%-52s %10s %10s %8s  %s\n", "target: statistic", "observed", "simulated", "error", "within tolerance")
-	for _, r := range rows {
-		fmt.Fprintf(w, "%-52s %10.4g %10.4g %8.3f  %t\n", trunc(r.Target+": "+r.Statistic, 52), r.Observed, r.Simulated, r.Error, r.Within)
+func printFit(w io.Writer, rows []calibrate.Row, mcse []float64) {
+	fmt.Fprintf(w, "%-60s %10s %10s %9s %8s  %s\n", "target: statistic", "observed", "simulated", "MC SE", "error", "within tolerance")
+	for i, r := range rows {
+		fmt.Fprintf(w, "%-60s %10.4g %10.4g %9.3g %8.3f  %t\n", trunc(r.Target+": "+r.Statistic, 60), r.Observed, r.Simulated, mcse[i], r.Error, r.Within)
 	}
 }
 
-func printIdent(w io.Writer, id []calibrate.Identification) {
-	fmt.Fprintf(w, "%-34s %10s %10s %6s  %s\n", "parameter", "post.mean", "post.sd", "sd/prior", "verdict")
-	for _, r := range id {
-		fmt.Fprintf(w, "%-34s %10.4g %10.4g %6.2f  %s\n", r.Key, r.PostMean, r.PostSD, r.Ratio, r.Verdict)
+func printIdent(w io.Writer, id []calibrate.Identification, infl []calibrate.Influence) {
+	fmt.Fprintf(w, "%-34s %10s %10s %6s  %-32s %s\n", "parameter", "post.mean", "post.sd", "sd/prior", "verdict", "moved by (targets, >= 0.5 tolerance per prior SD)")
+	for i, r := range id {
+		fmt.Fprintf(w, "%-34s %10.4g %10.4g %6.2f  %-32s %s\n", r.Key, r.PostMean, r.PostSD, r.Ratio, r.Verdict, strings.Join(infl[i].MovedBy(movedBy), "; "))
 	}
 }
 

@@ -1,0 +1,137 @@
+package calibrate
+
+import (
+	"math"
+	"testing"
+
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
+)
+
+// The joint regression recovers odds ratios that the counts fit exactly.
+// With odds(file, class) = 1/4 x OR(file) x OR(class), OR(file 3) = 1/2,
+// OR(files 6+) = 1/16 and OR(high) = 2, the cells are (AVR / closed):
+//
+//	file 1: low 100/500 (odds 1/4),   high 100/300 (1/2)
+//	file 3: low 100/900 (1/8),        high 100/500 (1/4)
+//	file 7: low 10/650  (1/64),       high 10/330  (1/32)
+//
+// The additive logistic model fits these proportions exactly, so its
+// maximum-likelihood estimate is those odds ratios; file 7 falls in the
+// category 6+, and files 2, 4 and 5, closing nothing, get no column.
+func TestJointOddsRatios(t *testing.T) {
+	origins := []agents.Origin{{Code: "IQ", Class: agents.CoopLow}, {Code: "NG", Class: agents.CoopHigh}}
+	c := NewCollector(origins)
+	id := 0
+	add := func(file, origin, avr, closed int) {
+		for i := 0; i < closed; i++ {
+			out := agents.Absconded
+			if i < avr {
+				out = agents.AVR
+			}
+			c.Case(&sim.CaseRecord{CaseID: id, FileNumber: file, Origin: origin, Outcome: out, ClosedMonth: 0})
+			id++
+		}
+	}
+	add(1, 0, 100, 500)
+	add(1, 1, 100, 300)
+	add(3, 0, 100, 900)
+	add(3, 1, 100, 500)
+	add(7, 0, 10, 650)
+	add(7, 1, 10, 330)
+	for m := 0; m < 12; m++ {
+		c.Month(&sim.MonthCounts{Month: m, Opened: 1})
+	}
+	s, err := c.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"OddsFile[file 3]", s.OddsFile[0], 0.5},
+		{"OddsFile[files 6+]", s.OddsFile[1], 1.0 / 16},
+		{"OddsCoop", s.OddsCoop, 2},
+	} {
+		if !near(tt.got, tt.want, 1e-7) {
+			t.Errorf("%s = %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+	// a category without a closed file has no odds ratio: without file 3
+	c2 := NewCollector(origins)
+	c, id = c2, 0
+	add(1, 0, 100, 500)
+	add(1, 1, 100, 300)
+	add(7, 0, 10, 650)
+	add(7, 1, 10, 330)
+	for m := 0; m < 12; m++ {
+		c2.Month(&sim.MonthCounts{Month: m, Opened: 1})
+	}
+	s, err = c2.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(s.OddsFile[0]) || !near(s.OddsFile[1], 1.0/16, 1e-7) {
+		t.Errorf("without file 3: OddsFile = %v, want [NaN 0.0625]", s.OddsFile)
+	}
+}
+
+// The statistics by calendar year count each year's months, per run, and
+// 2023 over January to October only, as the service published it.
+func TestCalendarStats(t *testing.T) {
+	c := NewCollector([]agents.Origin{{Code: "NG", Class: agents.CoopHigh}, {Code: "IQ", Class: agents.CoopLow}})
+	for run := 0; run < 2; run++ {
+		for m := 0; m < 96; m++ {
+			var mc sim.MonthCounts
+			mc.Month = m
+			mc.Closed[agents.AVR], mc.Closed[agents.Independent], mc.Closed[agents.Forced], mc.Closed[agents.Absconded] = 1, 2, 3, 4
+			mc.OpenedBy[agents.Police], mc.OpenedBy[agents.IND] = 5, 10
+			mc.Opened = 15
+			c.Month(&mc)
+		}
+	}
+	cases(c)
+	s, err := c.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < studyYears; y++ {
+		k := 12.0
+		if y == 6 {
+			k = 10 // 2023: January to October
+		}
+		want := [3]float64{3 * k, 3 * k, 4 * k}
+		if s.Departures[y] != want || s.AVRs[y] != k || s.PoliceFiles[y] != 60 {
+			t.Errorf("year %d: departures %v, AVRs %v, police %v: want %v, %v, 60", firstStudyYear+y, s.Departures[y], s.AVRs[y], s.PoliceFiles[y], want, k)
+		}
+	}
+	for i, r := range s.ReturnRateByYear {
+		if !near(r, 6.0/15, 1e-12) {
+			t.Errorf("return rate %d = %v, want 0.4 (6 verified departures over 15 files a month)", 2020+i, r)
+		}
+	}
+	// a year not recorded whole is NaN
+	c = NewCollector([]agents.Origin{{Code: "NG", Class: agents.CoopHigh}, {Code: "IQ", Class: agents.CoopLow}})
+	for m := 0; m < 18; m++ {
+		c.Month(&sim.MonthCounts{Month: m, Opened: 1})
+	}
+	cases(c)
+	if s, err = c.Stats(); err != nil {
+		t.Fatal(err)
+	}
+	if math.IsNaN(s.PoliceFiles[0]) || !math.IsNaN(s.PoliceFiles[1]) || !math.IsNaN(s.ReturnRateByYear[0]) {
+		t.Errorf("18 months recorded: police %v, return rates %v: want 2017 a number, 2018 on NaN", s.PoliceFiles, s.ReturnRateByYear)
+	}
+}
+
+// cases gives c closed files enough for the statistics on files to exist:
+// both origins and two file numbers, with and without AVR.
+func cases(c *Collector) {
+	for _, f := range []int{1, 2} {
+		for o := 0; o < 2; o++ {
+			c.Case(&sim.CaseRecord{FileNumber: f, Origin: o, Outcome: agents.AVR})
+			c.Case(&sim.CaseRecord{FileNumber: f, Origin: o, Outcome: agents.Forced})
+		}
+	}
+}
