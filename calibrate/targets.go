@@ -93,7 +93,7 @@ type Method struct {
 	Replicates      int     `toml:"replicates"`       // replicates of the baseline per ABC evaluation (same seeds every time)
 	FitReplicates   int     `toml:"fit_replicates"`   // replicates per evaluation of the point fit
 	TableReplicates int     `toml:"table_replicates"` // replicates of the fit table at the fit, for its Monte Carlo errors
-	MaxDistance     float64 `toml:"max_distance"`     // a posterior whose final ABC tolerance is above it is refused
+	MaxDistance     float64 `toml:"max_distance"`     // a posterior with a particle above it is refused; 0 or unset: twice the targets' summed weights
 	FitShare        float64 `toml:"fit_share"`        // share of the budget for the Nelder-Mead point fit; the rest is ABC-SMC
 	Generations     int     `toml:"generations"`      // ABC-SMC generations
 	Keep            float64 `toml:"keep"`             // share of each generation's particles below the next tolerance
@@ -119,7 +119,7 @@ func (s *Spec) needsPattern() bool {
 
 // DefaultMethod is used for keys a spec leaves out.
 func DefaultMethod() Method {
-	return Method{Replicates: 1, FitReplicates: 2, TableReplicates: 4, MaxDistance: math.Inf(1), FitShare: 0.3, Generations: 4, Keep: 0.5}
+	return Method{Replicates: 1, FitReplicates: 2, TableReplicates: 4, FitShare: 0.3, Generations: 4, Keep: 0.5}
 }
 
 // ParseTargets parses a targets file and returns its targets; see ParseSpec.
@@ -211,6 +211,12 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		pattern.check(p.add)
 	}
 	spec := &Spec{Targets: raw.Target, Parameters: raw.Parameter, Method: raw.Method, Pattern: pattern}
+	if spec.Method.MaxDistance == 0 {
+		// a mean squared miss of 2 per target: about 1.4 tolerances each
+		for i := range spec.Targets {
+			spec.Method.MaxDistance += 2 * spec.Targets[i].Weight
+		}
+	}
 	if pattern == nil && spec.needsPattern() {
 		p.add("pattern", "missing: a target on policy_vs_context needs a [pattern] table with the factors' ranges")
 	}
@@ -256,8 +262,8 @@ func (p *targetParser) checkMethod(m *Method) {
 			p.add(r.key, fmt.Sprintf("%d: want 1 to 1000", r.n))
 		}
 	}
-	if !(m.MaxDistance > 0) {
-		p.add("method.max_distance", fmt.Sprintf("%v: want a distance above 0", m.MaxDistance))
+	if !(m.MaxDistance >= 0) || math.IsInf(m.MaxDistance, 0) {
+		p.add("method.max_distance", fmt.Sprintf("%v: want a finite distance, 0 or more (0: twice the targets' summed weights)", m.MaxDistance))
 	}
 	if !(m.FitShare >= 0 && m.FitShare <= 1) {
 		p.add("method.fit_share", fmt.Sprintf("%v: want a share from 0 to 1", m.FitShare))

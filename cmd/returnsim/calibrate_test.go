@@ -22,10 +22,11 @@ func TestCalibrateSmall(t *testing.T) {
 		t.Fatalf("calibrate: %v\n%s", err, out)
 	}
 	heads := map[string]string{
-		"fit.csv":            "target,statistic,observed,simulated,error,within_tolerance\n",
+		"fit.csv":            "target,statistic,observed,simulated,mc_se,error,within_tolerance\n",
+		"abc.csv":            "generation,tolerance,proposed,accepted,ess\n",
 		"trace.csv":          "evaluation,phase,params.absconding.base,state.forced_rate,distance\n",
 		"posterior.csv":      "particle,params.absconding.base,state.forced_rate,weight,distance\n",
-		"identification.csv": "parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict\n",
+		"identification.csv": "parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict,moved_by\n",
 		"params.toml":        "# Fitted by: returnsim calibrate",
 		"manifest.json":      "{",
 	}
@@ -70,6 +71,33 @@ func TestCalibrateSmall(t *testing.T) {
 	z, _ := os.ReadFile(filepath.Join(plain, "replicates.csv"))
 	if bytes.Equal(x, z) {
 		t.Errorf("run --posterior gave the same replicates as a run without it")
+	}
+}
+
+// A posterior whose particles lie above method.max_distance is not
+// written: the calibration says why in one line and fails, and keeps what
+// else it found (the fit, the trace, the ABC generations).
+func TestCalibrateRefuses(t *testing.T) {
+	text, err := os.ReadFile("testdata/targets-small.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict := filepath.Join(t.TempDir(), "strict.toml")
+	if err := os.WriteFile(strict, bytes.Replace(text, []byte("max_distance = 1000"), []byte("max_distance = 0.001"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	out, err := runArgs(t, "calibrate", strict, "--study", "testdata/small.toml", "--budget", "40", "--out", dir, "--seed", "3")
+	if err == nil || !strings.HasPrefix(err.Error(), "posterior refused: ") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("calibrate with max_distance 0.001: error %v, want one line beginning \"posterior refused: \"\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "posterior.csv")); !os.IsNotExist(err) {
+		t.Errorf("a refused posterior was written (stat: %v)", err)
+	}
+	for _, f := range []string{"fit.csv", "abc.csv", "trace.csv", "identification.csv", "manifest.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s: %v, want it written", f, err)
+		}
 	}
 }
 
