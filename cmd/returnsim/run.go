@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -412,7 +413,8 @@ func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior s
 		if i > 0 {
 			dv, pv, da, pa = rng(v.Diff), prob(v.PAbove), rng(a.Diff), prob(a.PAbove)
 		}
-		fmt.Fprintf(w, "%-*s  %-16s  %-16s  %17s  %-16s  %-16s  %17s\n", width, n, rng(v.Value), dv, pv, rng(a.Value), da, pa)
+		line := fmt.Sprintf("%-*s  %-16s  %-16s  %17s  %-16s  %-16s  %17s", width, n, rng(v.Value), dv, pv, rng(a.Value), da, pa)
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 	fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon. Replicate r of")
 	fmt.Fprintf(w, "every scenario ran with parameter draw r from %s.\n", posterior)
