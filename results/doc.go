@@ -1,8 +1,9 @@
 // Package results collects what sim produces, aggregates replicates into
 // means and 95% intervals of the mean (paired differences against the
 // baseline), with parameter draws also 90% predictive intervals and the
-// share of draws above the baseline, and writes the result folder: replicates.csv, summary.csv, timeseries.csv,
-// cases.csv and persons.csv (on request) and manifest.json.
+// share of draws above the baseline, and writes the result folder:
+// replicates.csv, summary.csv, timeseries.csv, cases.csv and persons.csv
+// (on request) and manifest.json.
 //
 // Metrics come per person (per 1,000 persons who entered in the recorded
 // months, their fates at the horizon) and per file (shaped like the
