@@ -100,6 +100,13 @@ func TestRunWritesEveryFile(t *testing.T) {
 	if !strings.Contains(out, "baseline") || !strings.Contains(out, "vs baseline") {
 		t.Errorf("run printed no summary table:\n%s", out)
 	}
+	if strings.Contains(out, "predictive") || strings.Contains(out, "warning") {
+		t.Errorf("run without --posterior printed a predictive table or a warning:\n%s", out)
+	}
+	sum, _ := os.ReadFile(filepath.Join(dir, "summary.csv"))
+	if rows := strings.Count(string(sum), "\n") - 1; rows < 3 || strings.Count(string(sum), ",NaN,NaN,NaN,NaN,NaN\n") != rows {
+		t.Errorf("summary.csv without --posterior: want every one of its %d rows to end in five NaN (no parameter draws)", rows)
+	}
 }
 
 // TestFailedRunKeepsOldResults: a run that fails leaves the folder as it was.
