@@ -26,28 +26,29 @@ import (
 
 // Manifest is manifest.json: what produced a result folder.
 type Manifest struct {
-	Program     string   `json:"program"`
-	Kind        string   `json:"kind"`
-	Version     string   `json:"version"`
-	Revision    string   `json:"revision"`
-	Command     []string `json:"command"`
-	Fingerprint string   `json:"fingerprint"` // of the arguments that decide the outputs' bytes
-	Study       string   `json:"study"`
-	Seed        int64    `json:"seed"`
-	Replicates  int      `json:"replicates"`
-	Workers     int      `json:"workers"`
-	Resumed     int      `json:"resumed_replicates,omitempty"` // replicates restored from an interrupted run
-	CRN         bool     `json:"common_random_numbers"`
-	Posterior   string   `json:"posterior,omitempty"`
+	Program     string             `json:"program"`
+	Kind        string             `json:"kind"`
+	Version     string             `json:"version"`
+	Revision    string             `json:"revision"`
+	Command     []string           `json:"command"`
+	Fingerprint string             `json:"fingerprint"` // of the arguments that decide the outputs' bytes
+	Study       string             `json:"study"`
+	Seed        int64              `json:"seed"`
+	Replicates  int                `json:"replicates"`
+	Workers     int                `json:"workers"`
+	Resumed     int                `json:"resumed_replicates,omitempty"` // replicates restored from an interrupted run
+	CRN         bool               `json:"common_random_numbers"`
+	Posterior   string             `json:"posterior,omitempty"`
+	Files       []string           `json:"files"`
+	Outputs     []tasks.Sum        `json:"outputs"` // every other file of the folder, with its SHA-256
+	Scenarios   []ManifestScenario `json:"scenarios"`
+	Start       time.Time          `json:"start"`
+	End         time.Time          `json:"end"`
+
 	// SummaryColumns says what summary.csv's columns mean in this run:
 	// which interval is of the mean, which predictive over parameter draws,
 	// and whether the latter are filled.
-	SummaryColumns map[string]string  `json:"summary_columns"`
-	Files          []string           `json:"files"`
-	Outputs        []tasks.Sum        `json:"outputs"` // every other file of the folder, with its SHA-256
-	Scenarios      []ManifestScenario `json:"scenarios"`
-	Start          time.Time          `json:"start"`
-	End            time.Time          `json:"end"`
+	SummaryColumns map[string]string `json:"summary_columns"`
 }
 
 // ManifestScenario records one scenario with its full resolved parameters.
@@ -158,7 +159,8 @@ func runFingerprint(study *scenarios.Study, c common, ra runOpts) string {
 // minDraws is the number of parameter draws (replicates) below which a run
 // with a posterior warns that its predictive intervals and probabilities
 // rest on few draws: with 20, the 5% and 95% quantiles are the 1st and
-// 19th of the draws' values, and a probability moves in steps of 0.05.
+// 19th of the draws' values (with 10, the least and the greatest), and a
+// probability moves in steps of 1/20 (1/40 with ties).
 const minDraws = 20
 
 // runStudy runs and writes a study; it returns summary.csv's rows.
