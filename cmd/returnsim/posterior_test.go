@@ -47,6 +47,10 @@ func TestRunPosteriorDraws(t *testing.T) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
 		}
 	}
+	man, _ := os.ReadFile(filepath.Join(dirs[0], "manifest.json"))
+	if want := "over the 10 parameter draws, one per replicate"; !strings.Contains(string(man), want) {
+		t.Errorf("manifest.json's summary_columns do not say %q", want)
+	}
 	a, _ := os.ReadFile(filepath.Join(dirs[0], "summary.csv"))
 	b, _ := os.ReadFile(filepath.Join(dirs[1], "summary.csv"))
 	if !bytes.Equal(a, b) || len(a) < 100 {
