@@ -87,7 +87,7 @@ func TestRunWritesEveryFile(t *testing.T) {
 		"manifest.json":  "{",
 	}
 	checkHeads(t, dir, heads)
-	for _, want := range []string{`"config_sha256"`, `"file_sha256"`, `"seed": 1`, `"replicates": 2`, `"revision"`, `"scale": 0.1`, `"timing": "final-decision"`, `"NaN: this run has no posterior`} {
+	for _, want := range []string{`"config_sha256"`, `"file_sha256"`, `"seed": 1`, `"replicates": 2`, `"revision"`, `"scale": 0.1`, `"timing": "final-decision"`, `NaN here: this run has no posterior`} {
 		b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
 		if !strings.Contains(string(b), want) {
 			t.Errorf("manifest.json lacks %s", want)

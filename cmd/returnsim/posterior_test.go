@@ -48,7 +48,7 @@ func TestRunPosteriorDraws(t *testing.T) {
 		}
 	}
 	man, _ := os.ReadFile(filepath.Join(dirs[0], "manifest.json"))
-	if want := "over the 10 parameter draws, one per replicate"; !strings.Contains(string(man), want) {
+	if want := "here 10 draws, one per replicate"; !strings.Contains(string(man), want) {
 		t.Errorf("manifest.json's summary_columns do not say %q", want)
 	}
 	a, _ := os.ReadFile(filepath.Join(dirs[0], "summary.csv"))

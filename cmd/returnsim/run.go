@@ -340,16 +340,16 @@ func summarize(names []string, metrics [][][]float64, draws bool) ([]results.Sum
 // summaryColumns describes summary.csv's columns for manifest.json, saying
 // whether the predictive ones are filled and over how many draws.
 func summaryColumns(draws bool, reps int) map[string]string {
-	pred := "NaN: this run has no posterior, so no parameter draws"
+	here := "; NaN here: this run has no posterior, so no parameter draws"
 	if draws {
-		pred = fmt.Sprintf("over the %d parameter draws, one per replicate", reps)
+		here = fmt.Sprintf("; here %d draws, one per replicate", reps)
 	}
 	return map[string]string{
 		"mean,ci_low,ci_high":                       "the mean over replicates and the 95% Student-t interval of the MEAN",
 		"diff_vs_baseline,diff_ci_low,diff_ci_high": "the mean paired difference from the baseline and the 95% interval of that mean",
-		"pred90_low,pred90_high":                    "90% predictive interval of the value, the 5% and 95% empirical quantiles " + pred,
-		"diff_pred90_low,diff_pred90_high":          "90% predictive interval of the paired difference from the baseline, " + pred,
-		"p_above_baseline":                          "share of draws in which the paired difference is above 0, a tie counting half (NaN for the baseline), " + pred,
+		"pred90_low,pred90_high":                    "90% predictive interval of the value over parameter draws: the 5% and 95% empirical quantiles of the draws' values" + here,
+		"diff_pred90_low,diff_pred90_high":          "90% predictive interval of the paired difference from the baseline over parameter draws" + here,
+		"p_above_baseline":                          "share of parameter draws in which the paired difference is above 0, a tie counting half; NaN for the baseline" + here,
 	}
 }
 
