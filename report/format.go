@@ -79,6 +79,18 @@ func iv(metric string, mean, low, high float64, sign bool) string {
 	return s + " [" + f(metric, low) + ", " + f(metric, high) + "]"
 }
 
+// span is a predictive interval, "[low, high]", or "n/a" without one.
+func span(metric string, low, high float64, sign bool) string {
+	if math.IsNaN(low) || math.IsNaN(high) {
+		return "n/a"
+	}
+	f := num
+	if sign {
+		f = signed
+	}
+	return "[" + f(metric, low) + ", " + f(metric, high) + "]"
+}
+
 // group puts thousands separators in a formatted number.
 func group(s string) string {
 	neg := strings.HasPrefix(s, "-")

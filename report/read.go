@@ -116,10 +116,16 @@ func (t *table) int(name string) (int, error) {
 
 func (t *table) close() { t.f.Close() }
 
-// Row is one line of summary.csv: a metric's mean and 95% interval over
-// replicates, and the paired difference from the baseline.
+// Row is one line of summary.csv: a metric's mean and the 95% interval of
+// the mean over replicates, and the paired difference from the baseline;
+// with parameter draws (run --posterior) the 90% predictive intervals over
+// the draws of the value and of the difference, and the share of draws
+// above the baseline. Columns a folder lacks (written before there were
+// draws) read as NaN, as do those of a run without draws.
 type Row struct {
-	Mean, Low, High, Diff, DiffLow, DiffHigh float64
+	Mean, Low, High, Diff, DiffLow, DiffHigh     float64
+	PredLow, PredHigh, DiffPredLow, DiffPredHigh float64
+	PAbove                                       float64
 }
 
 // Summary is summary.csv.
@@ -169,7 +175,9 @@ func readSummary(path string) (*Summary, error) {
 		for _, f := range []struct {
 			col string
 			x   *float64
-		}{{"mean", &r.Mean}, {"ci_low", &r.Low}, {"ci_high", &r.High}, {"diff_vs_baseline", &r.Diff}, {"diff_ci_low", &r.DiffLow}, {"diff_ci_high", &r.DiffHigh}} {
+		}{{"mean", &r.Mean}, {"ci_low", &r.Low}, {"ci_high", &r.High}, {"diff_vs_baseline", &r.Diff}, {"diff_ci_low", &r.DiffLow}, {"diff_ci_high", &r.DiffHigh},
+			{"pred90_low", &r.PredLow}, {"pred90_high", &r.PredHigh}, {"diff_pred90_low", &r.DiffPredLow}, {"diff_pred90_high", &r.DiffPredHigh},
+			{"p_above_baseline", &r.PAbove}} {
 			if *f.x, err = t.float(f.col); err != nil {
 				return nil, err
 			}

@@ -304,7 +304,7 @@ func (in *inputs) headline() (*Section, error) {
 	if r, ok := in.sum.Get(in.baseline(), "persons"); ok {
 		who = fmt.Sprintf("persons who entered in the recorded window (%s in the baseline, mean per replicate)", num("persons", r.Mean))
 	}
-	s.Intro = fmt.Sprintf("Outcomes per 1,000 %s. Each cell: the mean over %s and its 95%% interval; below it, the difference from the baseline, paired by replicate.", who, in.replicates())
+	s.Intro = fmt.Sprintf("Outcomes per 1,000 %s. Each cell: the mean over %s and the 95%% interval of that mean; below it, the difference from the baseline, paired by replicate.", who, in.replicates())
 	s.Tables = []Table{in.metricTable(ms, true, true)}
 	return s, nil
 }
@@ -790,21 +790,43 @@ func (in *inputs) origins() (*Section, error) {
 	return s, nil
 }
 
+// drawn reports whether summary.csv has values over parameter draws (run
+// --posterior): a predictive interval for metric m of every scenario.
+func (in *inputs) drawn(m string) bool {
+	if !in.sum.Has(m) {
+		return false
+	}
+	for _, sc := range in.sum.Scenarios {
+		if r, _ := in.sum.Get(sc, m); math.IsNaN(r.PredLow) {
+			return false
+		}
+	}
+	return true
+}
+
+// posterior is the probability that each scenario beats the baseline on
+// the head metric, for which more is better: from summary.csv's
+// p_above_baseline, with the 90% predictive interval of the difference
+// beside the 95% interval of its mean, or, for a folder written before
+// summary.csv had them, counted from replicates.csv. Either way a tie
+// counts half.
 func (in *inputs) posterior() (*Section, error) {
 	s := &Section{ID: "posterior", Title: "Probability of beating the baseline"}
 	var probs []float64
+	var pred []string // the difference's 90% predictive interval, from summary.csv
 	source, over := "", ""
-	for _, m := range in.sum.Metrics {
-		if strings.HasPrefix(m, "p_beats") && in.sum.Has(m) {
-			for _, sc := range in.others() {
-				r, _ := in.sum.Get(sc, m)
-				probs = append(probs, r.Mean)
-			}
-			source = "summary.csv's " + m
-			break
-		}
-	}
 	m := in.headMetric()
+	if m != "" && in.drawn(m) {
+		for _, sc := range in.others() {
+			r, _ := in.sum.Get(sc, m)
+			probs = append(probs, r.PAbove)
+			pred = append(pred, span(m, r.DiffPredLow, r.DiffPredHigh, true))
+		}
+		if in.man != nil && in.man.Replicates > 0 {
+			over = fmt.Sprintf(" over %d parameter draws", in.man.Replicates)
+		}
+		source = fmt.Sprintf("summary.csv: p_above_baseline of %s, the share of parameter draws (one per replicate) in which the scenario has more than the baseline, a tie counting half", label(m))
+	}
 	if probs == nil && in.man != nil && in.man.Posterior != "" && in.reps != nil && m != "" {
 		for _, sc := range in.others() {
 			xb, xs := in.reps.Paired(in.baseline(), sc, m)
@@ -812,16 +834,19 @@ func (in *inputs) posterior() (*Section, error) {
 				probs = append(probs, math.NaN())
 				continue
 			}
-			var k int
+			var k float64
 			for r := range xb {
-				if xs[r] > xb[r] {
+				switch {
+				case xs[r] > xb[r]:
 					k++
+				case xs[r] == xb[r]:
+					k += 0.5
 				}
 			}
-			probs = append(probs, float64(k)/float64(len(xb)))
+			probs = append(probs, k/float64(len(xb)))
 			over = fmt.Sprintf(" over %d parameter draws", len(xb))
 		}
-		source = fmt.Sprintf("replicates.csv: the share of replicates, each with its own parameter draw from %s, in which the scenario has more %s than the baseline", in.man.Posterior, label(m))
+		source = fmt.Sprintf("replicates.csv: the share of replicates, each with its own parameter draw from %s, in which the scenario has more %s than the baseline, a tie counting half", in.man.Posterior, label(m))
 	}
 	if probs == nil {
 		s.Note = "This run did not draw its parameters from a posterior (returnsim run --posterior): no probability of beating the baseline."
@@ -832,9 +857,17 @@ func (in *inputs) posterior() (*Section, error) {
 		return s, nil
 	}
 	t := Table{Head: []string{"scenario", "probability of beating the baseline, %"}}
+	if pred != nil {
+		t.Head = append(t.Head, "difference from the baseline: 90% predictive interval over parameter draws", "mean difference [95% interval of the mean]")
+	}
 	best := 0
 	for i, sc := range in.others() {
-		t.Rows = append(t.Rows, []Cell{{Text: sc}, {Text: num("p_beats", probs[i])}})
+		row := []Cell{{Text: sc}, {Text: num("p_beats", probs[i])}}
+		if pred != nil {
+			r, _ := in.sum.Get(sc, m)
+			row = append(row, Cell{Text: pred[i]}, Cell{Text: iv(m, r.Diff, r.DiffLow, r.DiffHigh, true)})
+		}
+		t.Rows = append(t.Rows, row)
 		if probs[i] > probs[best] {
 			best = i
 		}
@@ -849,6 +882,9 @@ func (in *inputs) posterior() (*Section, error) {
 		return nil, err
 	}
 	s.Intro = "From " + source + "."
+	if pred != nil {
+		s.Intro += " Two intervals of the difference in " + label(m) + " per 1,000 persons, not to be confused: the 90% predictive interval is where one outcome may lie given what the parameters could be (5% to 95% of the draws' values), and more replicates do not narrow it; the 95% interval of the mean is where the average over the draws lies, and more replicates narrow it."
+	}
 	s.Tables = []Table{t}
 	s.Charts = []*Chart{c}
 	return s, nil
@@ -856,7 +892,11 @@ func (in *inputs) posterior() (*Section, error) {
 
 func (in *inputs) allMetrics() (*Section, error) {
 	s := &Section{ID: "all", Title: "Every metric of summary.csv", Collapsed: true}
-	t := Table{Head: []string{"scenario", "metric", "mean [95% interval]", "difference from the baseline"}}
+	t := Table{Head: []string{"scenario", "metric", "mean [95% interval of the mean]", "difference from the baseline [95% interval of the mean]"}}
+	drawn := slices.ContainsFunc(in.sum.Metrics, in.drawn)
+	if drawn {
+		t.Head = append(t.Head, "value: 90% predictive over parameter draws", "difference: 90% predictive", "draws above the baseline, %")
+	}
 	for _, sc := range in.sum.Scenarios {
 		for _, m := range in.sum.Metrics {
 			r, ok := in.sum.Get(sc, m)
@@ -871,10 +911,20 @@ func (in *inputs) allMetrics() (*Section, error) {
 			if u := unit(m); u != "" {
 				name += " (" + u + ")"
 			}
-			t.Rows = append(t.Rows, []Cell{{Text: sc}, {Text: name}, {Text: iv(m, r.Mean, r.Low, r.High, false)}, {Text: d}})
+			row := []Cell{{Text: sc}, {Text: name}, {Text: iv(m, r.Mean, r.Low, r.High, false)}, {Text: d}}
+			if drawn {
+				row = append(row, Cell{Text: span(m, r.PredLow, r.PredHigh, false)}, Cell{}, Cell{})
+				if sc != in.baseline() {
+					row[5].Text, row[6].Text = span(m, r.DiffPredLow, r.DiffPredHigh, true), num("p_above", r.PAbove)
+				}
+			}
+			t.Rows = append(t.Rows, row)
 		}
 	}
 	s.Intro = "Shares in percent, euros whole, everything else to one decimal."
+	if drawn {
+		s.Intro += " The 95% intervals are of the mean over replicates; the 90% predictive intervals are where the metric itself may lie over the parameter draws, one per replicate (5% to 95% of the draws' values). Draws above the baseline: the share in which the scenario's paired difference is above 0, a tie counting half; whether above is better depends on the metric."
+	}
 	s.Tables = []Table{t}
 	return s, nil
 }

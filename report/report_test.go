@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -421,7 +422,7 @@ func TestOriginsFromCases(t *testing.T) {
 func TestNoAdditional(t *testing.T) {
 	nanRow := regexp.MustCompile(`(?m)^([a-z-]+),cost_per_additional_eur,.*$`)
 	dir := copyFixture(t, func(s string) string {
-		return nanRow.ReplaceAllString(s, "$1,cost_per_additional_eur,NaN,NaN,NaN,NaN,NaN,NaN")
+		return nanRow.ReplaceAllString(s, "$1,cost_per_additional_eur,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN")
 	})
 	pg := build(t, dir)
 	s := section(t, pg, "costs")
@@ -473,5 +474,52 @@ func TestSweepPage(t *testing.T) {
 	}
 	if _, err := Build(t.TempDir()); err == nil || !strings.Contains(err.Error(), "not a result folder") {
 		t.Errorf("Build(empty folder) = %v, want a one-line refusal", err)
+	}
+}
+
+// TestPosteriorFromSummary: the probability of beating the baseline is
+// summary.csv's p_above_baseline of verified departures, shown beside the
+// 90% predictive interval of the difference; a folder whose summary.csv
+// predates those columns gets it counted from replicates.csv instead, in
+// which provider-ngo has more verified departures than the baseline in
+// every one of the fixture's 4 replicates.
+func TestPosteriorFromSummary(t *testing.T) {
+	ngo := regexp.MustCompile(`(?m)^(provider-ngo,verified_per_1000,(?:[^,]*,){10})[^,]*$`)
+	edited := copyFixture(t, func(s string) string {
+		if !ngo.MatchString(s) {
+			t.Fatal("the fixture has no provider-ngo row of verified_per_1000 with 13 fields")
+		}
+		return ngo.ReplaceAllString(s, "${1}0.250000")
+	})
+	old := copyFixture(t, func(s string) string {
+		var b strings.Builder
+		for _, l := range strings.SplitAfter(s, "\n") {
+			if f := strings.Split(strings.TrimSuffix(l, "\n"), ","); len(f) == 13 {
+				l = strings.Join(f[:8], ",") + "\n"
+			}
+			b.WriteString(l)
+		}
+		return b.String()
+	})
+	for _, tc := range []struct {
+		name, dir, source string
+		row               []string
+	}{
+		{"summary.csv", edited, "From summary.csv: p_above_baseline", []string{"provider-ngo", "25.0", "[+61.9, +95.0]", "+78.3 [+55.5, +101.2]"}},
+		{"replicates.csv", old, "From replicates.csv", []string{"provider-ngo", "100.0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := section(t, build(t, tc.dir), "posterior")
+			if !strings.HasPrefix(s.Intro, tc.source) || len(s.Tables) != 1 {
+				t.Fatalf("posterior section: intro %q, %d tables; want one table and an intro starting %q", s.Intro, len(s.Tables), tc.source)
+			}
+			var got []string
+			for _, c := range s.Tables[0].Rows[0] {
+				got = append(got, c.Text)
+			}
+			if !slices.Equal(got, tc.row) {
+				t.Errorf("first row %q, want %q", got, tc.row)
+			}
+		})
 	}
 }

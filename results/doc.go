@@ -1,7 +1,9 @@
 // Package results collects what sim produces, aggregates replicates into
-// means and 95% intervals (paired differences against the baseline), and
-// writes the result folder: replicates.csv, summary.csv, timeseries.csv,
-// cases.csv and persons.csv (on request) and manifest.json.
+// means and 95% intervals of the mean (paired differences against the
+// baseline), with parameter draws also 90% predictive intervals and the
+// share of draws above the baseline, and writes the result folder:
+// replicates.csv, summary.csv, timeseries.csv, cases.csv and persons.csv
+// (on request) and manifest.json.
 //
 // Metrics come per person (per 1,000 persons who entered in the recorded
 // months, their fates at the horizon) and per file (shaped like the
@@ -33,4 +35,18 @@
 //     additional departure it is NaN, never Inf. CostPerAdditionalRows makes
 //     its summary.csv rows from Summarize's input, to put in place of the
 //     generic ones with ReplaceRows.
+//
+// Two intervals, not to be confused (summary.go):
+//   - MeanCI: where the MEAN over replicates lies, a 95% Student-t
+//     interval; it narrows as replicates are added.
+//   - Predictive, with parameter draws (run --posterior: replicate r of
+//     every scenario runs with draw r): where the metric itself may lie
+//     given what the parameters could be, the 5% and 95% empirical
+//     quantiles of the replicates' values; more replicates make its ends
+//     steadier, not closer. AddDraws sets it on summary rows, for the value
+//     and the paired difference, with PAbove, the share of draws in which
+//     the difference is above 0 (a tie counting half, so the share below
+//     is 1 - PAbove). Whether above is better depends on the metric: for
+//     verified departures and AVR per 1,000 it is; for costs, months and
+//     counts the reader decides. Rows without draws write NaN there.
 package results

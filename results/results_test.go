@@ -1,6 +1,7 @@
 package results
 
 import (
+	"bufio"
 	"math"
 	"os"
 	"path/filepath"
@@ -188,3 +189,122 @@ func TestSeedText(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictive: the 5% and 95% empirical quantiles, without
+// interpolation, of values in any order.
+func TestPredictive(t *testing.T) {
+	twenty := make([]float64, 20)
+	for i := range twenty {
+		twenty[i] = float64(20 - i) // 20, 19, ..., 1
+	}
+	for _, tc := range []struct {
+		name      string
+		xs        []float64
+		low, high float64
+	}{
+		// 0.05 x 10 = 0.5 and 0.95 x 10 = 9.5: the 1st and the 10th of ten sorted values
+		{"ten values: least and greatest", []float64{3, -1, 0, 5, 2, -4, 0, 7, 1, 6}, -4, 7},
+		// 0.05 x 20 = 1 and 0.95 x 20 = 19: the 1st and the 19th (interpolation would give 1.95 and 19.05)
+		{"twenty values: 1st and 19th", twenty, 1, 19},
+		{"one value", []float64{2.5}, 2.5, 2.5},
+		{"a NaN", []float64{1, math.NaN(), 3}, math.NaN(), math.NaN()},
+		{"none", nil, math.NaN(), math.NaN()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Predictive(tc.xs)
+			if !same(got.Low, tc.low) || !same(got.High, tc.high) {
+				t.Errorf("Predictive(%v) = %+v, want {%v %v}", tc.xs, got, tc.low, tc.high)
+			}
+		})
+	}
+}
+
+func TestPAbove(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ds   []float64
+		want float64
+	}{
+		// six above 0, two at 0 (half each), two below: (6 + 1) / 10
+		{"ties count half", []float64{3, -1, 0, 5, 2, -4, 0, 7, 1, 6}, 0.7},
+		{"all ties", []float64{0, 0, 0}, 0.5},
+		{"all below", []float64{-1, -2}, 0},
+		{"a NaN", []float64{1, math.NaN()}, math.NaN()},
+		{"none", nil, math.NaN()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := PAbove(tc.ds); !same(got, tc.want) {
+				t.Errorf("PAbove(%v) = %v, want %v", tc.ds, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAddDraws: over ten draws of a baseline 100, 101, ..., 109 and a
+// scenario that differs from it by the draws' differences of
+// TestPAbove's "ties count half", every metric's predictive intervals
+// and share above the baseline are known by hand; the baseline's share
+// is NaN; without draws, summary.csv has NaN in those columns and as many
+// fields as its header.
+func TestAddDraws(t *testing.T) {
+	ds := []float64{3, -1, 0, 5, 2, -4, 0, 7, 1, 6}
+	m := len(MetricNames)
+	base, alt := make([][]float64, len(ds)), make([][]float64, len(ds))
+	for r, d := range ds {
+		base[r], alt[r] = make([]float64, m), make([]float64, m)
+		for k := range m {
+			base[r][k] = 100 + float64(r)
+			alt[r][k] = base[r][k] + d
+		}
+	}
+	names := []string{"baseline", "alt"}
+	metrics := [][][]float64{base, alt}
+	rows := Summarize(names, metrics)
+	AddDraws(rows, names, metrics, MetricNames)
+	nan := math.NaN()
+	// alt's values: 103 100 102 108 106 101 106 114 109 115
+	want := map[string]Draws{
+		"baseline": {Value: Range{100, 109}, Diff: Range{0, 0}, PAbove: nan},
+		"alt":      {Value: Range{100, 115}, Diff: Range{-4, 7}, PAbove: 0.7},
+	}
+	for _, r := range rows {
+		w, d := want[r.Scenario], r.Draws
+		if d == nil {
+			t.Fatalf("%s/%s: no Draws after AddDraws", r.Scenario, r.Metric)
+		}
+		if d.Value != w.Value || d.Diff != w.Diff || !same(d.PAbove, w.PAbove) {
+			t.Errorf("%s/%s draws = %+v, want %+v", r.Scenario, r.Metric, *d, w)
+		}
+		if r.Scenario == "alt" && (r.Value.Mean < d.Value.Low || r.Value.Mean > d.Value.High) {
+			t.Errorf("alt/%s: mean %v outside its predictive interval %+v", r.Metric, r.Value.Mean, d.Value)
+		}
+	}
+
+	for _, tc := range []struct {
+		name string
+		rows []SummaryRow
+		tail string
+	}{
+		{"without draws", Summarize(names, metrics)[:1], ",NaN,NaN,NaN,NaN,NaN\n"},
+		{"with draws", rows[m : m+1], ",100.000000,115.000000,-4.000000,7.000000,0.700000\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b strings.Builder
+			w := bufio.NewWriter(&b)
+			if err := WriteSummary(w, tc.rows); err != nil {
+				t.Fatal(err)
+			}
+			w.Flush()
+			line := b.String()
+			if !strings.HasSuffix(line, tc.tail) {
+				t.Errorf("WriteSummary row = %q, want it to end %q", line, tc.tail)
+			}
+			if got, want := strings.Count(line, ","), strings.Count(SummaryHeader, ","); got != want {
+				t.Errorf("WriteSummary row has %d commas, the header %d", got, want)
+			}
+		})
+	}
+}
+
+// same reports whether a and b are equal or both NaN.
+func same(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,7 +15,7 @@ import (
 // Headers of the CSV files.
 var (
 	ReplicatesHeader = "scenario,replicate,seed," + strings.Join(MetricNames, ",")
-	SummaryHeader    = "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high"
+	SummaryHeader    = "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high,pred90_low,pred90_high,diff_pred90_low,diff_pred90_high,p_above_baseline"
 	TimeseriesHeader = "scenario,replicate,month,date,active,out_of_sight,in_procedure,avr,independent,forced,absconded,regularised,new_procedure,opened,opened_ind,opened_police,opened_kmar,opened_other"
 	CasesHeader      = "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider"
 	PersonsHeader    = "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,counselled,package_paid"
@@ -157,11 +158,21 @@ func WritePersons(w *bufio.Writer, r *Replicate) error {
 	return err
 }
 
-// WriteSummary writes summary.csv's rows.
+// WriteSummary writes summary.csv's rows, in the columns of SummaryHeader:
+// the mean and its 95% interval, the paired difference and its 95%
+// interval, then over parameter draws the 90% predictive intervals of the
+// value and of the difference and the share of draws above the baseline,
+// NaN for a row without Draws (a run without a posterior).
 func WriteSummary(w *bufio.Writer, rows []SummaryRow) error {
+	nan := math.NaN()
 	for _, r := range rows {
-		if _, err := fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s,%s\n", r.Scenario, r.Metric,
-			F(r.Value.Mean), F(r.Value.Low), F(r.Value.High), F(r.Diff.Mean), F(r.Diff.Low), F(r.Diff.High)); err != nil {
+		d := Draws{Range{nan, nan}, Range{nan, nan}, nan}
+		if r.Draws != nil {
+			d = *r.Draws
+		}
+		if _, err := fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", r.Scenario, r.Metric,
+			F(r.Value.Mean), F(r.Value.Low), F(r.Value.High), F(r.Diff.Mean), F(r.Diff.Low), F(r.Diff.High),
+			F(d.Value.Low), F(d.Value.High), F(d.Diff.Low), F(d.Diff.High), F(d.PAbove)); err != nil {
 			return err
 		}
 	}

@@ -80,14 +80,14 @@ func TestRunWritesEveryFile(t *testing.T) {
 	}
 	heads := map[string]string{
 		"replicates.csv": "scenario,replicate,seed,persons,verified_per_1000,avr_per_1000,",
-		"summary.csv":    "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high\n",
+		"summary.csv":    "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high,pred90_low,pred90_high,diff_pred90_low,diff_pred90_high,p_above_baseline\n",
 		"timeseries.csv": "scenario,replicate,month,date,active,out_of_sight,in_procedure,avr,independent,forced,absconded,regularised,new_procedure,opened,opened_ind,opened_police,opened_kmar,opened_other\n",
 		"cases.csv":      "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider\n",
 		"persons.csv":    "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,",
 		"manifest.json":  "{",
 	}
 	checkHeads(t, dir, heads)
-	for _, want := range []string{`"config_sha256"`, `"file_sha256"`, `"seed": 1`, `"replicates": 2`, `"revision"`, `"scale": 0.1`, `"timing": "final-decision"`} {
+	for _, want := range []string{`"config_sha256"`, `"file_sha256"`, `"seed": 1`, `"replicates": 2`, `"revision"`, `"scale": 0.1`, `"timing": "final-decision"`, `NaN here: this run has no posterior`} {
 		b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
 		if !strings.Contains(string(b), want) {
 			t.Errorf("manifest.json lacks %s", want)
@@ -99,6 +99,13 @@ func TestRunWritesEveryFile(t *testing.T) {
 	}
 	if !strings.Contains(out, "baseline") || !strings.Contains(out, "vs baseline") {
 		t.Errorf("run printed no summary table:\n%s", out)
+	}
+	if strings.Contains(out, "predictive") || strings.Contains(out, "warning") {
+		t.Errorf("run without --posterior printed a predictive table or a warning:\n%s", out)
+	}
+	sum, _ := os.ReadFile(filepath.Join(dir, "summary.csv"))
+	if rows := strings.Count(string(sum), "\n") - 1; rows < 3 || strings.Count(string(sum), ",NaN,NaN,NaN,NaN,NaN\n") != rows {
+		t.Errorf("summary.csv without --posterior: want every one of its %d rows to end in five NaN (no parameter draws)", rows)
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -42,6 +44,11 @@ type Manifest struct {
 	Scenarios   []ManifestScenario `json:"scenarios"`
 	Start       time.Time          `json:"start"`
 	End         time.Time          `json:"end"`
+
+	// SummaryColumns says what summary.csv's columns mean in this run:
+	// which interval is of the mean, which predictive over parameter draws,
+	// and whether the latter are filled.
+	SummaryColumns map[string]string `json:"summary_columns"`
 }
 
 // ManifestScenario records one scenario with its full resolved parameters.
@@ -104,6 +111,9 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		c.posterior = *posterior
 		ra.postSHA = sha(b)
+		if ra.reps < minDraws {
+			fmt.Fprintf(stderr, "warning: --posterior with %d replicates: the 90%% predictive intervals and P(beats baseline) rest on %d parameter draws; %d or more make them steadier\n", ra.reps, ra.reps, minDraws)
+		}
 	}
 	est := estimateRun(study, ra.reps, c.workers, ra.keepCases)
 	if err := est.check(c.memLimit, c.maxMemory != ""); err != nil {
@@ -112,7 +122,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
-	m, err := runStudy(ctx, study, *c, ra, stderr)
+	rows, err := runStudy(ctx, study, *c, ra, stderr)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("interrupted: %s is as it was; continue with the same command and --resume", c.out)
@@ -120,7 +130,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d scenarios x %d replicates in %.1fs, written to %s\n\n", len(study.Scenarios), ra.reps, time.Since(start).Seconds(), c.out)
-	printHeadline(stdout, study, m)
+	printHeadline(stdout, rows, ra.reps, c.posterior)
 	if *withReport {
 		return writeReport(c.out, "", stdout)
 	}
@@ -146,8 +156,14 @@ func runFingerprint(study *scenarios.Study, c common, ra runOpts) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// runStudy runs and writes a study; it returns the metrics by scenario,
-// replicate and metric.
+// minDraws is the number of parameter draws (replicates) below which a run
+// with a posterior warns that its predictive intervals and probabilities
+// rest on few draws: with 20, the 5% and 95% quantiles are the 1st and
+// 19th of the draws' values (with 10, the least and the greatest), and a
+// probability moves in steps of 1/20 (1/40 with ties).
+const minDraws = 20
+
+// runStudy runs and writes a study; it returns summary.csv's rows.
 //
 // Each scenario x replicate is a task of internal/tasks, whose record is
 // the replicate's own metrics, its persons' pairing flags and its rows of
@@ -159,8 +175,11 @@ func runFingerprint(study *scenarios.Study, c common, ra runOpts) string {
 //
 // With a posterior, replicate r of every scenario runs with the same
 // parameter set, drawn by weight from a stream of the run seed and r, so
-// differences stay paired and intervals carry parameter uncertainty.
-func runStudy(ctx context.Context, study *scenarios.Study, c common, ra runOpts, stderr io.Writer) ([][][]float64, error) {
+// differences stay paired and intervals carry parameter uncertainty; each
+// replicate is then one parameter draw, and summary.csv has the 90%
+// predictive intervals over the draws and the share of draws above the
+// baseline (results.AddDraws).
+func runStudy(ctx context.Context, study *scenarios.Study, c common, ra runOpts, stderr io.Writer) ([]results.SummaryRow, error) {
 	start := time.Now()
 	reps, keepCases, post := ra.reps, ra.keepCases, ra.post
 	fp := runFingerprint(study, c, ra)
@@ -260,7 +279,7 @@ func runStudy(ctx context.Context, study *scenarios.Study, c common, ra runOpts,
 		return nil, err
 	}
 	sumW.WriteString(results.SummaryHeader + "\n")
-	rows, err := summarize(names, metrics)
+	rows, err := summarize(names, metrics, post != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -276,6 +295,7 @@ func runStudy(ctx context.Context, study *scenarios.Study, c common, ra runOpts,
 		Program: "returnsim", Kind: "run", Version: v, Revision: rev, Command: c.command, Fingerprint: fp, Study: study.Name,
 		Seed: c.seed, Replicates: reps, Workers: c.workers, CRN: study.CRN, Posterior: c.posterior,
 		Resumed: n - int(computed.Load()), Outputs: sums, Start: start.UTC(),
+		SummaryColumns: summaryColumns(post != nil, reps),
 	}
 	seen := map[string]bool{}
 	for i := range study.Scenarios {
@@ -297,37 +317,59 @@ func runStudy(ctx context.Context, study *scenarios.Study, c common, ra runOpts,
 	if err := results.WriteJSON(manW, man); err != nil {
 		return nil, err
 	}
-	return metrics, folder.Commit()
+	return rows, folder.Commit()
 }
 
 // summarize is summary.csv's rows: means and paired differences of every
 // metric, with the cost per additional verified departure as a ratio of
-// means rather than a mean of ratios.
-func summarize(names []string, metrics [][][]float64) ([]results.SummaryRow, error) {
+// means rather than a mean of ratios; with draws (a posterior, one draw per
+// replicate), also the predictive intervals and shares above the baseline.
+func summarize(names []string, metrics [][][]float64, draws bool) ([]results.SummaryRow, error) {
 	rows := results.Summarize(names, metrics)
 	cpa, err := results.CostPerAdditionalRows(names, metrics, results.MetricNames)
 	if err != nil {
 		return nil, err
 	}
-	return results.ReplaceRows(rows, cpa), nil
+	rows = results.ReplaceRows(rows, cpa)
+	if draws {
+		results.AddDraws(rows, names, metrics, results.MetricNames)
+	}
+	return rows, nil
+}
+
+// summaryColumns describes summary.csv's columns for manifest.json, saying
+// whether the predictive ones are filled and over how many draws.
+func summaryColumns(draws bool, reps int) map[string]string {
+	here := "; NaN here: this run has no posterior, so no parameter draws"
+	if draws {
+		here = fmt.Sprintf("; here %d draws, one per replicate", reps)
+	}
+	return map[string]string{
+		"mean,ci_low,ci_high":                       "the mean over replicates and the 95% Student-t interval of the MEAN",
+		"diff_vs_baseline,diff_ci_low,diff_ci_high": "the mean paired difference from the baseline and the 95% interval of that mean",
+		"pred90_low,pred90_high":                    "90% predictive interval of the value over parameter draws: the 5% and 95% empirical quantiles of the draws' values" + here,
+		"diff_pred90_low,diff_pred90_high":          "90% predictive interval of the paired difference from the baseline over parameter draws" + here,
+		"p_above_baseline":                          "share of parameter draws in which the paired difference is above 0, a tie counting half; NaN for the baseline" + here,
+	}
 }
 
 // printHeadline prints, per 1,000 persons who entered, each scenario's
 // verified departures and assisted returns with the paired difference from
 // the baseline, and the AVR share of closed files for comparison with the
 // study. Per-person figures lead: a scenario that opens more files (more
-// new procedures, more people found again) cannot look worse for it.
-func printHeadline(w io.Writer, study *scenarios.Study, metrics [][][]float64) {
-	names := make([]string, len(study.Scenarios))
+// new procedures, more people found again) cannot look worse for it. With
+// a posterior (rows with Draws), a second table gives the 90% predictive
+// intervals over the reps parameter draws and P(beats baseline) for the
+// two headline metrics, for which more is better; each table is titled
+// with its kind of interval, so that the two cannot be confused.
+func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior string) {
+	var names []string
 	width := len("scenario")
-	for i := range study.Scenarios {
-		names[i] = study.Scenarios[i].Name
-		width = max(width, len(names[i]))
-	}
-	rows, err := summarize(names, metrics)
-	if err != nil {
-		fmt.Fprintln(w, err)
-		return
+	for _, r := range rows {
+		if !slices.Contains(names, r.Scenario) {
+			names = append(names, r.Scenario)
+			width = max(width, len(r.Scenario))
+		}
 	}
 	get := func(s, metric string) results.SummaryRow {
 		for _, r := range rows {
@@ -343,6 +385,10 @@ func printHeadline(w io.Writer, study *scenarios.Study, metrics [][][]float64) {
 		}
 		return fmt.Sprintf("%6.*f [%6.*f, %6.*f]", prec, scale*iv.Mean, prec, scale*iv.Low, prec, scale*iv.High)
 	}
+	draws := len(rows) > 0 && rows[0].Draws != nil
+	if draws {
+		fmt.Fprintln(w, "Mean over replicates [95% CI of the mean]:")
+	}
 	fmt.Fprintf(w, "%-*s  %-24s  %-24s  %-24s  %-24s  %s\n", width, "scenario",
 		"verified per 1,000", "vs baseline", "AVR per 1,000", "vs baseline", "AVR share of closed, %")
 	for i, n := range names {
@@ -353,8 +399,31 @@ func printHeadline(w io.Writer, study *scenarios.Study, metrics [][][]float64) {
 		}
 		fmt.Fprintf(w, "%-*s  %-24s  %-24s  %-24s  %-24s  %s\n", width, n, num(v.Value, 1, 1), dv, num(a.Value, 1, 1), da, num(sh.Value, 100, 2))
 	}
-	fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon; 95% intervals over")
-	fmt.Fprintln(w, "replicates; differences paired by replicate. Every metric: summary.csv.")
+	if !draws {
+		fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon; 95% intervals over")
+		fmt.Fprintln(w, "replicates; differences paired by replicate. Every metric: summary.csv.")
+		return
+	}
+	rng := func(r results.Range) string { return fmt.Sprintf("[%6.1f, %6.1f]", r.Low, r.High) }
+	prob := func(p float64) string { return fmt.Sprintf("%17.2f", p) }
+	fmt.Fprintf(w, "\n90%% predictive over %d parameter draws [5%%, 95%% of the draws' values], and P(beats baseline):\n", reps)
+	fmt.Fprintf(w, "%-*s  %-16s  %-16s  %s  %-16s  %-16s  %s\n", width, "scenario",
+		"verified/1,000", "vs baseline", "P(beats baseline)", "AVR/1,000", "vs baseline", "P(beats baseline)")
+	for i, n := range names {
+		v, a := get(n, "verified_per_1000").Draws, get(n, "avr_per_1000").Draws
+		dv, pv, da, pa := "", "", "", ""
+		if i > 0 {
+			dv, pv, da, pa = rng(v.Diff), prob(v.PAbove), rng(a.Diff), prob(a.PAbove)
+		}
+		line := fmt.Sprintf("%-*s  %-16s  %-16s  %17s  %-16s  %-16s  %17s", width, n, rng(v.Value), dv, pv, rng(a.Value), da, pa)
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon. Replicate r of")
+	fmt.Fprintf(w, "every scenario ran with parameter draw r from %s.\n", posterior)
+	fmt.Fprintln(w, "The 95% CI of the mean says where the average over draws lies; it narrows with more replicates.")
+	fmt.Fprintln(w, "The 90% predictive interval says where one outcome may lie given what the parameters could be;")
+	fmt.Fprintln(w, "it does not narrow. P(beats baseline): the share of draws with more than the baseline, ties")
+	fmt.Fprintln(w, "half. Every metric, with p_above_baseline: summary.csv.")
 }
 
 // uniformOf is one uniform draw from the stream with seed seed.

@@ -8,6 +8,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -164,9 +165,12 @@ func main() {
 		}
 	}
 	// summary.csv as results.Summarize computes it, with the ratio-of-means
-	// cost per additional departure the engine will write.
+	// cost per additional departure the engine will write, and, as the run
+	// drew its parameters from a posterior, the predictive intervals and
+	// shares above the baseline of results.AddDraws.
 	var sum strings.Builder
 	sum.WriteString(results.SummaryHeader + "\n")
+	sw := bufio.NewWriter(&sum)
 	for s, sc := range scenarios {
 		for m, name := range metricNames {
 			xs, ds := make([]float64, reps), make([]float64, reps)
@@ -182,9 +186,19 @@ func main() {
 				}
 				d = results.Interval{Mean: nan(), Low: nan(), High: nan()}
 			}
-			fmt.Fprintf(&sum, "%s,%s,%s,%s,%s,%s,%s,%s\n", sc.name, name, results.F(v.Mean), results.F(v.Low), results.F(v.High), results.F(d.Mean), results.F(d.Low), results.F(d.High))
+			dr := &results.Draws{Value: results.Predictive(xs), Diff: results.Predictive(ds), PAbove: results.PAbove(ds)}
+			if name == results.CostPerAdditionalName {
+				dr.Diff, dr.PAbove = results.Range{Low: nan(), High: nan()}, nan()
+			}
+			if s == 0 {
+				dr.PAbove = nan()
+			}
+			if err := results.WriteSummary(sw, []results.SummaryRow{{Scenario: sc.name, Metric: name, Value: v, Diff: d, Draws: dr}}); err != nil {
+				panic(err)
+			}
 		}
 	}
+	sw.Flush()
 	write(full, "summary.csv", sum.String())
 	write(full, "replicates.csv", repRows.String())
 	write(full, "timeseries.csv", series)
@@ -210,11 +224,12 @@ func main() {
 	b, _ := json.MarshalIndent(man, "", "  ")
 	write(full, "manifest.json", string(b)+"\n")
 
-	// minimal: today's layout, summary.csv alone and a timeseries without
-	// dates: every other section must say what is missing.
+	// minimal: an early layout, summary.csv alone (without the columns
+	// over parameter draws) and a timeseries without dates: every other
+	// section must say what is missing.
 	min := filepath.Join("testdata", "minimal")
 	os.MkdirAll(min, 0o755)
-	write(min, "summary.csv", results.SummaryHeader+"\n"+
+	write(min, "summary.csv", "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high\n"+
 		"baseline,intake,1000.000000,990.000000,1010.000000,0.000000,0.000000,0.000000\n"+
 		"baseline,avr_share,0.081000,0.070000,0.092000,0.000000,0.000000,0.000000\n"+
 		"ngo,intake,1000.000000,990.000000,1010.000000,0.000000,0.000000,0.000000\n"+
