@@ -78,6 +78,10 @@ type Detail struct {
 	// run, with the pattern's own replicates) over the square root of
 	// their number. NaN with a single replicate.
 	MCSE []float64
+	// PerReplicate is the fit table of each replicate alone (the
+	// pattern's row with the pattern's replicate of the same index, or
+	// its last when it has fewer).
+	PerReplicate [][]Row
 }
 
 // Detail evaluates theta on the method's table replicates (the first of
@@ -132,6 +136,7 @@ func (p *Problem) evaluate(theta []float64, workers, R int, detail bool) (*Detai
 		}
 		per[r] = Table(p.Spec.Targets, sr)
 	}
+	d.PerReplicate = per
 	d.MCSE = make([]float64, len(d.Rows))
 	for i := range d.Rows {
 		if R < 2 {
