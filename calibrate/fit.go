@@ -298,7 +298,7 @@ func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluati
 				next = append(next, Particle{Theta: props[i], Distance: dists[i], Weight: p.logWeight(props[i], pop, tau)})
 			}
 		}
-		gen := Generation{Tolerance: eps, Proposed: n, Accepted: len(next)}
+		gen := Generation{Tolerance: eps, Proposed: n, Accepted: len(next), Shift: math.NaN()}
 		if len(next) < 2 {
 			rep.Generations = append(rep.Generations, gen)
 			break // keep the generation before: too few fell below the tolerance
@@ -311,6 +311,9 @@ func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluati
 			next[i].Weight = math.Exp(next[i].Weight - top)
 		}
 		normalise(next)
+		if pop != nil {
+			gen.Shift = p.shift(pop, next)
+		}
 		pop = next
 		gen.ESS = ess(pop)
 		rep.Generations = append(rep.Generations, gen)
@@ -336,10 +339,32 @@ func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluati
 // and accepted, and the effective sample size of the accepted, weighted
 // particles, 1 / Σ w² (0 when too few were accepted and the generation
 // before was kept).
+//
+// Shift is how far the posterior moved from the generation before: the
+// largest, over the parameters, of the change of the weighted mean in
+// standard deviations of the prior (NaN for the first). A posterior that
+// still moves by a tenth of a prior SD a generation has not settled.
 type Generation struct {
 	Tolerance          float64
 	Proposed, Accepted int
 	ESS                float64
+	Shift              float64
+}
+
+// shift is Generation.Shift between populations a and b.
+func (p *Problem) shift(a, b []Particle) float64 {
+	m := 0.0
+	for i, q := range p.Spec.Parameters {
+		mean := func(pop []Particle) float64 {
+			var s float64
+			for _, x := range pop {
+				s += x.Weight * x.Theta[i]
+			}
+			return s
+		}
+		m = math.Max(m, math.Abs(mean(b)-mean(a))/((q.Upper-q.Lower)/math.Sqrt(12)))
+	}
+	return m
 }
 
 // ABCReport is how an ABC-SMC run went: its generations, the largest
