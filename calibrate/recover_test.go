@@ -1,7 +1,9 @@
 package calibrate
 
 import (
+	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -131,5 +133,61 @@ func TestESSAndInterval(t *testing.T) {
 	}
 	if lo, hi := Interval(w, 0, 0.5); lo != 3 || hi != 3 {
 		t.Errorf("Interval(50%%) = [%v, %v], want [3, 3]", lo, hi)
+	}
+}
+
+var recoverFull = flag.Bool("recover.full", false, "run the simulation-based check at full size: the embedded targets and free parameters, truth at the defaults, the default budget (about as long as a calibration)")
+
+// TestRecoversDefaultsFullSize is the simulation-based check at full size,
+// opt-in (-recover.full): synthetic targets from the shipped defaults on
+// a seed the calibration does not use, the point fit and ABC-SMC with the
+// default budget, and each default against its 90% posterior interval. It
+// reports; it fails only when the posterior is refused or fewer intervals
+// cover than a binomial with p = 0.9 gives with probability 1%.
+func TestRecoversDefaultsFullSize(t *testing.T) {
+	if !*recoverFull {
+		t.Skip("opt-in: -recover.full")
+	}
+	st, err := scenarios.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := ParseSpec(DefaultTargetsName, DefaultTargetsText())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Problem{Base: st.Scenarios[0].Config, Spec: spec, Seed: 1}
+	truth := p.Start()
+	obs, err := p.Observe(truth, 424242, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &Problem{Base: p.Base, Spec: obs, Seed: 1}
+	const budget = 1000
+	fitN := int(math.Round(budget * obs.Method.FitShare))
+	best, dist, err := q.Fit(fitN, 2, func(Evaluation) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, rep, err := q.ABC(budget-fitN-2, 2, sim.NewSource(sim.StreamSeed(1, 0, "abc", false)), func(Evaluation) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, covered := len(spec.Parameters), 0
+	for i, par := range spec.Parameters {
+		lo, hi := Interval(post, i, 0.9)
+		in := truth[i] >= lo && truth[i] <= hi
+		if in {
+			covered++
+		}
+		t.Logf("%-32s truth %9.4g  fit %9.4g  90%% interval [%9.4g, %9.4g]  prior [%g, %g]  covered %v", par.Key, truth[i], best[i], lo, hi, par.Lower, par.Upper, in)
+	}
+	need := 0
+	for (distuv.Binomial{N: float64(n), P: 0.9}).CDF(float64(need)) < 0.01 {
+		need++
+	}
+	t.Logf("fit distance %.3g; ABC final distance %.3g, ESS %.1f; %d of %d covered, want at least %d", dist, rep.Final, rep.ESS, covered, n, need)
+	if covered < need {
+		t.Errorf("%d of %d known values inside their 90%% intervals: want at least %d", covered, n, need)
 	}
 }
