@@ -293,7 +293,10 @@ func (p *Problem) ABC(budget, workers int, src *sim.Source, record func(Evaluati
 		}
 		next := make([]Particle, 0, n)
 		for i := range props {
-			if dists[i] <= eps {
+			// a particle whose statistics are undefined (an infinite
+			// distance) is never accepted, even under generation 0's
+			// infinite tolerance
+			if dists[i] <= eps && !math.IsInf(dists[i], 1) {
 				// Weight holds the log weight until the generation is complete
 				next = append(next, Particle{Theta: props[i], Distance: dists[i], Weight: p.logWeight(props[i], pop, tau)})
 			}

@@ -8,13 +8,15 @@ import (
 	"github.com/returnsim/returnsim/sim"
 )
 
-// The joint regression recovers odds ratios that the counts fit exactly.
-// With odds(file, class) = 1/4 x OR(file) x OR(class), OR(file 3) = 1/2,
-// OR(files 6+) = 1/16 and OR(high) = 2, the cells are (AVR / closed):
+// The joint regression recovers odds ratios that the counts fit exactly,
+// after the half-count correction: with AVR a and files without AVR n in a
+// cell, the fit sees odds (2a+1)/(2n+1). With odds(file, class) = 1/3 x
+// OR(file) x OR(class), OR(file 3) = 1/3, OR(files 6+) = 1/9 and OR(high)
+// = 3, the cells are (AVR / closed, corrected odds):
 //
-//	file 1: low 100/500 (odds 1/4),   high 100/300 (1/2)
-//	file 3: low 100/900 (1/8),        high 100/500 (1/4)
-//	file 7: low 10/650  (1/64),       high 10/330  (1/32)
+//	file 1: low 49/197 (99/297 = 1/3),  high 49/98  (1)
+//	file 3: low 49/494 (99/891 = 1/9),  high 49/197 (1/3)
+//	file 7: low 4/125  (9/243 = 1/27),  high 4/44   (9/81 = 1/9)
 //
 // The additive logistic model fits these proportions exactly, so its
 // maximum-likelihood estimate is those odds ratios; file 7 falls in the
@@ -33,12 +35,12 @@ func TestJointOddsRatios(t *testing.T) {
 			id++
 		}
 	}
-	add(1, 0, 100, 500)
-	add(1, 1, 100, 300)
-	add(3, 0, 100, 900)
-	add(3, 1, 100, 500)
-	add(7, 0, 10, 650)
-	add(7, 1, 10, 330)
+	add(1, 0, 49, 197)
+	add(1, 1, 49, 98)
+	add(3, 0, 49, 494)
+	add(3, 1, 49, 197)
+	add(7, 0, 4, 125)
+	add(7, 1, 4, 44)
 	for m := 0; m < 12; m++ {
 		c.Month(&sim.MonthCounts{Month: m, Opened: 1})
 	}
@@ -50,9 +52,9 @@ func TestJointOddsRatios(t *testing.T) {
 		name      string
 		got, want float64
 	}{
-		{"OddsFile[file 3]", s.OddsFile[0], 0.5},
-		{"OddsFile[files 6+]", s.OddsFile[1], 1.0 / 16},
-		{"OddsCoop", s.OddsCoop, 2},
+		{"OddsFile[file 3]", s.OddsFile[0], 1.0 / 3},
+		{"OddsFile[files 6+]", s.OddsFile[1], 1.0 / 9},
+		{"OddsCoop", s.OddsCoop, 3},
 	} {
 		if !near(tt.got, tt.want, 1e-7) {
 			t.Errorf("%s = %v, want %v", tt.name, tt.got, tt.want)
@@ -61,10 +63,10 @@ func TestJointOddsRatios(t *testing.T) {
 	// a category without a closed file has no odds ratio: without file 3
 	c2 := NewCollector(origins)
 	c, id = c2, 0
-	add(1, 0, 100, 500)
-	add(1, 1, 100, 300)
-	add(7, 0, 10, 650)
-	add(7, 1, 10, 330)
+	add(1, 0, 49, 197)
+	add(1, 1, 49, 98)
+	add(7, 0, 4, 125)
+	add(7, 1, 4, 44)
 	for m := 0; m < 12; m++ {
 		c2.Month(&sim.MonthCounts{Month: m, Opened: 1})
 	}
@@ -72,8 +74,26 @@ func TestJointOddsRatios(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !math.IsNaN(s.OddsFile[0]) || !near(s.OddsFile[1], 1.0/16, 1e-7) {
-		t.Errorf("without file 3: OddsFile = %v, want [NaN 0.0625]", s.OddsFile)
+	if !math.IsNaN(s.OddsFile[0]) || !near(s.OddsFile[1], 1.0/9, 1e-7) {
+		t.Errorf("without file 3: OddsFile = %v, want [NaN 0.111]", s.OddsFile)
+	}
+	// a cell without AVR still gives an odds ratio
+	c3 := NewCollector(origins)
+	c, id = c3, 0
+	add(1, 0, 49, 197)
+	add(1, 1, 49, 98)
+	add(3, 0, 49, 494)
+	add(3, 1, 49, 197)
+	add(7, 0, 0, 125)
+	add(7, 1, 0, 44)
+	for m := 0; m < 12; m++ {
+		c3.Month(&sim.MonthCounts{Month: m, Opened: 1})
+	}
+	if s, err = c3.Stats(); err != nil {
+		t.Fatal(err)
+	}
+	if !(s.OddsFile[1] > 0 && s.OddsFile[1] < 0.05) {
+		t.Errorf("no AVR at file 7: OddsFile[files 6+] = %v, want a small odds ratio above 0", s.OddsFile[1])
 	}
 }
 
