@@ -22,32 +22,35 @@ import (
 // maximum-likelihood estimate is those odds ratios; file 7 falls in the
 // category 6+, and files 2, 4 and 5, closing nothing, get no column.
 func TestJointOddsRatios(t *testing.T) {
-	origins := []agents.Origin{{Code: "IQ", Class: agents.CoopLow}, {Code: "NG", Class: agents.CoopHigh}}
-	c := NewCollector(origins)
-	id := 0
-	add := func(file, origin, avr, closed int) {
-		for i := 0; i < closed; i++ {
-			out := agents.Absconded
-			if i < avr {
-				out = agents.AVR
+	// stats collects cells of {file, origin (0 IQ low, 1 NG high), AVR,
+	// closed} and a year of months
+	stats := func(cells [][4]int) *Stats {
+		t.Helper()
+		c := NewCollector([]agents.Origin{{Code: "IQ", Class: agents.CoopLow}, {Code: "NG", Class: agents.CoopHigh}})
+		id := 0
+		for _, k := range cells {
+			for i := 0; i < k[3]; i++ {
+				out := agents.Absconded
+				if i < k[2] {
+					out = agents.AVR
+				}
+				c.Case(&sim.CaseRecord{CaseID: id, FileNumber: k[0], Origin: k[1], Outcome: out})
+				id++
 			}
-			c.Case(&sim.CaseRecord{CaseID: id, FileNumber: file, Origin: origin, Outcome: out, ClosedMonth: 0})
-			id++
 		}
+		for m := 0; m < 12; m++ {
+			c.Month(&sim.MonthCounts{Month: m, Opened: 1})
+		}
+		s, err := c.Stats()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
 	}
-	add(1, 0, 49, 197)
-	add(1, 1, 49, 98)
-	add(3, 0, 49, 494)
-	add(3, 1, 49, 197)
-	add(7, 0, 4, 125)
-	add(7, 1, 4, 44)
-	for m := 0; m < 12; m++ {
-		c.Month(&sim.MonthCounts{Month: m, Opened: 1})
-	}
-	s, err := c.Stats()
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := [][4]int{{1, 0, 49, 197}, {1, 1, 49, 98}}
+	third := [][4]int{{3, 0, 49, 494}, {3, 1, 49, 197}}
+	seventh := [][4]int{{7, 0, 4, 125}, {7, 1, 4, 44}}
+	s := stats(append(append(first, third...), seventh...))
 	for _, tt := range []struct {
 		name      string
 		got, want float64
@@ -61,37 +64,12 @@ func TestJointOddsRatios(t *testing.T) {
 		}
 	}
 	// a category without a closed file has no odds ratio: without file 3
-	c2 := NewCollector(origins)
-	c, id = c2, 0
-	add(1, 0, 49, 197)
-	add(1, 1, 49, 98)
-	add(7, 0, 4, 125)
-	add(7, 1, 4, 44)
-	for m := 0; m < 12; m++ {
-		c2.Month(&sim.MonthCounts{Month: m, Opened: 1})
-	}
-	s, err = c2.Stats()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = stats(append(append([][4]int(nil), first...), seventh...))
 	if !math.IsNaN(s.OddsFile[0]) || !near(s.OddsFile[1], 1.0/9, 1e-7) {
 		t.Errorf("without file 3: OddsFile = %v, want [NaN 0.111]", s.OddsFile)
 	}
 	// a cell without AVR still gives an odds ratio
-	c3 := NewCollector(origins)
-	c, id = c3, 0
-	add(1, 0, 49, 197)
-	add(1, 1, 49, 98)
-	add(3, 0, 49, 494)
-	add(3, 1, 49, 197)
-	add(7, 0, 0, 125)
-	add(7, 1, 0, 44)
-	for m := 0; m < 12; m++ {
-		c3.Month(&sim.MonthCounts{Month: m, Opened: 1})
-	}
-	if s, err = c3.Stats(); err != nil {
-		t.Fatal(err)
-	}
+	s = stats(append(append(append([][4]int(nil), first...), third...), [4]int{7, 0, 0, 125}, [4]int{7, 1, 0, 44}))
 	if !(s.OddsFile[1] > 0 && s.OddsFile[1] < 0.05) {
 		t.Errorf("no AVR at file 7: OddsFile[files 6+] = %v, want a small odds ratio above 0", s.OddsFile[1])
 	}

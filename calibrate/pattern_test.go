@@ -5,6 +5,7 @@ import (
 
 	"github.com/returnsim/returnsim/agents"
 	"github.com/returnsim/returnsim/scenarios"
+	"github.com/returnsim/returnsim/sim"
 )
 
 // patternAt measures the default pattern on the default study's baseline
@@ -12,17 +13,10 @@ import (
 // intake.
 func patternAt(t *testing.T, counselling, reintegration float64) *Pattern {
 	t.Helper()
-	st, err := scenarios.LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := ParseSpec(DefaultTargetsName, DefaultTargetsText())
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, spec := defaultProblem(t)
 	ps := *spec.Pattern
 	ps.Scale = 0.05
-	cfg := st.Scenarios[0].Config
+	cfg := base
 	if err := agents.SetFloat(&cfg, "params.counselling.effect", counselling); err != nil {
 		t.Fatal(err)
 	}
@@ -66,4 +60,19 @@ func TestPatternPaired(t *testing.T) {
 		t.Errorf("Ratio = %v, want max(2, 3) / min(10, 6, 12) = 0.5", r)
 	}
 	t.Logf("effects 0: %+v; 1/0.15: %+v; 4/1: %+v", *none, *weak, *strong)
+}
+
+// defaultProblem is the default study's baseline and the embedded
+// targets file.
+func defaultProblem(t *testing.T) (sim.Config, *Spec) {
+	t.Helper()
+	st, err := scenarios.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := ParseSpec(DefaultTargetsName, DefaultTargetsText())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Scenarios[0].Config, spec
 }

@@ -148,15 +148,8 @@ func TestRecoversDefaultsFullSize(t *testing.T) {
 	if !*recoverFull {
 		t.Skip("opt-in: -recover.full")
 	}
-	st, err := scenarios.LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := ParseSpec(DefaultTargetsName, DefaultTargetsText())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &Problem{Base: st.Scenarios[0].Config, Spec: spec, Seed: 1}
+	base, spec := defaultProblem(t)
+	p := &Problem{Base: base, Spec: spec, Seed: 1}
 	truth := p.Start()
 	obs, err := p.Observe(truth, 424242, 2)
 	if err != nil {
