@@ -18,17 +18,17 @@ type Params struct {
 
 // AVRParams drive the hazard of assisted voluntary return.
 type AVRParams struct {
-	Base           float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption, set for an AVR share of closed cases of 10-20% (seed 001: 19% at the first file)" desc:"intercept of the monthly AVR hazard"`
+	Base           float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated: point fit to the study and DT&V's yearly figures (docs/calibration.md); seed 001, seed 004, DT&V cijfers" desc:"intercept of the monthly AVR hazard"`
 	FamilyPull     float64 `toml:"family_pull" unit:"log-odds per unit pull" range:"0,10" src:"seed 000, seed 001 (some return to reunite or to care for relatives); size assumption" desc:"effect of the pull of family abroad"`
 	FamilyPressure float64 `toml:"family_pressure" unit:"log-odds per unit pressure" range:"0,10" src:"seed 000, seed 001 (fear of disappointing family); size assumption" desc:"effect, against return, of pressure from family abroad and journey debt"`
 	Network        float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"seed 000 (support networks in NL); size assumption" desc:"effect, against return, of a support network in the Netherlands"`
 	Health         float64 `toml:"health" unit:"log-odds" range:"0,10" src:"seed 001 (deteriorating health prompts a wish to return); size assumption" desc:"effect of deteriorated health"`
-	StayPerYear    float64 `toml:"stay_per_year" unit:"log-odds per year" range:"0,5" src:"seed 000, seed 001 (a long stay without status lowers AVR); size assumption" desc:"effect, against AVR, of each year of stay without legal status"`
+	StayPerYear    float64 `toml:"stay_per_year" unit:"log-odds per year" range:"0,5" src:"calibrated: point fit (docs/calibration.md); seed 000, seed 001 (a long stay without status lowers AVR)" desc:"effect, against AVR, of each year of stay without legal status"`
 	StayCapMonths  int     `toml:"stay_cap_months" unit:"months" range:"1,600" src:"assumption" desc:"months of irregular stay beyond which the stay effect grows no further"`
 	Hope           float64 `toml:"hope" unit:"log-odds per unit hope" range:"0,10" src:"seed 001 (most consider AVR only once legal options are exhausted); size assumption" desc:"effect, against AVR, of hope of legal status"`
 	Trust          float64 `toml:"trust" unit:"log-odds per unit trust" range:"0,10" src:"seed 001 (distrust of authorities); size assumption" desc:"effect of trust in government actors, who arrange AVR"`
-	Threat         float64 `toml:"threat" unit:"log-odds per unit sensitivity x credibility" range:"0,10" src:"seed 001 (11% vs 5% for high vs low cooperation; a credible threat of deportation raises AVR); size assumption until calibrated" desc:"effect of a credible threat of deportation: the agent's sensitivity times the credibility (the origin's cooperation times the enforcement in force)"`
-	Conditions     float64 `toml:"conditions" unit:"log-odds per unit conditions" range:"0,10" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; seed 001 (conditions in the origin country; Nigerians below Iraqis); size assumption" desc:"effect of conditions in the origin country, centred at 0.5"`
+	Threat         float64 `toml:"threat" unit:"log-odds per unit sensitivity x credibility" range:"0,10" src:"calibrated: point fit (docs/calibration.md) to the odds ratio of 11% vs 5% AVR for high vs low cooperation (seed 001)" desc:"effect of a credible threat of deportation: the agent's sensitivity times the credibility (the origin's cooperation times the enforcement in force)"`
+	Conditions     float64 `toml:"conditions" unit:"log-odds per unit conditions" range:"0,10" src:"calibrated: point fit (docs/calibration.md), not identified by the targets; seed 001 (conditions in the origin country; Nigerians below Iraqis)" desc:"effect of conditions in the origin country, centred at 0.5"`
 	FamilyInNL     float64 `toml:"family_in_nl" unit:"log-odds" range:"-5,5" src:"assumption" desc:"effect of a family with children in the Netherlands"`
 	Pending        float64 `toml:"pending" unit:"log-odds" range:"-10,5" src:"seed 001 (most return only after legal options are exhausted); size assumption" desc:"effect while the appeal is pending"`
 	Detained       float64 `toml:"detained" unit:"log-odds" range:"-5,10" src:"seed 001 (coercion: detention, imminent deportation); size assumption" desc:"effect of being in detention"`
@@ -37,13 +37,13 @@ type AVRParams struct {
 // IndependentParams drive departure without assistance: the same drivers as
 // AVR with a weaker pull, and neither counselling nor reintegration support.
 type IndependentParams struct {
-	Base   float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption, set for the departure mix of DT&V cijfers (AVR and independent together 25.3% of departures, docs/sources.md)" desc:"intercept of the monthly independent-departure hazard"`
+	Base   float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated: point fit (docs/calibration.md) to DT&V's verified independent departures and IOM's assisted returns of 2017 (seed 004)" desc:"intercept of the monthly independent-departure hazard"`
 	Weight float64 `toml:"weight" unit:"fraction" range:"0,2" src:"assumption (same drivers as AVR, a weaker pull)" desc:"weight of the AVR drivers in the independent-departure predictor"`
 }
 
 // AbscondingParams drive departure to an unknown destination.
 type AbscondingParams struct {
-	Base       float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption, set so absconding is the largest departure (56.7% of departures, DT&V cijfers)" desc:"intercept of the monthly absconding hazard"`
+	Base       float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated: point fit (docs/calibration.md) to DT&V's departures without supervision" desc:"intercept of the monthly absconding hazard"`
 	Network    float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"seed 000 (social networks in the Netherlands); size assumption" desc:"effect of a support network in the Netherlands"`
 	Trust      float64 `toml:"trust" unit:"log-odds per unit trust" range:"0,10" src:"seed 001 (distrust of authorities); size assumption" desc:"effect, against absconding, of trust in government actors"`
 	Reception  float64 `toml:"reception" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect while sheltered in reception with an appeal pending"`
@@ -55,14 +55,14 @@ type AbscondingParams struct {
 
 // NewProcedureParams drive a repeat application after the final decision.
 type NewProcedureParams struct {
-	Base    float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"set by hand for plausible magnitudes of the person model (docs/ODD.md) until it is recalibrated; assumption" desc:"intercept of the monthly new-procedure hazard"`
+	Base    float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated: point fit (docs/calibration.md) to the odds ratios by procedures and the files closed" desc:"intercept of the monthly new-procedure hazard"`
 	Hope    float64 `toml:"hope" unit:"log-odds per unit hope" range:"0,10" src:"seed 001 (hope of legal status); size assumption" desc:"effect of hope of legal status"`
 	Network float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"assumption" desc:"effect of a support network (legal help) in the Netherlands"`
 }
 
 // CounsellingParams set the effect of one counselling session.
 type CounsellingParams struct {
-	Effect                float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"assumption, halved from the earlier file model's weakly identified point fit: seed 000, seed 001 (counselling plays a limited role next to origin, family and networks)" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
+	Effect                float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"calibrated: point fit (docs/calibration.md), not identified: only the study's conclusion bounds it, from above (seed 000, seed 001: counselling plays a limited role)" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
 	Retention             float64 `toml:"retention" unit:"fraction kept per month" range:"0,1" src:"assumption (the effect of a session decays over the following months)" desc:"share of a session's effect left after each month"`
 	MomentFirst           float64 `toml:"moment_first" unit:"fraction of effect" range:"0,2" src:"seed 001 (early talks serve information more than return)" desc:"effect of a session at the first negative decision"`
 	MomentFinal           float64 `toml:"moment_final" unit:"fraction of effect" range:"0,2" src:"seed 001, seed 003 (the final negative decision is the key moment)" desc:"effect of a session at the final negative decision"`
@@ -83,7 +83,7 @@ type CounsellingParams struct {
 
 // ReintegrateParams set the effect of reintegration assistance.
 type ReintegrateParams struct {
-	Effect       float64 `toml:"effect" unit:"log-odds per ln(1+EUR/1000)" range:"0,5" src:"seed 001, seed 003 (modest; uptake not tied to package value); size assumption" desc:"AVR effect of a package, on a log scale of its value"`
+	Effect       float64 `toml:"effect" unit:"log-odds per ln(1+EUR/1000)" range:"0,5" src:"calibrated: point fit (docs/calibration.md), weakly identified: the study's conclusion bounds it from above (seed 001, seed 003: modest; uptake not tied to package value)" desc:"AVR effect of a package, on a log scale of its value"`
 	Distance     float64 `toml:"distance" unit:"fraction" range:"0,1" src:"seed 001 (weighs more for nearby regions, whose journey cost less)" desc:"how much of the effect a journey of distance 1 takes away"`
 	InKindWeight float64 `toml:"in_kind_weight" unit:"cash EUR per in-kind EUR" range:"0,2" src:"assumption" desc:"value of one euro in kind against one in cash"`
 }
@@ -123,23 +123,23 @@ type OutOfSightParams struct {
 func DefaultParams() Params {
 	return Params{
 		AVR: AVRParams{
-			Base: -4.75, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
-			StayPerYear: 0.15, StayCapMonths: 120, Hope: 1.5, Trust: 0.6,
-			Threat: 1.79, Conditions: 4.14, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0,
+			Base: -5.0402, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
+			StayPerYear: 0.2582, StayCapMonths: 120, Hope: 1.5, Trust: 0.6,
+			Threat: 1.7546, Conditions: 4.9512, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0,
 		},
-		Independent: IndependentParams{Base: -5.2, Weight: 0.6},
+		Independent: IndependentParams{Base: -4.9251, Weight: 0.6},
 		Absconding: AbscondingParams{
-			Base: -4.0, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
+			Base: -3.8318, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
 			NoShelter: 0.6, FRL: -0.8, FamilyInNL: -0.6,
 		},
-		NewProcedure: NewProcedureParams{Base: -5.8, Hope: 2.0, Network: 0.5},
+		NewProcedure: NewProcedureParams{Base: -5.7316, Hope: 2.0, Network: 0.5},
 		Counselling: CounsellingParams{
-			Effect: 1.0, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
+			Effect: 1.6145, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
 			MomentDetention: 0.3, MomentRoutine: 0.5, CivilTrust: 0.8, IOMGovWeight: 0.5,
 			Knowledge: 0.3, Partner: 0.3, CivilReturn: 0.8, CivilLegal: 0.5,
 			SpectrumHighAgency: 0.3, SpectrumAcceptance: 1, SpectrumHopeless: 0.4, SpectrumHopelessCivil: 1,
 		},
-		Reintegrate: ReintegrateParams{Effect: 0.15, Distance: 0.6, InKindWeight: 0.5},
+		Reintegrate: ReintegrateParams{Effect: 0.1335, Distance: 0.6, InKindWeight: 0.5},
 		Dynamics: DynamicsParams{
 			HopePending: 0.9, HopeFinal: 0.5, HopeDecay: 0.03, OptionsLost: 0.3,
 			TrustDecay: 0.01, PoliceRate: 0.01, PoliceDrop: 0.2, HealthRate: 0.004,

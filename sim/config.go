@@ -243,13 +243,13 @@ type StateParams struct {
 	AppealMonths     float64 `toml:"appeal_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from the first negative decision to the final one"`
 	AppealSuccess    float64 `toml:"appeal_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that the appeal grants legal status"`
 	RegularisedRate  float64 `toml:"regularised_rate" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance of legal status after the deadline (no-fault permit, medical grounds)"`
-	ForcedRate       float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption; DT&V cijfers (forced returns about 18% of departures, docs/sources.md)" desc:"monthly chance of forced return after the deadline, outside detention"`
+	ForcedRate       float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to DT&V's forced returns, not identified apart from the other hazards" desc:"monthly chance of forced return after the deadline, outside detention"`
 	DetentionRate    float64 `toml:"detention_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption; ACVZ 2021 (1,999 to 3,729 placements a year, docs/sources.md)" desc:"monthly chance of detention after the deadline"`
 	DetentionMonths  float64 `toml:"detention_months" unit:"months" range:"1,18" src:"assumption (EU law caps detention at 18 months)" desc:"mean months in detention before release"`
 	ForcedDetained   float64 `toml:"forced_detained" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of forced return from detention"`
 	ProcedureMonths  float64 `toml:"procedure_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from a new application to its decision"`
 	ProcedureSuccess float64 `toml:"procedure_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that a new application grants legal status, before any civil-society boost"`
-	FindRate         float64 `toml:"find_rate" unit:"probability per month at enforcement 1" range:"0,1" src:"assumption, set so that a third of those who abscond are found again (DT&V: police files are many of them of known persons)" desc:"monthly chance that a person out of sight is found by the police or the Marechaussee, which opens a new file"`
+	FindRate         float64 `toml:"find_rate" unit:"probability per month at enforcement 1" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to DT&V's files opened by the police" desc:"monthly chance that a person out of sight is found by the police or the Marechaussee, which opens a new file"`
 	FindKMarShare    float64 `toml:"find_kmar_share" unit:"share" range:"0,1" src:"assumption, set so that Marechaussee files stay near DT&V's 720-1,260 a year (docs/sources.md) when most of them are new arrivals" desc:"share of finds made by the Marechaussee"`
 	DetainOnFind     float64 `toml:"detain_on_find" unit:"probability at cooperation 1" range:"0,1" src:"assumption" desc:"chance that the file of a person found again, or the first file of a person unknown before from the police, the Marechaussee or others, starts in detention, times the origin's cooperation and the enforcement in force"`
 	StatusOutOfSight float64 `toml:"status_out_of_sight" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance that a person out of sight obtains legal status (marriage, a no-fault permit)"`
@@ -307,9 +307,9 @@ func DefaultConfig() Config {
 			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.2,
 		},
 		State: StateParams{
-			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.02,
+			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.0151,
 			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25,
-			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.008, FindKMarShare: 0.1,
+			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.005203, FindKMarShare: 0.1,
 			DetainOnFind: 0.3, StatusOutOfSight: 0.0005,
 		},
 		Params:  agents.DefaultParams(),
