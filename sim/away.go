@@ -146,7 +146,7 @@ func (e *engine) event(i int32) {
 		}
 		agents.Rejection(a, &p.Dynamics)
 		agents.FinalDecision(a, &p.Dynamics)
-		e.start(*a, w.src, agents.IND)
+		e.start(a, w.src, agents.IND)
 		e.release(i)
 		return
 	}
@@ -160,7 +160,7 @@ func (e *engine) event(i int32) {
 			from = agents.KMar
 		}
 		e.placeFound(a, uniform(&w.src), uniform(&w.src))
-		e.start(*a, w.src, from)
+		e.start(a, w.src, from)
 		e.release(i)
 	case u < find+status:
 		e.done(i, agents.FateStatus, 0)

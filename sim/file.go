@@ -20,7 +20,7 @@ func (e *engine) step(fi int32, src *Source, u float64) (changed bool) {
 	a := &f.a
 	p := &e.cfg.Params
 	o := &e.cfg.Origins[a.Origin]
-	ev := e.stateEvents(a, o)
+	ev := e.stateEvents(a, o, a.CounselLegal)
 	state := ev[0] + ev[1] + ev[2] + ev[3] + ev[4]
 	x := agents.Predict(a, o, e.pol, p)
 	var h agents.Hazards
@@ -170,9 +170,10 @@ func (e *engine) countPlaces(s agents.Shelter, n int) {
 }
 
 // stateEvents are the monthly probabilities of the state's events for
-// agent a in its stage: 0 status, 1 final decision or forced return,
+// agent a in its stage, with legal boost legal (a.CounselLegal, or another
+// value for a bound): 0 status, 1 final decision or forced return,
 // 2 health, 3 detention in or out, 4 police.
-func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) [5]float64 {
+func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, legal float64) [5]float64 {
 	p := &e.cfg.Params
 	st := &e.cfg.State
 	var ev [5]float64
@@ -183,7 +184,7 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) [5]float64 {
 	switch a.Shelter {
 	case agents.Reception:
 		end := 1 / st.AppealMonths
-		ok := adjust(st.AppealSuccess, a.CounselLegal)
+		ok := adjust(st.AppealSuccess, legal)
 		ev = [5]float64{end * ok, end * (1 - ok), health}
 	case agents.Departure:
 		ev = [5]float64{0, 0, health}
@@ -193,7 +194,7 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) [5]float64 {
 		if a.Shelter == agents.NoShelter {
 			police = p.Dynamics.PoliceRate
 		}
-		ev = [5]float64{adjust(st.RegularisedRate, a.CounselLegal), st.ForcedRate * enf, health, st.DetentionRate * enf, police}
+		ev = [5]float64{adjust(st.RegularisedRate, legal), st.ForcedRate * enf, health, st.DetentionRate * enf, police}
 	case agents.Detention:
 		ev = [5]float64{0, st.ForcedDetained * o.Cooperation * e.pol.Enforcement, health, 1 / st.DetentionMonths}
 	}
