@@ -24,10 +24,11 @@ import (
 type awaySlot struct {
 	a     agents.Agent
 	src   Source
-	since int    // month the person entered this place
-	stay  int    // months without status when they entered it
-	at    int    // month of the next event
-	gen   uint32 // bumped at each schedule: older calendar entries are stale
+	since int        // month the person entered this place
+	stay  int        // months without status when they entered it
+	at    int        // month of the next event
+	rate  [4]float64 // the hazards the event was drawn with (rates): find, status, leave, apply
+	gen   uint32     // bumped at each schedule: older calendar entries are stale
 	used  bool
 }
 
@@ -84,6 +85,7 @@ func (e *engine) rates(w *awaySlot) (find, status, leave, apply float64) {
 func (e *engine) schedule(i int32, from int) {
 	w := &e.away[i]
 	find, status, leave, apply := e.rates(w)
+	w.rate = [4]float64{find, status, leave, apply}
 	p := min(1, find+status+leave+apply)
 	w.gen++
 	if p <= 0 {
@@ -134,7 +136,9 @@ func (e *engine) event(i int32) {
 	months := e.t - w.since
 	place := a.Place
 	e.nAway[place-agents.InProcedure]--
-	find, status, leave, apply := e.rates(w)
+	// the hazards as scheduled: nothing they depend on has changed since
+	// (a change of enforcement schedules again)
+	find, status, leave, apply := w.rate[0], w.rate[1], w.rate[2], w.rate[3]
 	if place == agents.InProcedure {
 		for range months {
 			a.CounselAVR *= p.Counselling.Retention
