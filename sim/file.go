@@ -24,18 +24,27 @@ func (e *engine) step(fi int32, src *Source, u float64) (changed bool) {
 	state := ev[0] + ev[1] + ev[2] + ev[3] + ev[4]
 	x := agents.Predict(a, o, e.pol, p)
 	var h agents.Hazards
-	if bound := state + agents.Bound(x.AVR) + agents.Bound(x.Independent) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure); u < bound || bound > 1 {
-		h = agents.Hazards{AVR: agents.Logistic(x.AVR), Independent: agents.Logistic(x.Independent),
-			Absconded: agents.Logistic(x.Absconded), NewProcedure: agents.Logistic(x.NewProcedure)}
+	bound := state + agents.Bound(x.AVR) + agents.Bound(x.Independent) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure)
+	// The hazards are needed if u may fall among them, and to scale u if
+	// their total may exceed 1. With the bound at most 1/2 it cannot (each
+	// hazard is below its Bound), and they wait until u has passed the
+	// state events: most events are the state's, which need none of them.
+	need := u < bound || bound > 1
+	if need && bound > 0.5 {
+		h = hazards(&x)
 		if total := state + h.AVR + h.Independent + h.Absconded + h.NewProcedure; total > 1 {
 			u *= total // only for extreme parameters: keep the proportions
 		}
+		need = false
 	}
 	k := 0
 	for ; k < len(ev) && u >= ev[k]; k++ {
 		u -= ev[k]
 	}
 	if k == len(ev) { // no state event: the person's own choices
+		if need {
+			h = hazards(&x)
+		}
 		switch {
 		case u < h.AVR:
 			e.leave(f, agents.AVR, agents.PathwayOf(a, o, &p.Pathway))
@@ -102,6 +111,12 @@ func (e *engine) step(fi int32, src *Source, u float64) (changed bool) {
 	}
 	e.placeMonth(a)
 	return k < len(ev) || stage == agents.Departure
+}
+
+// hazards are the logistics of the log-odds x.
+func hazards(x *agents.LogOdds) agents.Hazards {
+	return agents.Hazards{AVR: agents.Logistic(x.AVR), Independent: agents.Logistic(x.Independent),
+		Absconded: agents.Logistic(x.Absconded), NewProcedure: agents.Logistic(x.NewProcedure)}
 }
 
 // leave closes the file of a person who leaves the Netherlands verifiably,
