@@ -70,7 +70,7 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 		e.nextChange = cfg.Changes[0].FromMonth
 	}
 	e.cal = make([][]entry, cfg.Warmup+cfg.Months)
-	e.away = make([]awaySlot, 0, 1<<16) // room for the default study's persons out of sight
+	e.away = make([]awaySlot, 0, 1<<15) // room for the default study's persons out of sight (26,515 at most in its first replicate)
 	isrc := intakeSource(seed)
 	e.t = -cfg.Warmup - 1 // the stock's files opened before the first month simulated
 	for i := 0; i < cfg.Intake.InitialStock; i++ {
