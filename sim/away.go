@@ -125,8 +125,9 @@ func (e *engine) awayDue() {
 		ens := due[b0:min(b0+block, len(due))]
 		sink := 0
 		for _, en := range ens {
+			// a field in every 64 bytes of the slot (as in stepAll)
 			w := &e.away[en.i]
-			sink += int(w.gen) + w.since + w.a.Origin
+			sink += w.a.PersonID + int(w.a.Household) + int(w.a.Shelter) + w.a.MonthsSinceFinal + w.a.SessionAsked + w.since + int(w.gen)
 		}
 		e.sink += sink
 		for _, en := range ens {
