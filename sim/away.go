@@ -99,6 +99,10 @@ func (e *engine) schedule(i int32, from int) {
 	w.at = from + d
 	if w.at < e.cfg.Months {
 		k := w.at + e.cfg.Warmup
+		if e.cal[k] == nil && len(e.spare) > 0 {
+			e.cal[k] = e.spare[len(e.spare)-1]
+			e.spare = e.spare[:len(e.spare)-1]
+		}
 		e.cal[k] = append(e.cal[k], entry{i, w.gen})
 	}
 }
@@ -138,6 +142,9 @@ func (e *engine) awayDue() {
 			e.totals.Away++
 			e.event(en.i)
 		}
+	}
+	if due != nil {
+		e.spare = append(e.spare, due[:0])
 	}
 	e.cal[k] = nil
 }

@@ -35,6 +35,7 @@ type engine struct {
 	away  []awaySlot
 	free  []int32   // unused indices of away
 	cal   [][]entry // calendar of away events, by month t+Warmup
+	spare [][]entry // months of cal carried out, emptied, to reuse
 	nAway [2]int    // persons in a procedure, out of sight
 
 	queue   []request // sessions asked for and not yet given
@@ -60,9 +61,10 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy}
 	e.rnd = wrap(&e.src)
 	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
-	// room for the default study's caseload, so that the records are
-	// rarely copied to grow
-	e.files = make([]file, 0, cfg.Intake.InitialStock+1<<16)
+	// room for the default study's caseload (its first replicate holds at
+	// most 81,931 records, open and closed not yet dropped), so that the
+	// records are rarely copied to grow
+	e.files = make([]file, 0, cfg.Intake.InitialStock+1<<17)
 	e.lanes = make([]lane, 0, cfg.Intake.InitialStock+1<<16)
 	e.pows = powTable(&cfg.Params)
 	e.nextChange = math.MaxInt
@@ -128,7 +130,7 @@ func (e *engine) horizon() {
 		a      *agents.Agent
 		months int // months without status not yet added to a.MonthsIrregular
 	}
-	var ps []left
+	ps := make([]left, 0, len(e.lanes)+e.nAway[0]+e.nAway[1])
 	for i := range e.lanes {
 		f := &e.files[e.lanes[i].file]
 		e.catchUp(f, e.cfg.Months)
