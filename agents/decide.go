@@ -273,13 +273,21 @@ func DecideOutOfSight(a *Agent, o *Origin, stay, stayCap int, p *OutOfSightParam
 // when the person absconded, so that the hazards stay constant between
 // events.
 func AgeOutOfSight(a *Agent, months int, p *Params) {
-	for range months {
-		a.MonthsIrregular++
-		a.MonthsSinceFinal++
-		a.Trust *= 1 - p.Dynamics.TrustDecay
-		a.CounselAVR *= p.Counselling.Retention
-		a.CounselLegal *= p.Counselling.Retention
+	if months <= 0 {
+		return
 	}
+	a.MonthsIrregular += months
+	a.MonthsSinceFinal += months
+	// Each field's multiplications are a chain of their own, done in the
+	// same order as month by month, in registers rather than through a.
+	trust, keep := 1-p.Dynamics.TrustDecay, p.Counselling.Retention
+	t, x, y := a.Trust, a.CounselAVR, a.CounselLegal
+	for range months {
+		t *= trust
+		x *= keep
+		y *= keep
+	}
+	a.Trust, a.CounselAVR, a.CounselLegal = t, x, y
 }
 
 // Age advances agent a by one month without any draw: months open, months

@@ -24,10 +24,11 @@ import (
 type awaySlot struct {
 	a     agents.Agent
 	src   Source
-	since int    // month the person entered this place
-	stay  int    // months without status when they entered it
-	at    int    // month of the next event
-	gen   uint32 // bumped at each schedule: older calendar entries are stale
+	since int        // month the person entered this place
+	stay  int        // months without status when they entered it
+	at    int        // month of the next event
+	rate  [4]float64 // the hazards the event was drawn with (rates): find, status, leave, apply
+	gen   uint32     // bumped at each schedule: older calendar entries are stale
 	used  bool
 }
 
@@ -84,6 +85,7 @@ func (e *engine) rates(w *awaySlot) (find, status, leave, apply float64) {
 func (e *engine) schedule(i int32, from int) {
 	w := &e.away[i]
 	find, status, leave, apply := e.rates(w)
+	w.rate = [4]float64{find, status, leave, apply}
 	p := min(1, find+status+leave+apply)
 	w.gen++
 	if p <= 0 {
@@ -97,6 +99,10 @@ func (e *engine) schedule(i int32, from int) {
 	w.at = from + d
 	if w.at < e.cfg.Months {
 		k := w.at + e.cfg.Warmup
+		if e.cal[k] == nil && len(e.spare) > 0 {
+			e.cal[k] = e.spare[len(e.spare)-1]
+			e.spare = e.spare[:len(e.spare)-1]
+		}
 		e.cal[k] = append(e.cal[k], entry{i, w.gen})
 	}
 }
@@ -112,16 +118,33 @@ func (e *engine) reschedule() {
 }
 
 // awayDue carries out this month's events of persons in a procedure or out
-// of sight, in the order they were scheduled.
+// of sight, in the order they were scheduled. It reads the slots of a block
+// of entries before it carries out any, so that the processor fetches them
+// from memory side by side (they are far apart), as stepAll does for files.
 func (e *engine) awayDue() {
+	const block = 32
 	k := e.t + e.cfg.Warmup
-	for _, en := range e.cal[k] {
-		w := &e.away[en.i]
-		if !w.used || w.gen != en.gen {
-			continue
+	due := e.cal[k]
+	for b0 := 0; b0 < len(due); b0 += block {
+		ens := due[b0:min(b0+block, len(due))]
+		sink := 0
+		for _, en := range ens {
+			// a field in every 64 bytes of the slot (as in stepAll)
+			w := &e.away[en.i]
+			sink += w.a.PersonID + int(w.a.Household) + int(w.a.Shelter) + w.a.MonthsSinceFinal + w.a.SessionAsked + w.since + int(w.gen)
 		}
-		e.totals.Away++
-		e.event(en.i)
+		e.sink += sink
+		for _, en := range ens {
+			w := &e.away[en.i]
+			if !w.used || w.gen != en.gen {
+				continue
+			}
+			e.totals.Away++
+			e.event(en.i)
+		}
+	}
+	if due != nil {
+		e.spare = append(e.spare, due[:0])
 	}
 	e.cal[k] = nil
 }
@@ -134,7 +157,9 @@ func (e *engine) event(i int32) {
 	months := e.t - w.since
 	place := a.Place
 	e.nAway[place-agents.InProcedure]--
-	find, status, leave, apply := e.rates(w)
+	// the hazards as scheduled: nothing they depend on has changed since
+	// (a change of enforcement schedules again)
+	find, status, leave, apply := w.rate[0], w.rate[1], w.rate[2], w.rate[3]
 	if place == agents.InProcedure {
 		for range months {
 			a.CounselAVR *= p.Counselling.Retention
@@ -146,7 +171,7 @@ func (e *engine) event(i int32) {
 		}
 		agents.Rejection(a, &p.Dynamics)
 		agents.FinalDecision(a, &p.Dynamics)
-		e.start(*a, w.src, agents.IND)
+		e.start(a, w.src, agents.IND)
 		e.release(i)
 		return
 	}
@@ -160,7 +185,7 @@ func (e *engine) event(i int32) {
 			from = agents.KMar
 		}
 		e.placeFound(a, uniform(&w.src), uniform(&w.src))
-		e.start(*a, w.src, from)
+		e.start(a, w.src, from)
 		e.release(i)
 	case u < find+status:
 		e.done(i, agents.FateStatus, 0)

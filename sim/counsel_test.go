@@ -29,7 +29,7 @@ func TestCounselKeyMomentsFirst(t *testing.T) {
 		e := &engine{cfg: &cfg, pol: &pol, t: 10, pows: powTable(&cfg.Params), nextChange: math.MaxInt}
 		for i, r := range asked {
 			a := agents.Agent{PersonID: i, Trust: 0.5, Shelter: agents.Departure, SessionDue: true, SessionAt: r.m, SessionAsked: r.at}
-			fi := e.open(a, Source{})
+			fi := e.open(&a, Source{})
 			e.files[fi].synced = e.t + 1 // stepped this month, as counsel finds its files
 			e.queue = append(e.queue, request{fi, a.CaseID})
 		}

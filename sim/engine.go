@@ -35,6 +35,7 @@ type engine struct {
 	away  []awaySlot
 	free  []int32   // unused indices of away
 	cal   [][]entry // calendar of away events, by month t+Warmup
+	spare [][]entry // months of cal carried out, emptied, to reuse
 	nAway [2]int    // persons in a procedure, out of sight
 
 	queue   []request // sessions asked for and not yet given
@@ -60,17 +61,20 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy}
 	e.rnd = wrap(&e.src)
 	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
-	// room for the default study's caseload, so that the records are
-	// rarely copied to grow
-	e.files = make([]file, 0, cfg.Intake.InitialStock+1<<16)
-	e.lanes = make([]lane, 0, cfg.Intake.InitialStock+1<<16)
+	// Room for the default study's caseload (its first replicate holds at
+	// most 81,931 records, open and closed not yet dropped, and 26,515
+	// persons out of sight), so that the records are rarely copied to
+	// grow; a smaller run, with fewer persons in all, gets less.
+	n := cfg.expectedPersons()
+	e.files = make([]file, 0, min(n, cfg.Intake.InitialStock+1<<17))
+	e.lanes = make([]lane, 0, min(n, cfg.Intake.InitialStock+1<<16))
 	e.pows = powTable(&cfg.Params)
 	e.nextChange = math.MaxInt
 	if len(cfg.Changes) > 0 {
 		e.nextChange = cfg.Changes[0].FromMonth
 	}
 	e.cal = make([][]entry, cfg.Warmup+cfg.Months)
-	e.away = make([]awaySlot, 0, 1<<16) // room for the default study's persons out of sight
+	e.away = make([]awaySlot, 0, min(n, 1<<15))
 	isrc := intakeSource(seed)
 	e.t = -cfg.Warmup - 1 // the stock's files opened before the first month simulated
 	for i := 0; i < cfg.Intake.InitialStock; i++ {
@@ -120,6 +124,19 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	return e.totals
 }
 
+// expectedPersons is the initial stock plus the expected count of persons
+// who enter over the run, warm-up included: at least as many records as a
+// run is likely to hold at once.
+func (c *Config) expectedPersons() int {
+	n := float64(c.Intake.InitialStock)
+	for t := -c.Warmup; t < c.Months; t++ {
+		for s := agents.Source(0); s < agents.NumSources; s++ {
+			n += c.NewPerMonth(t, s)
+		}
+	}
+	return int(n) + 64
+}
+
 // horizon records every file still open and every person still in the
 // return system, in order of person id.
 func (e *engine) horizon() {
@@ -128,7 +145,7 @@ func (e *engine) horizon() {
 		a      *agents.Agent
 		months int // months without status not yet added to a.MonthsIrregular
 	}
-	var ps []left
+	ps := make([]left, 0, len(e.lanes)+e.nAway[0]+e.nAway[1])
 	for i := range e.lanes {
 		f := &e.files[e.lanes[i].file]
 		e.catchUp(f, e.cfg.Months)

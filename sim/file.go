@@ -20,22 +20,31 @@ func (e *engine) step(fi int32, src *Source, u float64) (changed bool) {
 	a := &f.a
 	p := &e.cfg.Params
 	o := &e.cfg.Origins[a.Origin]
-	ev := e.stateEvents(a, o)
+	ev := e.stateEvents(a, o, a.CounselLegal)
 	state := ev[0] + ev[1] + ev[2] + ev[3] + ev[4]
 	x := agents.Predict(a, o, e.pol, p)
 	var h agents.Hazards
-	if bound := state + agents.Bound(x.AVR) + agents.Bound(x.Independent) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure); u < bound || bound > 1 {
-		h = agents.Hazards{AVR: agents.Logistic(x.AVR), Independent: agents.Logistic(x.Independent),
-			Absconded: agents.Logistic(x.Absconded), NewProcedure: agents.Logistic(x.NewProcedure)}
+	bound := state + agents.Bound(x.AVR) + agents.Bound(x.Independent) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure)
+	// The hazards are needed if u may fall among them, and to scale u if
+	// their total may exceed 1. With the bound at most 1/2 it cannot (each
+	// hazard is below its Bound), and they wait until u has passed the
+	// state events: most events are the state's, which need none of them.
+	need := u < bound || bound > 1
+	if need && bound > 0.5 {
+		h = hazards(&x)
 		if total := state + h.AVR + h.Independent + h.Absconded + h.NewProcedure; total > 1 {
 			u *= total // only for extreme parameters: keep the proportions
 		}
+		need = false
 	}
 	k := 0
 	for ; k < len(ev) && u >= ev[k]; k++ {
 		u -= ev[k]
 	}
 	if k == len(ev) { // no state event: the person's own choices
+		if need {
+			h = hazards(&x)
+		}
 		switch {
 		case u < h.AVR:
 			e.leave(f, agents.AVR, agents.PathwayOf(a, o, &p.Pathway))
@@ -104,6 +113,12 @@ func (e *engine) step(fi int32, src *Source, u float64) (changed bool) {
 	return k < len(ev) || stage == agents.Departure
 }
 
+// hazards are the logistics of the log-odds x.
+func hazards(x *agents.LogOdds) agents.Hazards {
+	return agents.Hazards{AVR: agents.Logistic(x.AVR), Independent: agents.Logistic(x.Independent),
+		Absconded: agents.Logistic(x.Absconded), NewProcedure: agents.Logistic(x.NewProcedure)}
+}
+
 // leave closes the file of a person who leaves the Netherlands verifiably,
 // and pays the reintegration package to an eligible person who leaves with
 // assistance within its conditions.
@@ -170,9 +185,10 @@ func (e *engine) countPlaces(s agents.Shelter, n int) {
 }
 
 // stateEvents are the monthly probabilities of the state's events for
-// agent a in its stage: 0 status, 1 final decision or forced return,
+// agent a in its stage, with legal boost legal (a.CounselLegal, or another
+// value for a bound): 0 status, 1 final decision or forced return,
 // 2 health, 3 detention in or out, 4 police.
-func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) [5]float64 {
+func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, legal float64) [5]float64 {
 	p := &e.cfg.Params
 	st := &e.cfg.State
 	var ev [5]float64
@@ -183,7 +199,7 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) [5]float64 {
 	switch a.Shelter {
 	case agents.Reception:
 		end := 1 / st.AppealMonths
-		ok := adjust(st.AppealSuccess, a.CounselLegal)
+		ok := adjust(st.AppealSuccess, legal)
 		ev = [5]float64{end * ok, end * (1 - ok), health}
 	case agents.Departure:
 		ev = [5]float64{0, 0, health}
@@ -193,7 +209,7 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) [5]float64 {
 		if a.Shelter == agents.NoShelter {
 			police = p.Dynamics.PoliceRate
 		}
-		ev = [5]float64{adjust(st.RegularisedRate, a.CounselLegal), st.ForcedRate * enf, health, st.DetentionRate * enf, police}
+		ev = [5]float64{adjust(st.RegularisedRate, legal), st.ForcedRate * enf, health, st.DetentionRate * enf, police}
 	case agents.Detention:
 		ev = [5]float64{0, st.ForcedDetained * o.Cooperation * e.pol.Enforcement, health, 1 / st.DetentionMonths}
 	}

@@ -119,7 +119,7 @@ func (e *engine) newPerson(src agents.Source, stock bool) {
 		}
 		e.pastDeadline(&a, uniform(s), uniform(s))
 	}
-	e.start(a, e.src, src)
+	e.start(&a, e.src, src)
 }
 
 // pastDeadline puts agent a, unknown before, past its departure deadline:
@@ -153,13 +153,14 @@ func (e *engine) deadlineShelter(a *agents.Agent, u float64) agents.Shelter {
 	return agents.NoShelter
 }
 
-// start opens the person's next file, from source src, in the stage a's
-// shelter says, and asks for the session the counselling policy gives at
-// that stage: at the first decision in reception, at the final decision in
-// the departure period, at the deadline for a file that opens past it (the
-// obligation to leave is immediate), in detention. Periodic counselling
-// gives that session and then one every PeriodMonths.
-func (e *engine) start(a agents.Agent, src Source, from agents.Source) {
+// start opens the next file of person a (updating their record), from
+// source src, in the stage a's shelter says, and asks for the session the
+// counselling policy gives at that stage: at the first decision in
+// reception, at the final decision in the departure period, at the
+// deadline for a file that opens past it (the obligation to leave is
+// immediate), in detention. Periodic counselling gives that session and
+// then one every PeriodMonths.
+func (e *engine) start(a *agents.Agent, src Source, from agents.Source) {
 	a.FileNumber++
 	a.CaseID = e.nextCID
 	e.nextCID++

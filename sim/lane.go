@@ -78,11 +78,11 @@ type lane struct {
 
 // open gives agent a, with stream src, an open file: a record and a lane at
 // the end of the lanes, with a bound from its first month on.
-func (e *engine) open(a agents.Agent, src Source) int32 {
+func (e *engine) open(a *agents.Agent, src Source) int32 {
 	// The initial stock opens before the first month simulated, and is
 	// first stepped (and aged) in that month.
 	first := max(e.t, -e.cfg.Warmup)
-	e.files = append(e.files, file{a: a, synced: first})
+	e.files = append(e.files, file{a: *a, synced: first})
 	fi := int32(len(e.files) - 1)
 	b, until := e.bound(&e.files[fi].a, first)
 	e.lanes = append(e.lanes, lane{src: src, bound: roundUp32(b), until: until, file: fi, cid: int32(a.CaseID)})
@@ -337,9 +337,7 @@ func (e *engine) bound(a *agents.Agent, from int) (float64, int32) {
 	x.Absconded += pos(-p.Absconding.Trust*dTrust) + slack
 	x.NewProcedure += pos(p.NewProcedure.Hope*dHope) + pos(legal-a.CounselLegal) + slack
 
-	b := *a
-	b.CounselLegal = legal
-	ev := e.stateEvents(&b, o)
+	ev := e.stateEvents(a, o, legal)
 	total := ev[0] + ev[1] + ev[2] + ev[3] + ev[4] +
 		agents.Bound(x.AVR) + agents.Bound(x.Independent) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure)
 	return total*(1+1e-9) + 1e-12, int32(until)

@@ -63,7 +63,7 @@ func TestBoundHolds(t *testing.T) {
 				x := a
 				o := &cfg.Origins[x.Origin]
 				for m := 0; m < int(until); m++ {
-					ev := e.stateEvents(&x, o)
+					ev := e.stateEvents(&x, o, x.CounselLegal)
 					h := agents.Decide(&x, o, e.pol, p)
 					total := ev[0] + ev[1] + ev[2] + ev[3] + ev[4] + h.AVR + h.Independent + h.Absconded + h.NewProcedure
 					if total > float64(roundUp32(b)) {
