@@ -152,7 +152,7 @@ func (p *Problem) evaluate(theta []float64, workers, R int, detail bool) (*Detai
 	if patterns != nil && len(patterns) != R {
 		// the pattern has its own replicates: its row's error is theirs
 		for i, row := range d.Rows {
-			if strings.HasPrefix(row.Statistic, "policy_vs_context") {
+			if strings.HasPrefix(row.Statistic, patternStatistic+": ") {
 				xs := make([]float64, len(patterns))
 				for j := range patterns {
 					xs[j] = patterns[j].Ratio()

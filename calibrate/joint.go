@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"math"
+	"sync"
 
 	"github.com/returnsim/returnsim/agents"
 	"gonum.org/v1/gonum/mat"
@@ -129,17 +130,24 @@ func (c *Collector) fitJoint(s *Stats) {
 	}
 }
 
+// departureMonths is, by calendar year, the months the service's
+// departure figures cover (DTVYears), read once.
+var departureMonths = sync.OnceValue(func() map[int]int {
+	m := map[int]int{}
+	for _, d := range DTVYears() {
+		m[d.Year] = d.DepartureMonths
+	}
+	return m
+})
+
 // calendar sets the statistics by calendar year: each year's counts over
 // the months the service's figures cover, per run (divided by the runs
 // that recorded each month), NaN for a year not recorded whole.
 func (c *Collector) calendar(s *Stats) {
-	covered := map[int]int{}
-	for _, d := range DTVYears() {
-		covered[d.Year] = d.DepartureMonths
-	}
+	covered := departureMonths()
 	for y := 0; y < studyYears; y++ {
 		var dep [3]float64
-		var avr, police, verified, opened float64
+		var avr, police float64
 		whole := true
 		for mo := 0; mo < 12; mo++ {
 			m := 12*y + mo
@@ -156,20 +164,17 @@ func (c *Collector) calendar(s *Stats) {
 				avr += float64(k.closed[agents.AVR]) / runs
 			}
 			police += float64(k.opened[agents.Police]) / runs
-			for o := agents.AVR; o < agents.NumOutcomes; o++ {
-				if o.Verified() {
-					verified += float64(k.closed[o]) / runs
-				}
-			}
-			opened += float64(k.files) / runs
 		}
 		if !whole {
 			nan := math.NaN()
-			dep, avr, police, verified, opened = [3]float64{nan, nan, nan}, nan, nan, nan, nan
+			dep, avr, police = [3]float64{nan, nan, nan}, nan, nan
 		}
 		s.Departures[y], s.AVRs[y], s.PoliceFiles[y] = dep, avr, police
 		if y >= 3 {
-			s.ReturnRateByYear[y-3] = verified / opened
+			s.ReturnRateByYear[y-3] = math.NaN()
+			if verified, opened, whole := c.yearTotals(y); whole {
+				s.ReturnRateByYear[y-3] = float64(verified) / float64(opened)
+			}
 		}
 	}
 }

@@ -17,6 +17,10 @@ import (
 // numbers), and the change in verified departures per 1,000 persons who
 // entered in the recorded months read off.
 
+// patternStatistic is the statistic of the pattern: the largest policy
+// change over the smallest context change.
+const patternStatistic = "policy_vs_context"
+
 // PatternSpec sets the ranges of the factors ([pattern] in a targets
 // file). The policy factors are switched off against what is given; the
 // context factors are set low and high for every person.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // A simulation-based check of a calibration: simulate at known parameters,
@@ -44,25 +46,17 @@ func (p *Problem) Observe(theta []float64, seed uint64, workers int) (*Spec, err
 
 // Interval is the central interval of a parameter's weighted posterior
 // sample holding the share level of its weight: the (1-level)/2 and
-// (1+level)/2 weighted quantiles of particles' values of parameter i.
+// (1+level)/2 weighted empirical quantiles of the particles' values of
+// parameter i.
 func Interval(post []Particle, i int, level float64) (lo, hi float64) {
-	type wx struct{ x, w float64 }
-	xs := make([]wx, len(post))
-	var total float64
-	for j, q := range post {
-		xs[j] = wx{q.Theta[i], q.Weight}
-		total += q.Weight
+	idx := make([]int, len(post))
+	for j := range idx {
+		idx[j] = j
 	}
-	sort.Slice(xs, func(a, b int) bool { return xs[a].x < xs[b].x })
-	quantile := func(p float64) float64 {
-		var c float64
-		for _, v := range xs {
-			c += v.w / total
-			if c >= p {
-				return v.x
-			}
-		}
-		return xs[len(xs)-1].x
+	sort.SliceStable(idx, func(a, b int) bool { return post[idx[a]].Theta[i] < post[idx[b]].Theta[i] })
+	xs, ws := make([]float64, len(post)), make([]float64, len(post))
+	for k, j := range idx {
+		xs[k], ws[k] = post[j].Theta[i], post[j].Weight
 	}
-	return quantile((1 - level) / 2), quantile((1 + level) / 2)
+	return stat.Quantile((1-level)/2, stat.Empirical, xs, ws), stat.Quantile((1+level)/2, stat.Empirical, xs, ws)
 }

@@ -30,8 +30,6 @@ type Collector struct {
 	ng, iq   int                // origin indices of Nigeria and Iraq; -1 when absent
 	cells    [][]cell           // by file number - 1, then origin index
 	outcomes [agents.NumOutcomes]int
-	years    []year
-	months   int
 	byMonth  []monthly // by recorded month, months 0 to 83
 }
 
@@ -45,13 +43,6 @@ type monthly struct {
 }
 
 type cell struct{ closed, avr int }
-
-type year struct {
-	opened, verified int
-	seen             uint16 // bit m%12 is set once month m has been recorded
-}
-
-const allMonths = 1<<12 - 1
 
 // NewCollector returns a Collector for runs with the origin table origins,
 // which maps a record's origin index to its cooperation class and code.
@@ -69,9 +60,9 @@ func NewCollector(origins []agents.Origin) *Collector {
 	return c
 }
 
-// Month implements sim.Recorder: it adds the month's return orders (files
-// opened) and verified departures (AVR, independent, forced) to its year,
-// months 0-11 being year 1. m.Month must not be negative, as sim promises.
+// Month implements sim.Recorder: it adds the month's files closed by
+// outcome and opened by source to its month of the study's period (months
+// 0-83, 2017-2023). m.Month must not be negative, as sim promises.
 func (c *Collector) Month(m *sim.MonthCounts) {
 	if m.Month < 0 {
 		panic(fmt.Sprintf("calibrate: Collector.Month: month %d is before the recorded horizon", m.Month))
@@ -79,19 +70,6 @@ func (c *Collector) Month(m *sim.MonthCounts) {
 	if m.Month >= studyMonths {
 		return // after the study's period, 2017-2023
 	}
-	y := m.Month / 12
-	for len(c.years) <= y {
-		c.years = append(c.years, year{})
-	}
-	yr := &c.years[y]
-	yr.opened += m.Opened
-	for o := agents.AVR; o < agents.NumOutcomes; o++ {
-		if o.Verified() {
-			yr.verified += m.Closed[o]
-		}
-	}
-	yr.seen |= 1 << (m.Month % 12)
-	c.months++
 	for len(c.byMonth) <= m.Month {
 		c.byMonth = append(c.byMonth, monthly{})
 	}
@@ -152,15 +130,6 @@ func (c *Collector) Add(o *Collector) {
 	for i, n := range o.outcomes {
 		c.outcomes[i] += n
 	}
-	for len(c.years) < len(o.years) {
-		c.years = append(c.years, year{})
-	}
-	for y, yr := range o.years {
-		c.years[y].opened += yr.opened
-		c.years[y].verified += yr.verified
-		c.years[y].seen |= yr.seen
-	}
-	c.months += o.months
 	for len(c.byMonth) < len(o.byMonth) {
 		c.byMonth = append(c.byMonth, monthly{})
 	}
@@ -242,22 +211,53 @@ type Stats struct {
 	Pattern *Pattern
 }
 
+// recordedMonths is the number of months recorded, summed over the runs.
+func (c *Collector) recordedMonths() int {
+	n := 0
+	for i := range c.byMonth {
+		n += c.byMonth[i].runs
+	}
+	return n
+}
+
+// yearTotals sums the verified departures (AVR, independent, forced) and
+// the files opened in recorded year y (months 12y to 12y+11) over the runs
+// collected; whole reports whether every month of the year was recorded.
+func (c *Collector) yearTotals(y int) (verified, opened int, whole bool) {
+	whole = true
+	for m := 12 * y; m < 12*y+12; m++ {
+		if m >= len(c.byMonth) || c.byMonth[m].runs == 0 {
+			whole = false
+			continue
+		}
+		k := &c.byMonth[m]
+		opened += k.files
+		for o := agents.AVR; o < agents.NumOutcomes; o++ {
+			if o.Verified() {
+				verified += k.closed[o]
+			}
+		}
+	}
+	return verified, opened, whole
+}
+
 // Stats computes the statistics of the files collected. It fails when a
 // statistic is undefined: no month or no closed file recorded, a regression
 // without its maximum-likelihood estimate (say, a cooperation class without
 // any AVR), no closed file of Nigeria or Iraq, no complete year.
 func (c *Collector) Stats() (*Stats, error) {
-	if c.months == 0 {
+	months := c.recordedMonths()
+	if months == 0 {
 		return nil, errors.New("no month recorded")
 	}
-	s := &Stats{Months: c.months, Open: c.outcomes[agents.Open]}
+	s := &Stats{Months: months, Open: c.outcomes[agents.Open]}
 	for o := agents.AVR; o < agents.NumOutcomes; o++ {
 		s.Closed += c.outcomes[o]
 	}
 	if s.Closed == 0 {
 		return nil, errors.New("no file closed in the recorded months")
 	}
-	s.ClosedPerSevenYears = float64(s.Closed) * studyMonths / float64(c.months)
+	s.ClosedPerSevenYears = float64(s.Closed) * studyMonths / float64(months)
 
 	var err error
 	if s.FileFit, err = c.fitFile(); err != nil {
@@ -275,17 +275,18 @@ func (c *Collector) Stats() (*Stats, error) {
 	if s.AVRIraq, err = c.originShare(c.iq, "IQ"); err != nil {
 		return nil, fmt.Errorf("avr_nigeria_iraq: %w", err)
 	}
-	for i, yr := range c.years {
-		if yr.seen != allMonths {
+	for y := 0; 12*y < len(c.byMonth); y++ {
+		verified, opened, whole := c.yearTotals(y)
+		if !whole {
 			continue
 		}
-		if yr.opened == 0 {
-			return nil, fmt.Errorf("return_rate: no return order in year %d", i+1)
+		if opened == 0 {
+			return nil, fmt.Errorf("return_rate: no return order in year %d", y+1)
 		}
-		s.ReturnRate = append(s.ReturnRate, float64(yr.verified)/float64(yr.opened))
+		s.ReturnRate = append(s.ReturnRate, float64(verified)/float64(opened))
 	}
 	if len(s.ReturnRate) == 0 {
-		return nil, fmt.Errorf("return_rate: no complete year among the %d months recorded", c.months)
+		return nil, fmt.Errorf("return_rate: no complete year among the %d months recorded", s.Months)
 	}
 	o := &c.outcomes
 	dep := o[agents.AVR] + o[agents.Independent] + o[agents.Forced] + o[agents.Absconded]
@@ -420,7 +421,7 @@ var statistics = []statistic{
 		values: func(s *Stats) []float64 { return []float64{s.AVRs[0]} }},
 	{name: "return_rate_by_year", labels: []string{"2020", "2021", "2022", "2023"},
 		values: func(s *Stats) []float64 { return s.ReturnRateByYear[:] }},
-	{name: "policy_vs_context", labels: []string{"largest policy change / smallest context change"}, ratio: true,
+	{name: patternStatistic, labels: []string{"largest policy change / smallest context change"}, ratio: true,
 		values: func(s *Stats) []float64 {
 			if s.Pattern == nil {
 				return []float64{math.NaN()}

@@ -110,7 +110,7 @@ type Spec struct {
 // needsPattern reports whether a target compares the pattern's changes.
 func (s *Spec) needsPattern() bool {
 	for i := range s.Targets {
-		if s.Targets[i].Statistic == "policy_vs_context" {
+		if s.Targets[i].Statistic == patternStatistic {
 			return true
 		}
 	}
