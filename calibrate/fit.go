@@ -79,8 +79,7 @@ type Detail struct {
 	// their number. NaN with a single replicate.
 	MCSE []float64
 	// PerReplicate is the fit table of each replicate alone (the
-	// pattern's row with the pattern's replicate of the same index, or
-	// its last when it has fewer).
+	// pattern's row, which has replicates of its own, is the pooled one).
 	PerReplicate [][]Row
 }
 
@@ -131,40 +130,35 @@ func (p *Problem) evaluate(theta []float64, workers, R int, detail bool) (*Detai
 		if err != nil {
 			return nil, fmt.Errorf("replicate %d: %w", r, err)
 		}
-		if patterns != nil {
-			sr.Pattern = &patterns[min(r, len(patterns)-1)]
-		}
+		sr.Pattern = s.Pattern
 		per[r] = Table(p.Spec.Targets, sr)
 	}
 	d.PerReplicate = per
 	d.MCSE = make([]float64, len(d.Rows))
-	for i := range d.Rows {
-		if R < 2 {
-			d.MCSE[i] = math.NaN()
-			continue
-		}
+	for i, row := range d.Rows {
 		xs := make([]float64, R)
 		for r := range per {
 			xs[r] = per[r][i].Simulated
 		}
-		d.MCSE[i] = stat.StdDev(xs, nil) / math.Sqrt(float64(R))
-	}
-	if patterns != nil && len(patterns) != R {
-		// the pattern has its own replicates: its row's error is theirs
-		for i, row := range d.Rows {
-			if strings.HasPrefix(row.Statistic, patternStatistic+": ") {
-				xs := make([]float64, len(patterns))
-				for j := range patterns {
-					xs[j] = patterns[j].Ratio()
-				}
-				d.MCSE[i] = math.NaN()
-				if len(xs) > 1 {
-					d.MCSE[i] = stat.StdDev(xs, nil) / math.Sqrt(float64(len(xs)))
-				}
+		if strings.HasPrefix(row.Statistic, patternStatistic+": ") {
+			// the pattern's row: the error of its own replicates
+			xs = make([]float64, len(patterns))
+			for j := range patterns {
+				xs[j] = patterns[j].Ratio()
 			}
 		}
+		d.MCSE[i] = standardError(xs)
 	}
 	return d, nil
+}
+
+// standardError is the standard error of the mean of xs, NaN for fewer
+// than two values.
+func standardError(xs []float64) float64 {
+	if len(xs) < 2 {
+		return math.NaN()
+	}
+	return stat.StdDev(xs, nil) / math.Sqrt(float64(len(xs)))
 }
 
 // Start returns the baseline's values of the free parameters, moved inside
