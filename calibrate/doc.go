@@ -3,20 +3,35 @@
 // how far they are from the study's figures.
 //
 // A Collector receives a run's output through sim.Recorder and keeps only
-// counts by file number and origin, so memory does not grow with the number
-// of files. Its Stats are the study's statistics: logistic regressions of
-// assisted voluntary return (AVR) on the number of return procedures and on
-// the cooperation class of the origin country, the AVR shares of Nigerians
-// and Iraqis, the yearly return rate, the mix of departures and the number
-// of files closed. FitLogit and FitLogitCounts fit the regressions by
-// maximum likelihood. Targets hold the study's figures; Distance and Table
-// compare Stats with them.
+// counts by file number and origin and by recorded month, so memory does
+// not grow with the number of files. Its Stats are the study's statistics:
+// the odds ratios of AVR by number of procedures and by cooperation class
+// from one joint logistic regression, the AVR shares of Nigerians and
+// Iraqis, the return rate of each year, the service's yearly departures by
+// type and police files, the assisted returns of 2017, the files closed
+// (and, for older targets files, the marginal regressions and the mix of
+// departures). A PatternSpec measures the study's conclusion on paired
+// runs with common random numbers. FitLogit and FitLogitCounts fit the
+// regressions by maximum likelihood. Targets hold the study's figures;
+// Distance and Table compare Stats with them. A Problem fits free
+// parameters to a spec's targets (Nelder-Mead, then ABC-SMC), reports each
+// statistic's Monte Carlo error (Detail), which targets move each
+// parameter (Influences), and refuses a posterior too far from the targets
+// (RefusedError); Observe makes synthetic targets for a simulation-based
+// check.
 //
 // What it promises:
-//   - It is pure statistics: no random draws, no global state, no clock, no
-//     files. The same records in the same order give the same numbers, bit
-//     for bit; the counts a Collector keeps do not depend on the order in
-//     which records arrive.
+//   - A Collector and Stats are pure statistics: no random draws, no
+//     global state, no clock, no files. The same records in the same order
+//     give the same numbers, bit for bit; the counts a Collector keeps do
+//     not depend on the order in which records arrive. A statistic that
+//     the records leave undefined (a year not recorded whole, a category
+//     without files) is NaN, and a target on it costs +Inf; the older
+//     statistics still make Stats fail, as they always did.
+//   - Simulations run with seeds from sim.StreamSeed of the problem's seed
+//     (replicates, and "pattern" for the pattern's paired runs), so an
+//     evaluation is a deterministic function of the parameters; ABC draws
+//     its proposals from the source it is given.
 //   - A logistic regression either returns the maximum-likelihood estimate
 //     or an error that says why there is none (separation, collinear
 //     columns, no convergence); it never returns diverging coefficients as
