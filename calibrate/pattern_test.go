@@ -64,7 +64,7 @@ func TestPatternPaired(t *testing.T) {
 
 // defaultProblem is the default study's baseline and the embedded
 // targets file.
-func defaultProblem(t *testing.T) (sim.Config, *Spec) {
+func defaultProblem(t testing.TB) (sim.Config, *Spec) {
 	t.Helper()
 	st, err := scenarios.LoadDefault()
 	if err != nil {

@@ -99,9 +99,18 @@ func TestRecoversKnownParameters(t *testing.T) {
 			t.Fatal(err)
 		}
 		q := &Problem{Base: p.Base, Spec: spec, Seed: p.Seed}
-		post, rep, err := q.ABC(budget, 2, sim.NewSource(uint64(k)), func(Evaluation) {})
+		// as a calibration runs: the point fit, then ABC-SMC started at it
+		fitN := int(math.Round(budget * spec.Method.FitShare))
+		best, _, err := q.Fit(fitN, 2, func(Evaluation) {})
 		if err != nil {
 			t.Fatal(err)
+		}
+		post, rep, err := q.ABC(budget-fitN, 2, best, sim.NewSource(uint64(k)), func(Evaluation) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range rep.Generations {
+			t.Logf("set %d: generation tolerance %.3g, %d of %d accepted, ESS %.1f, shift %.2f", k, g.Tolerance, g.Accepted, g.Proposed, g.ESS, g.Shift)
 		}
 		for i, par := range p.Spec.Parameters {
 			lo, hi := Interval(post, i, 0.9)
@@ -166,7 +175,7 @@ func TestRecoversDefaultsFullSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	post, rep, err := q.ABC(budget-fitN-2, 2, sim.NewSource(sim.StreamSeed(1, 0, "abc", false)), func(Evaluation) {})
+	post, rep, err := q.ABC(budget-fitN-2, 2, best, sim.NewSource(sim.StreamSeed(1, 0, "abc", false)), func(Evaluation) {})
 	if err != nil {
 		t.Fatal(err)
 	}
