@@ -21,121 +21,152 @@ type Particle struct {
 	Distance float64
 }
 
-// ABC samples the posterior by ABC-SMC (population Monte Carlo, Beaumont
-// et al. 2009) with an adaptive tolerance and the optimal local covariance
-// kernel of Filippi et al. (2013).
+// ABC samples the posterior by ABC-SMC with resample-move steps (Del Moral,
+// Doucet and Jasra 2012; the replenishment scheme of Drovandi and Pettitt
+// 2011), which keeps its particles' weights equal after every generation
+// and so does not degenerate in many dimensions as importance weights over
+// a kernel mixture do.
 //
-// Generation 0 draws its proposals from the uniform priors or, given a
-// start (the point fit), from a defensive mixture (Hesterberg 1995): a
-// share method.start_prior from the priors, the rest from a Gaussian at the
-// start with standard deviations of method.start_spread prior SDs, both
-// kept inside the bounds. Its importance weights, prior over mixture
-// density, are at most 1/start_prior, so the start changes where the
-// budget is spent, not what is estimated.
+// The budget buys n = budget / (1 + generations x moves) particles, and
+// generations go on beyond method.generations while the budget holds
+// another (moves outside the bounds cost no simulation). Generation 0
+// draws them from the uniform priors or, given a start (the point fit),
+// from a defensive mixture (Hesterberg 1995): a share method.start_prior
+// from the priors, the rest from a Gaussian at the start with standard
+// deviations of method.start_spread prior SDs, kept inside the bounds. Its
+// importance weights, prior over mixture density, are at most
+// 1/start_prior, so the start changes where the budget is spent, not what
+// is estimated. Each later generation
 //
-// Every generation's tolerance is the method.keep quantile of distances:
-// generation 0's of its own proposals, each later one's of the particles
-// accepted before it. A later generation moves a particle drawn by weight
-// with a Gaussian whose covariance is the weighted second moment, about
-// that particle, of the previous particles that already meet the new
-// tolerance: the kernel looks where the next posterior lies and follows
-// the correlations between parameters. Moves outside the bounds are drawn
-// again. Weights are prior density over the proposal mixture.
+//  1. sets its tolerance to the method.keep quantile of the particles'
+//     distances and gives weight 0 to those above it (the effective
+//     sample size reported is of these weights, 1 / Σ w²);
+//  2. resamples n particles from the rest by weight (systematic);
+//  3. moves each by one Metropolis-Hastings step whose invariant law is the
+//     prior restricted to distances within the tolerance: a Gaussian random
+//     walk with 2.38²/k times the covariance of the survivors
+//     (Roberts, Gelman and Gilks 1997), accepted when the move stays inside
+//     the bounds and its simulated distance is within the tolerance.
 //
-// The evaluations of a generation run in parallel, one replicate set
-// each; draws come from src. A particle whose statistics are undefined
-// (an infinite distance) is never accepted.
+// The evaluations of a generation run in parallel, one replicate set each;
+// draws come from src. A particle whose statistics are undefined (an
+// infinite distance) is never kept. The posterior is the last generation,
+// identical particles merged; its ESS is that of the merged weights, so
+// copies that no move has separated are not counted twice.
 //
 // It refuses a posterior, with an error of type *RefusedError and the
 // particles it would have written, when its particles lie above the
 // method's max_distance.
 func (p *Problem) ABC(budget, workers int, start []float64, src *sim.Source, record func(Evaluation)) ([]Particle, *ABCReport, error) {
-	m := p.Spec.Method
-	n := budget / m.Generations
-	if n < 2*len(p.Spec.Parameters) {
-		return nil, nil, fmt.Errorf("an ABC budget of %d over %d generations gives %d particles each: want at least %d", budget, m.Generations, n, 2*len(p.Spec.Parameters))
+	eval := func(theta []float64) (float64, error) {
+		d, _, err := p.Evaluate(theta, 1)
+		return d, err
 	}
-	if len(start) > 0 && len(start) != len(p.Spec.Parameters) {
-		return nil, nil, fmt.Errorf("an ABC start of %d values for %d free parameters", len(start), len(p.Spec.Parameters))
+	return abcSMC(p.Spec.Parameters, p.Spec.Method, budget, workers, start, src, record, eval)
+}
+
+// abcSMC is ABC with the distance computed by eval.
+func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src *sim.Source, record func(Evaluation), eval func([]float64) (float64, error)) ([]Particle, *ABCReport, error) {
+	k := len(qs)
+	n := budget / (1 + m.Generations*m.Moves)
+	if n < 2*k {
+		return nil, nil, fmt.Errorf("an ABC budget of %d over the first generation and %d more of %d moves gives %d particles: want at least %d", budget, m.Generations, m.Moves, n, 2*k)
+	}
+	if len(start) > 0 && len(start) != k {
+		return nil, nil, fmt.Errorf("an ABC start of %d values for %d free parameters", len(start), k)
 	}
 	rng := rand.New(src)
-	var pop []Particle
-	rep := &ABCReport{}
-	for g := 0; g < m.Generations; g++ {
-		var (
-			prop *proposal
-			eps  = math.Inf(1)
-		)
-		if g == 0 {
-			prop = p.startProposal(start)
-		} else {
-			eps = quantileDistance(m.Keep, pop)
-			if prop = p.olcm(pop, eps); prop == nil {
-				break // no particle of the generation before meets its own quantile
-			}
-		}
-		props := make([][]float64, n)
-		for i := range props {
-			props[i] = p.draw(rng, prop)
-		}
-		dists := make([]float64, n)
+	evaluate := func(phase string, thetas [][]float64) ([]float64, error) {
+		dists := make([]float64, len(thetas))
 		var firstErr error
-		phase := fmt.Sprintf("abc-%d", g)
 		type result struct {
 			d   float64
 			err error
 		}
-		err := sim.Parallel(n, workers, func(i int) result {
-			d, _, err := p.Evaluate(props[i], 1)
+		err := sim.Parallel(len(thetas), workers, func(i int) result {
+			d, err := eval(thetas[i])
 			return result{d, err}
 		}, func(i int, r result) error {
 			if r.err != nil && firstErr == nil {
 				firstErr = r.err
 			}
 			dists[i] = r.d
-			record(Evaluation{Phase: phase, Theta: props[i], Distance: r.d})
+			record(Evaluation{Phase: phase, Theta: thetas[i], Distance: r.d})
 			return nil
 		})
-		if err = errors.Join(err, firstErr); err != nil {
-			return nil, nil, err
+		return dists, errors.Join(err, firstErr)
+	}
+
+	prop := startProposal(qs, m, start)
+	thetas := make([][]float64, n)
+	for i := range thetas {
+		thetas[i] = drawInside(rng, qs, prop)
+	}
+	dists, err := evaluate("abc-0", thetas)
+	if err != nil {
+		return nil, nil, err
+	}
+	pop := make([]Particle, n)
+	finite := 0
+	for i := range pop {
+		pop[i] = Particle{Theta: thetas[i], Distance: dists[i], Weight: -prop.logDensity(thetas[i])}
+		if math.IsInf(dists[i], 1) || math.IsNaN(dists[i]) {
+			pop[i].Weight = math.Inf(-1)
+		} else {
+			finite++
 		}
-		if g == 0 {
-			all := make([]Particle, n)
-			for i := range all {
-				all[i] = Particle{Distance: dists[i]}
+	}
+	if finite < 2 {
+		return nil, nil, fmt.Errorf("ABC drew %d particles with defined statistics of %d in generation 0: want at least 2; the targets' statistics are undefined almost everywhere in the priors", finite, n)
+	}
+	expNormalise(pop)
+	rep := &ABCReport{Generations: []Generation{{Tolerance: math.Inf(1), Proposed: n, Accepted: finite, ESS: ess(pop), Shift: math.NaN()}}}
+
+	spent := n
+	for g := 1; g <= m.Generations || spent+n*m.Moves <= budget; g++ {
+		eps := quantileDistance(m.Keep, pop)
+		alive := make([]Particle, 0, n)
+		for _, x := range pop {
+			if x.Distance <= eps && x.Weight > 0 {
+				alive = append(alive, x)
 			}
-			eps = quantileDistance(m.Keep, all)
 		}
-		next := make([]Particle, 0, n)
-		for i := range props {
-			if dists[i] <= eps && !math.IsInf(dists[i], 1) {
-				// Weight holds the log weight until the generation is complete
-				next = append(next, Particle{Theta: props[i], Distance: dists[i], Weight: -prop.logDensity(props[i])})
-			}
-		}
-		gen := Generation{Tolerance: eps, Proposed: n, Accepted: len(next), Shift: math.NaN()}
-		if len(next) < 2 {
+		normalise(alive)
+		gen := Generation{Tolerance: eps, ESS: ess(alive), Shift: math.NaN()}
+		chol, ok := walkFactor(qs, alive)
+		if !ok {
 			rep.Generations = append(rep.Generations, gen)
-			break // keep the generation before: too few fell below the tolerance
+			break // the survivors span no volume to move in
 		}
-		top := math.Inf(-1)
-		for _, q := range next {
-			top = math.Max(top, q.Weight)
+		next := systematic(rng, alive, n)
+		for r := 0; r < m.Moves; r++ {
+			props := make([][]float64, 0, n)
+			who := make([]int, 0, n)
+			for i := range next {
+				theta, inside := walk(rng, qs, next[i].Theta, chol)
+				if inside { // outside the bounds the prior is 0: rejected without a simulation
+					props = append(props, theta)
+					who = append(who, i)
+				}
+			}
+			dists, err := evaluate(fmt.Sprintf("abc-%d", g), props)
+			if err != nil {
+				return nil, nil, err
+			}
+			gen.Proposed += len(props)
+			spent += len(props)
+			for j, i := range who {
+				if dists[j] <= eps {
+					next[i] = Particle{Theta: props[j], Distance: dists[j], Weight: next[i].Weight}
+					gen.Accepted++
+				}
+			}
 		}
-		for i := range next {
-			next[i].Weight = math.Exp(next[i].Weight - top)
-		}
-		normalise(next)
-		if pop != nil {
-			gen.Shift = p.shift(pop, next)
-		}
-		pop = next
-		gen.ESS = ess(pop)
+		gen.Shift = shift(qs, pop, next)
 		rep.Generations = append(rep.Generations, gen)
+		pop = next
 	}
-	if pop == nil {
-		return nil, rep, fmt.Errorf("ABC accepted fewer than 2 of %d draws in generation 0: the targets' statistics are undefined almost everywhere in the priors", n)
-	}
+	pop = merge(pop)
 	for _, q := range pop {
 		rep.Final = math.Max(rep.Final, q.Distance)
 	}
@@ -146,20 +177,138 @@ func (p *Problem) ABC(budget, workers int, start []float64, src *sim.Source, rec
 	return pop, rep, nil
 }
 
-// quantileDistance is the q quantile of the finite distances in pop
-// (+Inf when none is finite).
+// expNormalise turns log weights into weights that sum to 1 (a log weight
+// of -Inf is a weight of 0).
+func expNormalise(pop []Particle) {
+	top := math.Inf(-1)
+	for _, q := range pop {
+		top = math.Max(top, q.Weight)
+	}
+	for i := range pop {
+		pop[i].Weight = math.Exp(pop[i].Weight - top)
+	}
+	normalise(pop)
+}
+
+// quantileDistance is the q quantile of the distances of pop's particles
+// of positive weight, each counted once: after generation 0 the weights
+// are equal and it is their weighted quantile; in generation 0 it puts
+// the first tolerance where the draws around the start lie, not where the
+// priors' do (the priors' share carries most of the importance weight).
 func quantileDistance(q float64, pop []Particle) float64 {
 	ds := make([]float64, 0, len(pop))
 	for _, x := range pop {
-		if !math.IsInf(x.Distance, 1) && !math.IsNaN(x.Distance) {
+		if x.Weight > 0 {
 			ds = append(ds, x.Distance)
 		}
 	}
-	if len(ds) == 0 {
-		return math.Inf(1)
-	}
 	sort.Float64s(ds)
 	return stat.Quantile(q, stat.Empirical, ds, nil)
+}
+
+// walkFactor is the Cholesky factor of the random walk's covariance:
+// 2.38²/k times the covariance of pop's particles, each counted once
+// whatever its weight, plus a ridge of 1e-8 prior variances that keeps it
+// positive definite when the particles lie in a subspace. False when it
+// does not factorise even so. The walk is symmetric whatever its
+// covariance, so any choice keeps the moves exact; the particles'
+// unweighted spread is the region within the tolerance, where a weighted
+// one shrinks to nothing when one importance weight dominates (as in
+// generation 0, started at the fit, where the priors' share carries most
+// of the weight).
+func walkFactor(qs []Parameter, pop []Particle) (*mat.TriDense, bool) {
+	k := len(qs)
+	if len(pop) < 2 {
+		return nil, false
+	}
+	x := mat.NewDense(len(pop), k, nil)
+	for i, q := range pop {
+		x.SetRow(i, q.Theta)
+	}
+	cov := mat.NewSymDense(k, nil)
+	stat.CovarianceMatrix(cov, x, nil)
+	c := 2.38 * 2.38 / float64(k)
+	for i := 0; i < k; i++ {
+		for j := i; j < k; j++ {
+			cov.SetSym(i, j, c*cov.At(i, j))
+		}
+		r := (qs[i].Upper - qs[i].Lower) * (qs[i].Upper - qs[i].Lower) / 12 * 1e-8
+		cov.SetSym(i, i, cov.At(i, i)+r)
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(cov) {
+		return nil, false
+	}
+	var l mat.TriDense
+	ch.LTo(&l)
+	return &l, true
+}
+
+// walk is one random-walk proposal from theta, and whether it lies inside
+// the bounds.
+func walk(rng *rand.Rand, qs []Parameter, theta []float64, l *mat.TriDense) ([]float64, bool) {
+	out := gaussian(rng, theta, l)
+	return out, inside(qs, out)
+}
+
+// gaussian draws from the Gaussian with mean mu and covariance L Lᵀ.
+func gaussian(rng *rand.Rand, mu []float64, l *mat.TriDense) []float64 {
+	z := make([]float64, len(mu))
+	for i := range z {
+		z[i] = rng.NormFloat64()
+	}
+	out := make([]float64, len(mu))
+	for i := range out {
+		out[i] = mu[i]
+		for j := 0; j <= i; j++ {
+			out[i] += l.At(i, j) * z[j]
+		}
+	}
+	return out
+}
+
+// inside reports whether theta lies within the priors' bounds.
+func inside(qs []Parameter, theta []float64) bool {
+	for i, q := range qs {
+		if theta[i] < q.Lower || theta[i] > q.Upper {
+			return false
+		}
+	}
+	return true
+}
+
+// systematic resamples n particles from pop (weights summing to 1) by
+// systematic resampling, each with weight 1/n.
+func systematic(rng *rand.Rand, pop []Particle, n int) []Particle {
+	out := make([]Particle, n)
+	u := rng.Float64() / float64(n)
+	j, cum := 0, pop[0].Weight
+	for i := range out {
+		for u > cum && j < len(pop)-1 {
+			j++
+			cum += pop[j].Weight
+		}
+		out[i] = Particle{Theta: pop[j].Theta, Distance: pop[j].Distance, Weight: 1 / float64(n)}
+		u += 1 / float64(n)
+	}
+	return out
+}
+
+// merge adds up the weights of identical particles (copies that no move
+// has separated), keeping the first one's place.
+func merge(pop []Particle) []Particle {
+	out := make([]Particle, 0, len(pop))
+	seen := map[string]int{}
+	for _, q := range pop {
+		key := fmt.Sprint(q.Theta)
+		if i, ok := seen[key]; ok {
+			out[i].Weight += q.Weight
+			continue
+		}
+		seen[key] = len(out)
+		out = append(out, q)
+	}
+	return out
 }
 
 // proposal is a mixture of Gaussians (and, with weight prior, of the
@@ -190,8 +339,7 @@ func newComponent(mu []float64, cov *mat.SymDense) (*component, bool) {
 
 // startProposal is generation 0's proposal: the priors alone without a
 // start, the defensive mixture around it with one.
-func (p *Problem) startProposal(start []float64) *proposal {
-	qs := p.Spec.Parameters
+func startProposal(qs []Parameter, m Method, start []float64) *proposal {
 	prop := &proposal{prior: 1}
 	for _, q := range qs {
 		prop.logVol += math.Log(q.Upper - q.Lower)
@@ -199,7 +347,6 @@ func (p *Problem) startProposal(start []float64) *proposal {
 	if len(start) == 0 {
 		return prop
 	}
-	m := p.Spec.Method
 	cov := mat.NewSymDense(len(qs), nil)
 	for i, q := range qs {
 		s := m.StartSpread * (q.Upper - q.Lower) / math.Sqrt(12)
@@ -212,75 +359,15 @@ func (p *Problem) startProposal(start []float64) *proposal {
 	return prop
 }
 
-// olcm is a later generation's proposal: a Gaussian at each particle of
-// pop, weighted as the particle, with the optimal local covariance for
-// tolerance eps (Filippi et al. 2013): Σ_j = Σ_k w̃_k (θ_k - θ_j)(θ_k -
-// θ_j)ᵀ over the particles k of pop within eps, their weights w̃
-// renormalised, plus a ridge of 1e-6 prior variances that keeps it
-// positive definite when fewer particles than parameters qualify. Nil when
-// no particle is within eps.
-func (p *Problem) olcm(pop []Particle, eps float64) *proposal {
-	qs := p.Spec.Parameters
-	k := len(qs)
-	var near []Particle
-	var total float64
-	for _, x := range pop {
-		if x.Distance <= eps {
-			near = append(near, x)
-			total += x.Weight
-		}
-	}
-	if len(near) == 0 || total == 0 {
-		return nil
-	}
-	prop := &proposal{}
-	for _, q := range qs {
-		prop.logVol += math.Log(q.Upper - q.Lower)
-	}
-	d := make([]float64, k)
-	for _, x := range pop {
-		cov := mat.NewSymDense(k, nil)
-		for _, y := range near {
-			w := y.Weight / total
-			for i := range d {
-				d[i] = y.Theta[i] - x.Theta[i]
-			}
-			for i := 0; i < k; i++ {
-				for j := i; j < k; j++ {
-					cov.SetSym(i, j, cov.At(i, j)+w*d[i]*d[j])
-				}
-			}
-		}
-		for i, q := range qs {
-			r := (q.Upper - q.Lower) * (q.Upper - q.Lower) / 12 * 1e-6
-			cov.SetSym(i, i, cov.At(i, i)+r)
-		}
-		c, ok := newComponent(x.Theta, cov)
-		if !ok {
-			continue // numerically singular even with the ridge: this particle proposes nothing
-		}
-		prop.comps = append(prop.comps, c)
-		prop.weights = append(prop.weights, x.Weight)
-	}
-	if len(prop.comps) == 0 {
-		return nil
-	}
-	s := floats.Sum(prop.weights)
-	floats.Scale(1/s, prop.weights)
-	return prop
-}
-
-// draw is one proposal from prop inside the priors' box: a component drawn
-// by weight, then a point from it, again from the start when the point
+// drawInside is one proposal from prop inside the priors' box: a
+// component drawn by weight, then a point from it, again from the start when the point
 // falls outside. The density of the result is prop's restricted to the
 // box, up to a constant that the weights' normalisation removes.
-func (p *Problem) draw(rng *rand.Rand, prop *proposal) []float64 {
-	qs := p.Spec.Parameters
-	theta := make([]float64, len(qs))
-	z := make([]float64, len(qs))
+func drawInside(rng *rand.Rand, qs []Parameter, prop *proposal) []float64 {
 	for tries := 0; ; tries++ {
 		u := rng.Float64()
 		if u < prop.prior || len(prop.comps) == 0 {
+			theta := make([]float64, len(qs))
 			for i, q := range qs {
 				theta[i] = q.Lower + (q.Upper-q.Lower)*rng.Float64()
 			}
@@ -292,20 +379,12 @@ func (p *Problem) draw(rng *rand.Rand, prop *proposal) []float64 {
 			u -= prop.weights[j]
 			j++
 		}
-		c := prop.comps[j]
-		for i := range z {
-			z[i] = rng.NormFloat64()
+		theta := gaussian(rng, prop.comps[j].mu, prop.comps[j].l)
+		if inside(qs, theta) {
+			return theta
 		}
-		inside := true
-		for i, q := range qs {
-			theta[i] = c.mu[i]
-			for l := 0; l <= i; l++ {
-				theta[i] += c.l.At(i, l) * z[l]
-			}
-			inside = inside && theta[i] >= q.Lower && theta[i] <= q.Upper
-		}
-		if inside || tries == 1000 {
-			for i, q := range qs { // after 1000 tries, clamp: never loop forever
+		if tries == 1000 { // clamp: never loop forever
+			for i, q := range qs {
 				theta[i] = math.Min(math.Max(theta[i], q.Lower), q.Upper)
 			}
 			return theta
@@ -328,10 +407,13 @@ func (prop *proposal) logDensity(theta []float64) float64 {
 	return floats.LogSumExp(terms)
 }
 
-// Generation is one ABC-SMC generation: the tolerance its proposals had to
-// meet, how many were proposed and accepted, and the effective sample size
-// of the accepted, weighted particles, 1 / Σ w² (0 when too few were
-// accepted and the generation before was kept).
+// Generation is one ABC-SMC generation. For generation 0: tolerance +Inf,
+// the particles drawn (Proposed) and those with defined statistics
+// (Accepted), and the effective sample size of their importance weights.
+// For a later one: its tolerance, the effective sample size 1 / Σ w² of
+// the weights left once the particles above it are dropped, and how many
+// Metropolis-Hastings moves were simulated (Proposed; moves outside the
+// bounds are rejected unsimulated) and accepted.
 //
 // Shift is how far the posterior moved from the generation before: the
 // largest, over the parameters, of the change of the weighted mean in
@@ -345,9 +427,9 @@ type Generation struct {
 }
 
 // shift is Generation.Shift between populations a and b.
-func (p *Problem) shift(a, b []Particle) float64 {
+func shift(qs []Parameter, a, b []Particle) float64 {
 	m := 0.0
-	for i, q := range p.Spec.Parameters {
+	for i, q := range qs {
 		mean := func(pop []Particle) float64 {
 			var s float64
 			for _, x := range pop {

@@ -14,11 +14,11 @@
 // runs with common random numbers. FitLogit and FitLogitCounts fit the
 // regressions by maximum likelihood. Targets hold the study's figures;
 // Distance and Table compare Stats with them. A Problem fits free
-// parameters to a spec's targets (Nelder-Mead, then ABC-SMC), reports each
-// statistic's Monte Carlo error (Detail), which targets move each
-// parameter (Influences), and refuses a posterior too far from the targets
-// (RefusedError); Observe makes synthetic targets for a simulation-based
-// check.
+// parameters to a spec's targets (Nelder-Mead, then ABC-SMC with
+// resample-move steps started at the fit), reports each statistic's Monte
+// Carlo error (Detail), which targets move each parameter (Influences),
+// and refuses a posterior too far from the targets (RefusedError); Observe
+// makes synthetic targets for a simulation-based check.
 //
 // What it promises:
 //   - A Collector and Stats are pure statistics: no random draws, no

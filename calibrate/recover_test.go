@@ -79,7 +79,7 @@ func TestRecoversKnownParameters(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs 6 small calibrations")
 	}
-	const K, budget = 6, 200
+	const K, budget = 6, 400
 	p := recoveryProblem(t)
 	rng := rand.New(rand.NewPCG(2026, 11))
 	n := K * len(p.Spec.Parameters)

@@ -97,6 +97,7 @@ type Method struct {
 	FitShare        float64 `toml:"fit_share"`        // share of the budget for the Nelder-Mead point fit; the rest is ABC-SMC
 	Generations     int     `toml:"generations"`      // ABC-SMC generations
 	Keep            float64 `toml:"keep"`             // share of each generation's particles below the next tolerance
+	Moves           int     `toml:"moves"`            // Metropolis-Hastings moves of every particle in each ABC generation after the first
 	StartPrior      float64 `toml:"start_prior"`      // share of ABC's generation 0 drawn from the priors when it starts at the point fit
 	StartSpread     float64 `toml:"start_spread"`     // standard deviation, in prior SDs, of the Gaussian around the point fit that draws the rest
 }
@@ -121,7 +122,7 @@ func (s *Spec) needsPattern() bool {
 
 // DefaultMethod is used for keys a spec leaves out.
 func DefaultMethod() Method {
-	return Method{Replicates: 1, FitReplicates: 2, TableReplicates: 4, FitShare: 0.3, Generations: 4, Keep: 0.5, StartPrior: 0.2, StartSpread: 0.5}
+	return Method{Replicates: 1, FitReplicates: 2, TableReplicates: 4, FitShare: 0.3, Generations: 4, Keep: 0.5, Moves: 2, StartPrior: 0.2, StartSpread: 0.5}
 }
 
 // ParseTargets parses a targets file and returns its targets; see ParseSpec.
@@ -275,6 +276,9 @@ func (p *targetParser) checkMethod(m *Method) {
 	}
 	if !(m.Keep > 0 && m.Keep < 1) {
 		p.add("method.keep", fmt.Sprintf("%v: want a share between 0 and 1, exclusive", m.Keep))
+	}
+	if m.Moves < 1 || m.Moves > 100 {
+		p.add("method.moves", fmt.Sprintf("%d: want 1 to 100", m.Moves))
 	}
 	if !(m.StartPrior > 0 && m.StartPrior <= 1) {
 		p.add("method.start_prior", fmt.Sprintf("%v: want a share above 0, at most 1 (the priors' share bounds the importance weights by its inverse)", m.StartPrior))

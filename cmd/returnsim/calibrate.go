@@ -60,7 +60,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 		fitN = int(math.Round(float64(b) * spec.Method.FitShare))
 		abcN = b - fitN - 2 // the start and the final evaluation at the fit
 		k := len(spec.Parameters)
-		return fitN, abcN, fitN >= k+2 && abcN >= 2*k*spec.Method.Generations
+		return fitN, abcN, fitN >= k+2 && abcN >= 2*k*(1+spec.Method.Generations*spec.Method.Moves)
 	}
 	fitN, abcN, ok := split(*budget)
 	if !ok {
@@ -68,7 +68,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 		for _, _, ok := split(least); !ok && least < 1<<30; _, _, ok = split(least) {
 			least++
 		}
-		return fmt.Errorf("--budget %d is too small for %d parameters over %d ABC generations: want at least %d", *budget, len(spec.Parameters), spec.Method.Generations, least)
+		return fmt.Errorf("--budget %d is too small for %d parameters over %d ABC generations of %d moves: want at least %d", *budget, len(spec.Parameters), spec.Method.Generations, spec.Method.Moves, least)
 	}
 	upper := map[string]float64{}
 	for _, q := range spec.Parameters {
