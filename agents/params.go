@@ -62,7 +62,7 @@ type NewProcedureParams struct {
 
 // CounsellingParams set the effect of one counselling session.
 type CounsellingParams struct {
-	Effect                float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"calibrated: point fit (docs/calibration.md), not identified: only the study's conclusion bounds it, from above (seed 000, seed 001: counselling plays a limited role)" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
+	Effect                float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"calibrated: point fit (docs/calibration.md); posterior SD half the prior's (90% interval 0.21-1.95), bounded from above by the study's conclusion (seed 000, seed 001: counselling plays a limited role)" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
 	Retention             float64 `toml:"retention" unit:"fraction kept per month" range:"0,1" src:"assumption (the effect of a session decays over the following months)" desc:"share of a session's effect left after each month"`
 	MomentFirst           float64 `toml:"moment_first" unit:"fraction of effect" range:"0,2" src:"seed 001 (early talks serve information more than return)" desc:"effect of a session at the first negative decision"`
 	MomentFinal           float64 `toml:"moment_final" unit:"fraction of effect" range:"0,2" src:"seed 001, seed 003 (the final negative decision is the key moment)" desc:"effect of a session at the final negative decision"`
@@ -83,7 +83,7 @@ type CounsellingParams struct {
 
 // ReintegrateParams set the effect of reintegration assistance.
 type ReintegrateParams struct {
-	Effect       float64 `toml:"effect" unit:"log-odds per ln(1+EUR/1000)" range:"0,5" src:"calibrated: point fit (docs/calibration.md), weakly identified: the study's conclusion bounds it from above (seed 001, seed 003: modest; uptake not tied to package value)" desc:"AVR effect of a package, on a log scale of its value"`
+	Effect       float64 `toml:"effect" unit:"log-odds per ln(1+EUR/1000)" range:"0,5" src:"calibrated: point fit (docs/calibration.md); posterior 90% interval 0.07-0.37, bounded from above by the study's conclusion (seed 001, seed 003: modest; uptake not tied to package value)" desc:"AVR effect of a package, on a log scale of its value"`
 	Distance     float64 `toml:"distance" unit:"fraction" range:"0,1" src:"seed 001 (weighs more for nearby regions, whose journey cost less)" desc:"how much of the effect a journey of distance 1 takes away"`
 	InKindWeight float64 `toml:"in_kind_weight" unit:"cash EUR per in-kind EUR" range:"0,2" src:"assumption" desc:"value of one euro in kind against one in cash"`
 }
