@@ -243,7 +243,7 @@ type StateParams struct {
 	AppealMonths     float64 `toml:"appeal_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from the first negative decision to the final one"`
 	AppealSuccess    float64 `toml:"appeal_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that the appeal grants legal status"`
 	RegularisedRate  float64 `toml:"regularised_rate" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance of legal status after the deadline (no-fault permit, medical grounds)"`
-	ForcedRate       float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to DT&V's forced returns, not identified apart from the other hazards" desc:"monthly chance of forced return after the deadline, outside detention"`
+	ForcedRate       float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to DT&V's forced returns; posterior SD 0.3 of the prior's" desc:"monthly chance of forced return after the deadline, outside detention"`
 	DetentionRate    float64 `toml:"detention_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption; ACVZ 2021 (1,999 to 3,729 placements a year, docs/sources.md)" desc:"monthly chance of detention after the deadline"`
 	DetentionMonths  float64 `toml:"detention_months" unit:"months" range:"1,18" src:"assumption (EU law caps detention at 18 months)" desc:"mean months in detention before release"`
 	ForcedDetained   float64 `toml:"forced_detained" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of forced return from detention"`
