@@ -311,30 +311,15 @@ func merge(pop []Particle) []Particle {
 	return out
 }
 
-// proposal is a mixture of Gaussians (and, with weight prior, of the
-// uniform priors) restricted to the priors' box: the density a generation
-// draws its proposals from.
+// proposal is generation 0's: with probability prior a draw from the
+// uniform priors, otherwise from a Gaussian (none without a start), kept
+// inside the priors' box.
 type proposal struct {
-	prior   float64      // weight of the uniform priors
-	weights []float64    // of the Gaussians, summing to 1 - prior
-	comps   []*component // the Gaussians
-	logVol  float64      // log volume of the priors' box
-}
-
-type component struct {
-	mu   []float64
-	l    *mat.TriDense // Cholesky factor of the covariance
-	dist *distmv.Normal
-}
-
-func newComponent(mu []float64, cov *mat.SymDense) (*component, bool) {
-	var ch mat.Cholesky
-	if !ch.Factorize(cov) {
-		return nil, false
-	}
-	var l mat.TriDense
-	ch.LTo(&l)
-	return &component{mu: mu, l: &l, dist: distmv.NewNormalChol(mu, &ch, nil)}, true
+	prior  float64 // share of the uniform priors
+	gauss  *mat.TriDense
+	mu     []float64
+	normal *distmv.Normal // the Gaussian, for its density
+	logVol float64        // log volume of the priors' box
 }
 
 // startProposal is generation 0's proposal: the priors alone without a
@@ -352,34 +337,32 @@ func startProposal(qs []Parameter, m Method, start []float64) *proposal {
 		s := m.StartSpread * (q.Upper - q.Lower) / math.Sqrt(12)
 		cov.SetSym(i, i, s*s)
 	}
-	c, _ := newComponent(append([]float64(nil), start...), cov) // a positive diagonal always factorises
+	var ch mat.Cholesky
+	ch.Factorize(cov) // a positive diagonal always factorises
+	var l mat.TriDense
+	ch.LTo(&l)
 	prop.prior = m.StartPrior
-	prop.weights = []float64{1 - m.StartPrior}
-	prop.comps = []*component{c}
+	prop.mu = append([]float64(nil), start...)
+	prop.gauss = &l
+	prop.normal = distmv.NewNormalChol(prop.mu, &ch, nil)
 	return prop
 }
 
-// drawInside is one proposal from prop inside the priors' box: a
-// component drawn by weight, then a point from it, again from the start when the point
-// falls outside. The density of the result is prop's restricted to the
-// box, up to a constant that the weights' normalisation removes.
+// drawInside is one draw from prop inside the priors' box: from the
+// priors with probability prop.prior, else from the Gaussian, drawn again
+// from the start when it falls outside. The density of the result is
+// prop's restricted to the box, up to a constant that the weights'
+// normalisation removes.
 func drawInside(rng *rand.Rand, qs []Parameter, prop *proposal) []float64 {
 	for tries := 0; ; tries++ {
-		u := rng.Float64()
-		if u < prop.prior || len(prop.comps) == 0 {
+		if rng.Float64() < prop.prior || prop.gauss == nil {
 			theta := make([]float64, len(qs))
 			for i, q := range qs {
 				theta[i] = q.Lower + (q.Upper-q.Lower)*rng.Float64()
 			}
 			return theta
 		}
-		u -= prop.prior
-		j := 0
-		for j < len(prop.comps)-1 && u >= prop.weights[j] {
-			u -= prop.weights[j]
-			j++
-		}
-		theta := gaussian(rng, prop.comps[j].mu, prop.comps[j].l)
+		theta := gaussian(rng, prop.mu, prop.gauss)
 		if inside(qs, theta) {
 			return theta
 		}
@@ -394,17 +377,13 @@ func drawInside(rng *rand.Rand, qs []Parameter, prop *proposal) []float64 {
 
 // logDensity is the log density of prop at theta relative to the uniform
 // prior (whose density is exp(-logVol)), with log-sum-exp, since in many
-// dimensions the Gaussians' densities underflow. The importance weight of
+// dimensions the Gaussian's density underflows. The importance weight of
 // theta is its negative's exponential.
 func (prop *proposal) logDensity(theta []float64) float64 {
-	terms := make([]float64, 0, len(prop.comps)+1)
-	if prop.prior > 0 {
-		terms = append(terms, math.Log(prop.prior))
+	if prop.normal == nil {
+		return 0
 	}
-	for j, c := range prop.comps {
-		terms = append(terms, math.Log(prop.weights[j])+prop.logVol+c.dist.LogProb(theta))
-	}
-	return floats.LogSumExp(terms)
+	return floats.LogSumExp([]float64{math.Log(prop.prior), math.Log(1-prop.prior) + prop.logVol + prop.normal.LogProb(theta)})
 }
 
 // Generation is one ABC-SMC generation. For generation 0: tolerance +Inf,

@@ -69,13 +69,13 @@ func checkImportance(t *testing.T, qs []Parameter, prop *proposal, n int, seed u
 func TestStartProposalWeights(t *testing.T) {
 	qs, m := boxParams(), DefaultMethod()
 	prop := startProposal(qs, m, []float64{-6.5, 0.01, 19})
-	if prop.prior != m.StartPrior || len(prop.comps) != 1 {
-		t.Fatalf("a start gives the priors' share %v and %d Gaussians, want %v and 1", prop.prior, len(prop.comps), m.StartPrior)
+	if prop.prior != m.StartPrior || prop.gauss == nil {
+		t.Fatalf("a start gives the priors' share %v and a Gaussian %v, want %v and one", prop.prior, prop.gauss != nil, m.StartPrior)
 	}
 	checkImportance(t, qs, prop, 40000, 1)
 	// no start: the priors alone, every weight equal
-	if prop := startProposal(qs, m, nil); prop.prior != 1 || len(prop.comps) != 0 || prop.logDensity([]float64{-5, 0.03, 2}) != 0 {
-		t.Errorf("no start: want the priors alone with log density 0, got share %v, %d Gaussians", prop.prior, len(prop.comps))
+	if prop := startProposal(qs, m, nil); prop.prior != 1 || prop.gauss != nil || prop.logDensity([]float64{-5, 0.03, 2}) != 0 {
+		t.Errorf("no start: want the priors alone with log density 0, got share %v and a Gaussian %v", prop.prior, prop.gauss != nil)
 	}
 }
 
