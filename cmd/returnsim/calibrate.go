@@ -24,7 +24,7 @@ import (
 
 func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	fs, c := newVerb("calibrate", "out-calibrate", "usage: returnsim calibrate [TARGETS.toml] [flags]\n\nFits the free parameters to the targets (default: the embedded targets.toml).", stderr)
-	budget := fs.Int("budget", 1000, "evaluations to spend (each a set of replicates, with the pattern's paired runs when a target needs them): the point fit takes method.fit_share of them, ABC-SMC the rest")
+	budget := fs.Int("budget", 1000, "evaluations to spend at most (each a set of replicates, with the pattern's paired runs when a target needs them): the point fit takes method.fit_share of them, ABC-SMC the rest (a move outside the bounds costs none)")
 	study := fs.String("study", "", "calibrate the first scenario of this study `file` (default: the embedded default study's baseline)")
 	files, err := c.parseVerb(fs, args)
 	if err != nil {
