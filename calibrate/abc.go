@@ -42,11 +42,12 @@ type Particle struct {
 //     distances and gives weight 0 to those above it (the effective
 //     sample size reported is of these weights, 1 / Σ w²);
 //  2. resamples n particles from the rest by weight (systematic);
-//  3. moves each by one Metropolis-Hastings step whose invariant law is the
-//     prior restricted to distances within the tolerance: a Gaussian random
-//     walk with 2.38²/k times the covariance of the survivors
-//     (Roberts, Gelman and Gilks 1997), accepted when the move stays inside
-//     the bounds and its simulated distance is within the tolerance.
+//  3. moves each by method.moves Metropolis-Hastings steps whose invariant
+//     law is the prior restricted to distances within the tolerance: a
+//     Gaussian random walk with 2.38²/k times the covariance of the
+//     survivors (Roberts, Gelman and Gilks 1997), accepted when the move
+//     stays inside the bounds and its simulated distance is within the
+//     tolerance.
 //
 // The evaluations of a generation run in parallel, one replicate set each;
 // draws come from src. A particle whose statistics are undefined (an
@@ -68,7 +69,7 @@ func (p *Problem) ABC(budget, workers int, start []float64, src *sim.Source, rec
 // abcSMC is ABC with the distance computed by eval.
 func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src *sim.Source, record func(Evaluation), eval func([]float64) (float64, error)) ([]Particle, *ABCReport, error) {
 	k := len(qs)
-	n := budget / (1 + m.Generations*m.Moves)
+	n := m.Particles(budget)
 	if n < 2*k {
 		return nil, nil, fmt.Errorf("an ABC budget of %d over the first generation and %d more of %d moves gives %d particles: want at least %d", budget, m.Generations, m.Moves, n, 2*k)
 	}
@@ -143,8 +144,8 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 			props := make([][]float64, 0, n)
 			who := make([]int, 0, n)
 			for i := range next {
-				theta, inside := walk(rng, qs, next[i].Theta, chol)
-				if inside { // outside the bounds the prior is 0: rejected without a simulation
+				theta := gaussian(rng, next[i].Theta, chol)
+				if inside(qs, theta) { // outside the bounds the prior is 0: rejected without a simulation
 					props = append(props, theta)
 					who = append(who, i)
 				}
@@ -175,6 +176,14 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 		return pop, rep, &RefusedError{Final: rep.Final, Max: m.MaxDistance, Particles: len(pop)}
 	}
 	return pop, rep, nil
+}
+
+// Particles is how many particles an ABC budget buys:
+// budget / (1 + generations x moves), one simulation each in generation 0
+// and per move after it. A budget must buy at least two per free
+// parameter.
+func (m Method) Particles(budget int) int {
+	return budget / (1 + m.Generations*m.Moves)
 }
 
 // expNormalise turns log weights into weights that sum to 1 (a log weight
@@ -242,13 +251,6 @@ func walkFactor(qs []Parameter, pop []Particle) (*mat.TriDense, bool) {
 	var l mat.TriDense
 	ch.LTo(&l)
 	return &l, true
-}
-
-// walk is one random-walk proposal from theta, and whether it lies inside
-// the bounds.
-func walk(rng *rand.Rand, qs []Parameter, theta []float64, l *mat.TriDense) ([]float64, bool) {
-	out := gaussian(rng, theta, l)
-	return out, inside(qs, out)
 }
 
 // gaussian draws from the Gaussian with mean mu and covariance L Lᵀ.

@@ -60,7 +60,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 		fitN = int(math.Round(float64(b) * spec.Method.FitShare))
 		abcN = b - fitN - 2 // the start and the final evaluation at the fit
 		k := len(spec.Parameters)
-		return fitN, abcN, fitN >= k+2 && abcN >= 2*k*(1+spec.Method.Generations*spec.Method.Moves)
+		return fitN, abcN, fitN >= k+2 && spec.Method.Particles(abcN) >= 2*k
 	}
 	fitN, abcN, ok := split(*budget)
 	if !ok {
