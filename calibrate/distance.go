@@ -123,3 +123,35 @@ func (st *statistic) scale(x float64) float64 {
 	}
 	return logit(math.Min(math.Max(x, shareFloor), 1-shareFloor))
 }
+
+// TargetFit is how well one target is met: the root mean square of its
+// rows' errors, in tolerances. A target is met when that is at most 1: a
+// row missed by one tolerance is as far as the target allows, and an
+// inequality that holds has error 0. It is the target's share of
+// Distance, before its weight, under the square root.
+type TargetFit struct {
+	Target string
+	Rows   int
+	RMS    float64
+	Met    bool
+}
+
+// Fits summarises a fit table by target, in the order of its rows.
+func Fits(rows []Row) []TargetFit {
+	var out []TargetFit
+	sum := 0.0
+	for i, r := range rows {
+		sum += r.Error * r.Error
+		if len(out) == 0 || out[len(out)-1].Target != r.Target {
+			out = append(out, TargetFit{Target: r.Target})
+		}
+		f := &out[len(out)-1]
+		f.Rows++
+		if i == len(rows)-1 || rows[i+1].Target != r.Target {
+			f.RMS = math.Sqrt(sum / float64(f.Rows))
+			f.Met = f.RMS <= 1
+			sum = 0
+		}
+	}
+	return out
+}

@@ -134,3 +134,24 @@ func TestTable(t *testing.T) {
 		t.Errorf("Table() row 1 Error = %v, want %v", got, wantErr)
 	}
 }
+
+// TestFits checks the summary by target: the root mean square of each
+// target's errors, met at most 1, in the order the targets come.
+func TestFits(t *testing.T) {
+	rows := []Row{
+		{Target: "a", Error: 1}, {Target: "a", Error: -1}, // RMS 1: met, at the edge
+		{Target: "b", Error: 0.6}, {Target: "b", Error: 0.8}, {Target: "b", Error: -1.6}, // RMS sqrt((0.36+0.64+2.56)/3)
+		{Target: "c", Error: 0},
+	}
+	got := Fits(rows)
+	want := []TargetFit{{"a", 2, 1, true}, {"b", 3, math.Sqrt(3.56 / 3), false}, {"c", 1, 0, true}}
+	if len(got) != len(want) {
+		t.Fatalf("Fits gives %d targets, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Target != w.Target || g.Rows != w.Rows || math.Abs(g.RMS-w.RMS) > 1e-12 || g.Met != w.Met {
+			t.Errorf("target %d: %+v, want %+v", i, g, w)
+		}
+	}
+}

@@ -268,6 +268,10 @@ func printFit(w io.Writer, rows []calibrate.Row, mcse []float64) {
 	for i, r := range rows {
 		fmt.Fprintf(w, "%-60s %10.4g %10.4g %9.3g %8.3f  %t\n", trunc(r.Target+": "+r.Statistic, 60), r.Observed, r.Simulated, mcse[i], r.Error, r.Within)
 	}
+	fmt.Fprintf(w, "\n%-60s %10s  %s\n", "target", "RMS error", "met (RMS error at most 1 tolerance)")
+	for _, f := range calibrate.Fits(rows) {
+		fmt.Fprintf(w, "%-60s %10.2f  %t\n", trunc(f.Target, 60), f.RMS, f.Met)
+	}
 }
 
 func printIdent(w io.Writer, id []calibrate.Identification, infl []calibrate.Influence) {
