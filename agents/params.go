@@ -28,7 +28,7 @@ type AVRParams struct {
 	Hope           float64 `toml:"hope" unit:"log-odds per unit hope" range:"0,10" src:"seed 001 (most consider AVR only once legal options are exhausted); size assumption" desc:"effect, against AVR, of hope of legal status"`
 	Trust          float64 `toml:"trust" unit:"log-odds per unit trust" range:"0,10" src:"seed 001 (distrust of authorities); size assumption" desc:"effect of trust in government actors, who arrange AVR"`
 	Threat         float64 `toml:"threat" unit:"log-odds per unit sensitivity x credibility" range:"0,10" src:"calibrated: point fit (docs/calibration.md) to the odds ratio of 11% vs 5% AVR for high vs low cooperation (seed 001)" desc:"effect of a credible threat of deportation: the agent's sensitivity times the credibility (the origin's cooperation times the enforcement in force)"`
-	Conditions     float64 `toml:"conditions" unit:"log-odds per unit conditions" range:"0,10" src:"calibrated: point fit (docs/calibration.md), posterior SD a third of the prior's; seed 001 (conditions in the origin country; Nigerians below Iraqis)" desc:"effect of conditions in the origin country, centred at 0.5"`
+	Conditions     float64 `toml:"conditions" unit:"log-odds per unit conditions" range:"0,10" src:"calibrated: point fit (docs/calibration.md); seed 001 (conditions in the origin country; Nigerians below Iraqis)" desc:"effect of conditions in the origin country, centred at 0.5"`
 	FamilyInNL     float64 `toml:"family_in_nl" unit:"log-odds" range:"-5,5" src:"assumption" desc:"effect of a family with children in the Netherlands"`
 	Pending        float64 `toml:"pending" unit:"log-odds" range:"-10,5" src:"seed 001 (most return only after legal options are exhausted); size assumption" desc:"effect while the appeal is pending"`
 	Detained       float64 `toml:"detained" unit:"log-odds" range:"-5,10" src:"seed 001 (coercion: detention, imminent deportation); size assumption" desc:"effect of being in detention"`
@@ -62,7 +62,7 @@ type NewProcedureParams struct {
 
 // CounsellingParams set the effect of one counselling session.
 type CounsellingParams struct {
-	Effect                float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"calibrated: point fit (docs/calibration.md); posterior SD half the prior's (90% interval 0.21-1.95), bounded from above by the study's conclusion (seed 000, seed 001: counselling plays a limited role)" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
+	Effect                float64 `toml:"effect" unit:"log-odds" range:"0,10" src:"calibrated: point fit (docs/calibration.md), bounded from above by the study's conclusion (seed 000, seed 001: counselling plays a limited role)" desc:"AVR effect of a session at the best moment, with full trust, full quality and no country knowledge"`
 	Retention             float64 `toml:"retention" unit:"fraction kept per month" range:"0,1" src:"assumption (the effect of a session decays over the following months)" desc:"share of a session's effect left after each month"`
 	MomentFirst           float64 `toml:"moment_first" unit:"fraction of effect" range:"0,2" src:"seed 001 (early talks serve information more than return)" desc:"effect of a session at the first negative decision"`
 	MomentFinal           float64 `toml:"moment_final" unit:"fraction of effect" range:"0,2" src:"seed 001, seed 003 (the final negative decision is the key moment)" desc:"effect of a session at the final negative decision"`
@@ -83,7 +83,7 @@ type CounsellingParams struct {
 
 // ReintegrateParams set the effect of reintegration assistance.
 type ReintegrateParams struct {
-	Effect       float64 `toml:"effect" unit:"log-odds per ln(1+EUR/1000)" range:"0,5" src:"calibrated: point fit (docs/calibration.md); posterior 90% interval 0.07-0.37, bounded from above by the study's conclusion (seed 001, seed 003: modest; uptake not tied to package value)" desc:"AVR effect of a package, on a log scale of its value"`
+	Effect       float64 `toml:"effect" unit:"log-odds per ln(1+EUR/1000)" range:"0,5" src:"calibrated: point fit (docs/calibration.md), bounded from above by the study's conclusion (seed 001, seed 003: modest; uptake not tied to package value)" desc:"AVR effect of a package, on a log scale of its value"`
 	Distance     float64 `toml:"distance" unit:"fraction" range:"0,1" src:"seed 001 (weighs more for nearby regions, whose journey cost less)" desc:"how much of the effect a journey of distance 1 takes away"`
 	InKindWeight float64 `toml:"in_kind_weight" unit:"cash EUR per in-kind EUR" range:"0,2" src:"assumption" desc:"value of one euro in kind against one in cash"`
 }
@@ -111,11 +111,11 @@ type PathwayParams struct {
 // Netherlands after absconding: to leave the country unseen, or to apply
 // again. Being found (a state decision) is in sim's state parameters.
 type OutOfSightParams struct {
-	LeaveBase       float64 `toml:"leave_base" unit:"log-odds per month" range:"-15,5" src:"assumption, set so that most who abscond leave within a few years (DT&V counts them as departed without supervision)" desc:"intercept of the monthly hazard of leaving the Netherlands unseen"`
+	LeaveBase       float64 `toml:"leave_base" unit:"log-odds per month" range:"-15,5" src:"calibrated: point fit (docs/calibration.md) to the police files by year, the files closed and the odds ratios by procedures" desc:"intercept of the monthly hazard of leaving the Netherlands unseen"`
 	LeaveConditions float64 `toml:"leave_conditions" unit:"log-odds per unit conditions" range:"0,10" src:"assumption (some go home without telling anyone)" desc:"effect of conditions in the origin country, centred at 0.5"`
 	LeaveNetwork    float64 `toml:"leave_network" unit:"log-odds per unit network" range:"0,10" src:"seed 000 (support networks keep people in the Netherlands); size assumption" desc:"effect, against leaving, of a support network in the Netherlands"`
 	LeaveStay       float64 `toml:"leave_stay_per_year" unit:"log-odds per year" range:"0,5" src:"seed 001 (exhaustion after a long irregular stay); size assumption" desc:"effect of each year without status, up to avr.stay_cap_months, counted when the person went out of sight"`
-	ApplyBase       float64 `toml:"apply_base" unit:"log-odds per month" range:"-15,5" src:"assumption" desc:"intercept of the monthly hazard of a new application from out of sight"`
+	ApplyBase       float64 `toml:"apply_base" unit:"log-odds per month" range:"-15,5" src:"calibrated: point fit (docs/calibration.md) to the odds ratios by procedures and the files closed" desc:"intercept of the monthly hazard of a new application from out of sight"`
 	ApplyHope       float64 `toml:"apply_hope" unit:"log-odds per unit hope" range:"0,10" src:"seed 001 (hope of legal status); size assumption" desc:"effect of hope of legal status on a new application"`
 }
 
@@ -123,29 +123,29 @@ type OutOfSightParams struct {
 func DefaultParams() Params {
 	return Params{
 		AVR: AVRParams{
-			Base: -5.0402, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
-			StayPerYear: 0.2582, StayCapMonths: 120, Hope: 1.5, Trust: 0.6,
-			Threat: 1.7546, Conditions: 4.9512, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0,
+			Base: -4.8273, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
+			StayPerYear: 0.3613, StayCapMonths: 120, Hope: 1.5, Trust: 0.6,
+			Threat: 1.0561, Conditions: 7.114, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0,
 		},
-		Independent: IndependentParams{Base: -4.9251, Weight: 0.6},
+		Independent: IndependentParams{Base: -4.3574, Weight: 0.6},
 		Absconding: AbscondingParams{
-			Base: -3.8318, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
+			Base: -5.5667, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
 			NoShelter: 0.6, FRL: -0.8, FamilyInNL: -0.6,
 		},
-		NewProcedure: NewProcedureParams{Base: -5.7316, Hope: 2.0, Network: 0.5},
+		NewProcedure: NewProcedureParams{Base: -5.4888, Hope: 2.0, Network: 0.5},
 		Counselling: CounsellingParams{
-			Effect: 1.6145, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
+			Effect: 2.4148, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
 			MomentDetention: 0.3, MomentRoutine: 0.5, CivilTrust: 0.8, IOMGovWeight: 0.5,
 			Knowledge: 0.3, Partner: 0.3, CivilReturn: 0.8, CivilLegal: 0.5,
 			SpectrumHighAgency: 0.3, SpectrumAcceptance: 1, SpectrumHopeless: 0.4, SpectrumHopelessCivil: 1,
 		},
-		Reintegrate: ReintegrateParams{Effect: 0.1335, Distance: 0.6, InKindWeight: 0.5},
+		Reintegrate: ReintegrateParams{Effect: 0.3182, Distance: 0.6, InKindWeight: 0.5},
 		Dynamics: DynamicsParams{
 			HopePending: 0.9, HopeFinal: 0.5, HopeDecay: 0.03, OptionsLost: 0.3,
 			TrustDecay: 0.01, PoliceRate: 0.01, PoliceDrop: 0.2, HealthRate: 0.004,
 		},
 		Pathway:    PathwayParams{HighAgencyPull: 0.7, AcceptanceMonths: 6, HopelessMonths: 24},
-		OutOfSight: OutOfSightParams{LeaveBase: -4.2, LeaveConditions: 1.0, LeaveNetwork: 1.0, LeaveStay: 0.2, ApplyBase: -6.0, ApplyHope: 2.0},
+		OutOfSight: OutOfSightParams{LeaveBase: -2.4366, LeaveConditions: 1.0, LeaveNetwork: 1.0, LeaveStay: 0.2, ApplyBase: -8.345, ApplyHope: 2.0},
 	}
 }
 

@@ -156,9 +156,10 @@ type Agent struct {
 	Trust float64 // [0,1] trust in government actors
 
 	Shelter          Shelter
-	MonthsIrregular  int // months of stay without legal status, over all files
-	MonthsOpen       int // months this file has been open
-	MonthsSinceFinal int // months since the final negative decision; -1 while pending
+	Leaving          bool // shelter ended this month without a place: registered departed without supervision next month unless the file closes otherwise or the person is detained
+	MonthsIrregular  int  // months of stay without legal status, over all files
+	MonthsOpen       int  // months this file has been open
+	MonthsSinceFinal int  // months since the final negative decision; -1 while pending
 
 	OpenedMonth int
 

@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"encoding/csv"
+	"flag"
 	"math"
 	"os"
 	"strconv"
@@ -77,6 +78,45 @@ func TestDefaultsFit(t *testing.T) {
 		t.Logf("%-62s shipped %10.4g now %10.4g  z %5.2f  error %6.2f tolerances", r.Statistic, w.sim, r.Simulated, z, r.Error)
 		if !(math.Abs(z) <= crit) {
 			t.Errorf("%s %s: %.4g now against %.4g shipped, %.2f standard errors apart: want within %.2f", r.Target, r.Statistic, r.Simulated, w.sim, z, crit)
+		}
+	}
+}
+
+var meetTargets = flag.Bool("defaults.targets", false, "check that the shipped defaults meet every target (TestDefaultsMeetTargets, 32 full-size replicates)")
+
+// TestDefaultsMeetTargets holds the shipped defaults to every target of the
+// embedded targets file, with the file's tolerances, on a seed the
+// calibration did not use (it used seed 1; TestDefaultsFit uses 20261201):
+// 32 full-size replicates pooled, and the pattern's paired runs. A target
+// is met when its rows' root mean square error is at most one tolerance
+// (Fits); none is excused. Thirty-two replicates, because at four the
+// odds ratio of six procedures against one has a Monte Carlo error of
+// about one tolerance by itself (its files are few); at 32 it is about a
+// third of one.
+//
+// It is opt-in (-defaults.targets) while it fails: at the shipped defaults
+// that odds ratio is missed (docs/calibration.md), and every other target
+// is met.
+func TestDefaultsMeetTargets(t *testing.T) {
+	if !*meetTargets {
+		t.Skip("opt-in: -defaults.targets")
+	}
+	base, spec := defaultProblem(t)
+	spec.Parameters = nil // the defaults as they are
+	spec.Method.TableReplicates = 32
+	p := &Problem{Base: base, Spec: spec, Seed: 31}
+	d, err := p.Detail(nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fits := Fits(d.Rows)
+	if len(fits) != len(spec.Targets) {
+		t.Fatalf("%d targets in the fit table, %d in the targets file", len(fits), len(spec.Targets))
+	}
+	for _, f := range fits {
+		t.Logf("%-55s RMS error %.2f tolerances", f.Target, f.RMS)
+		if !f.Met {
+			t.Errorf("%s: missed by %.2f tolerances (root mean square over %d rows), want at most 1", f.Target, f.RMS, f.Rows)
 		}
 	}
 }

@@ -16,17 +16,18 @@ import (
 // Config is everything one scenario needs. Build it with DefaultConfig and
 // change what differs; Validate rejects values that would be wrong.
 type Config struct {
-	Start      string          `toml:"start" unit:"YYYY-MM" src:"seed 001 (case files closed 2017-2023), DT&V cijfers to 2024" desc:"calendar month of the first recorded month (month 0)"`
-	Months     int             `toml:"months" unit:"months" range:"1,1200" src:"seed 001 and DT&V cijfers (January 2017 to December 2024)" desc:"months simulated and recorded"`
-	Warmup     int             `toml:"warmup_months" unit:"months" range:"0,1200" src:"TestWarmupStationary (the file-number mix of closed files no longer drifts)" desc:"months simulated before recording starts, so that file histories are lived rather than invented"`
-	Intake     Intake          `toml:"intake"`
-	Population Population      `toml:"population"`
-	State      StateParams     `toml:"state"`
-	Params     agents.Params   `toml:"params"`
-	Policy     agents.Policy   `toml:"policy"`
-	Changes    []Change        `toml:"policy_changes"`
-	Origins    []agents.Origin `toml:"origins"`
-	Costs      Costs           `toml:"costs"`
+	Start        string          `toml:"start" unit:"YYYY-MM" src:"seed 001 (case files closed 2017-2023), DT&V cijfers to 2024" desc:"calendar month of the first recorded month (month 0)"`
+	Months       int             `toml:"months" unit:"months" range:"1,1200" src:"seed 001 and DT&V cijfers (January 2017 to December 2024)" desc:"months simulated and recorded"`
+	Warmup       int             `toml:"warmup_months" unit:"months" range:"0,1200" src:"TestWarmupStationary (the file-number mix of closed files no longer drifts)" desc:"months simulated before recording starts, so that file histories are lived rather than invented"`
+	Intake       Intake          `toml:"intake"`
+	Population   Population      `toml:"population"`
+	State        StateParams     `toml:"state"`
+	Params       agents.Params   `toml:"params"`
+	Policy       agents.Policy   `toml:"policy"`
+	Changes      []Change        `toml:"policy_changes"`
+	Restrictions []Restriction   `toml:"restrictions" src:"DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020 (docs/sources.md)" desc:"periods of outside limits on departures and on the end of reception (COVID-19, spring 2020)"`
+	Origins      []agents.Origin `toml:"origins"`
+	Costs        Costs           `toml:"costs"`
 
 	start   int       // Start as months since year 0
 	perYear []float64 // resolved intake: files a year by source, by year from firstYear
@@ -233,26 +234,27 @@ type Population struct {
 	TrustMean       float64 `toml:"trust_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean initial trust in government actors"`
 	StigmaShare     float64 `toml:"stigma_share" unit:"share" range:"0,1" src:"seed 000, seed 001 (stigma or fear of return can outweigh the threat); size assumption" desc:"share of persons insensitive to the threat of deportation"`
 	SensitivityMean float64 `toml:"sensitivity_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean sensitivity to the threat among the others"`
-	FRLShare        float64 `toml:"frl_share" unit:"share" range:"0,1" src:"assumption" desc:"share of single persons placed in a freedom-restricting location at the deadline (families always keep a family location)"`
+	FRLShare        float64 `toml:"frl_share" unit:"share" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to the split of DT&V's departures by type" desc:"share of single persons placed in a freedom-restricting location at the deadline (families always keep a family location)"`
 }
 
 // StateParams are the state's decisions: appeals, detention, forced return,
 // regularisation, decisions on new applications, and finding people who
 // live out of sight.
 type StateParams struct {
-	AppealMonths     float64 `toml:"appeal_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from the first negative decision to the final one"`
-	AppealSuccess    float64 `toml:"appeal_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that the appeal grants legal status"`
-	RegularisedRate  float64 `toml:"regularised_rate" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance of legal status after the deadline (no-fault permit, medical grounds)"`
-	ForcedRate       float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to DT&V's forced returns; posterior SD 0.3 of the prior's" desc:"monthly chance of forced return after the deadline, outside detention"`
-	DetentionRate    float64 `toml:"detention_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption; ACVZ 2021 (1,999 to 3,729 placements a year, docs/sources.md)" desc:"monthly chance of detention after the deadline"`
-	DetentionMonths  float64 `toml:"detention_months" unit:"months" range:"1,18" src:"assumption (EU law caps detention at 18 months)" desc:"mean months in detention before release"`
-	ForcedDetained   float64 `toml:"forced_detained" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of forced return from detention"`
-	ProcedureMonths  float64 `toml:"procedure_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from a new application to its decision"`
-	ProcedureSuccess float64 `toml:"procedure_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that a new application grants legal status, before any civil-society boost"`
-	FindRate         float64 `toml:"find_rate" unit:"probability per month at enforcement 1" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to DT&V's files opened by the police" desc:"monthly chance that a person out of sight is found by the police or the Marechaussee, which opens a new file"`
-	FindKMarShare    float64 `toml:"find_kmar_share" unit:"share" range:"0,1" src:"assumption, set so that Marechaussee files stay near DT&V's 720-1,260 a year (docs/sources.md) when most of them are new arrivals" desc:"share of finds made by the Marechaussee"`
-	DetainOnFind     float64 `toml:"detain_on_find" unit:"probability at cooperation 1" range:"0,1" src:"assumption" desc:"chance that the file of a person found again, or the first file of a person unknown before from the police, the Marechaussee or others, starts in detention, times the origin's cooperation and the enforcement in force"`
-	StatusOutOfSight float64 `toml:"status_out_of_sight" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance that a person out of sight obtains legal status (marriage, a no-fault permit)"`
+	AppealMonths          float64 `toml:"appeal_months" unit:"months" range:"1,120" src:"calibrated: point fit (docs/calibration.md) to how soon DT&V's yearly departures follow the intake, and to the files closed" desc:"mean months from the first negative decision (the IND's hand-over) to the final one"`
+	AppealSuccess         float64 `toml:"appeal_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that the appeal grants legal status"`
+	RegularisedRate       float64 `toml:"regularised_rate" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance of legal status after the deadline (no-fault permit, medical grounds)"`
+	ForcedRate            float64 `toml:"forced_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to DT&V's forced returns" desc:"monthly chance of forced return after the deadline, outside detention"`
+	DetentionRate         float64 `toml:"detention_rate" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption; ACVZ 2021 (1,999 to 3,729 placements a year, docs/sources.md)" desc:"monthly chance of detention after the deadline"`
+	DetentionMonths       float64 `toml:"detention_months" unit:"months" range:"1,18" src:"assumption (EU law caps detention at 18 months)" desc:"mean months in detention before release"`
+	ForcedDetained        float64 `toml:"forced_detained" unit:"probability per month at cooperation 1" range:"0,1" src:"assumption" desc:"monthly chance of forced return from detention"`
+	ProcedureMonths       float64 `toml:"procedure_months" unit:"months" range:"1,120" src:"assumption" desc:"mean months from a new application to its decision"`
+	ProcedureSuccess      float64 `toml:"procedure_success" unit:"probability" range:"0,1" src:"assumption" desc:"chance that a new application grants legal status, before any civil-society boost"`
+	FindRate              float64 `toml:"find_rate" unit:"probability per month at enforcement 1" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to DT&V's files opened by the police" desc:"monthly chance that a person out of sight is found by the police or the Marechaussee, which opens a new file"`
+	FindKMarShare         float64 `toml:"find_kmar_share" unit:"share" range:"0,1" src:"assumption, set so that Marechaussee files stay near DT&V's 720-1,260 a year (docs/sources.md) when most of them are new arrivals" desc:"share of finds made by the Marechaussee"`
+	DetainOnFind          float64 `toml:"detain_on_find" unit:"probability at cooperation 1" range:"0,1" src:"assumption" desc:"chance that the file of a person found again, or the first file of a person unknown before from the police, the Marechaussee or others, starts in detention, times the origin's cooperation and the enforcement in force"`
+	UnsupervisedOnLeaving float64 `toml:"unsupervised_on_leaving" unit:"share" range:"0,1" src:"DT&V Leidraad terugkeer en vertrek, 'Bericht van vertrek'; INLIA 2013 (COA); Meldpunt Vreemdelingendetentie (docs/sources.md): a person who leaves reception without a known destination, or is released from detention without removal, is registered as departed without supervision" desc:"share of persons left without a place when their shelter ends (at the deadline, or at release from detention) whom DT&V registers as departed without supervision a month later, closing the file, unless they have left verifiably or been detained"`
+	StatusOutOfSight      float64 `toml:"status_out_of_sight" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance that a person out of sight obtains legal status (marriage, a no-fault permit)"`
 }
 
 //go:embed origins.csv
@@ -291,12 +293,12 @@ func DefaultOrigins() []agents.Origin {
 }
 
 // DefaultConfig returns the default scenario: January 2017 to December 2024
-// recorded after a twenty-year warm-up, with the published intake by source.
+// recorded after a thirty-year warm-up, with the published intake by source.
 func DefaultConfig() Config {
 	return Config{
 		Start:  "2017-01",
 		Months: 96,
-		Warmup: 240,
+		Warmup: 360,
 		Intake: Intake{
 			Years:    DefaultIntakeYears(),
 			NewShare: SourceShares{IND: 0.78, Police: 0.3, KMar: 0.8, Other: 0.6},
@@ -304,18 +306,19 @@ func DefaultConfig() Config {
 		},
 		Population: Population{
 			FamilyShare: 0.15, Concentration: 4, PullMean: 0.3, PressureMean: 0.5, NetworkMean: 0.4,
-			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.2,
+			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.3446,
 		},
 		State: StateParams{
-			AppealMonths: 6, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.0151,
+			AppealMonths: 2.8972, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.0209,
 			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25,
-			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.005203, FindKMarShare: 0.1,
-			DetainOnFind: 0.3, StatusOutOfSight: 0.0005,
+			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.0225, FindKMarShare: 0.1,
+			DetainOnFind: 0.3, StatusOutOfSight: 0.0005, UnsupervisedOnLeaving: 1,
 		},
-		Params:  agents.DefaultParams(),
-		Policy:  agents.DefaultPolicy(),
-		Origins: DefaultOrigins(),
-		Costs:   DefaultCosts(),
+		Params:       agents.DefaultParams(),
+		Policy:       agents.DefaultPolicy(),
+		Restrictions: DefaultRestrictions(),
+		Origins:      DefaultOrigins(),
+		Costs:        DefaultCosts(),
 	}
 }
 
@@ -338,6 +341,7 @@ func (c *Config) Validate() error {
 	}
 	c.start = start
 	add(c.resolveIntake())
+	add(c.checkRestrictions(start))
 	if len(c.Origins) == 0 {
 		add(&agents.FieldError{Key: "origins", Msg: "no origin countries: want at least one"})
 	}

@@ -24,7 +24,8 @@ type engine struct {
 	pol *agents.Policy
 	cum []float64 // cumulative origin shares
 
-	nextChange int          // month of the next policy change not yet in force
+	nextChange int          // first month after this one in which the policy or the restriction in force changes
+	restr      *Restriction // the restriction in force this month, or nil
 	pows       [][3]float64 // powTable
 
 	files []file
@@ -61,18 +62,19 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy}
 	e.rnd = wrap(&e.src)
 	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
-	// Room for the default study's caseload (its first replicate holds at
-	// most 81,931 records, open and closed not yet dropped, and 26,515
-	// persons out of sight), so that the records are rarely copied to
-	// grow; a smaller run, with fewer persons in all, gets less.
+	// Room for the default study's caseload (2^17 records, open and closed
+	// not yet dropped, and 2^15 persons away, more than its replicates hold
+	// at once), so that the records are rarely copied to grow; a smaller
+	// run, with fewer persons in all, gets less.
 	n := cfg.expectedPersons()
 	e.files = make([]file, 0, min(n, cfg.Intake.InitialStock+1<<17))
 	e.lanes = make([]lane, 0, min(n, cfg.Intake.InitialStock+1<<16))
 	e.pows = powTable(&cfg.Params)
-	e.nextChange = math.MaxInt
+	nextPolicy := math.MaxInt
 	if len(cfg.Changes) > 0 {
-		e.nextChange = cfg.Changes[0].FromMonth
+		nextPolicy = cfg.Changes[0].FromMonth
 	}
+	e.restrict(nextPolicy)
 	e.cal = make([][]entry, cfg.Warmup+cfg.Months)
 	e.away = make([]awaySlot, 0, min(n, 1<<15))
 	isrc := intakeSource(seed)
@@ -87,14 +89,15 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 			old := e.pol.Enforcement
 			e.pol = &cfg.Changes[change].Policy
 			change++
-			e.nextChange = math.MaxInt
+			nextPolicy = math.MaxInt
 			if change < len(cfg.Changes) {
-				e.nextChange = cfg.Changes[change].FromMonth
+				nextPolicy = cfg.Changes[change].FromMonth
 			}
 			if e.pol.Enforcement != old {
 				e.reschedule() // finds out of sight depend on enforcement
 			}
 		}
+		e.restrict(nextPolicy)
 		e.counts = MonthCounts{Month: e.t}
 		e.awayDue()
 		for s := agents.Source(0); s < agents.NumSources; s++ {

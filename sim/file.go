@@ -24,14 +24,15 @@ func (e *engine) step(fi int32, src *Source, u float64) (changed bool) {
 	state := ev[0] + ev[1] + ev[2] + ev[3] + ev[4]
 	x := agents.Predict(a, o, e.pol, p)
 	var h agents.Hazards
-	bound := state + agents.Bound(x.AVR) + agents.Bound(x.Independent) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure)
+	tr := e.travel()
+	bound := state + tr*(agents.Bound(x.AVR)+agents.Bound(x.Independent)) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure)
 	// The hazards are needed if u may fall among them, and to scale u if
 	// their total may exceed 1. With the bound at most 1/2 it cannot (each
 	// hazard is below its Bound), and they wait until u has passed the
 	// state events: most events are the state's, which need none of them.
 	need := u < bound || bound > 1
 	if need && bound > 0.5 {
-		h = hazards(&x)
+		h = hazards(&x, tr)
 		if total := state + h.AVR + h.Independent + h.Absconded + h.NewProcedure; total > 1 {
 			u *= total // only for extreme parameters: keep the proportions
 		}
@@ -43,7 +44,7 @@ func (e *engine) step(fi int32, src *Source, u float64) (changed bool) {
 	}
 	if k == len(ev) { // no state event: the person's own choices
 		if need {
-			h = hazards(&x)
+			h = hazards(&x, tr)
 		}
 		switch {
 		case u < h.AVR:
@@ -88,6 +89,7 @@ func (e *engine) step(fi int32, src *Source, u float64) (changed bool) {
 		a.HealthWorse = true
 	case k == 3 && stage == agents.Detention:
 		a.Shelter = e.deadlineShelter(a, 1) // released: a family location for families, else no shelter
+		a.Leaving = e.registers(a, uniform(src))
 	case k == 3:
 		a.Shelter = agents.Detention
 		agents.PoliceExperience(a, &p.Dynamics)
@@ -97,10 +99,22 @@ func (e *engine) step(fi int32, src *Source, u float64) (changed bool) {
 	case k == 4:
 		agents.PoliceExperience(a, &p.Dynamics)
 	}
-	if stage == agents.Departure {
+	if a.Leaving && stage == agents.NoShelter {
+		a.Leaving = false
+		if a.Shelter == agents.NoShelter {
+			// A month after leaving shelter without a place, a person who
+			// has neither left verifiably nor been detained is registered
+			// as departed without supervision: the file closes.
+			e.close(f, agents.Absconded, agents.NoPathway)
+			e.goAway(f, src, agents.OutOfSight)
+			return true
+		}
+	}
+	if stage == agents.Departure && !e.keepShelter() {
 		// The four weeks are over: shelter ends, or moves to a
 		// freedom-restricting or family location.
 		a.Shelter = e.deadlineShelter(a, uniform(src))
+		a.Leaving = e.registers(a, uniform(src))
 		if e.pol.Counselling.Timing == agents.AtDeadline {
 			e.ask(fi, agents.MomentDeadline)
 		}
@@ -113,9 +127,18 @@ func (e *engine) step(fi int32, src *Source, u float64) (changed bool) {
 	return k < len(ev) || stage == agents.Departure
 }
 
-// hazards are the logistics of the log-odds x.
-func hazards(x *agents.LogOdds) agents.Hazards {
-	return agents.Hazards{AVR: agents.Logistic(x.AVR), Independent: agents.Logistic(x.Independent),
+// registers reports whether the person of a file whose shelter has just
+// ended is to be registered as departed without supervision a month on,
+// for draw u: a person left without a place (agents.NoShelter), with
+// chance State.UnsupervisedOnLeaving.
+func (e *engine) registers(a *agents.Agent, u float64) bool {
+	return a.Shelter == agents.NoShelter && u < e.cfg.State.UnsupervisedOnLeaving
+}
+
+// hazards are the logistics of the log-odds x, with the departures that
+// need travel (AVR, independent) at share tr of theirs.
+func hazards(x *agents.LogOdds, tr float64) agents.Hazards {
+	return agents.Hazards{AVR: tr * agents.Logistic(x.AVR), Independent: tr * agents.Logistic(x.Independent),
 		Absconded: agents.Logistic(x.Absconded), NewProcedure: agents.Logistic(x.NewProcedure)}
 }
 
@@ -209,9 +232,9 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, legal float64) [
 		if a.Shelter == agents.NoShelter {
 			police = p.Dynamics.PoliceRate
 		}
-		ev = [5]float64{adjust(st.RegularisedRate, legal), st.ForcedRate * enf, health, st.DetentionRate * enf, police}
+		ev = [5]float64{adjust(st.RegularisedRate, legal), st.ForcedRate * enf * e.travel(), health, st.DetentionRate * enf, police}
 	case agents.Detention:
-		ev = [5]float64{0, st.ForcedDetained * o.Cooperation * e.pol.Enforcement, health, 1 / st.DetentionMonths}
+		ev = [5]float64{0, st.ForcedDetained * o.Cooperation * e.pol.Enforcement * e.travel(), health, 1 / st.DetentionMonths}
 	}
 	return ev
 }

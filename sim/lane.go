@@ -299,7 +299,7 @@ func roundUp32(b float64) float32 {
 // means none: the month is stepped exactly.
 func (e *engine) bound(a *agents.Agent, from int) (float64, int32) {
 	none := int32(from)
-	if a.Shelter == agents.Departure {
+	if a.Shelter == agents.Departure || a.Leaving {
 		return 0, none
 	}
 	until := min(from+boundMonths, e.cfg.Months, e.nextChange)
@@ -339,6 +339,6 @@ func (e *engine) bound(a *agents.Agent, from int) (float64, int32) {
 
 	ev := e.stateEvents(a, o, legal)
 	total := ev[0] + ev[1] + ev[2] + ev[3] + ev[4] +
-		agents.Bound(x.AVR) + agents.Bound(x.Independent) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure)
+		e.travel()*(agents.Bound(x.AVR)+agents.Bound(x.Independent)) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure)
 	return total*(1+1e-9) + 1e-12, int32(until)
 }

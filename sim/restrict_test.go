@@ -1,0 +1,81 @@
+package sim_test
+
+import (
+	"testing"
+
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
+)
+
+// TestRestriction checks a restriction in force from July to September
+// 2017 (months 6 to 8): with no travel, no file closes by AVR, independent
+// departure or forced return in those months, though files do in the
+// months around them; and with reception kept, no departure period ends in
+// them, so persons whose deadline fell in them lose shelter in month 9 and
+// are registered as departed without supervision in month 10.
+func TestRestriction(t *testing.T) {
+	stop := []sim.Restriction{{From: "2017-07", To: "2017-09", Travel: 0, KeepShelter: true}}
+	t.Run("travel", func(t *testing.T) {
+		cfg := smallConfig()
+		cfg.Restrictions = stop
+		_, r := run(t, &cfg, seed)
+		for _, m := range r.months {
+			n := m.Closed[agents.AVR] + m.Closed[agents.Independent] + m.Closed[agents.Forced]
+			in := m.Month >= 6 && m.Month <= 8
+			if in && n != 0 {
+				t.Errorf("month %d: %d departures that need travel, want 0 under the restriction", m.Month, n)
+			}
+			if (m.Month == 5 || m.Month == 9) && n == 0 {
+				t.Errorf("month %d: no departure that needs travel outside the restriction: the test checks little", m.Month)
+			}
+		}
+	})
+	t.Run("shelter kept", func(t *testing.T) {
+		cfg := quietConfig(agents.IND)
+		cfg.Restrictions = stop
+		_, r := run(t, &cfg, seed)
+		n := 0
+		for _, k := range r.cases {
+			o := k.OpenedMonth
+			if k.Source != agents.IND || k.FileNumber != 1 || o < 0 || o+2 >= cfg.Months {
+				continue
+			}
+			n++
+			want := o + 2 // final decision in month o, the departure period in o+1
+			if o+1 >= 6 && o+1 <= 8 {
+				want = 10 // the departure period held open until month 9
+			}
+			if k.Outcome != agents.Absconded || k.ClosedMonth != want {
+				t.Errorf("file %d opened in month %d: closed %s in month %d, want absconded in month %d", k.CaseID, o, k.Outcome, k.ClosedMonth, want)
+			}
+		}
+		if n < 500 {
+			t.Fatalf("%d files, too few to check", n)
+		}
+	})
+}
+
+// TestRestrictionErrors checks that restrictions out of order or with
+// months that are not months are refused with the key at fault.
+func TestRestrictionErrors(t *testing.T) {
+	for _, c := range []struct {
+		rs  []sim.Restriction
+		key string
+	}{
+		{[]sim.Restriction{{From: "2020-13", To: "2020-06", Travel: 1}}, "restrictions[0].from"},
+		{[]sim.Restriction{{From: "2020-04", To: "2020-03", Travel: 1}}, "restrictions[0].to"},
+		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 1}, {From: "2020-06", To: "2020-08", Travel: 1}}, "restrictions[1].from"},
+		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 1.5}}, "restrictions[0].travel"},
+	} {
+		cfg := sim.DefaultConfig()
+		cfg.Restrictions = c.rs
+		err := cfg.Validate()
+		found := false
+		for _, fe := range agents.FieldErrors(err) {
+			found = found || fe.Key == c.key
+		}
+		if !found {
+			t.Errorf("%+v: Validate() = %v, want an error at %s", c.rs, err, c.key)
+		}
+	}
+}
