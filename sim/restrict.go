@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/returnsim/returnsim/agents"
 )
@@ -37,7 +38,11 @@ func DefaultRestrictions() []Restriction {
 // checkRestrictions resolves the restrictions' months against the first
 // recorded month start: each must end no earlier than it begins, and
 // each begin after the one before it ends; travel is a share.
+//
+// It resolves them into a copy of the slice: copies of a Config share the
+// slice, and each may be validated on its own goroutine.
 func (c *Config) checkRestrictions(start int) error {
+	c.Restrictions = slices.Clone(c.Restrictions)
 	last := math.MinInt
 	for i := range c.Restrictions {
 		r := &c.Restrictions[i]

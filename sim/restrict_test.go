@@ -79,3 +79,22 @@ func TestRestrictionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateCopies validates copies of one Config side by side, as a
+// calibration's workers do: under the race detector (CI's race pass) it
+// fails if Validate writes into a slice the copies share.
+func TestValidateCopies(t *testing.T) {
+	base := sim.DefaultConfig()
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			c := base
+			errs <- c.Validate()
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
