@@ -363,6 +363,9 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 	if def("policy", "reintegration", "eligible") {
 		raw.Policy.Reintegration.Eligible = nil
 	}
+	if def("restrictions") {
+		raw.Restrictions = nil
+	}
 	if err := p.md.PrimitiveDecode(prim, &raw); err != nil {
 		err = p.firstError(at, prim, reflect.TypeFor[scenarioTOML](), err)
 		p.errs = append(p.errs, p.tomlErr(err))
@@ -431,6 +434,9 @@ func hasEligible(md toml.MetaData, prim toml.Primitive) bool {
 func cloneConfig(c sim.Config) sim.Config {
 	c.Origins = append([]agents.Origin(nil), c.Origins...)
 	c.Intake.Years = append([]sim.IntakeYear(nil), c.Intake.Years...)
+	if c.Restrictions != nil {
+		c.Restrictions = append([]sim.Restriction{}, c.Restrictions...)
+	}
 	c.Policy = clonePolicy(c.Policy)
 	ch := make([]sim.Change, len(c.Changes))
 	for i := range c.Changes {

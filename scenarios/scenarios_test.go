@@ -786,3 +786,36 @@ func TestConfigSHA256(t *testing.T) {
 		})
 	}
 }
+
+// TestRestrictions checks that a study's [[base.restrictions]] replace the
+// default (the spring 2020 stop), that a variant's empty array removes
+// them and one that gives none inherits the base's.
+func TestRestrictions(t *testing.T) {
+	st := mustParse(t, "r.toml", []byte(`name = "r"
+[base]
+name = "b"
+[[base.restrictions]]
+from = "2021-01"
+to = "2021-03"
+travel = 0.5
+[variants.none]
+restrictions = []
+[variants.same]
+description = "inherits"
+`))
+	want := map[string]int{"b": 1, "none": 0, "same": 1}
+	for _, sc := range st.Scenarios {
+		rs := sc.Config.Restrictions
+		if len(rs) != want[sc.Name] {
+			t.Errorf("%s: %d restrictions %v, want %d", sc.Name, len(rs), rs, want[sc.Name])
+			continue
+		}
+		if len(rs) == 1 && (rs[0].From != "2021-01" || rs[0].To != "2021-03" || rs[0].Travel != 0.5 || rs[0].KeepShelter) {
+			t.Errorf("%s: restriction %+v, want 2021-01 to 2021-03 at travel 0.5, shelter not kept", sc.Name, rs[0])
+		}
+	}
+	def := mustParse(t, DefaultName, DefaultText())
+	if got, want := def.Scenarios[0].Config.Restrictions, sim.DefaultRestrictions(); len(got) != 1 || got[0].From != want[0].From || got[0].Travel != want[0].Travel {
+		t.Errorf("the default study's baseline has restrictions %+v, want the default %+v", got, want)
+	}
+}
