@@ -67,8 +67,9 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	// at once), so that the records are rarely copied to grow; a smaller
 	// run, with fewer persons in all, gets less.
 	n := cfg.expectedPersons()
-	e.files = make([]file, 0, min(n, cfg.Intake.InitialStock+1<<17))
-	e.lanes = make([]lane, 0, min(n, cfg.Intake.InitialStock+1<<16))
+	buf := getBuffers(min(n, cfg.Intake.InitialStock+1<<17), min(n, cfg.Intake.InitialStock+1<<16), min(n, 1<<15))
+	defer buf.put(e)
+	e.files, e.lanes, e.away = buf.files, buf.lanes, buf.away
 	e.pows = powTable(&cfg.Params)
 	nextPolicy := math.MaxInt
 	if len(cfg.Changes) > 0 {
@@ -76,7 +77,6 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	}
 	e.restrict(nextPolicy)
 	e.cal = make([][]entry, cfg.Warmup+cfg.Months)
-	e.away = make([]awaySlot, 0, min(n, 1<<15))
 	isrc := intakeSource(seed)
 	e.t = -cfg.Warmup - 1 // the stock's files opened before the first month simulated
 	for i := 0; i < cfg.Intake.InitialStock; i++ {

@@ -262,6 +262,16 @@ func TestDeterminism(t *testing.T) {
 		t.Errorf("Run(seed %d) case records differ between two runs", seed)
 	}
 
+	// A run reuses the buffers of runs before it (buffers.go): a larger
+	// run in between leaves them grown and full of its own records, and
+	// the next run of cfg1 must not see them.
+	big := smallConfig()
+	big.Intake.Scale = 1.0 / 2
+	run(t, &big, sim.StreamSeed(7, 0, "", true))
+	if t4, r4 := run(t, &cfg1, seed); t4 != t1 || !reflect.DeepEqual(r1.months, r4.months) || !reflect.DeepEqual(r1.cases, r4.cases) || !reflect.DeepEqual(r1.persons, r4.persons) {
+		t.Errorf("Run(seed %d) after a larger run differs from the first run", seed)
+	}
+
 	other := sim.StreamSeed(1, 1, "", true) // replicate 1
 	t3, r3 := run(t, &cfg1, other)
 	if t3 == t1 {
