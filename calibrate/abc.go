@@ -59,15 +59,14 @@ type Particle struct {
 // particles it would have written, when its particles lie above the
 // method's max_distance.
 func (p *Problem) ABC(budget, workers int, start []float64, src *sim.Source, record func(Evaluation)) ([]Particle, *ABCReport, error) {
-	eval := func(theta []float64) (float64, error) {
-		d, _, err := p.Evaluate(theta, 1)
-		return d, err
+	eval := func(theta []float64, eps float64) (float64, bool, error) {
+		return p.EvaluateWithin(theta, eps, 1)
 	}
 	return abcSMC(p.Spec.Parameters, p.Spec.Method, budget, workers, start, src, record, eval)
 }
 
 // abcSMC is ABC with the distance computed by eval.
-func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src *sim.Source, record func(Evaluation), eval func([]float64) (float64, error)) ([]Particle, *ABCReport, error) {
+func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src *sim.Source, record func(Evaluation), eval func(theta []float64, eps float64) (float64, bool, error)) ([]Particle, *ABCReport, error) {
 	k := len(qs)
 	n := m.Particles(budget)
 	if n < 2*k {
@@ -77,22 +76,23 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 		return nil, nil, fmt.Errorf("an ABC start of %d values for %d free parameters", len(start), k)
 	}
 	rng := rand.New(src)
-	evaluate := func(phase string, thetas [][]float64) ([]float64, error) {
+	evaluate := func(phase string, thetas [][]float64, eps float64) ([]float64, error) {
 		dists := make([]float64, len(thetas))
 		var firstErr error
 		type result struct {
-			d   float64
-			err error
+			d     float64
+			exact bool
+			err   error
 		}
 		err := sim.Parallel(len(thetas), workers, func(i int) result {
-			d, err := eval(thetas[i])
-			return result{d, err}
+			d, exact, err := eval(thetas[i], eps)
+			return result{d, exact, err}
 		}, func(i int, r result) error {
 			if r.err != nil && firstErr == nil {
 				firstErr = r.err
 			}
 			dists[i] = r.d
-			record(Evaluation{Phase: phase, Theta: thetas[i], Distance: r.d})
+			record(Evaluation{Phase: phase, Theta: thetas[i], Distance: r.d, LowerBound: !r.exact})
 			return nil
 		})
 		return dists, errors.Join(err, firstErr)
@@ -103,7 +103,7 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 	for i := range thetas {
 		thetas[i] = drawInside(rng, qs, prop)
 	}
-	dists, err := evaluate("abc-0", thetas)
+	dists, err := evaluate("abc-0", thetas, math.Inf(1))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -150,7 +150,7 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 					who = append(who, i)
 				}
 			}
-			dists, err := evaluate(fmt.Sprintf("abc-%d", g), props)
+			dists, err := evaluate(fmt.Sprintf("abc-%d", g), props, eps)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 
 	"github.com/returnsim/returnsim/sim"
@@ -107,13 +108,13 @@ func TestABCKnownPosterior(t *testing.T) {
 						start = append(start, c[i]+0.5*s[i])
 					}
 				}
-				dist := func(th []float64) (float64, error) {
+				dist := func(th []float64, _ float64) (float64, bool, error) {
 					var d float64
 					for i := range th {
 						z := (th[i] - c[i]) / s[i]
 						d += z * z
 					}
-					return d, nil
+					return d, true, nil
 				}
 				m := DefaultMethod()
 				m.Generations, m.MaxDistance = 12, math.Inf(1) // the default keep
@@ -156,5 +157,85 @@ func TestABCKnownPosterior(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestABCLowerBound: an evaluation that stops at a lower bound above the
+// tolerance (EvaluateWithin) changes nothing in the posterior: a particle
+// beyond the tolerance is rejected either way. Here the distance is the
+// known ellipsoid's, and the bounded evaluation leaves out the second half
+// of its terms whenever the first half alone exceeds the tolerance.
+func TestABCLowerBound(t *testing.T) {
+	const k, n = 6, 200
+	qs := make([]Parameter, k)
+	for i := range qs {
+		qs[i] = Parameter{Key: fmt.Sprint(i), Lower: -6, Upper: 6}
+	}
+	part := func(th []float64, from, to int) float64 {
+		d := 0.0
+		for i := from; i < to; i++ {
+			d += th[i] * th[i]
+		}
+		return d
+	}
+	full := func(th []float64, _ float64) (float64, bool, error) {
+		return part(th, 0, k), true, nil
+	}
+	var bounded, cut atomic.Int64 // evaluations run side by side
+	bound := func(th []float64, eps float64) (float64, bool, error) {
+		bounded.Add(1)
+		if d := part(th, 0, k/2); d > eps {
+			cut.Add(1)
+			return d, false, nil
+		}
+		return part(th, 0, k), true, nil
+	}
+	var marked int64
+	m := DefaultMethod()
+	m.MaxDistance = math.Inf(1)
+	budget := n * (1 + m.Generations*m.Moves)
+	p1, r1, err1 := abcSMC(qs, m, budget, 2, nil, sim.NewSource(5), func(Evaluation) {}, full)
+	p2, r2, err2 := abcSMC(qs, m, budget, 2, nil, sim.NewSource(5), func(e Evaluation) {
+		if e.LowerBound {
+			marked++
+		}
+	}, bound)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if cut.Load() == 0 || marked != cut.Load() {
+		t.Fatalf("%d of %d evaluations stopped at a lower bound, %d recorded as such: want some, all recorded", cut.Load(), bounded.Load(), marked)
+	}
+	// printed, since a report's NaN shift is not DeepEqual to itself
+	if a, b := fmt.Sprintf("%+v %+v", p1, r1), fmt.Sprintf("%+v %+v", p2, r2); a != b {
+		t.Errorf("posterior or report differ when %d of %d evaluations stop at a lower bound: want them identical\n%s\n%s", cut.Load(), bounded.Load(), a, b)
+	}
+}
+
+// TestEvaluateWithin: with a tolerance below the distance of the targets
+// other than the pattern's, EvaluateWithin returns that distance, marked
+// as a lower bound; with one at or above it, Evaluate's exact distance. The
+// problem is the default one at 5% of the intake and a five-year warm-up,
+// where the pattern's ratio exceeds its bound, so the two differ.
+func TestEvaluateWithin(t *testing.T) {
+	base, spec := defaultProblem(t)
+	base.Intake.Scale, base.Warmup = 0.05, 60
+	p := &Problem{Base: base, Spec: spec, Seed: 3}
+	theta := p.Start()
+	exact, s, err := p.Evaluate(theta, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest := distance(spec.Targets, s, patternStatistic)
+	if !(rest < exact) {
+		t.Fatalf("distance %v without the pattern, %v with it: want the pattern's part above 0 for this test", rest, exact)
+	}
+	d, ok, err := p.EvaluateWithin(theta, rest/2, 2)
+	if err != nil || ok || d != rest {
+		t.Errorf("EvaluateWithin(ε = %v) = %v, exact %v, %v: want %v, a lower bound", rest/2, d, ok, err, rest)
+	}
+	d, ok, err = p.EvaluateWithin(theta, rest, 2)
+	if err != nil || !ok || d != exact {
+		t.Errorf("EvaluateWithin(ε = %v) = %v, exact %v, %v: want %v, exact", rest, d, ok, err, exact)
 	}
 }

@@ -55,9 +55,17 @@ func Table(ts []Target, s *Stats) []Row {
 // the violation, so D is continuous. (At a tie an order target adds
 // nothing though its row is not Within.) D is +Inf when a statistic is NaN.
 func Distance(ts []Target, s *Stats) float64 {
+	return distance(ts, s, "")
+}
+
+// distance is Distance over the targets whose statistic is not skip.
+func distance(ts []Target, s *Stats, skip string) float64 {
 	d := 0.0
 	for i := range ts {
 		t := &ts[i]
+		if t.Statistic == skip {
+			continue
+		}
 		rows := t.rows(s)
 		sum := 0.0
 		for _, r := range rows {

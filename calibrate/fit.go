@@ -26,6 +26,10 @@ type Evaluation struct {
 	Phase    string // "start", "fit" or "abc-G"
 	Theta    []float64
 	Distance float64
+	// LowerBound marks a distance without the pattern's part: the other
+	// targets alone put it beyond the tolerance of an ABC move, so the
+	// pattern's paired runs were skipped (see EvaluateWithin).
+	LowerBound bool
 }
 
 // Config returns the baseline with the free parameters set to theta,
@@ -57,17 +61,32 @@ const studyStart = "2017-01"
 // to the targets and the statistics of the pooled files (with the
 // pattern's changes when a target compares them).
 func (p *Problem) Evaluate(theta []float64, workers int) (float64, *Stats, error) {
-	d, err := p.evaluate(theta, workers, p.Spec.Method.Replicates, false)
+	d, err := p.evaluate(theta, workers, p.Spec.Method.Replicates, false, math.Inf(1))
 	if err != nil {
 		return math.Inf(1), nil, err
 	}
 	return d.Distance, d.Stats, nil
 }
 
+// EvaluateWithin is Evaluate for a caller that needs the distance only
+// when it is at most eps, as an ABC move does. Every term of the distance
+// is at least 0, so when the targets other than the pattern's already put
+// theta beyond eps it skips the pattern's paired runs (as costly as a
+// replicate) and returns that partial distance, a lower bound above eps,
+// with exact false. Otherwise it returns Evaluate's distance, exact.
+func (p *Problem) EvaluateWithin(theta []float64, eps float64, workers int) (d float64, exact bool, err error) {
+	det, err := p.evaluate(theta, workers, p.Spec.Method.Replicates, false, eps)
+	if err != nil {
+		return math.Inf(1), true, err
+	}
+	return det.Distance, !det.LowerBound, nil
+}
+
 // Detail is one evaluation with its fit table and the Monte Carlo error of
 // every row: how much the simulated value moves between replicates.
 type Detail struct {
-	Distance float64
+	Distance   float64
+	LowerBound bool   // Distance leaves out the pattern's part (see EvaluateWithin)
 	Stats    *Stats // of the pooled replicates
 	Rows     []Row  // Table(targets, Stats)
 	// MCSE is, per row, the standard error of the row's simulated value:
@@ -84,10 +103,12 @@ type Detail struct {
 // them the seeds of every evaluation) and adds the Monte Carlo error of
 // each row of the fit table.
 func (p *Problem) Detail(theta []float64, workers int) (*Detail, error) {
-	return p.evaluate(theta, workers, p.Spec.Method.TableReplicates, true)
+	return p.evaluate(theta, workers, p.Spec.Method.TableReplicates, true, math.Inf(1))
 }
 
-func (p *Problem) evaluate(theta []float64, workers, R int, detail bool) (*Detail, error) {
+// evaluate runs R replicates at theta; with a finite eps it may skip the
+// pattern, as EvaluateWithin says.
+func (p *Problem) evaluate(theta []float64, workers, R int, detail bool, eps float64) (*Detail, error) {
 	cfg, err := p.Config(theta)
 	if err != nil {
 		return nil, err
@@ -112,6 +133,9 @@ func (p *Problem) evaluate(theta []float64, workers, R int, detail bool) (*Detai
 	}
 	var patterns []Pattern
 	if p.Spec.needsPattern() {
+		if d := distance(p.Spec.Targets, s, patternStatistic); d > eps {
+			return &Detail{Distance: d, LowerBound: true, Stats: s}, nil
+		}
 		if s.Pattern, patterns, err = p.Spec.Pattern.Measure(cfg, p.Seed, workers); err != nil {
 			return nil, err
 		}
@@ -203,7 +227,7 @@ func (p *Problem) Fit(budget, workers int, record func(Evaluation)) (best []floa
 	f := func(z []float64) float64 {
 		theta := p.fromZ(z)
 		d := math.Inf(1)
-		r, err := p.evaluate(theta, workers, p.Spec.Method.FitReplicates, false)
+		r, err := p.evaluate(theta, workers, p.Spec.Method.FitReplicates, false, math.Inf(1))
 		if err == nil {
 			d = r.Distance
 		} else if evalErr == nil {
@@ -292,7 +316,7 @@ func (in *Influence) MovedBy(min float64) []string {
 // replicate (and the pattern) at each end: 2 x parameters evaluations.
 func (p *Problem) Influences(theta []float64, workers int) ([]Influence, error) {
 	errs := func(th []float64) ([]float64, error) {
-		d, err := p.evaluate(th, workers, 1, false)
+		d, err := p.evaluate(th, workers, 1, false, math.Inf(1))
 		if err != nil {
 			return nil, err
 		}

@@ -240,13 +240,15 @@ func writeParams(w *bufio.Writer, keys []string, theta []float64, dist float64, 
 }
 
 func writeTrace(w *bufio.Writer, keys []string, trace []calibrate.Evaluation) error {
-	w.WriteString("evaluation,phase," + strings.Join(keys, ",") + ",distance\n")
+	// lower_bound: the distance leaves out the pattern's part, skipped as
+	// the rest already exceeded the ABC move's tolerance
+	w.WriteString("evaluation,phase," + strings.Join(keys, ",") + ",distance,lower_bound\n")
 	for i, e := range trace {
 		fmt.Fprintf(w, "%d,%s", i, e.Phase)
 		for _, x := range e.Theta {
 			w.WriteString("," + strconv.FormatFloat(x, 'g', 10, 64))
 		}
-		w.WriteString("," + strconv.FormatFloat(e.Distance, 'g', 10, 64) + "\n")
+		w.WriteString("," + strconv.FormatFloat(e.Distance, 'g', 10, 64) + "," + strconv.FormatBool(e.LowerBound) + "\n")
 	}
 	return nil
 }
