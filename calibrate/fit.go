@@ -87,8 +87,8 @@ func (p *Problem) EvaluateWithin(theta []float64, eps float64, workers int) (d f
 type Detail struct {
 	Distance   float64
 	LowerBound bool   // Distance leaves out the pattern's part (see EvaluateWithin)
-	Stats    *Stats // of the pooled replicates
-	Rows     []Row  // Table(targets, Stats)
+	Stats      *Stats // of the pooled replicates
+	Rows       []Row  // Table(targets, Stats)
 	// MCSE is, per row, the standard error of the row's simulated value:
 	// the standard deviation of its value over the replicates (each one
 	// run, with the pattern's own replicates) over the square root of
