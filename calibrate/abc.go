@@ -28,8 +28,15 @@ type Particle struct {
 // a kernel mixture do.
 //
 // The budget buys n = budget / (1 + generations x moves) particles, and
-// generations go on beyond method.generations while the budget holds
-// another (moves outside the bounds cost no simulation). Generation 0
+// generations go on while the budget holds another's moves (moves outside
+// the bounds cost no simulation). With method.unmoved = c, a generation
+// makes as many moves as leave a particle unmoved with a chance below c at
+// the last generation's acceptance rate (Drovandi and Pettitt 2011), at
+// least method.moves: as the tolerance falls and fewer moves are accepted,
+// each generation moves more, so that the copies its resampling makes
+// part, and fewer generations fit the budget. What budget is left when
+// another generation's moves no longer fit moves the last generation's
+// particles on at its tolerance, without a cut. Generation 0
 // draws them from the uniform priors or, given a start (the point fit),
 // from a defensive mixture (Hesterberg 1995): a share method.start_prior
 // from the priors, the rest from a Gaussian at the start with standard
@@ -42,7 +49,7 @@ type Particle struct {
 //     distances and gives weight 0 to those above it (the effective
 //     sample size reported is of these weights, 1 / Σ w²);
 //  2. resamples n particles from the rest by weight (systematic);
-//  3. moves each by method.moves Metropolis-Hastings steps whose invariant
+//  3. moves each by that many Metropolis-Hastings steps whose invariant
 //     law is the prior restricted to distances within the tolerance: a
 //     Gaussian random walk with 2.38²/k times the covariance of the
 //     survivors (Roberts, Gelman and Gilks 1997), accepted when the move
@@ -124,23 +131,45 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 	rep := &ABCReport{Generations: []Generation{{Tolerance: math.Inf(1), Proposed: n, Accepted: finite, ESS: ess(pop), Shift: math.NaN()}}}
 
 	spent := n
-	for g := 1; g <= m.Generations || spent+n*m.Moves <= budget; g++ {
-		eps := quantileDistance(m.Keep, pop)
-		alive := make([]Particle, 0, n)
-		for _, x := range pop {
-			if x.Distance <= eps && x.Weight > 0 {
-				alive = append(alive, x)
-			}
+	accepted := -1.0 // the share of the last generation's moves accepted; none yet
+	eps := math.Inf(1)
+	for g := 1; ; g++ {
+		moves := m.movesAt(accepted)
+		rounds := (budget - spent) / n // rounds of moves the budget surely affords (a move costs a simulation at most)
+		last := rounds < moves
+		if rounds < 1 || last && g == 1 {
+			break
 		}
-		normalise(alive)
-		gen := Generation{Tolerance: eps, ESS: ess(alive), Shift: math.NaN()}
-		chol, ok := walkFactor(qs, alive)
+		var gen Generation
+		next := pop
+		if last {
+			// Too little budget for another cut and its moves: the rest
+			// moves this generation's particles on at its tolerance,
+			// without a cut, so that the copies resampled in it part.
+			moves = rounds
+			gen = Generation{Tolerance: eps, ESS: ess(pop), Shift: math.NaN()}
+		} else {
+			eps = quantileDistance(m.Keep, pop)
+			next = make([]Particle, 0, n)
+			for _, x := range pop {
+				if x.Distance <= eps && x.Weight > 0 {
+					next = append(next, x)
+				}
+			}
+			normalise(next)
+			gen = Generation{Tolerance: eps, ESS: ess(next), Shift: math.NaN()}
+		}
+		chol, ok := walkFactor(qs, next)
 		if !ok {
 			rep.Generations = append(rep.Generations, gen)
 			break // the survivors span no volume to move in
 		}
-		next := systematic(rng, alive, n)
-		for r := 0; r < m.Moves; r++ {
+		if !last {
+			next = systematic(rng, next, n)
+		} else {
+			next = append([]Particle(nil), next...)
+		}
+		for r := 0; r < moves; r++ {
 			props := make([][]float64, 0, n)
 			who := make([]int, 0, n)
 			for i := range next {
@@ -163,9 +192,15 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 				}
 			}
 		}
+		gen.Moves = moves
 		gen.Shift = shift(qs, pop, next)
 		rep.Generations = append(rep.Generations, gen)
 		pop = next
+		if last {
+			break
+		}
+		// a proposal outside the bounds is a rejected move too
+		accepted = float64(gen.Accepted) / float64(n*moves)
 	}
 	pop = merge(pop)
 	for _, q := range pop {
@@ -176,6 +211,24 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 		return pop, rep, &RefusedError{Final: rep.Final, Max: m.MaxDistance, Particles: len(pop)}
 	}
 	return pop, rep, nil
+}
+
+// movesAt is the number of moves of a generation whose previous one
+// accepted a share acc of its moves (negative: none moved yet). With
+// method.unmoved = c it is the fewest that leave a particle unmoved with a
+// chance below c, ⌈log c / log(1 − acc)⌉ (Drovandi and Pettitt 2011), and
+// never fewer than method.moves; without it, method.moves.
+func (m Method) movesAt(acc float64) int {
+	if m.Unmoved <= 0 || acc < 0 {
+		return m.Moves
+	}
+	if acc <= 0 {
+		return math.MaxInt32 // nothing moves: no number of moves is enough
+	}
+	if acc >= 1 {
+		return m.Moves
+	}
+	return max(m.Moves, int(math.Ceil(math.Log(m.Unmoved)/math.Log(1-acc))))
 }
 
 // Particles is how many particles an ABC budget buys:
@@ -402,6 +455,7 @@ func (prop *proposal) logDensity(theta []float64) float64 {
 // still moves by a tenth of a prior SD a generation has not settled.
 type Generation struct {
 	Tolerance          float64
+	Moves              int // rounds of moves: each particle proposed a move this many times
 	Proposed, Accepted int
 	ESS                float64
 	Shift              float64

@@ -97,66 +97,95 @@ func TestABCKnownPosterior(t *testing.T) {
 	const runs, n = 20, 800
 	for _, k := range []int{3, 11} {
 		for _, fromStart := range []bool{false, true} {
-			t.Run(fmt.Sprintf("k=%d/start=%v", k, fromStart), func(t *testing.T) {
-				qs := make([]Parameter, k)
-				c, s := make([]float64, k), make([]float64, k)
-				var start []float64
-				for i := range qs {
-					c[i], s[i] = float64(i), 0.1*float64(i+1)
-					qs[i] = Parameter{Key: fmt.Sprint(i), Lower: c[i] - 6*s[i], Upper: c[i] + 6*s[i]}
-					if fromStart {
-						start = append(start, c[i]+0.5*s[i])
-					}
+			for _, unmoved := range []float64{0, 0.1} {
+				if unmoved > 0 && !fromStart {
+					continue // the adaptive moves, in the calibration's own setting
 				}
-				dist := func(th []float64, _ float64) (float64, bool, error) {
-					var d float64
-					for i := range th {
-						z := (th[i] - c[i]) / s[i]
-						d += z * z
+				t.Run(fmt.Sprintf("k=%d/start=%v/unmoved=%v", k, fromStart, unmoved), func(t *testing.T) {
+					qs := make([]Parameter, k)
+					c, s := make([]float64, k), make([]float64, k)
+					var start []float64
+					for i := range qs {
+						c[i], s[i] = float64(i), 0.1*float64(i+1)
+						qs[i] = Parameter{Key: fmt.Sprint(i), Lower: c[i] - 6*s[i], Upper: c[i] + 6*s[i]}
+						if fromStart {
+							start = append(start, c[i]+0.5*s[i])
+						}
 					}
-					return d, true, nil
-				}
-				m := DefaultMethod()
-				m.Generations, m.MaxDistance = 12, math.Inf(1) // the default keep
-				means := make([][]float64, k)                  // per coordinate, per run: (mean - c) / s
-				ratios := make([][]float64, k)                 // per coordinate, per run: variance / known variance
-				for r := 1; r <= runs; r++ {
-					post, rep, err := abcSMC(qs, m, n*(1+m.Generations*m.Moves), 2, start, sim.NewSource(uint64(r)), func(Evaluation) {}, dist)
-					if err != nil {
-						t.Fatal(err)
+					dist := func(th []float64, _ float64) (float64, bool, error) {
+						var d float64
+						for i := range th {
+							z := (th[i] - c[i]) / s[i]
+							d += z * z
+						}
+						return d, true, nil
 					}
-					eps := rep.Generations[len(rep.Generations)-1].Tolerance
-					if eps > 36 {
-						t.Fatalf("run %d: final tolerance %v: the ellipsoid d <= ε leaves the box (half-width 6 s_i) beyond 36, so its posterior is not the known one", r, eps)
-					}
-					if rep.Final > eps {
-						t.Errorf("run %d: a particle at %v above the final tolerance %v", r, rep.Final, eps)
-					}
-					if rep.ESS < n/5 {
-						t.Errorf("run %d: posterior ESS %.0f of %d particles: collapsed", r, rep.ESS, n)
+					m := DefaultMethod()
+					m.Generations, m.MaxDistance, m.Unmoved = 12, math.Inf(1), unmoved // the default keep
+					means := make([][]float64, k)                                      // per coordinate, per run: (mean - c) / s
+					ratios := make([][]float64, k)                                     // per coordinate, per run: variance / known variance
+					for r := 1; r <= runs; r++ {
+						post, rep, err := abcSMC(qs, m, n*(1+m.Generations*m.Moves), 2, start, sim.NewSource(uint64(r)), func(Evaluation) {}, dist)
+						if err != nil {
+							t.Fatal(err)
+						}
+						eps := rep.Generations[len(rep.Generations)-1].Tolerance
+						if eps > 36 {
+							t.Fatalf("run %d: final tolerance %v: the ellipsoid d <= ε leaves the box (half-width 6 s_i) beyond 36, so its posterior is not the known one", r, eps)
+						}
+						if rep.Final > eps {
+							t.Errorf("run %d: a particle at %v above the final tolerance %v", r, rep.Final, eps)
+						}
+						if rep.ESS < n/5 {
+							t.Errorf("run %d: posterior ESS %.0f of %d particles: collapsed", r, rep.ESS, n)
+						}
+						for i := range qs {
+							xs, ws := make([]float64, len(post)), make([]float64, len(post))
+							for j := range post {
+								xs[j], ws[j] = post[j].Theta[i], post[j].Weight
+							}
+							mean, v := meanVar(xs, ws)
+							means[i] = append(means[i], (mean-c[i])/s[i])
+							ratios[i] = append(ratios[i], v/(s[i]*s[i]*eps/float64(k+2)))
+						}
 					}
 					for i := range qs {
-						xs, ws := make([]float64, len(post)), make([]float64, len(post))
-						for j := range post {
-							xs[j], ws[j] = post[j].Theta[i], post[j].Weight
+						mm, ms := stat.MeanStdDev(means[i], nil)
+						rm, rs := stat.MeanStdDev(ratios[i], nil)
+						if se := ms / math.Sqrt(runs); math.Abs(mm) > 4*se {
+							t.Errorf("θ%d: posterior mean off the centre by %.3g s on average over %d runs: %.1f standard errors", i, mm, runs, math.Abs(mm)/se)
 						}
-						mean, v := meanVar(xs, ws)
-						means[i] = append(means[i], (mean-c[i])/s[i])
-						ratios[i] = append(ratios[i], v/(s[i]*s[i]*eps/float64(k+2)))
+						if se := rs / math.Sqrt(runs); math.Abs(rm-1) > 4*se {
+							t.Errorf("θ%d: posterior variance %.3g times the known one on average over %d runs: %.1f standard errors from 1", i, rm, runs, math.Abs(rm-1)/se)
+						}
 					}
-				}
-				for i := range qs {
-					mm, ms := stat.MeanStdDev(means[i], nil)
-					rm, rs := stat.MeanStdDev(ratios[i], nil)
-					if se := ms / math.Sqrt(runs); math.Abs(mm) > 4*se {
-						t.Errorf("θ%d: posterior mean off the centre by %.3g s on average over %d runs: %.1f standard errors", i, mm, runs, math.Abs(mm)/se)
-					}
-					if se := rs / math.Sqrt(runs); math.Abs(rm-1) > 4*se {
-						t.Errorf("θ%d: posterior variance %.3g times the known one on average over %d runs: %.1f standard errors from 1", i, rm, runs, math.Abs(rm-1)/se)
-					}
-				}
-			})
+				})
+			}
 		}
+	}
+}
+
+// TestMovesAt: with method.unmoved the moves of a generation are the
+// fewest that leave a particle unmoved with a chance below it at the last
+// generation's acceptance rate, and never fewer than method.moves.
+func TestMovesAt(t *testing.T) {
+	m := Method{Moves: 2, Unmoved: 0.1}
+	for _, c := range []struct {
+		acc  float64
+		want int
+	}{
+		{-1, 2},   // no moves yet
+		{0.9, 2},  // 0.1^1 <= 0.1: one would do, the floor is 2
+		{0.5, 4},  // 0.5^3 = 0.125 > 0.1, 0.5^4 = 0.0625
+		{0.2, 11}, // 0.8^10 = 0.107, 0.8^11 = 0.086
+		{0, math.MaxInt32},
+	} {
+		if got := m.movesAt(c.acc); got != c.want {
+			t.Errorf("movesAt(%v) = %d, want %d", c.acc, got, c.want)
+		}
+	}
+	if got := (Method{Moves: 3}).movesAt(0.2); got != 3 {
+		t.Errorf("without unmoved: movesAt(0.2) = %d, want method.moves, 3", got)
 	}
 }
 

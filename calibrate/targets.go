@@ -97,7 +97,8 @@ type Method struct {
 	FitShare        float64 `toml:"fit_share"`        // share of the budget for the Nelder-Mead point fit; the rest is ABC-SMC
 	Generations     int     `toml:"generations"`      // ABC-SMC generations
 	Keep            float64 `toml:"keep"`             // share of each generation's particles below the next tolerance
-	Moves           int     `toml:"moves"`            // Metropolis-Hastings moves of every particle in each ABC generation after the first
+	Moves           int     `toml:"moves"`            // Metropolis-Hastings moves of every particle in each ABC generation after the first (the fewest, with unmoved)
+	Unmoved         float64 `toml:"unmoved"`          // 0: moves per generation; else the chance a particle may keep its place through a generation's moves, which sets their number (see ABC)
 	StartPrior      float64 `toml:"start_prior"`      // share of ABC's generation 0 drawn from the priors when it starts at the point fit
 	StartSpread     float64 `toml:"start_spread"`     // standard deviation, in prior SDs, of the Gaussian around the point fit that draws the rest
 }
@@ -279,6 +280,9 @@ func (p *targetParser) checkMethod(m *Method) {
 	}
 	if m.Moves < 1 || m.Moves > 100 {
 		p.add("method.moves", fmt.Sprintf("%d: want 1 to 100", m.Moves))
+	}
+	if !(m.Unmoved >= 0 && m.Unmoved < 1) {
+		p.add("method.unmoved", fmt.Sprintf("%v: want a chance from 0 (a fixed number of moves) up to 1, exclusive", m.Unmoved))
 	}
 	if !(m.StartPrior > 0 && m.StartPrior <= 1) {
 		p.add("method.start_prior", fmt.Sprintf("%v: want a share above 0, at most 1 (the priors' share bounds the importance weights by its inverse)", m.StartPrior))

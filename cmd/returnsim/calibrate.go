@@ -187,18 +187,18 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 }
 
 func writeABC(w *bufio.Writer, r *calibrate.ABCReport) error {
-	w.WriteString("generation,tolerance,proposed,accepted,ess,shift\n")
+	w.WriteString("generation,tolerance,moves,proposed,accepted,ess,shift\n")
 	for g, x := range r.Generations {
-		fmt.Fprintf(w, "%d,%s,%d,%d,%s,%s\n", g, results.F(x.Tolerance), x.Proposed, x.Accepted, results.F(x.ESS), results.F(x.Shift))
+		fmt.Fprintf(w, "%d,%s,%d,%d,%d,%s,%s\n", g, results.F(x.Tolerance), x.Moves, x.Proposed, x.Accepted, results.F(x.ESS), results.F(x.Shift))
 	}
 	return nil
 }
 
 func printABC(w io.Writer, r *calibrate.ABCReport) {
 	fmt.Fprintf(w, "ABC-SMC: %d generations; posterior within distance %.3g, effective sample size %.0f\n", len(r.Generations), r.Final, r.ESS)
-	fmt.Fprintf(w, "%10s %12s %9s %9s %7s %s\n", "generation", "tolerance", "proposed", "accepted", "ESS", "shift (prior SDs)")
+	fmt.Fprintf(w, "%10s %12s %6s %9s %9s %7s %s\n", "generation", "tolerance", "moves", "proposed", "accepted", "ESS", "shift (prior SDs)")
 	for g, x := range r.Generations {
-		fmt.Fprintf(w, "%10d %12.4g %9d %9d %7.1f %.3f\n", g, x.Tolerance, x.Proposed, x.Accepted, x.ESS, x.Shift)
+		fmt.Fprintf(w, "%10d %12.4g %6d %9d %9d %7.1f %.3f\n", g, x.Tolerance, x.Moves, x.Proposed, x.Accepted, x.ESS, x.Shift)
 	}
 }
 

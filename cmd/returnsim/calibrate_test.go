@@ -23,7 +23,7 @@ func TestCalibrateSmall(t *testing.T) {
 	}
 	heads := map[string]string{
 		"fit.csv":            "target,statistic,observed,simulated,mc_se,error,within_tolerance\n",
-		"abc.csv":            "generation,tolerance,proposed,accepted,ess,shift\n",
+		"abc.csv":            "generation,tolerance,moves,proposed,accepted,ess,shift\n",
 		"trace.csv":          "evaluation,phase,params.absconding.base,state.forced_rate,distance,lower_bound\n",
 		"posterior.csv":      "particle,params.absconding.base,state.forced_rate,weight,distance\n",
 		"identification.csv": "parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict,moved_by\n",
