@@ -306,12 +306,12 @@ func DefaultConfig() Config {
 		},
 		Population: Population{
 			FamilyShare: 0.15, Concentration: 4, PullMean: 0.3, PressureMean: 0.5, NetworkMean: 0.4,
-			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.3446,
+			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.3442,
 		},
 		State: StateParams{
-			AppealMonths: 2.8972, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.0209,
+			AppealMonths: 2.9144, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.0209,
 			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25,
-			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.0225, FindKMarShare: 0.1,
+			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.0226, FindKMarShare: 0.1,
 			DetainOnFind: 0.3, StatusOutOfSight: 0.0005, UnsupervisedOnLeaving: 1,
 		},
 		Params:       agents.DefaultParams(),
