@@ -31,8 +31,9 @@ type Particle struct {
 // generations go on while the budget holds another's moves (moves outside
 // the bounds cost no simulation). With method.unmoved = c, a generation
 // makes as many moves as leave a particle unmoved with a chance below c at
-// the last generation's acceptance rate (Drovandi and Pettitt 2011), at
-// least method.moves: as the tolerance falls and fewer moves are accepted,
+// the acceptance rate of its first round of moves (Drovandi and Pettitt
+// 2011), at least method.moves and at most what the budget affords (the
+// last generation's rate decides whether it can start): as the tolerance falls and fewer moves are accepted,
 // each generation moves more, so that the copies its resampling makes
 // part, and fewer generations fit the budget. What budget is left when
 // another generation's moves no longer fit moves the last generation's
@@ -170,6 +171,12 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 			next = append([]Particle(nil), next...)
 		}
 		for r := 0; r < moves; r++ {
+			if r == 1 && !last && m.Unmoved > 0 {
+				// the first round's acceptance, at this generation's
+				// tolerance, sets its moves: the last generation's, at a
+				// larger tolerance, overstates it
+				moves = min(m.movesAt(float64(gen.Accepted)/float64(n)), rounds)
+			}
 			props := make([][]float64, 0, n)
 			who := make([]int, 0, n)
 			for i := range next {

@@ -97,7 +97,7 @@ func TestABCKnownPosterior(t *testing.T) {
 	const runs, n = 20, 800
 	for _, k := range []int{3, 11} {
 		for _, fromStart := range []bool{false, true} {
-			for _, unmoved := range []float64{0, 0.1} {
+			for _, unmoved := range []float64{0, 0.5} {
 				if unmoved > 0 && !fromStart {
 					continue // the adaptive moves, in the calibration's own setting
 				}
