@@ -33,11 +33,12 @@ type Particle struct {
 // makes as many moves as leave a particle unmoved with a chance below c at
 // the acceptance rate of its first round of moves (Drovandi and Pettitt
 // 2011), at least method.moves and at most what the budget affords (the
-// last generation's rate decides whether it can start): as the tolerance falls and fewer moves are accepted,
-// each generation moves more, so that the copies its resampling makes
-// part, and fewer generations fit the budget. What budget is left when
-// another generation's moves no longer fit moves the last generation's
-// particles on at its tolerance, without a cut. Generation 0
+// last generation's rate decides whether it can start): as the tolerance
+// falls and fewer moves are accepted, each generation moves more, so that
+// the copies its resampling makes part, and fewer generations fit the
+// budget. What budget is left when another generation's moves no longer
+// fit moves the last generation's particles on at its tolerance, without
+// a cut. Generation 0
 // draws them from the uniform priors or, given a start (the point fit),
 // from a defensive mixture (Hesterberg 1995): a share method.start_prior
 // from the priors, the rest from a Gaussian at the start with standard
