@@ -31,7 +31,10 @@
 //   - Simulations run with seeds from sim.StreamSeed of the problem's seed
 //     (replicates, and "pattern" for the pattern's paired runs), so an
 //     evaluation is a deterministic function of the parameters; ABC draws
-//     its proposals from the source it is given.
+//     its proposals from the source it is given. An ABC step whose other
+//     targets already exceed the tolerance skips the pattern's runs
+//     (EvaluateWithin): its distance is then a lower bound, marked so,
+//     and the posterior is the same as without the shortcut.
 //   - A logistic regression either returns the maximum-likelihood estimate
 //     or an error that says why there is none (separation, collinear
 //     columns, no convergence); it never returns diverging coefficients as

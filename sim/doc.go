@@ -9,7 +9,8 @@
 //
 // What it promises:
 //   - sim never reads global random state, the clock, files or flags; a run
-//     is determined by its Config and its seed.
+//     is determined by its Config and its seed. Runs share nothing but a
+//     pool of empty buffers (buffers.go), whose capacity alone carries over.
 //   - Every draw comes from a source made in rng.go. Each person has a stream
 //     of their own, derived from the replicate's seed and the person's id,
 //     and intake counts have one more; intake does not depend on policy, so
