@@ -172,7 +172,7 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 			next = append([]Particle(nil), next...)
 		}
 		for r := 0; r < moves; r++ {
-			if r == 1 && !last && m.Unmoved > 0 {
+			if r == 1 && !last {
 				// the first round's acceptance, at this generation's
 				// tolerance, sets its moves: the last generation's, at a
 				// larger tolerance, overstates it
