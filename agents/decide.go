@@ -39,11 +39,11 @@ func Drivers(a *Agent, o *Origin, enforcement float64, p *AVRParams) float64 {
 	return x
 }
 
-// None is the log-odds of an outcome that cannot happen in a stage.
-var None = math.Inf(-1)
+// Impossible is the log-odds of an outcome that cannot happen in a stage.
+var Impossible = math.Inf(-1)
 
 // LogOdds are the linear predictors of the outcomes an agent chooses; an
-// outcome that cannot happen in the agent's stage has None.
+// outcome that cannot happen in the agent's stage has Impossible.
 type LogOdds struct {
 	AVR, Independent, Absconded, NewProcedure float64
 }
@@ -61,9 +61,9 @@ func Predict(a *Agent, o *Origin, pol *Policy, p *Params) LogOdds {
 	d := Drivers(a, o, pol.Enforcement, &p.AVR)
 	x := LogOdds{
 		AVR:          p.AVR.Base + d + a.CounselAVR + ReintegrationLogOdds(a, o, pol, &p.Reintegrate),
-		Independent:  None,
-		Absconded:    None,
-		NewProcedure: None,
+		Independent:  Impossible,
+		Absconded:    Impossible,
+		NewProcedure: Impossible,
 	}
 	switch a.Shelter {
 	case Reception:
@@ -97,20 +97,29 @@ func Predict(a *Agent, o *Origin, pol *Policy, p *Params) LogOdds {
 	return x
 }
 
-// Decide returns the monthly hazards of the outcomes agent a chooses: the
-// logistic of each of Predict's log-odds. It is pure.
-func Decide(a *Agent, o *Origin, pol *Policy, p *Params) Hazards {
-	x := Predict(a, o, pol, p)
-	return Hazards{Logistic(x.AVR), Logistic(x.Independent), Logistic(x.Absconded), Logistic(x.NewProcedure)}
+// Hazards are the monthly probabilities of the log-odds x: the logistic of
+// each, with the departures that need travel (AVR, independent departure)
+// at share travel of theirs (1 unless a restriction is in force). The
+// decision function of a person in a file is Predict followed by Hazards.
+func (x LogOdds) Hazards(travel float64) Hazards {
+	return Hazards{AVR: travel * Logistic(x.AVR), Independent: travel * Logistic(x.Independent),
+		Absconded: Logistic(x.Absconded), NewProcedure: Logistic(x.NewProcedure)}
 }
 
-// Bound is an upper bound of Logistic(x) that takes no exponential and no
-// division. Logistic(x) < e^x = 2^z with z = x log2(e); with n = floor(z)
-// and f = z-n in [0,1), 2^f <= 1+f because 2^f is convex and meets 1+f at
-// f = 0 and f = 1. So Bound(x) = 2^n (1+f), at most 6.1% above e^x (the
-// largest (1+f)/2^f, at f = 1/ln 2 - 1). It is 1 for x >= 0 and 0 for x
-// below -700, where Logistic(x) underflows.
-func Bound(x float64) float64 {
+// Ceiling is an upper bound of the total of x.Hazards(travel) that takes no
+// exponential and no division (LogisticUpperBound of each log-odds).
+func (x LogOdds) Ceiling(travel float64) float64 {
+	return travel*(LogisticUpperBound(x.AVR)+LogisticUpperBound(x.Independent)) +
+		LogisticUpperBound(x.Absconded) + LogisticUpperBound(x.NewProcedure)
+}
+
+// LogisticUpperBound is an upper bound of Logistic(x) that takes no
+// exponential and no division. Logistic(x) < e^x = 2^z with z = x log2(e);
+// with n = floor(z) and f = z-n in [0,1), 2^f <= 1+f because 2^f is convex
+// and meets 1+f at f = 0 and f = 1. So the bound is 2^n (1+f), at most 6.1%
+// above e^x (the largest (1+f)/2^f, at f = 1/ln 2 - 1). It is 1 for x >= 0
+// and 0 for x below -700, where Logistic(x) underflows.
+func LogisticUpperBound(x float64) float64 {
 	if x >= 0 {
 		return 1
 	}
@@ -120,6 +129,50 @@ func Bound(x float64) float64 {
 	z := x * math.Log2E
 	n := math.Floor(z)
 	return math.Float64frombits(uint64(int64(n)+1023)<<52) * (1 + z - n)
+}
+
+// PredictBound is an upper bound of each of Predict's log-odds over the
+// months in which agent a ages into end (end is a after Age or AgeFar, and
+// nothing else happens in between): of Predict at a, at end, and at every month
+// between. It is derived from Predict, not written beside it: Predict is a
+// sum of terms that each read one field that Age changes (or none), and Age
+// moves each field monotonically; so each term lies between its values at
+// the two ends, and its largest rise over the months is what moving that
+// field alone from a to end raises Predict by, if anything (a field that
+// Predict does not read is not moved: predictIgnores). The bound is
+// Predict at a plus every such rise, plus 1e-9 for rounding (far above the
+// few units in the last place by which AgeFar may miss Age). A term that
+// read two ageing fields at once would break the first premise:
+// TestBoundHolds, with random parameters over their ranges, would catch it.
+func PredictBound(a, end *Agent, o *Origin, pol *Policy, p *Params) LogOdds {
+	x := Predict(a, o, pol, p)
+	hi := x
+	b := *a
+	for k := range numAgeing {
+		if predictIgnores[k] || !moveAgeing(&b, end, k) {
+			continue
+		}
+		y := Predict(&b, o, pol, p)
+		moveAgeing(&b, a, k) // back: b is a again
+		hi.AVR += rise(x.AVR, y.AVR)
+		hi.Independent += rise(x.Independent, y.Independent)
+		hi.Absconded += rise(x.Absconded, y.Absconded)
+		hi.NewProcedure += rise(x.NewProcedure, y.NewProcedure)
+	}
+	const slack = 1e-9
+	hi.AVR += slack
+	hi.Independent += slack
+	hi.Absconded += slack
+	hi.NewProcedure += slack
+	return hi
+}
+
+// rise is how much y lies above x, or 0 (also for two impossible outcomes).
+func rise(x, y float64) float64 {
+	if y > x {
+		return y - x
+	}
+	return 0
 }
 
 func newProcedure(a *Agent, p *Params) float64 {
@@ -239,14 +292,6 @@ func PathwayOf(a *Agent, o *Origin, p *PathwayParams) Pathway {
 	return Acceptance
 }
 
-// HopeAt is the hope of legal status at level base (HopePending or
-// HopeFinal) for a person with the given legal options left.
-func HopeAt(base, options float64) float64 { return base * options }
-
-// Rejection takes OptionsLost of agent a's legal options away, at each
-// negative decision on a new application.
-func Rejection(a *Agent, p *DynamicsParams) { a.Options *= 1 - p.OptionsLost }
-
 // OutOfSightHazards are the monthly probabilities of the choices of a
 // person out of sight: to leave the Netherlands unseen, and to apply again.
 type OutOfSightHazards struct{ Leave, Apply float64 }
@@ -266,56 +311,3 @@ func DecideOutOfSight(a *Agent, o *Origin, stay, stayCap int, p *OutOfSightParam
 		Apply: Logistic(p.ApplyBase + p.ApplyHope*a.Hope),
 	}
 }
-
-// AgeOutOfSight advances agent a by months months out of sight, month by
-// month as Age would: irregular stay grows, trust in government fades as
-// without shelter, and counselling effects decay. Hope is held at its level
-// when the person absconded, so that the hazards stay constant between
-// events.
-func AgeOutOfSight(a *Agent, months int, p *Params) {
-	if months <= 0 {
-		return
-	}
-	a.MonthsIrregular += months
-	a.MonthsSinceFinal += months
-	// Each field's multiplications are a chain of their own, done in the
-	// same order as month by month, in registers rather than through a.
-	trust, keep := 1-p.Dynamics.TrustDecay, p.Counselling.Retention
-	t, x, y := a.Trust, a.CounselAVR, a.CounselLegal
-	for range months {
-		t *= trust
-		x *= keep
-		y *= keep
-	}
-	a.Trust, a.CounselAVR, a.CounselLegal = t, x, y
-}
-
-// Age advances agent a by one month without any draw: months open, months
-// since the final decision and of irregular stay, the decay of hope, of
-// trust without shelter, and of counselling effects.
-func Age(a *Agent, p *Params) {
-	a.MonthsOpen++
-	a.CounselAVR *= p.Counselling.Retention
-	a.CounselLegal *= p.Counselling.Retention
-	if a.Shelter == Reception {
-		return
-	}
-	a.MonthsSinceFinal++
-	a.MonthsIrregular++
-	a.Hope *= 1 - p.Dynamics.HopeDecay
-	if a.Shelter == NoShelter {
-		a.Trust *= 1 - p.Dynamics.TrustDecay
-	}
-}
-
-// FinalDecision moves agent a to the departure period after a final
-// negative decision: hope falls to HopeFinal for its file number.
-func FinalDecision(a *Agent, p *DynamicsParams) {
-	a.Shelter = Departure
-	a.MonthsSinceFinal = 0
-	a.Hope = HopeAt(p.HopeFinal, a.Options)
-}
-
-// PoliceExperience lowers trust in government after a bad experience with
-// police or an arrest.
-func PoliceExperience(a *Agent, p *DynamicsParams) { a.Trust *= 1 - p.PoliceDrop }

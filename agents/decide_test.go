@@ -330,10 +330,10 @@ func TestDecide(t *testing.T) {
 				t.Fatalf("test origin invalid: %v", err)
 			}
 			want := agents.Hazards{AVR: logistic(c.avr), Independent: logistic(c.ind), Absconded: logistic(c.abs), NewProcedure: logistic(c.np)}
-			got := agents.Decide(&a, &o, &pol, &p)
+			got := agents.Predict(&a, &o, &pol, &p).Hazards(1)
 			if !near(got.AVR, want.AVR) || !near(got.Independent, want.Independent) ||
 				!near(got.Absconded, want.Absconded) || !near(got.NewProcedure, want.NewProcedure) {
-				t.Errorf("Decide(%s) = %+v, want %+v", a.Shelter, got, want)
+				t.Errorf("Predict(%s).Hazards(1) = %+v, want %+v", a.Shelter, got, want)
 			}
 		})
 	}
@@ -595,17 +595,27 @@ func TestDecideOutOfSight(t *testing.T) {
 
 // TestAgeOutOfSight: months out of sight add to irregular stay and to the
 // time since the final decision, and fade trust and counselling month by
-// month, exactly as that many steps would; hope is held.
+// month, exactly as that many steps would; hope is held. In a procedure
+// only counselling fades.
 func TestAgeOutOfSight(t *testing.T) {
 	var p agents.Params
 	p.Counselling.Retention = 0.5
 	p.Dynamics.TrustDecay = 0.1
 	p.Dynamics.HopeDecay = 0.2
-	a := agents.Agent{MonthsIrregular: 10, MonthsSinceFinal: 4, Trust: 0.5, Hope: 0.3, CounselAVR: 0.8, CounselLegal: 0.4}
-	agents.AgeOutOfSight(&a, 3, &p)
+	start := agents.Agent{Place: agents.OutOfSight, MonthsOpen: 2, MonthsIrregular: 10, MonthsSinceFinal: 4, Trust: 0.5, Hope: 0.3, CounselAVR: 0.8, CounselLegal: 0.4}
+	a := start
+	agents.Age(&a, 3, &p)
 	if a.MonthsIrregular != 13 || a.MonthsSinceFinal != 7 || !near(a.Trust, 0.5*0.9*0.9*0.9) ||
-		a.Hope != 0.3 || !near(a.CounselAVR, 0.1) || !near(a.CounselLegal, 0.05) {
-		t.Errorf("AgeOutOfSight(3 months) = %+v", a)
+		a.Hope != 0.3 || a.MonthsOpen != 2 || !near(a.CounselAVR, 0.1) || !near(a.CounselLegal, 0.05) {
+		t.Errorf("Age(out of sight, 3 months) = %+v", a)
+	}
+	a = start
+	a.Place = agents.InProcedure
+	agents.Age(&a, 3, &p)
+	want := start
+	want.Place, want.CounselAVR, want.CounselLegal = agents.InProcedure, a.CounselAVR, a.CounselLegal
+	if a != want || !near(a.CounselAVR, 0.1) || !near(a.CounselLegal, 0.05) {
+		t.Errorf("Age(in a procedure, 3 months) = %+v, want %+v with counselling at an eighth", a, want)
 	}
 }
 
@@ -640,7 +650,7 @@ func TestAge(t *testing.T) {
 			if c.shelter == agents.Reception {
 				a.MonthsSinceFinal = -1
 			}
-			agents.Age(&a, &p)
+			agents.Age(&a, 1, &p)
 			got := fields{a.MonthsOpen, a.MonthsIrregular, a.MonthsSinceFinal, a.Hope, a.Trust, a.CounselAVR, a.CounselLegal}
 			w := c.want
 			if got.monthsOpen != w.monthsOpen || got.irregular != w.irregular || got.sinceFinal != w.sinceFinal ||
@@ -729,13 +739,13 @@ func TestDecideHazardsInUnitInterval(t *testing.T) {
 			Shelter: agents.Shelter(r.IntN(5)), MonthsIrregular: r.IntN(1000), MonthsSinceFinal: r.IntN(200) - 1,
 			CounselAVR: 10 * r.Float64(), CounselLegal: 10 * r.Float64(),
 		}
-		h := agents.Decide(&a, &o, &pol, &p)
+		h := agents.Predict(&a, &o, &pol, &p).Hazards(1)
 		for _, x := range []struct {
 			name string
 			v    float64
 		}{{"AVR", h.AVR}, {"Independent", h.Independent}, {"Absconded", h.Absconded}, {"NewProcedure", h.NewProcedure}} {
 			if !(x.v >= 0 && x.v <= 1) {
-				t.Fatalf("Decide(%+v, %+v).%s = %v, want a probability in [0,1]\nparams %+v", a, o, x.name, x.v, p)
+				t.Fatalf("Predict(%+v, %+v).Hazards(1).%s = %v, want a probability in [0,1]\nparams %+v", a, o, x.name, x.v, p)
 			}
 		}
 	}

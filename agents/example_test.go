@@ -9,7 +9,7 @@ import (
 // A migrant with some pull to family abroad, a modest network in the
 // Netherlands and high hope while the appeal is pending; then the same
 // person after the deadline, without shelter and with little hope left.
-func ExampleDecide() {
+func ExampleLogOdds_Hazards() {
 	// Hand-made parameters: intercepts and a few effects; the rest are zero.
 	var p agents.Params
 	p.AVR.Base, p.AVR.FamilyPull, p.AVR.Hope, p.AVR.Pending, p.AVR.StayCapMonths = -3, 1.2, 1.5, -1, 120
@@ -26,7 +26,7 @@ func ExampleDecide() {
 		hope    float64
 	}{{agents.Reception, 0.9}, {agents.NoShelter, 0.3}} {
 		a.Shelter, a.Hope = stage.shelter, stage.hope
-		h := agents.Decide(&a, &o, &pol, &p)
+		h := agents.Predict(&a, &o, &pol, &p).Hazards(1)
 		fmt.Printf("%-10s AVR %.4f  independent %.4f  absconded %.4f  new procedure %.4f\n",
 			a.Shelter, h.AVR, h.Independent, h.Absconded, h.NewProcedure)
 	}

@@ -67,7 +67,7 @@ type Particle struct {
 // It refuses a posterior, with an error of type *RefusedError and the
 // particles it would have written, when its particles lie above the
 // method's max_distance.
-func (p *Problem) ABC(budget, workers int, start []float64, src *sim.Source, record func(Evaluation)) ([]Particle, *ABCReport, error) {
+func (p *Problem) ABC(budget, workers int, start []float64, src *sim.Stream, record func(Evaluation)) ([]Particle, *ABCReport, error) {
 	eval := func(theta []float64, eps float64) (float64, bool, error) {
 		return p.EvaluateWithin(theta, eps, 1)
 	}
@@ -75,7 +75,7 @@ func (p *Problem) ABC(budget, workers int, start []float64, src *sim.Source, rec
 }
 
 // abcSMC is ABC with the distance computed by eval.
-func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src *sim.Source, record func(Evaluation), eval func(theta []float64, eps float64) (float64, bool, error)) ([]Particle, *ABCReport, error) {
+func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src *sim.Stream, record func(Evaluation), eval func(theta []float64, eps float64) (float64, bool, error)) ([]Particle, *ABCReport, error) {
 	k := len(qs)
 	n := m.Particles(budget)
 	if n < 2*k {

@@ -125,7 +125,7 @@ func TestABCKnownPosterior(t *testing.T) {
 					means := make([][]float64, k)                                      // per coordinate, per run: (mean - c) / s
 					ratios := make([][]float64, k)                                     // per coordinate, per run: variance / known variance
 					for r := 1; r <= runs; r++ {
-						post, rep, err := abcSMC(qs, m, n*(1+m.Generations*m.Moves), 2, start, sim.NewSource(uint64(r)), func(Evaluation) {}, dist)
+						post, rep, err := abcSMC(qs, m, n*(1+m.Generations*m.Moves), 2, start, sim.NewStream(uint64(r)), func(Evaluation) {}, dist)
 						if err != nil {
 							t.Fatal(err)
 						}
@@ -223,8 +223,8 @@ func TestABCLowerBound(t *testing.T) {
 	m := DefaultMethod()
 	m.MaxDistance = math.Inf(1)
 	budget := n * (1 + m.Generations*m.Moves)
-	p1, r1, err1 := abcSMC(qs, m, budget, 2, nil, sim.NewSource(5), func(Evaluation) {}, full)
-	p2, r2, err2 := abcSMC(qs, m, budget, 2, nil, sim.NewSource(5), func(e Evaluation) {
+	p1, r1, err1 := abcSMC(qs, m, budget, 2, nil, sim.NewStream(5), func(Evaluation) {}, full)
+	p2, r2, err2 := abcSMC(qs, m, budget, 2, nil, sim.NewStream(5), func(e Evaluation) {
 		if e.LowerBound {
 			marked++
 		}

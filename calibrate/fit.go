@@ -44,7 +44,7 @@ func (p *Problem) Config(theta []float64) (sim.Config, error) {
 			return c, err
 		}
 	}
-	if err := c.Validate(); err != nil {
+	if err := c.Prepare(); err != nil {
 		return c, err
 	}
 	if d := c.Date(0); d != studyStart {

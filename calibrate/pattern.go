@@ -170,7 +170,7 @@ func (ps *PatternSpec) Measure(cfg sim.Config, seed uint64, workers int) (*Patte
 		if err := f(&cfgs[i]); err != nil {
 			return nil, nil, err
 		}
-		if err := cfgs[i].Validate(); err != nil {
+		if err := cfgs[i].Prepare(); err != nil {
 			return nil, nil, fmt.Errorf("pattern contrast %d: %w", i, err)
 		}
 	}

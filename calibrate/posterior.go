@@ -253,5 +253,5 @@ func (p *Posterior) Apply(cfg *sim.Config, q *Particle) error {
 			return err
 		}
 	}
-	return cfg.Validate()
+	return cfg.Prepare()
 }

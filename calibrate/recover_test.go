@@ -105,7 +105,7 @@ func TestRecoversKnownParameters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		post, rep, err := q.ABC(budget-fitN, 2, best, sim.NewSource(uint64(k)), func(Evaluation) {})
+		post, rep, err := q.ABC(budget-fitN, 2, best, sim.NewStream(uint64(k)), func(Evaluation) {})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +175,7 @@ func TestRecoversDefaultsFullSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	post, rep, err := q.ABC(budget-fitN-2, 2, best, sim.NewSource(sim.StreamSeed(1, 0, "abc", false)), func(Evaluation) {})
+	post, rep, err := q.ABC(budget-fitN-2, 2, best, sim.NewStream(sim.StreamSeed(1, 0, "abc", false)), func(Evaluation) {})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -257,8 +257,8 @@ func TestCollectorWithSim(t *testing.T) {
 		t.Skip("runs the default scenario")
 	}
 	cfg := sim.DefaultConfig()
-	if err := cfg.Validate(); err != nil {
-		t.Fatalf("DefaultConfig().Validate() = %v", err)
+	if err := cfg.Prepare(); err != nil {
+		t.Fatalf("DefaultConfig().Prepare() = %v", err)
 	}
 	c := NewCollector(cfg.Origins)
 	study := &studyCount{Collector: c}

@@ -132,7 +132,7 @@ func TestSetCommitAndAbort(t *testing.T) {
 func TestReplicateRows(t *testing.T) {
 	cfg := sim.DefaultConfig()
 	cfg.Origins = []agents.Origin{{Code: "NG", Share: 1, Cooperation: 0.85, Class: agents.CoopHigh}}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Prepare(); err != nil {
 		t.Fatal(err)
 	}
 	r := NewReplicate("base", 3, 42, &cfg, true)

@@ -66,7 +66,7 @@ func (s *Scenario) With(keys []string, xs []float64) (sim.Config, error) {
 			return cfg, fmt.Errorf("%s: %w", k, err)
 		}
 	}
-	return cfg, cfg.Validate()
+	return cfg, cfg.Prepare()
 }
 
 // originKey splits "origins.CODE.FIELD".

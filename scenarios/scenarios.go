@@ -401,7 +401,7 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 	if !validate {
 		return sc, changes, false
 	}
-	if err := sc.Config.Validate(); err != nil {
+	if err := sc.Config.Prepare(); err != nil {
 		fes := agents.FieldErrors(err)
 		for _, fe := range fes {
 			p.add(at+"."+fe.Key, fe.Msg)

@@ -23,7 +23,7 @@ import (
 // awaySlot is a person in a procedure or out of sight.
 type awaySlot struct {
 	a     agents.Agent
-	src   Source
+	src   Stream
 	since int        // month the person entered this place
 	stay  int        // months without status when they entered it
 	at    int        // month of the next event
@@ -41,7 +41,7 @@ type entry struct {
 
 // goAway moves the person of file f, just closed, with stream src, to a
 // procedure or out of sight.
-func (e *engine) goAway(f *file, src *Source, place agents.Place) {
+func (e *engine) goAway(f *file, src *Stream, place agents.Place) {
 	var i int32
 	if n := len(e.free); n > 0 {
 		i = e.free[n-1]
@@ -159,26 +159,21 @@ func (e *engine) event(i int32) {
 	e.nAway[place-agents.InProcedure]--
 	// the hazards as scheduled: nothing they depend on has changed since
 	// (a change of enforcement schedules again)
-	find, status, leave, apply := w.rate[0], w.rate[1], w.rate[2], w.rate[3]
+	find := w.rate[0]
+	agents.Age(a, months, p) // the months since the person came here
 	if place == agents.InProcedure {
-		for range months {
-			a.CounselAVR *= p.Counselling.Retention
-			a.CounselLegal *= p.Counselling.Retention
-		}
 		if uniform(&w.src) < adjust(e.cfg.State.ProcedureSuccess, a.CounselLegal) {
-			e.done(i, agents.FateStatus, 0)
+			e.leaveSystem(i, agents.FateStatus, 0)
 			return
 		}
 		agents.Rejection(a, &p.Dynamics)
 		agents.FinalDecision(a, &p.Dynamics)
 		e.start(a, w.src, agents.IND)
-		e.release(i)
+		e.vacate(i)
 		return
 	}
-	agents.AgeOutOfSight(a, months, p)
-	u := uniform(&w.src) * (find + status + leave + apply)
-	switch {
-	case u < find:
+	switch ev, u := w.next(uniform(&w.src)); ev {
+	case awayFound:
 		agents.PoliceExperience(a, &p.Dynamics)
 		from := agents.Police
 		if u < find*e.cfg.State.FindKMarShare { // the place inside the band is itself uniform
@@ -186,23 +181,52 @@ func (e *engine) event(i int32) {
 		}
 		e.placeFound(a, uniform(&w.src), uniform(&w.src))
 		e.start(a, w.src, from)
-		e.release(i)
-	case u < find+status:
-		e.done(i, agents.FateStatus, 0)
-	case u < find+status+leave:
-		e.done(i, agents.FateLeftUnseen, 0)
+		e.vacate(i)
+	case awayStatus:
+		e.leaveSystem(i, agents.FateStatus, 0)
+	case awayLeft:
+		e.leaveSystem(i, agents.FateLeftUnseen, 0)
 	default:
 		e.enter(i, agents.InProcedure)
 	}
 }
 
-// done records that away[i] leaves the return system with fate f.
-func (e *engine) done(i int32, f agents.Fate, extra int) {
-	e.person(&e.away[i].a, f, e.t, extra)
-	e.release(i)
+// awayEvent is an event of a person out of sight, in the order the events
+// lie on the draw.
+type awayEvent int
+
+const (
+	awayFound   awayEvent = iota // found by the police or the Marechaussee: a new file
+	awayStatus                   // legal status
+	awayLeft                     // left the Netherlands unseen
+	awayApplied                  // a new application: into a procedure
+)
+
+// next returns which of w's events falls on draw u in [0,1), by the
+// shares of the rates it was scheduled with, and u scaled to their total
+// (the place inside the event's band, itself uniform).
+func (w *awaySlot) next(u float64) (awayEvent, float64) {
+	find, status, leave, apply := w.rate[0], w.rate[1], w.rate[2], w.rate[3]
+	u *= find + status + leave + apply
+	switch {
+	case u < find:
+		return awayFound, u
+	case u < find+status:
+		return awayStatus, u
+	case u < find+status+leave:
+		return awayLeft, u
+	}
+	return awayApplied, u
 }
 
-func (e *engine) release(i int32) {
+// leaveSystem records that away[i] leaves the return system with fate f.
+func (e *engine) leaveSystem(i int32, f agents.Fate, extra int) {
+	e.recordPerson(&e.away[i].a, f, e.t, extra)
+	e.vacate(i)
+}
+
+// vacate empties away[i] for the next person away.
+func (e *engine) vacate(i int32) {
 	e.away[i] = awaySlot{gen: e.away[i].gen}
 	e.free = append(e.free, i)
 }

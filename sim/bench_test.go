@@ -18,7 +18,7 @@ func (r *nopRecorder) Person(*PersonRecord) {}
 // of DT&V's published intake after a twenty-year warm-up.
 func fullCaseload(tb testing.TB) Config {
 	cfg := DefaultConfig()
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Prepare(); err != nil {
 		tb.Fatal(err)
 	}
 	return cfg
@@ -94,14 +94,14 @@ func BenchmarkFloor(b *testing.B) {
 	n := int(pm) / months
 	type person struct {
 		a   agents.Agent
-		src Source
+		src Stream
 	}
 	pop := make([]person, n)
 	for i := range pop {
 		f := float64(i%97) / 97
 		pop[i] = person{a: agents.Agent{FamilyPull: f, FamilyPressure: 1 - f, Network: f / 2, Sensitivity: 0.5,
 			Hope: 0.5, Trust: 0.5 + f/4, MonthsIrregular: i % 120, CounselAVR: f / 10, CounselLegal: f / 20,
-			Options: 1, HealthWorse: i%11 == 0, Household: agents.Household(i % 7 / 6)}, src: personSource(1, i)}
+			Options: 1, HealthWorse: i%11 == 0, Household: agents.Household(i % 7 / 6)}, src: personStream(1, i)}
 	}
 	p := &cfg.Params.AVR
 	base := cfg.Params.AVR.Base
@@ -146,11 +146,11 @@ func BenchmarkFloorDense(b *testing.B) {
 	n := int(pm) / months
 	type person struct {
 		x   float64
-		src Source
+		src Stream
 	}
 	pop := make([]person, n)
 	for i := range pop {
-		pop[i] = person{x: -3 + float64(i%7)*0.1, src: personSource(1, i)}
+		pop[i] = person{x: -3 + float64(i%7)*0.1, src: personStream(1, i)}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

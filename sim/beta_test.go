@@ -25,7 +25,7 @@ func TestBetaSameAsGonum(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			mine, theirs := personSource(7, 1), personSource(7, 1)
+			mine, theirs := personStream(7, 1), personStream(7, 1)
 			r := wrap(&mine)
 			g := distuv.Beta{Alpha: c.mean * c.conc, Beta: (1 - c.mean) * c.conc, Src: &theirs}
 			for i := range 20000 {

@@ -323,11 +323,23 @@ func DefaultConfig() Config {
 }
 
 // Validate checks every range, that shares sum to 1, that origin codes are
-// unique and that policy changes come in order inside the horizon; and it
-// prepares the policies for the origin table. Call it again after changing
-// a config, before Run. Errors
-// are *agents.FieldError with the dotted key, so callers can add positions.
+// unique and that policy changes and restrictions come in order inside the
+// horizon. It changes nothing: it prepares a copy of c and keeps only the
+// errors. Errors are *agents.FieldError with the dotted key, so callers can
+// add positions.
 func (c *Config) Validate() error {
+	d := *c
+	return d.Prepare()
+}
+
+// Prepare validates c as Validate does and, where c is valid, resolves in
+// c what Run reads: the first month, the yearly intake with its missing
+// years filled, the months of policy changes and restrictions, and the
+// policies against the origin table. Call it after changing a config,
+// before Run. It writes only into slices of its own (the changes and the
+// restrictions are copied first), so copies of a Config can be prepared on
+// goroutines of their own.
+func (c *Config) Prepare() error {
 	var errs []error
 	add := func(err error) {
 		if err != nil {
@@ -342,6 +354,7 @@ func (c *Config) Validate() error {
 	c.start = start
 	add(c.resolveIntake())
 	add(c.checkRestrictions(start))
+	c.Changes = slices.Clone(c.Changes)
 	if len(c.Origins) == 0 {
 		add(&agents.FieldError{Key: "origins", Msg: "no origin countries: want at least one"})
 	}
@@ -395,23 +408,6 @@ func (c *Config) checkPolicy(key string, p *agents.Policy) error {
 		return prefix(key, err)
 	}
 	p.Reintegration.Cache(c.Origins, &c.Params.Reintegrate)
-	return nil
-}
-
-func shares(key string, s []float64) error {
-	if len(s) == 0 {
-		return &agents.FieldError{Key: key, Msg: "empty: want at least one share"}
-	}
-	var sum float64
-	for i, x := range s {
-		if math.IsNaN(x) || x < 0 || x > 1 {
-			return &agents.FieldError{Key: fmt.Sprintf("%s[%d]", key, i), Msg: fmt.Sprintf("%v: want a share from 0 to 1", x)}
-		}
-		sum += x
-	}
-	if math.Abs(sum-1) > 1e-6 {
-		return &agents.FieldError{Key: key, Msg: fmt.Sprintf("shares sum to %g, want 1", sum)}
-	}
 	return nil
 }
 

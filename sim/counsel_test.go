@@ -12,7 +12,7 @@ import (
 // so periodic counselling never costs the final-decision session.
 func TestCounselKeyMomentsFirst(t *testing.T) {
 	cfg := DefaultConfig()
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Prepare(); err != nil {
 		t.Fatal(err)
 	}
 	// four persons near their final decision (acceptance), trust 0.5: two
@@ -26,10 +26,10 @@ func TestCounselKeyMomentsFirst(t *testing.T) {
 		pol.Counselling.Timing = agents.Periodic
 		pol.Counselling.Counsellors, pol.Counselling.SessionsPer = capacity, 1
 		pol.Counselling.Overload = o
-		e := &engine{cfg: &cfg, pol: &pol, t: 10, pows: powTable(&cfg.Params), nextChange: math.MaxInt}
+		e := &engine{cfg: &cfg, pol: &pol, t: 10, nextChange: math.MaxInt}
 		for i, r := range asked {
 			a := agents.Agent{PersonID: i, Trust: 0.5, Shelter: agents.Departure, SessionDue: true, SessionAt: r.m, SessionAsked: r.at}
-			fi := e.open(&a, Source{})
+			fi := e.open(&a, Stream{})
 			e.files[fi].synced = e.t + 1 // stepped this month, as counsel finds its files
 			e.queue = append(e.queue, request{fi, a.CaseID})
 		}

@@ -26,7 +26,6 @@ type engine struct {
 
 	nextChange int          // first month after this one in which the policy or the restriction in force changes
 	restr      *Restriction // the restriction in force this month, or nil
-	pows       [][3]float64 // powTable
 
 	files []file
 	lanes []lane
@@ -47,37 +46,27 @@ type engine struct {
 	totals  Totals
 	rec1    CaseRecord   // reused for every record, so none escapes
 	per     PersonRecord // likewise
-	src     Source       // the stream of the person being created
+	src     Stream       // the stream of the person being created
 	rnd     *rand.Rand   // wraps src
+	buf     *buffers     // where files, lanes and away came from
 }
 
 // Run simulates one replicate of cfg with the stream seed seed (see
-// StreamSeed) and sends its output to rec. cfg must have passed Validate.
+// StreamSeed) and sends its output to rec. cfg must have passed Prepare.
 //
 // Each month, in this order: persons in a procedure or out of sight whose
 // event falls in the month move (a decision, a find, leaving, applying);
 // new persons enter, by source; every open file is stepped; sessions due
 // are given within capacity; the month is recorded.
 func Run(cfg *Config, seed uint64, rec Recorder) Totals {
-	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy}
-	e.rnd = wrap(&e.src)
-	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
-	// Room for the default study's caseload (2^17 records, open and closed
-	// not yet dropped, and 2^15 persons away, more than its replicates hold
-	// at once), so that the records are rarely copied to grow; a smaller
-	// run, with fewer persons in all, gets less.
-	n := cfg.expectedPersons()
-	buf := getBuffers(min(n, cfg.Intake.InitialStock+1<<17), min(n, cfg.Intake.InitialStock+1<<16), min(n, 1<<15))
-	defer buf.put(e)
-	e.files, e.lanes, e.away = buf.files, buf.lanes, buf.away
-	e.pows = powTable(&cfg.Params)
+	e := newEngine(cfg, seed, rec)
+	defer e.returnBuffers()
 	nextPolicy := math.MaxInt
 	if len(cfg.Changes) > 0 {
 		nextPolicy = cfg.Changes[0].FromMonth
 	}
 	e.restrict(nextPolicy)
-	e.cal = make([][]entry, cfg.Warmup+cfg.Months)
-	isrc := intakeSource(seed)
+	isrc := intakeStream(seed)
 	e.t = -cfg.Warmup - 1 // the stock's files opened before the first month simulated
 	for i := 0; i < cfg.Intake.InitialStock; i++ {
 		e.newPerson(agents.IND, true)
@@ -127,6 +116,30 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	return e.totals
 }
 
+// newEngine returns the engine of a replicate of cfg with stream seed seed
+// that sends its output to rec, before its first month: under cfg's policy,
+// with no person yet, at the first month of the warm-up. cfg must have
+// passed Prepare. Its large buffers come from a pool: returnBuffers gives them
+// back.
+func newEngine(cfg *Config, seed uint64, rec Recorder) *engine {
+	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy, t: -cfg.Warmup, nextChange: math.MaxInt}
+	e.rnd = wrap(&e.src)
+	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
+	// Room for the default study's caseload (2^17 records, open and closed
+	// not yet dropped, and 2^15 persons away, more than its replicates hold
+	// at once), so that the records are rarely copied to grow; a smaller
+	// run, with fewer persons in all, gets less.
+	n := cfg.expectedPersons()
+	e.buf = getBuffers(min(n, cfg.Intake.InitialStock+1<<17), min(n, cfg.Intake.InitialStock+1<<16), min(n, 1<<15))
+	e.files, e.lanes, e.away = e.buf.files, e.buf.lanes, e.buf.away
+	e.cal = make([][]entry, cfg.Warmup+cfg.Months)
+	return e
+}
+
+// returnBuffers gives the engine's buffers back to the pool; it must not run
+// after.
+func (e *engine) returnBuffers() { e.buf.put(e) }
+
 // expectedPersons is the initial stock plus the expected count of persons
 // who enter over the run, warm-up included: at least as many records as a
 // run is likely to hold at once.
@@ -152,7 +165,7 @@ func (e *engine) horizon() {
 	for i := range e.lanes {
 		f := &e.files[e.lanes[i].file]
 		e.catchUp(f, e.cfg.Months)
-		e.record(&f.a, agents.Open, agents.NoPathway)
+		e.recordCase(&f.a, agents.Open, agents.NoPathway)
 		ps = append(ps, left{&f.a, 0})
 	}
 	e.totals.Outcomes[agents.Open] = len(e.lanes)
@@ -168,14 +181,14 @@ func (e *engine) horizon() {
 	slices.SortFunc(ps, func(x, y left) int { return x.a.PersonID - y.a.PersonID })
 	for _, p := range ps {
 		fate := [...]agents.Fate{agents.FateInFile, agents.FateInProcedure, agents.FateOutOfSight}[p.a.Place]
-		e.person(p.a, fate, -1, p.months)
+		e.recordPerson(p.a, fate, -1, p.months)
 	}
 }
 
-// person records a person's fate: when they leave the return system in a
+// recordPerson records a person's fate: when they leave the return system in a
 // recorded month (month t), or at the horizon (month -1). extra adds months
 // without status not yet counted.
-func (e *engine) person(a *agents.Agent, fate agents.Fate, month, extra int) {
+func (e *engine) recordPerson(a *agents.Agent, fate agents.Fate, month, extra int) {
 	if e.t < 0 {
 		return
 	}

@@ -39,8 +39,8 @@ var seed = sim.StreamSeed(1, 0, "", true)
 
 func run(t *testing.T, cfg *sim.Config, seed uint64) (sim.Totals, *recorder) {
 	t.Helper()
-	if err := cfg.Validate(); err != nil {
-		t.Fatalf("Validate() = %v, want nil", err)
+	if err := cfg.Prepare(); err != nil {
+		t.Fatalf("Prepare() = %v, want nil", err)
 	}
 	var r recorder
 	tot := sim.Run(cfg, seed, &r)

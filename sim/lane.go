@@ -69,7 +69,7 @@ type file struct {
 
 // lane is the part of an open file that every month touches: 32 bytes.
 type lane struct {
-	src   Source
+	src   Stream
 	bound float32 // the month's total event probability is below it while t < until
 	until int32
 	file  int32 // index into files
@@ -78,7 +78,7 @@ type lane struct {
 
 // open gives agent a, with stream src, an open file: a record and a lane at
 // the end of the lanes, with a bound from its first month on.
-func (e *engine) open(a *agents.Agent, src Source) int32 {
+func (e *engine) open(a *agents.Agent, src Stream) int32 {
 	// The initial stock opens before the first month simulated, and is
 	// first stepped (and aged) in that month.
 	first := max(e.t, -e.cfg.Warmup)
@@ -175,7 +175,7 @@ func (e *engine) stepAll() {
 		}
 		e.sink += sink
 		for _, s := range todo {
-			if l := &lanes[s.j]; e.exact(l, s.u) {
+			if l := &lanes[s.j]; e.stepFile(l, s.u) {
 				l.file = -1
 			}
 		}
@@ -197,9 +197,9 @@ type pendingStep struct {
 	u float64
 }
 
-// exact steps the file of lane l on draw u, after replaying its ageing,
+// stepFile steps the file of lane l on draw u, after replaying its ageing,
 // and reports whether the file closed.
-func (e *engine) exact(l *lane, u float64) (closed bool) {
+func (e *engine) stepFile(l *lane, u float64) (closed bool) {
 	e.totals.Exact++
 	fi := l.file
 	f := &e.files[fi]
@@ -217,12 +217,9 @@ func (e *engine) exact(l *lane, u float64) (closed bool) {
 }
 
 // catchUp replays the ageing of file f for every month before month t not
-// yet aged, as step does in a month in which nothing happens: agents.Age,
-// then the month's place is counted. The replay does what Age does, field
-// by field, with the same operations in the same order (each field's
-// multiplications are a chain of their own, so doing one chain after the
-// other leaves every field as Age month by month would), with the shelter,
-// which ageing does not change, tested once.
+// yet aged, as step does in a month in which nothing happens: the month's
+// place is counted, and agents.Age ages the person, all the months at once
+// (bit for bit as month by month).
 func (e *engine) catchUp(f *file, t int) {
 	n := t - f.synced
 	if n <= 0 {
@@ -232,34 +229,7 @@ func (e *engine) catchUp(f *file, t int) {
 		e.countPlaces(f.a.Shelter, min(rec, n))
 	}
 	f.synced = t
-	a := &f.a
-	p := &e.cfg.Params
-	a.MonthsOpen += n
-	if keep := p.Counselling.Retention; a.CounselAVR != 0 || a.CounselLegal != 0 {
-		x, y := a.CounselAVR, a.CounselLegal
-		for range n {
-			x *= keep
-			y *= keep
-		}
-		a.CounselAVR, a.CounselLegal = x, y
-	}
-	if a.Shelter == agents.Reception {
-		return
-	}
-	a.MonthsSinceFinal += n
-	a.MonthsIrregular += n
-	h := a.Hope
-	for range n {
-		h *= 1 - p.Dynamics.HopeDecay
-	}
-	a.Hope = h
-	if a.Shelter == agents.NoShelter {
-		x := a.Trust
-		for range n {
-			x *= 1 - p.Dynamics.TrustDecay
-		}
-		a.Trust = x
-	}
+	agents.Age(&f.a, n, &e.cfg.Params)
 }
 
 // invalidate ends the bound's interval of the open file with case id cid:
@@ -269,19 +239,6 @@ func (e *engine) catchUp(f *file, t int) {
 // closes in between.
 func (e *engine) invalidate(cid int) {
 	e.stale = append(e.stale, int32(cid))
-}
-
-func pos(x float64) float64 { return max(0, x) }
-
-// powTable holds, for n = 0..boundMonths, what n ageings keep of hope,
-// of trust without shelter and of a counselling boost.
-func powTable(p *agents.Params) [][3]float64 {
-	t := make([][3]float64, boundMonths+1)
-	for n := range t {
-		f := float64(n)
-		t[n] = [3]float64{math.Pow(1-p.Dynamics.HopeDecay, f), math.Pow(1-p.Dynamics.TrustDecay, f), math.Pow(p.Counselling.Retention, f)}
-	}
-	return t
 }
 
 // roundUp32 is the least float32 at or above b.
@@ -310,35 +267,15 @@ func (e *engine) bound(a *agents.Agent, from int) (float64, int32) {
 	if until <= from {
 		return 0, none
 	}
+	// until-1-from ageings lie between the first month's state and the last's
 	p := &e.cfg.Params
 	o := &e.cfg.Origins[a.Origin]
-	// until-1-from ageings lie between the first month's state and the last's
-	var dStay, dHope, dTrust float64
-	if a.Shelter != agents.Reception {
-		stayCap := p.AVR.StayCapMonths
-		dStay = float64(min(a.MonthsIrregular+until-1-from, stayCap) - min(a.MonthsIrregular, stayCap))
-		dHope = a.Hope*e.pows[until-1-from][0] - a.Hope
-		if a.Shelter == agents.NoShelter {
-			dTrust = a.Trust*e.pows[until-1-from][1] - a.Trust
-		}
-	}
-	keep := e.pows[until-1-from][2]
-	dAVR := a.CounselAVR*keep - a.CounselAVR
-	legal := max(a.CounselLegal, a.CounselLegal*keep)
-
-	stay := -p.AVR.StayPerYear * dStay / 12
-	hope := -p.AVR.Hope * dHope
-	trust := p.AVR.Trust * dTrust
-	w := p.Independent.Weight
-	const slack = 1e-9
-	x := agents.Predict(a, o, e.pol, p)
-	x.AVR += pos(stay) + pos(hope) + pos(trust) + pos(dAVR) + slack
-	x.Independent += pos(w*stay) + pos(w*hope) + pos(w*trust) + slack
-	x.Absconded += pos(-p.Absconding.Trust*dTrust) + slack
-	x.NewProcedure += pos(p.NewProcedure.Hope*dHope) + pos(legal-a.CounselLegal) + slack
-
-	ev := e.stateEvents(a, o, legal)
-	total := ev[0] + ev[1] + ev[2] + ev[3] + ev[4] +
-		e.travel()*(agents.Bound(x.AVR)+agents.Bound(x.Independent)) + agents.Bound(x.Absconded) + agents.Bound(x.NewProcedure)
+	end := *a
+	agents.AgeFar(&end, until-1-from, p)
+	ev := e.stateEvents(a, o)
+	last := e.stateEvents(&end, o)
+	ev.raise(&last)
+	x := agents.PredictBound(a, &end, o, e.pol, p)
+	total := ev.total() + x.Ceiling(e.travel())
 	return total*(1+1e-9) + 1e-12, int32(until)
 }

@@ -1,98 +1,134 @@
 package sim
 
 import (
-	"math"
+	"math/rand/v2"
+	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/returnsim/returnsim/agents"
 )
 
-// TestBoundHolds: for persons in every stage with drawn attributes, the
-// bound that engine.bound draws up at month 0 lies above the month's total
-// event probability, computed exactly as step does (state events plus the
-// four logistic hazards), in every month of its interval as the person
-// ages; and with periodic counselling no month of the interval asks for a
-// routine session. This is the claim stepAll's shortcut rests on (the
-// comment at the top of lane.go); the variants move each input faster, and
-// let counselling boosts be negative, so that each term's sign is tried.
-func TestBoundHolds(t *testing.T) {
-	variants := []struct {
-		name string
-		set  func(c *Config)
-	}{
-		{"defaults", func(c *Config) {}},
-		{"fast decay, short memory", func(c *Config) {
-			c.Params.Dynamics.HopeDecay, c.Params.Dynamics.TrustDecay, c.Params.Counselling.Retention = 0.2, 0.1, 0.5
-		}},
-		{"strong stay and trust effects", func(c *Config) {
-			c.Params.AVR.StayPerYear, c.Params.AVR.Trust, c.Params.Absconding.Trust, c.Params.AVR.Hope = 2, 5, 5, 5
-		}},
-		{"periodic counselling", func(c *Config) {
-			c.Policy.Counselling.Timing, c.Policy.Counselling.PeriodMonths = agents.Periodic, 5
-		}},
+// drawRanges sets every tagged float and integer field of the struct v
+// points to (nested structs included) to a uniform draw inside its range
+// tag. A field added to the struct is drawn too, without editing a test.
+func drawRanges(t *testing.T, v any, r *rand.Rand) {
+	t.Helper()
+	var walk func(s reflect.Value)
+	walk = func(s reflect.Value) {
+		for i := range s.NumField() {
+			f, fv := s.Type().Field(i), s.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			if fv.Kind() == reflect.Struct {
+				walk(fv)
+				continue
+			}
+			lo, hi, ok := strings.Cut(f.Tag.Get("range"), ",")
+			if !ok {
+				continue
+			}
+			a, err1 := strconv.ParseFloat(lo, 64)
+			b, err2 := strconv.ParseFloat(hi, 64)
+			if err1 != nil || err2 != nil {
+				t.Fatalf("%s: range %q", f.Name, f.Tag.Get("range"))
+			}
+			switch fv.Kind() {
+			case reflect.Float64:
+				fv.SetFloat(a + (b-a)*r.Float64())
+			case reflect.Int:
+				fv.SetInt(int64(a) + r.Int64N(int64(b-a)+1))
+			}
+		}
 	}
+	walk(reflect.ValueOf(v).Elem())
+}
+
+// TestBoundHolds: for persons in every stage with drawn attributes, under
+// parameters drawn over their declared ranges (every field of Params and
+// of the state's parameters, so a new parameter is tried without editing
+// this test), the bound that engine.bound draws up at month 0 lies above
+// the month's total event probability, computed exactly as step does (the
+// state's events plus the four hazards), in every month of its interval as
+// the person ages; and with periodic counselling no month of the interval
+// asks for a routine session. This is the claim stepAll's shortcut rests on
+// (the comment at the top of lane.go). Counselling boosts of either sign
+// are drawn, so that each term's direction is tried.
+func TestBoundHolds(t *testing.T) {
 	shelters := []agents.Shelter{agents.Reception, agents.NoShelter, agents.FRL, agents.Detention}
-	for _, v := range variants {
-		t.Run(v.name, func(t *testing.T) {
-			cfg := DefaultConfig()
-			v.set(&cfg)
-			if err := cfg.Validate(); err != nil {
-				t.Fatal(err)
+	timings := []agents.Timing{agents.AtFinalDecision, agents.Periodic}
+	r := rand.New(rand.NewPCG(5, 6))
+	sets, persons := 300, 60
+	if testing.Short() {
+		sets = 60
+	}
+	for set := range sets {
+		cfg := DefaultConfig()
+		drawRanges(t, &cfg.Params, r)
+		drawRanges(t, &cfg.State, r)
+		cfg.Policy.Enforcement = 3 * r.Float64()
+		cfg.Policy.Counselling.Timing = timings[set%len(timings)]
+		cfg.Policy.Counselling.PeriodMonths = 1 + r.IntN(12)
+		if err := cfg.Prepare(); err != nil {
+			t.Fatalf("parameter set %d: %v", set, err)
+		}
+		e := newEngine(&cfg, 0, nil)
+		p := &cfg.Params
+		for i := range persons {
+			a := agents.Agent{
+				Origin: r.IntN(len(cfg.Origins)), FamilyPull: r.Float64(), FamilyPressure: r.Float64(),
+				Network: r.Float64(), Sensitivity: r.Float64(), Hope: r.Float64(), Trust: r.Float64(), HealthWorse: r.IntN(5) == 0,
+				Shelter: shelters[i%len(shelters)], MonthsIrregular: r.IntN(200), MonthsOpen: r.IntN(30),
+				MonthsSinceFinal: r.IntN(60), CounselAVR: 3*r.Float64() - 1, CounselLegal: 2*r.Float64() - 0.5,
 			}
-			e := &engine{cfg: &cfg, pol: &cfg.Policy, pows: powTable(&cfg.Params), nextChange: math.MaxInt}
-			p := &cfg.Params
-			src := personSource(3, 1)
-			u := func() float64 { return uniform(&src) }
-			for i := range 4000 {
-				a := agents.Agent{
-					Origin: int(u() * float64(len(cfg.Origins))), FamilyPull: u(), FamilyPressure: u(),
-					Network: u(), Sensitivity: u(), Hope: u(), Trust: u(), HealthWorse: u() < 0.2,
-					Shelter: shelters[i%len(shelters)], MonthsIrregular: int(u() * 200), MonthsOpen: int(u() * 30),
-					MonthsSinceFinal: int(u() * 60), CounselAVR: 3*u() - 1, CounselLegal: 2*u() - 0.5,
+			if r.IntN(10) < 3 {
+				a.Household = agents.Family
+			}
+			if a.Shelter == agents.Reception {
+				a.MonthsSinceFinal = -1
+			}
+			b, until := e.bound(&a, 0)
+			if until <= 0 && cfg.Policy.Counselling.Timing != agents.Periodic {
+				t.Fatalf("parameter set %d, person %d (%v): no interval", set, i, a.Shelter)
+			}
+			x := a
+			o := &cfg.Origins[x.Origin]
+			for m := 0; m < int(until); m++ {
+				ev := e.stateEvents(&x, o)
+				h := agents.Predict(&x, o, e.pol, p).Hazards(e.travel())
+				total := ev.total() + h.AVR + h.Independent + h.Absconded + h.NewProcedure
+				if total > float64(roundUp32(b)) {
+					t.Fatalf("parameter set %d, person %d (%v), month %d of %d: total %v above the bound %v\nparams %+v",
+						set, i, a.Shelter, m, until, total, b, *p)
 				}
-				if u() < 0.3 {
-					a.Household = agents.Family
-				}
-				if a.Shelter == agents.Reception {
-					a.MonthsSinceFinal = -1
-				}
-				b, until := e.bound(&a, 0)
-				if until <= 0 && cfg.Policy.Counselling.Timing != agents.Periodic {
-					t.Fatalf("person %d (%v): no interval", i, a.Shelter)
-				}
-				x := a
-				o := &cfg.Origins[x.Origin]
-				for m := 0; m < int(until); m++ {
-					ev := e.stateEvents(&x, o, x.CounselLegal)
-					h := agents.Decide(&x, o, e.pol, p)
-					total := ev[0] + ev[1] + ev[2] + ev[3] + ev[4] + h.AVR + h.Independent + h.Absconded + h.NewProcedure
-					if total > float64(roundUp32(b)) {
-						t.Fatalf("person %d (%v), month %d of %d: total %v above the bound %v", i, a.Shelter, m, until, total, b)
-					}
-					agents.Age(&x, p)
-					if c := &e.pol.Counselling; c.Timing == agents.Periodic && x.MonthsOpen%c.PeriodMonths == 0 {
-						t.Fatalf("person %d: a routine session falls in month %d, inside the interval to %d", i, m, until)
-					}
+				agents.Age(&x, 1, p)
+				if c := &e.pol.Counselling; c.Timing == agents.Periodic && x.MonthsOpen%c.PeriodMonths == 0 {
+					t.Fatalf("parameter set %d, person %d: a routine session falls in month %d, inside the interval to %d", set, i, m, until)
 				}
 			}
-		})
+		}
+		e.returnBuffers()
 	}
 }
 
 // TestCatchUpIsAge: replaying n months of ageing at once leaves every
-// field as n calls of agents.Age do, bit for bit, in every stage.
+// field as n calls of agents.Age do, bit for bit, in every stage, and
+// counts the recorded months' places.
 func TestCatchUpIsAge(t *testing.T) {
 	cfg := DefaultConfig()
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Prepare(); err != nil {
 		t.Fatal(err)
 	}
-	e := &engine{cfg: &cfg}
+	e := newEngine(&cfg, 0, nil)
+	defer e.returnBuffers()
 	for _, s := range []agents.Shelter{agents.Reception, agents.NoShelter, agents.FRL, agents.Detention} {
 		for _, n := range []int{1, 7, 60} {
 			a := agents.Agent{Shelter: s, Hope: 0.7, Trust: 0.6, CounselAVR: 0.9, CounselLegal: 0.3, MonthsIrregular: 5, MonthsOpen: 2, MonthsSinceFinal: 3}
 			want := a
 			for range n {
-				agents.Age(&want, &cfg.Params)
+				agents.Age(&want, 1, &cfg.Params)
 			}
 			f := file{a: a, synced: 10}
 			e.catchUp(&f, 10+n)
@@ -100,5 +136,8 @@ func TestCatchUpIsAge(t *testing.T) {
 				t.Errorf("catchUp(%v, %d months) = %+v, want %+v", s, n, f.a, want)
 			}
 		}
+	}
+	if tot := e.totals; tot.MonthsReception != 68 || tot.MonthsFRL != 68 || tot.MonthsDetention != 68 {
+		t.Errorf("catchUp counted %d, %d, %d months in reception, FRL, detention; want 68 each (1+7+60)", tot.MonthsReception, tot.MonthsFRL, tot.MonthsDetention)
 	}
 }

@@ -1,6 +1,7 @@
 package sim_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/returnsim/returnsim/agents"
@@ -80,21 +81,46 @@ func TestRestrictionErrors(t *testing.T) {
 	}
 }
 
-// TestValidateCopies validates copies of one Config side by side, as a
+// TestValidateCopies prepares copies of one Config side by side, as a
 // calibration's workers do: under the race detector (CI's race pass) it
-// fails if Validate writes into a slice the copies share.
+// fails if Prepare writes into a slice the copies share.
 func TestValidateCopies(t *testing.T) {
 	base := sim.DefaultConfig()
+	base.Changes = []sim.Change{{From: "2019-01", Policy: agents.DefaultPolicy()}}
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
 			c := base
-			errs <- c.Validate()
+			errs <- c.Prepare()
 		}()
 	}
 	for range 4 {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestValidateChangesNothing: Validate leaves a config as it found it,
+// unexported fields included, where Prepare resolves the months of its
+// policy changes.
+func TestValidateChangesNothing(t *testing.T) {
+	newConfig := func() sim.Config {
+		c := sim.DefaultConfig()
+		c.Changes = []sim.Change{{From: "2019-01", Policy: agents.DefaultPolicy()}}
+		return c
+	}
+	c, want := newConfig(), newConfig()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("Validate changed the config: %+v, want %+v", c, want)
+	}
+	if err := c.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Changes[0].FromMonth != 24 || want.Changes[0].FromMonth != 0 {
+		t.Errorf("Prepare resolved from = 2019-01 to month %d, want 24", c.Changes[0].FromMonth)
 	}
 }

@@ -3,7 +3,7 @@ package sim
 // This is the one file that makes random sources. golang.org/x/exp/rand's
 // PCGSource is deprecated upstream but is the generator the project card asks
 // for; it satisfies math/rand/v2's Source (and so gonum's Src), and it is a
-// 16-byte value, so each person can own one. BenchmarkSource compares it with
+// 16-byte value, so each person can own one. BenchmarkStream compares it with
 // math/rand/v2's PCG.
 
 import (
@@ -37,32 +37,33 @@ func StreamSeed(run uint64, rep int, scenario string, crn bool) uint64 {
 	return s
 }
 
-// Source is one random stream.
-type Source = rand.PCGSource
+// Stream is one random stream: a person's, the intake counts', or one for
+// work outside the engine (NewStream).
+type Stream = rand.PCGSource
 
-func newSource(seed uint64) Source {
-	var s Source
+func newStream(seed uint64) Stream {
+	var s Stream
 	s.Seed(Mix(seed))
 	return s
 }
 
-// personSource is person pid's own stream in the replicate with seed rep.
-func personSource(rep uint64, pid int) Source { return newSource(rep ^ Mix(uint64(pid)<<1|1)) }
+// personStream is person pid's own stream in the replicate with seed rep.
+func personStream(rep uint64, pid int) Stream { return newStream(rep ^ Mix(uint64(pid)<<1|1)) }
 
-// intakeSource is the stream of intake counts in the replicate with seed rep.
-func intakeSource(rep uint64) Source { return newSource(rep ^ 0x6a09e667f3bcc908) }
+// intakeStream is the stream of intake counts in the replicate with seed rep.
+func intakeStream(rep uint64) Stream { return newStream(rep ^ 0x6a09e667f3bcc908) }
 
 // uniform returns a draw in [0,1) with 53 random bits.
-func uniform(s *Source) float64 { return float64(s.Uint64()>>11) * 0x1p-53 }
+func uniform(s *Stream) float64 { return float64(s.Uint64()>>11) * 0x1p-53 }
 
-// NewSource returns a stream for work outside the engine that needs its
+// NewStream returns a stream for work outside the engine that needs its
 // own draws (calibration proposals, posterior picks), seeded by mixing.
-func NewSource(seed uint64) *Source {
-	s := newSource(seed)
+func NewStream(seed uint64) *Stream {
+	s := newStream(seed)
 	return &s
 }
 
 // wrap returns a generator that draws from *s, whatever s then holds: the
 // engine wraps its field of the stream of the person being created once,
 // for the normal and exponential draws of their attributes.
-func wrap(s *Source) *randv2.Rand { return randv2.New(s) }
+func wrap(s *Stream) *randv2.Rand { return randv2.New(s) }

@@ -94,7 +94,7 @@ func TestStreamSeed(t *testing.T) {
 // replicates.
 func TestStreamsDiffer(t *testing.T) {
 	for pid := 0; pid < 100; pid++ {
-		s0, s1 := personSource(StreamSeed(1, 0, "", true), pid), personSource(StreamSeed(1, 1, "", true), pid)
+		s0, s1 := personStream(StreamSeed(1, 0, "", true), pid), personStream(StreamSeed(1, 1, "", true), pid)
 		if x0, x1 := s0.Uint64(), s1.Uint64(); x0 == x1 {
 			t.Errorf("person %d: first draw %#x in replicates 0 and 1, want them to differ", pid, x0)
 		}
@@ -103,10 +103,10 @@ func TestStreamsDiffer(t *testing.T) {
 	rep := StreamSeed(1, 0, "", true)
 	const n = 10000
 	seen := make(map[uint64]int, n+1)
-	src := intakeSource(rep)
+	src := intakeStream(rep)
 	seen[src.Uint64()] = -1
 	for pid := 0; pid < n; pid++ {
-		s := personSource(rep, pid)
+		s := personStream(rep, pid)
 		x := s.Uint64()
 		if prev, ok := seen[x]; ok {
 			t.Fatalf("first draw of person %d's stream equals that of stream %d (-1: intake): %#x", pid, prev, x)
@@ -121,7 +121,7 @@ func TestStreamsDiffer(t *testing.T) {
 // standard error of the mean is 1/sqrt(12 n), about 2.9e-4.
 func TestUniform(t *testing.T) {
 	const n = 1000000
-	s := newSource(42) // an arbitrary fixed seed
+	s := newStream(42) // an arbitrary fixed seed
 	sum := 0.0
 	for i := 0; i < n; i++ {
 		u := uniform(&s)
@@ -139,12 +139,12 @@ func TestUniform(t *testing.T) {
 
 var sourceSink uint64
 
-// BenchmarkSource compares golang.org/x/exp/rand's PCGSource, the source
+// BenchmarkStream compares golang.org/x/exp/rand's PCGSource, the source
 // rng.go makes, with math/rand/v2's PCG. Run with -benchmem: neither should
 // allocate.
-func BenchmarkSource(b *testing.B) {
+func BenchmarkStream(b *testing.B) {
 	b.Run("x-exp-rand-PCGSource", func(b *testing.B) {
-		s := newSource(1)
+		s := newStream(1)
 		b.ReportAllocs()
 		var x uint64
 		for b.Loop() {

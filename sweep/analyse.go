@@ -144,7 +144,7 @@ func Analyse(design string, factors []Factor, values, means [][]float64, outputs
 		}
 		switch design {
 		case Sobol:
-			s, err := sensitivity.Sobol(y, k, bootstrap, sim.NewSource(bootstrapSeed(seed)))
+			s, err := sensitivity.Sobol(y, k, bootstrap, sim.NewStream(bootstrapSeed(seed)))
 			if errors.Is(err, sensitivity.ErrNoVariance) {
 				// no factor moves this output: its indices are undefined,
 				// which is a finding, not a failure of the sweep
@@ -169,7 +169,7 @@ func Analyse(design string, factors []Factor, values, means [][]float64, outputs
 					x[p][i], _ = factors[i].Unit(v[i])
 				}
 			}
-			s, err := sensitivity.Morris(x, y, k, bootstrap, sim.NewSource(bootstrapSeed(seed)))
+			s, err := sensitivity.Morris(x, y, k, bootstrap, sim.NewStream(bootstrapSeed(seed)))
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}

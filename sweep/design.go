@@ -84,7 +84,7 @@ func (f *File) MakeDesign(seed uint64) (*Design, error) {
 		return nil, fmt.Errorf("%s: the %s design has no size here: it is made outside; give it with --design points.csv", f.Path, f.Design.Kind)
 	}
 	d := &Design{Kind: f.Design.Kind, Factors: f.FactorKeys()}
-	src := sim.NewSource(designSeed(seed))
+	src := sim.NewStream(designSeed(seed))
 	rng := rand.New(src)
 	switch f.Design.Kind {
 	case Grid:

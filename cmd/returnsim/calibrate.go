@@ -107,7 +107,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	post, abc, err := prob.ABC(abcN, c.workers, best, sim.NewSource(sim.StreamSeed(uint64(c.seed), 0, "abc", false)), record)
+	post, abc, err := prob.ABC(abcN, c.workers, best, sim.NewStream(sim.StreamSeed(uint64(c.seed), 0, "abc", false)), record)
 	var refused *calibrate.RefusedError
 	if err != nil && !errors.As(err, &refused) {
 		return err

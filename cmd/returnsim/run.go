@@ -428,5 +428,5 @@ func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior s
 
 // uniformOf is one uniform draw from the stream with seed seed.
 func uniformOf(seed uint64) float64 {
-	return float64(sim.NewSource(seed).Uint64()>>11) * 0x1p-53
+	return float64(sim.NewStream(seed).Uint64()>>11) * 0x1p-53
 }
