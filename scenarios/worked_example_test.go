@@ -1,0 +1,56 @@
+package scenarios
+
+import (
+	"testing"
+
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
+)
+
+// TestWorkedExampleRates checks the values that the worked example of
+// docs/ODD.md (agents.Example_workedExample) takes from outside package
+// agents, which cannot import sim: Iraq's row of the origin table, the
+// rates of finding and status out of sight, and the policy in force in the
+// default study's baseline in March 2019.
+func TestWorkedExampleRates(t *testing.T) {
+	cfg := sim.DefaultConfig()
+	if cfg.State.FindRate != 0.0226 || cfg.State.StatusOutOfSight != 0.0005 {
+		t.Errorf("state.find_rate %v, state.status_out_of_sight %v; the worked example takes 0.0226 and 0.0005: update agents/worked_example_test.go and docs/ODD.md",
+			cfg.State.FindRate, cfg.State.StatusOutOfSight)
+	}
+	var iraq *agents.Origin
+	for i := range cfg.Origins {
+		if cfg.Origins[i].Code == "IQ" {
+			iraq = &cfg.Origins[i]
+		}
+	}
+	want := agents.Origin{Code: "IQ", Name: "Iraq", Share: 0.08, Cooperation: 0.45, Class: agents.CoopMedium,
+		Conditions: 0.5, Distance: 0.5, Eligible: true}
+	if iraq == nil || *iraq != want {
+		t.Errorf("Iraq's origin is %+v; the worked example takes %+v", iraq, want)
+	}
+	st, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := st.Scenarios[0].Config
+	month, err := sim.ParseMonth("2019-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := sim.ParseMonth(base.Start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := base.Policy
+	for _, c := range base.Changes {
+		if c.FromMonth <= month-start {
+			pol = c.Policy
+		}
+	}
+	c, r := pol.Counselling, pol.Reintegration
+	if c.Timing != agents.AtFinalDecision || c.Provider != agents.Only(agents.Government) || c.CountryKnowledge != 0.3 ||
+		c.PartnerContact || r.CashEUR != 300 || r.InKindEUR != 1500 || r.RequireDeadline || len(r.Eligible) != 0 || pol.Enforcement != 1 {
+		t.Errorf("the baseline's policy in March 2019 is %+v; the worked example takes government counselling at the final decision, country knowledge 0.3, no partner, 300 EUR cash and 1,500 in kind for every eligible origin, enforcement 1", pol)
+	}
+}
