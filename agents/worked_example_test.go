@@ -6,7 +6,7 @@ import (
 	"github.com/returnsim/returnsim/agents"
 )
 
-// The worked example of docs/ODD.md (sections 7.3, 7.5, 7.6 and 7.8), at
+// The worked example of docs/ODD.md (sections 6.3, 7.3, 7.5, 7.6 and 7.8), at
 // today's defaults: the ODD shows exactly these numbers, and this Example
 // checks them against the code.
 //
@@ -91,6 +91,15 @@ func Example_workedExample() {
 	ngo, ngoLegal := agents.SessionEffect(&ngoPerson, &iraq, agents.MomentDeadline, 1, &pol.Counselling, &p)
 	fmt.Printf("deadline session: government %.5f; NGO %.5f (legal %.5f)\n", gov, ngo, ngoLegal)
 
+	// 6.3: pattern P3's two terms for Nigeria against Iraq, at sensitivity
+	// 0.5 and enforcement 1 (Nigeria's row of sim/origins.csv)
+	nigeria := agents.Origin{Code: "NG", Name: "Nigeria", Share: 0.06, Cooperation: 0.85, Class: agents.CoopHigh,
+		Conditions: 0.25, Distance: 0.9, Eligible: true}
+	for _, o := range []agents.Origin{nigeria, iraq} {
+		fmt.Printf("%s: conditions term %.5f, threat term %.5f\n", o.Code,
+			p.AVR.Conditions*(o.Conditions-0.5), p.AVR.Threat*0.5*o.Cooperation*pol.Enforcement)
+	}
+
 	// Output:
 	// drivers -0.52647
 	// R 0.15974
@@ -121,4 +130,6 @@ func Example_workedExample() {
 	//   L_abs  -4.94603  h_abs 0.00706
 	//   L_np   -4.28910  h_np  0.01353
 	// deadline session: government 0.26530; NGO 1.35067 (legal 0.40000)
+	// NG: conditions term -1.78065, threat term 0.44111
+	// IQ: conditions term 0.00000, threat term 0.23353
 }

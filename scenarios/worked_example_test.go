@@ -9,7 +9,7 @@ import (
 
 // TestWorkedExampleRates checks the values that the worked example of
 // docs/ODD.md (agents.Example_workedExample) takes from outside package
-// agents, which cannot import sim: Iraq's row of the origin table, the
+// agents, which cannot import sim: Iraq's and Nigeria's rows of the origin table, the
 // rates of finding and status out of sight, and the policy in force in the
 // default study's baseline in March 2019.
 func TestWorkedExampleRates(t *testing.T) {
@@ -18,16 +18,19 @@ func TestWorkedExampleRates(t *testing.T) {
 		t.Errorf("state.find_rate %v, state.status_out_of_sight %v; the worked example takes 0.0226 and 0.0005: update agents/worked_example_test.go and docs/ODD.md",
 			cfg.State.FindRate, cfg.State.StatusOutOfSight)
 	}
-	var iraq *agents.Origin
-	for i := range cfg.Origins {
-		if cfg.Origins[i].Code == "IQ" {
-			iraq = &cfg.Origins[i]
+	for _, want := range []agents.Origin{
+		{Code: "IQ", Name: "Iraq", Share: 0.08, Cooperation: 0.45, Class: agents.CoopMedium, Conditions: 0.5, Distance: 0.5, Eligible: true},
+		{Code: "NG", Name: "Nigeria", Share: 0.06, Cooperation: 0.85, Class: agents.CoopHigh, Conditions: 0.25, Distance: 0.9, Eligible: true},
+	} {
+		var got *agents.Origin
+		for i := range cfg.Origins {
+			if cfg.Origins[i].Code == want.Code {
+				got = &cfg.Origins[i]
+			}
 		}
-	}
-	want := agents.Origin{Code: "IQ", Name: "Iraq", Share: 0.08, Cooperation: 0.45, Class: agents.CoopMedium,
-		Conditions: 0.5, Distance: 0.5, Eligible: true}
-	if iraq == nil || *iraq != want {
-		t.Errorf("Iraq's origin is %+v; the worked example takes %+v", iraq, want)
+		if got == nil || *got != want {
+			t.Errorf("origin %s is %+v; the worked example takes %+v", want.Code, got, want)
+		}
 	}
 	st, err := LoadDefault()
 	if err != nil {
