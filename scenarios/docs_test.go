@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
 )
 
 // The README and the documents in docs/ copy some of the code's values.
@@ -127,6 +128,11 @@ func TestDocsDefaultsFail(t *testing.T) {
 	}
 }
 
+// words are the numbers the README writes out.
+var words = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+	"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+	"", "", "", "", "", "", "", "", "", "thirty"}
+
 // TestDocsCalibratedCount holds the README's count of calibrated
 // parameters, in words, to the keys whose source says they are calibrated
 // and to the free parameters of calibrate/targets.toml.
@@ -144,8 +150,6 @@ func TestDocsCalibratedCount(t *testing.T) {
 	if free := strings.Count(string(targets), "\n[[parameter]]"); free != n {
 		t.Errorf("calibrate/targets.toml frees %d parameters; %d keys' sources say calibrated", free, n)
 	}
-	words := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-		"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"}
 	if n >= len(words) {
 		t.Fatalf("%d calibrated parameters: extend the words", n)
 	}
@@ -163,15 +167,32 @@ func TestDocsCalibratedCount(t *testing.T) {
 }
 
 // TestDocsDefaultStudy holds the README's count of the default study's
-// scenarios to the embedded study.
+// scenarios, its warm-up and its recorded years to the embedded study.
 func TestDocsDefaultStudy(t *testing.T) {
 	st, err := LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}
 	readme := docFiles(t)["README.md"]
-	want := fmt.Sprintf("the %d scenarios of the default study", len(st.Scenarios))
-	if !strings.Contains(readme, want) {
-		t.Errorf("README.md does not say %q", want)
+	want := []string{fmt.Sprintf("the %d scenarios of the default study", len(st.Scenarios))}
+	cfg := st.Scenarios[0].Config
+	if cfg.Warmup%12 != 0 || cfg.Warmup/12 >= len(words) || words[cfg.Warmup/12] == "" {
+		t.Fatalf("a warm-up of %d months: extend the words", cfg.Warmup)
+	}
+	want = append(want, words[cfg.Warmup/12]+"-year warm-up")
+	start, err := sim.ParseMonth(cfg.Start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := start + cfg.Months - 1
+	months := []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+	if start%12 != 0 || last%12 != 11 {
+		t.Fatalf("the baseline runs from month %d to %d, not whole years: the README's sentence needs rewriting", start, last)
+	}
+	want = append(want, fmt.Sprintf("from %s %d to\n%s %d", months[start%12], start/12, months[last%12], last/12))
+	for _, w := range want {
+		if !strings.Contains(readme, w) && !strings.Contains(readme, strings.ReplaceAll(w, "\n", " ")) {
+			t.Errorf("README.md does not say %q", w)
+		}
 	}
 }
