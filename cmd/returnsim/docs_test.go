@@ -82,3 +82,20 @@ func TestDocsReplicates(t *testing.T) {
 		t.Errorf("README.md does not say %q (run's default --replicates)", want)
 	}
 }
+
+// TestDocsGoVersion holds the README's "Go (X.Y or later)" to go.mod's go
+// directive.
+func TestDocsGoVersion(t *testing.T) {
+	mod, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^go ([0-9]+\.[0-9]+)`).FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("go.mod has no go directive")
+	}
+	want := fmt.Sprintf("Go (%s or later)", m[1])
+	if !bytes.Contains([]byte(docTexts(t)["README.md"]), []byte(want)) {
+		t.Errorf("README.md does not say %q (go.mod's go directive)", want)
+	}
+}
