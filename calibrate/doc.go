@@ -12,8 +12,9 @@
 // (and, for older targets files, the marginal regressions and the mix of
 // departures). A PatternSpec measures the study's conclusion on paired
 // runs with common random numbers. FitLogit and FitLogitCounts fit the
-// regressions by maximum likelihood. Targets hold the study's figures;
-// Distance and Table compare Stats with them. A Problem fits free
+// regressions by maximum likelihood. A Spec holds the targets (each a
+// Target: one of the study's figures), the free Parameters and the
+// Method; Distance and Table compare Stats with the targets. A Problem fits free
 // parameters to a spec's targets (Nelder-Mead, then ABC-SMC with
 // resample-move steps started at the fit), reports each statistic's Monte
 // Carlo error (Detail), which targets move each parameter (Influences),
@@ -26,8 +27,10 @@
 //     give the same numbers, bit for bit; the counts a Collector keeps do
 //     not depend on the order in which records arrive. A statistic that
 //     the records leave undefined (a year not recorded whole, a category
-//     without files) is NaN, and a target on it costs +Inf; the older
-//     statistics still make Stats fail, as they always did.
+//     without files) is NaN, and a target on it costs +Inf. Stats fails
+//     instead when a statistic of the older targets files is undefined:
+//     no month or no closed file recorded, a marginal regression without
+//     its estimate, no closed file of Nigeria or Iraq, no complete year.
 //   - Simulations run with seeds from sim.StreamSeed of the problem's seed
 //     (replicates, and "pattern" for the pattern's paired runs), so an
 //     evaluation is a deterministic function of the parameters; ABC draws
@@ -40,7 +43,8 @@
 //     columns, no convergence); it never returns diverging coefficients as
 //     if they were estimates.
 //   - Targets are data, not code: the defaults are the embedded file
-//     targets.toml, and ParseTargets reads any other from its bytes. Parsing
+//     targets.toml, and ParseSpec (targets, parameters and method) or
+//     ParseTargets (targets alone) reads any other from its bytes. Parsing
 //     is strict: unknown keys, wrong types, NaN and Inf, unknown statistics
 //     and out-of-range values are errors that name the file, the line when
 //     it is known, and the key. A target whose weight and tolerance could

@@ -4,15 +4,19 @@
 // gonum.org/v1/plot.
 //
 // What it promises:
-//   - It reads only the files of a result folder (summary.csv,
-//     replicates.csv, timeseries.csv, manifest.json and, when present,
-//     persons.csv and cases.csv; a sweep's points.csv once sweeps write
-//     one), never the engine:
-//     it is generic over metric names and reads CSV columns by header
-//     name, so added columns and metrics never break it.
-//   - A section whose files or metrics are absent is left out with a short
-//     note saying what is missing; absence is never an error. Malformed
-//     input is: one line naming the file, the line and the column
+//   - It reads only the files of a result folder, never the engine: a
+//     run's summary.csv and, when present, replicates.csv,
+//     timeseries.csv, manifest.json, persons.csv and cases.csv; or, in a
+//     folder without summary.csv, a sweep's points.csv, manifest.json and,
+//     when present, sensitivity.csv. It is generic over metric names and
+//     reads CSV columns by header name, so added columns and metrics never
+//     break it.
+//   - Only what identifies the folder is required: summary.csv for a run,
+//     points.csv and manifest.json for a sweep; a folder with neither
+//     summary.csv nor points.csv is an error that says so. Any other file
+//     or metric that is absent leaves its section out with a short note
+//     saying what is missing. Malformed input is an error: one line naming
+//     the file, the line and the column
 //     ("summary.csv:12: mean: \"x\" is not a number").
 //   - Every number on the page comes from the folder's files at a fixed
 //     precision by kind of metric (per 1,000 persons and months: one
@@ -24,8 +28,8 @@
 //     one-sentence reading computed from its numbers.
 //   - Files are written whole or not at all (a temporary file renamed into
 //     place); the charts are committed before the page that shows them.
-//     cases.csv and persons.csv are streamed, never held in memory: the
-//     default study's 392 MB cases.csv (3 replicates) takes 7 s and 39 MB.
+//     cases.csv and persons.csv are streamed, never held in memory (what
+//     that costs on the default study is measured in docs/performance.md).
 //
 // The first scenario of summary.csv is the baseline, as in results.
 // Package report may import results but nothing that imports it.

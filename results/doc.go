@@ -1,9 +1,12 @@
 // Package results collects what sim produces, aggregates replicates into
 // means and 95% intervals of the mean (paired differences against the
 // baseline), with parameter draws also 90% predictive intervals and the
-// share of draws above the baseline, and writes the result folder:
-// replicates.csv, summary.csv, timeseries.csv, cases.csv and persons.csv
-// (on request) and manifest.json.
+// share of draws above the baseline, and formats the rows of the result
+// folder's files: replicates.csv, summary.csv, timeseries.csv, cases.csv
+// and persons.csv (on request). The folder itself, manifest.json
+// included, is written by cmd/returnsim through internal/tasks, which
+// owns it (lock, journal, atomic commit, SHA-256s); Set, a group of files
+// committed together, is what package report writes its page with.
 //
 // Metrics come per person (per 1,000 persons who entered in the recorded
 // months, their fates at the horizon) and per file (shaped like the
@@ -11,17 +14,19 @@
 // opens more files cannot look worse for it.
 //
 // What it promises:
-//   - Each file is written whole or not at all: to a temporary file in the
-//     output folder, renamed into place only when every file is complete;
-//     files already there are untouched when a run fails.
+//   - A Set writes each file whole or not at all: to a temporary file in
+//     the output folder, renamed into place only when every file of the
+//     set is complete (Commit); files already there are untouched when
+//     writing fails (Abort).
 //   - CSV files are tidy, long format, with a header row; floats have a
 //     fixed number of decimals, so the same inputs give the same bytes on
 //     any machine and with any number of workers (rows come in scenario,
 //     replicate, month order, never in completion order).
 //   - Seeds are written as text (SeedText: "x" and 16 hexadecimal
 //     digits), which R and pandas read back exactly.
-//   - manifest.json is the one file that differs between identical runs:
-//     it records the start and end time and the number of workers.
+//   - Nothing here reads the clock or the number of workers: of a run's
+//     files only manifest.json, which cmd/returnsim writes, differs
+//     between identical runs.
 //
 // Costs and additional returns (costs.go, pairing.go) are pure functions:
 //   - CostOf prices a replicate's counts with a scenario's unit costs

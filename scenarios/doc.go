@@ -4,8 +4,9 @@
 // [variants.NAME] that override parts of it; a file without variants is one
 // scenario. Each scenario starts from sim.DefaultConfig, then base, then its
 // variant: a key given replaces the value below it, and an array (origins,
-// file_shares, eligible, policy_changes) given replaces the whole array. A
-// [[policy_changes]] table starts from the policy in force before it.
+// intake.years, restrictions, reintegration.eligible, policy_changes)
+// given replaces the whole array. A [[policy_changes]] table starts from
+// the policy in force before it.
 //
 // What it promises:
 //   - Parsing is strict: unknown keys, wrong types, out-of-range values, NaN

@@ -15,7 +15,8 @@ func (r *nopRecorder) Case(*CaseRecord)     {}
 func (r *nopRecorder) Person(*PersonRecord) {}
 
 // fullCaseload is the default scenario: eight recorded years (2017-2024)
-// of DT&V's published intake after a twenty-year warm-up.
+// of DT&V's published intake after the default warm-up (Config.Warmup:
+// DefaultConfig's 360 months, thirty years).
 func fullCaseload(tb testing.TB) Config {
 	cfg := DefaultConfig()
 	if err := cfg.Prepare(); err != nil {
@@ -62,7 +63,7 @@ func monthsOfWork(cfg *Config) (pm, exact float64) {
 }
 
 // BenchmarkReplicate runs one replicate of the default study's baseline
-// (2017-2024 after a 240-month warm-up), each iteration on its own stream,
+// (2017-2024 after DefaultConfig's warm-up), each iteration on its own stream,
 // and reports the time per replicate and per person-month in a file.
 func BenchmarkReplicate(b *testing.B) {
 	cfg := fullCaseload(b)
@@ -83,10 +84,12 @@ func BenchmarkReplicate(b *testing.B) {
 // layout can do, for the same person-months as BenchmarkReplicate: each
 // person is an agents.Agent with its own stream, as a file is in the
 // engine, and each person-month computes a linear predictor over twelve of
-// the agent's fields (the AVR predictor's inputs, with the model's
-// coefficients), one logistic, one uniform draw from the person's stream
-// and one comparison. The full model's ns/person-month over this one, in
-// the same run, is the ratio the issue asks for (aim: within 2x).
+// the agent's fields with the AVR coefficients (a predictor of
+// agents.Drivers' size, not the model's: it reads Options and CounselLegal
+// where Drivers reads the origin, and ignores the stay cap), one logistic,
+// one uniform draw from the person's stream and one comparison. The full
+// model's ns/person-month over this one, in the same run, is the ratio the
+// issue asks for (aim: within 2x).
 func BenchmarkFloor(b *testing.B) {
 	cfg := fullCaseload(b)
 	pm := personMonths(&cfg)

@@ -3,21 +3,26 @@
 // and analyses their results.
 //
 // A sweep file (TOML, strict like a study file) names a base scenario (a
-// study file's scenario, or the embedded default study's baseline), the
-// output metrics (any of results.OwnMetricNames: the metrics of one run, its costs included; pairing with a baseline needs a study, not a sweep), replicates per point and
-// factors: numeric scenario keys, or origins.CODE.FIELD, each with a range
-// and a distribution (uniform, log-uniform) or levels. The design is a
-// grid (full factorial), a Latin hypercube (gonum's samplemv), Saltelli's
-// scheme for Sobol indices (plain pseudo-random A and B matrices: gonum
-// has no quasi-random Sobol sequence), Morris trajectories, or points from
-// a CSV in SALib's layout, kept in its row order.
+// scenario of a study file or of the embedded default study; without a
+// name, the study's first, its baseline), the output metrics (any of
+// results.OwnMetricNames: the metrics of one run, its costs included;
+// pairing with a baseline needs a study, not a sweep), replicates per
+// point and factors: numeric scenario keys, or origins.CODE.FIELD, each
+// with a range and a distribution (uniform, log-uniform) or levels. The
+// design is a grid (full factorial), a Latin hypercube (gonum's
+// samplemv), Saltelli's scheme for Sobol indices (plain pseudo-random A
+// and B matrices: gonum has no quasi-random Sobol sequence), Morris
+// trajectories, or points from a CSV in SALib's layout, kept in its row
+// order.
 //
 // What it promises:
 //   - Task i is point i / R, replicate i % R, of R replicates. Its seed
 //     derives, through sim.StreamSeed, from the run seed and its replicate
 //     only, so replicate r of every point shares its random streams
 //     (common random numbers). The design's draws come from another stream
-//     of the run seed. Nothing else is random.
+//     of the run seed ("sweep design"), and the bootstrap of the
+//     sensitivity indices' intervals from a third ("sensitivity
+//     bootstrap"). Nothing else is random.
 //   - runs.csv (one row per task), points.csv (per point and output: the
 //     mean and 95% interval over replicates) and sensitivity.csv (for sobol
 //     and morris designs) are the same bytes whatever the number of
