@@ -76,9 +76,10 @@ func Example_workedExample() {
 		h.Leave, h.Apply, find, statusOutOfSight, total, 1/total)
 	fmt.Printf("  next event: find %.3f status %.3f leave %.3f apply %.3f\n",
 		find/total, statusOutOfSight/total, h.Leave/total, h.Apply/total)
-	agents.AgeOutOfSight(&away, 24, &p)
+	away.Place = agents.OutOfSight
+	agents.Age(&away, 24, &p)
 	agents.PoliceExperience(&away, &p.Dynamics)
-	away.Shelter, away.FileNumber = agents.NoShelter, 2
+	away.Place, away.Shelter, away.FileNumber = agents.InFile, agents.NoShelter, 2
 	fmt.Printf("found after 24 months: MonthsIrregular %d MonthsSinceFinal %d Trust %.5f Hope %.2f CounselAVR %.5f pathway %s\n",
 		away.MonthsIrregular, away.MonthsSinceFinal, away.Trust, away.Hope, away.CounselAVR, agents.PathwayOf(&away, &iraq, &p.Pathway))
 	fmt.Printf("drivers %.5f\n", agents.Drivers(&away, &iraq, pol.Enforcement, &p.AVR))
