@@ -4,10 +4,15 @@
 // return-decision function.
 //
 // What it promises:
-//   - Predict, Decide, DecideOutOfSight, SessionEffect, SpectrumFactor,
-//     TrustIn and PathwayOf are pure: no I/O, no
-//     globals, no random draws. The same arguments give the same result, so
-//     they are tested from tables of states with exact expected values.
+//   - Predict, LogOdds.Hazards, DecideOutOfSight, SessionEffect,
+//     SpectrumFactor, TrustIn and PathwayOf are pure: no I/O, no globals, no
+//     random draws. The same arguments give the same result, so they are
+//     tested from tables of states with exact expected values.
+//   - The model is written once. Age is the only ageing (by place, n months
+//     at once bit for bit as n single months); PredictBound, the bound the
+//     engine's shortcut rests on, is derived from Predict and Age rather
+//     than restating their coefficients. A new parameter is a field with
+//     tags, its default and its term in Predict: nothing in package sim.
 //   - Every behavioural parameter is a named struct field with a TOML key, a
 //     unit, a valid range and the source of its default (a seed document, or
 //     "assumption"), declared in struct tags and read by Specs; Validate

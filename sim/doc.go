@@ -11,7 +11,7 @@
 //   - sim never reads global random state, the clock, files or flags; a run
 //     is determined by its Config and its seed. Runs share nothing but a
 //     pool of empty buffers (buffers.go), whose capacity alone carries over.
-//   - Every draw comes from a source made in rng.go. Each person has a stream
+//   - Every draw comes from a Stream made in rng.go. Each person has a stream
 //     of their own, derived from the replicate's seed and the person's id,
 //     and intake counts have one more; intake does not depend on policy, so
 //     person k is the same person, with the same attributes and the same
@@ -27,6 +27,11 @@
 //     person has one file at a time, and their file numbers only grow.
 //   - No hazard depends on the file number itself: later files differ
 //     through what the person has lived.
+//   - sim knows no behavioural coefficient: a file's month runs the decision
+//     function of package agents (Predict, then Hazards), and the bound that
+//     lets most months cost one draw comes from agents.PredictBound.
+//   - Config.Validate changes nothing; Config.Prepare resolves what Run
+//     reads, and Run needs a prepared Config.
 //   - Output leaves through the Recorder interface; sim knows nothing of CSV,
 //     files or progress bars.
 package sim

@@ -15,8 +15,8 @@ import (
 // choices), and the month until which that bound holds. While the month is
 // before it and the draw is at or above the bound, nothing happens that
 // month but ageing (agents.Age), exactly as step would find; the ageing is
-// not done then but replayed, month by month with the same operations in
-// the same order, when the file is next touched (catchUp). Otherwise step
+// not done then but replayed, all the skipped months at once with the
+// same result, when the file is next touched (catchUp). Otherwise step
 // runs, on the month's draw, after the replay. So the results, and every
 // stream, are exactly those of stepping every file every month.
 //
@@ -25,30 +25,25 @@ import (
 //   - Policy, origin, shelter, household, health and network do not change;
 //     until is at most the month of the next policy change, and a
 //     departure period (which always ends in its month) gets no interval.
-//   - Ageing moves each changing input monotonically: irregular stay grows
-//     (capped at StayCapMonths), hope and, without shelter, trust shrink
-//     by a factor in [0,1] each month (none of these in reception), and the
-//     counselling boosts shrink toward 0 by Retention in [0,1]. Each input
-//     enters each log-odds linearly, so a term moves monotonically in time
-//     and lies between its values at the interval's two ends: its largest
-//     rise over the interval is max(0, coefficient x (end - start)). The
-//     signs: stay lowers AVR and independent departure for StayPerYear >= 0
-//     (and raises them for a negative one: the max covers both), hope's
-//     decay raises AVR and independent departure and lowers a new
-//     procedure, trust's decay lowers AVR and raises absconding, and the
-//     boosts' decay lowers AVR, a new procedure and regularisation for
-//     positive boosts and raises them for negative ones.
-//   - Each log-odds is bounded by its value at from plus those rises, plus
-//     1e-9 for rounding, and each probability by agents.Bound of that; the
-//     regularisation chance by adjust at the larger of the legal boost's two
-//     ends (adjust rises with the boost); the other state events do not
-//     change. The total is raised by a relative 1e-9 and an absolute 1e-12,
-//     far above any difference of rounding between this sum and step's.
+//   - Ageing (agents.Age) moves each field it changes monotonically:
+//     irregular stay grows, hope and, without shelter, trust shrink by a
+//     factor in [0,1] each month, and the counselling boosts shrink toward
+//     0 by Retention in [0,1]. Let end be s aged until-1-from months
+//     (agents.AgeFar). The person's four log-odds are bounded by
+//     agents.PredictBound(s, end), which Predict itself gives (see there),
+//     and each probability by agents.LogisticUpperBound of that bound.
+//   - The state's events are bounded, each, by the larger of its
+//     probabilities at s and at end: of the fields ageing moves, they read
+//     only CounselLegal (the status events, through adjust, which rises
+//     with it).
+//   - The total is raised by a relative 1e-9 and an absolute 1e-12, far
+//     above any difference of rounding between this sum and step's.
 //   - A periodic session is asked in step's month, so until is at most the
 //     first month whose ageing makes MonthsOpen a multiple of PeriodMonths.
 //   - A session given (counsel) changes the boosts: it ages the file to the
 //     end of the month first and ends its interval.
 //
+// TestBoundHolds checks all this under parameters drawn over their ranges.
 // After a step in which something happened the bound is drawn up again;
 // after a month in which step found nothing, the old bound still holds.
 
