@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math/rand/v2"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,40 +9,25 @@ import (
 	"github.com/returnsim/returnsim/agents"
 )
 
-// drawRanges sets every tagged float and integer field of the struct v
-// points to (nested structs included) to a uniform draw inside its range
-// tag. A field added to the struct is drawn too, without editing a test.
+// drawRanges sets every numeric field of the struct v points to that
+// declares a range (agents.Specs) to a uniform draw inside it. A field
+// added to the struct is drawn too, without editing a test.
 func drawRanges(t *testing.T, v any, r *rand.Rand) {
 	t.Helper()
-	var walk func(s reflect.Value)
-	walk = func(s reflect.Value) {
-		for i := range s.NumField() {
-			f, fv := s.Type().Field(i), s.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			if fv.Kind() == reflect.Struct {
-				walk(fv)
-				continue
-			}
-			lo, hi, ok := strings.Cut(f.Tag.Get("range"), ",")
-			if !ok {
-				continue
-			}
-			a, err1 := strconv.ParseFloat(lo, 64)
-			b, err2 := strconv.ParseFloat(hi, 64)
-			if err1 != nil || err2 != nil {
-				t.Fatalf("%s: range %q", f.Name, f.Tag.Get("range"))
-			}
-			switch fv.Kind() {
-			case reflect.Float64:
-				fv.SetFloat(a + (b-a)*r.Float64())
-			case reflect.Int:
-				fv.SetInt(int64(a) + r.Int64N(int64(b-a)+1))
-			}
+	for _, s := range agents.Specs(v) {
+		lo, hi, ok := strings.Cut(s.Range, ",")
+		if !ok {
+			continue
+		}
+		a, err1 := strconv.ParseFloat(lo, 64)
+		b, err2 := strconv.ParseFloat(hi, 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: range %q", s.Key, s.Range)
+		}
+		if err := agents.SetFloat(v, s.Key, a+(b-a)*r.Float64()); err != nil {
+			t.Fatal(err)
 		}
 	}
-	walk(reflect.ValueOf(v).Elem())
 }
 
 // TestBoundHolds: for persons in every stage with drawn attributes, under
