@@ -181,7 +181,7 @@ func (ps *PatternSpec) Measure(cfg sim.Config, seed uint64, workers int) (*Patte
 	n := len(cs) * ps.Replicates
 	err := sim.Parallel(n, workers, func(i int) float64 {
 		c, r := i%len(cs), i/len(cs)
-		t := sim.Run(&cfgs[c], sim.StreamSeed(seed, r, "pattern", true), discard{})
+		t := sim.Run(&cfgs[c], sim.StreamSeed(seed, r, "pattern", true), sim.Discard{})
 		return verifiedPer1000(&t)
 	}, func(i int, x float64) error {
 		v[i/len(cs)][i%len(cs)] = x
@@ -209,11 +209,3 @@ func (ps *PatternSpec) Measure(cfg sim.Config, seed uint64, workers int) (*Patte
 	}
 	return &mean, reps, nil
 }
-
-// discard is a sim.Recorder that keeps nothing: a pattern needs only the
-// run's totals.
-type discard struct{}
-
-func (discard) Month(*sim.MonthCounts)   {}
-func (discard) Case(*sim.CaseRecord)     {}
-func (discard) Person(*sim.PersonRecord) {}

@@ -107,7 +107,7 @@ func (p *Plan) Task(i int) (row []byte, simTime time.Duration, err error) {
 	}
 	seed := p.TaskSeed(i)
 	start := time.Now()
-	tot := sim.Run(&cfg, seed, discard{})
+	tot := sim.Run(&cfg, seed, sim.Discard{})
 	simTime = time.Since(start)
 	m := results.OwnMetrics(&tot, cfg.Costs)
 	b := strconv.AppendInt(nil, int64(pt), 10)
@@ -125,13 +125,6 @@ func (p *Plan) Task(i int) (row []byte, simTime time.Duration, err error) {
 	}
 	return append(b, '\n'), simTime, nil
 }
-
-// discard is a recorder that keeps nothing: a sweep needs only the totals.
-type discard struct{}
-
-func (discard) Month(*sim.MonthCounts)   {}
-func (discard) Case(*sim.CaseRecord)     {}
-func (discard) Person(*sim.PersonRecord) {}
 
 // Manifest is a sweep folder's manifest.json.
 type Manifest struct {
