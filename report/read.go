@@ -456,11 +456,6 @@ func (o *Origins) Rate(scenario, origin string) float64 {
 	return c[1] / c[0]
 }
 
-// Persons is the number of persons of an origin, pooled over replicates.
-func (o *Origins) Persons(scenario, origin string) float64 {
-	return o.count[[2]string{scenario, origin}][0]
-}
-
 func readPersons(path string) (*Origins, error) {
 	t, err := openTable(path, "scenario", "replicate", "origin", "fate")
 	if err != nil {

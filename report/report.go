@@ -131,17 +131,6 @@ func (in *inputs) baseline() string { return in.sum.Scenarios[0] }
 
 func (in *inputs) others() []string { return in.sum.Scenarios[1:] }
 
-func (in *inputs) description(sc string) string {
-	if in.man != nil {
-		for _, s := range in.man.Scenarios {
-			if s.Name == sc {
-				return s.Description
-			}
-		}
-	}
-	return ""
-}
-
 func (in *inputs) replicates() string {
 	if in.man != nil && in.man.Replicates > 0 {
 		return fmt.Sprintf("%d replicates", in.man.Replicates)

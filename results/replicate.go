@@ -16,7 +16,6 @@ type Replicate struct {
 	Index    int
 	Seed     uint64
 	Totals   sim.Totals
-	Err      error // set when the replicate could not run
 
 	// Flags holds, by person id, FlagVerified when the person left
 	// verifiably in the recorded months and FlagPackagePaid when they were

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -97,11 +96,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *posterior != "" {
-		b, err := os.ReadFile(*posterior)
-		if err != nil {
-			return err
-		}
-		if ra.post, err = calibrate.ParsePosterior(*posterior, bytes.NewReader(b)); err != nil {
+		if ra.post, err = calibrate.ReadPosterior(*posterior); err != nil {
 			return err
 		}
 		for i := range study.Scenarios {
@@ -110,7 +105,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		c.posterior = *posterior
-		ra.postSHA = sha(b)
+		ra.postSHA = ra.post.SHA256
 		if ra.reps < minDraws {
 			fmt.Fprintf(stderr, "warning: --posterior with %d replicates: the 90%% predictive intervals and P(beats baseline) rest on %d parameter draws; %d or more make them steadier\n", ra.reps, ra.reps, minDraws)
 		}
