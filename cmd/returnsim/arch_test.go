@@ -20,7 +20,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"sim":              {"agents"},
 		"scenarios":        {"agents", "sim", "internal/tomlpos"},
 		"results":          {"agents", "sim"},
-		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos"},
+		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos", "internal/tasks"},
 		"report":           {"results"}, // reads result folders, never the engine
 		"internal/tomlpos": {},
 		"internal/tasks":   {},

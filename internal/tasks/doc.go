@@ -4,6 +4,9 @@
 // record is bytes. Both `returnsim run` (task = scenario x replicate) and
 // `returnsim sweep` (task = parameter point x replicate) are built on it.
 //
+// Ordered is the one ordered-parallel runner of the module: Run adds a
+// journal and shards to it, and calibrate runs its replicates with it.
+//
 // What Run promises:
 //   - Each task index that the Shard owns is done once, by one of
 //     Options.Workers goroutines, unless its record was restored from the
@@ -50,5 +53,7 @@
 //   - Sums gives the SHA-256 of each file written so far, for a manifest.
 //
 // tasks does no logging, reads no flags and imports nothing from this
-// module.
+// module. Only a Folder's lock needs flock (lock_unix.go): elsewhere (js/wasm)
+// Open fails and the rest builds, so that a package built for the browser
+// may import tasks.
 package tasks

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"syscall"
 )
 
 // Hidden files of a folder that are the machinery's, not a run's outputs.
@@ -59,9 +58,9 @@ func Open(dir, kind, fingerprint string, force bool) (*Folder, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockFile(lock); err != nil {
 		lock.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if errors.Is(err, errLocked) {
 			return nil, fmt.Errorf("%s is in use by another run (it holds %s): wait for it, or choose another --out", dir, filepath.Join(dir, LockName))
 		}
 		return nil, fmt.Errorf("locking %s: %w", dir, err)
