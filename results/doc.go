@@ -11,9 +11,10 @@
 // opens more files cannot look worse for it.
 //
 // What it promises:
-//   - Each file is written whole or not at all: to a temporary file in the
-//     output folder, renamed into place only when every file is complete;
-//     files already there are untouched when a run fails.
+//   - Each file is written whole or not at all: its writers (package study,
+//     sweep) write through internal/tasks' Folder, which renames the files
+//     into place only when every one is complete; files already there are
+//     untouched when a run fails.
 //   - CSV files are tidy, long format, with a header row; floats have a
 //     fixed number of decimals, so the same inputs give the same bytes on
 //     any machine and with any number of workers (rows come in scenario,

@@ -3,8 +3,6 @@ package results
 import (
 	"bufio"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,47 +82,6 @@ func TestMetrics(t *testing.T) {
 	for i, n := range MetricNames {
 		if w, ok := want[n]; ok && got[i] != w {
 			t.Errorf("Metrics(...)[%s] = %v, want %v", n, got[i], w)
-		}
-	}
-}
-
-func TestSetCommitAndAbort(t *testing.T) {
-	dir := t.TempDir()
-	old := filepath.Join(dir, "summary.csv")
-	os.WriteFile(old, []byte("old\n"), 0o644)
-
-	s, err := NewSet(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, _ := s.Create("summary.csv")
-	w.WriteString("new\n")
-	s.Abort()
-	if b, _ := os.ReadFile(old); string(b) != "old\n" {
-		t.Errorf("after Abort summary.csv = %q, want the old contents", b)
-	}
-	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
-		t.Errorf("Abort left %v", left)
-	}
-
-	s, _ = NewSet(dir)
-	w, _ = s.Create("summary.csv")
-	w.WriteString("new\n")
-	w2, _ := s.Create("replicates.csv")
-	w2.WriteString("r\n")
-	if b, _ := os.ReadFile(old); string(b) != "old\n" {
-		t.Errorf("before Commit summary.csv = %q, want the old contents", b)
-	}
-	if err := s.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	for f, want := range map[string]string{"summary.csv": "new\n", "replicates.csv": "r\n"} {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil || string(b) != want {
-			t.Errorf("after Commit %s = %q, %v; want %q", f, b, err, want)
-		}
-		if fi, _ := os.Stat(filepath.Join(dir, f)); fi.Mode().Perm() != 0o644 {
-			t.Errorf("%s mode %v, want 0644", f, fi.Mode().Perm())
 		}
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -20,78 +18,6 @@ var (
 	CasesHeader      = "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider"
 	PersonsHeader    = "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,counselled,package_paid"
 )
-
-// Set is a result folder being written: every file goes to a temporary file
-// beside its final name and is renamed into place by Commit.
-type Set struct {
-	dir   string
-	files []*tmpFile
-}
-
-type tmpFile struct {
-	name string
-	f    *os.File
-	w    *bufio.Writer
-}
-
-// NewSet creates dir if needed and starts a result set in it.
-func NewSet(dir string) (*Set, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	return &Set{dir: dir}, nil
-}
-
-// Create starts the file name of the set.
-func (s *Set) Create(name string) (*bufio.Writer, error) {
-	f, err := os.CreateTemp(s.dir, "."+name+".*.tmp")
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Chmod(0o644); err != nil { // CreateTemp makes 0600; results are for sharing
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	t := &tmpFile{name: name, f: f, w: bufio.NewWriterSize(f, 1<<16)}
-	s.files = append(s.files, t)
-	return t.w, nil
-}
-
-// Commit flushes, syncs and closes every file, then renames them into
-// place. If anything fails before the renames, nothing is renamed.
-func (s *Set) Commit() error {
-	for _, t := range s.files {
-		err := t.w.Flush()
-		if err == nil {
-			err = t.f.Sync()
-		}
-		if cerr := t.f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			s.Abort()
-			return fmt.Errorf("writing %s: %w", filepath.Join(s.dir, t.name), err)
-		}
-	}
-	for _, t := range s.files {
-		if err := os.Rename(t.f.Name(), filepath.Join(s.dir, t.name)); err != nil {
-			s.Abort()
-			return err
-		}
-	}
-	s.files = nil
-	return nil
-}
-
-// Abort removes the temporary files; the folder is left as it was.
-func (s *Set) Abort() {
-	for _, t := range s.files {
-		t.f.Close()
-		os.Remove(t.f.Name())
-	}
-	s.files = nil
-}
 
 // F formats a float at the fixed precision of every CSV here.
 func F(x float64) string {

@@ -21,7 +21,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"scenarios":        {"agents", "sim", "internal/tomlpos"},
 		"results":          {"agents", "sim"},
 		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos", "internal/tasks"},
-		"report":           {"results"}, // reads result folders, never the engine
+		"report":           {"results", "internal/tasks"}, // reads result folders, never the engine
 		"internal/tomlpos": {},
 		"internal/tasks":   {},
 		"sensitivity":      {},

@@ -34,7 +34,14 @@
 //     is cancelled then, and should return soon.
 //   - The first error of do or emit stops the run and is returned as it is.
 //
-// What a Folder promises (Open, Create, Commit, Abort):
+// What a Set promises (NewSet, Create, Commit, Abort): nothing
+// half-written. Files are written to hidden temporary files and renamed
+// into place by Commit only when all are complete; Abort, or a failed
+// Commit before its renames, removes the temporary files and leaves the
+// folder as it was. Sums gives the SHA-256 of each file written so far.
+//
+// What a Folder promises (Open, Create, Commit, Abort), a Set that one run
+// holds:
 //   - One run at a time: Open takes an exclusive flock on Dir/.lock and
 //     refuses, in one line, a folder another process holds.
 //   - A folder belongs to one run: Open refuses a folder whose last
