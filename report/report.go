@@ -446,7 +446,7 @@ func nanMean(xs []float64) float64 {
 	return s / float64(n)
 }
 
-// costItems are the cost metrics in the order of results.CostMetricNames;
+// costItems are the cost items in the order of results.Metrics;
 // the report finds them by name, so it works on a folder without them.
 var costItems = []string{"cost_forced_eur", "cost_avr_eur", "cost_package_eur", "cost_sessions_eur", "cost_reception_eur", "cost_frl_eur", "cost_detention_eur"}
 

@@ -5,10 +5,13 @@
 // replicates.csv, summary.csv, timeseries.csv, cases.csv and persons.csv
 // (on request) and manifest.json.
 //
-// Metrics come per person (per 1,000 persons who entered in the recorded
-// months, their fates at the horizon) and per file (shaped like the
-// study's case files); the per-person ones lead, so that a scenario that
-// opens more files cannot look worse for it.
+// Metrics (metrics.go) are one table: each metric's name, meaning, whether
+// it is a count, and how a replicate's figures give it; every list of
+// names or values (MetricNames, OwnMetrics, Complete, the columns of
+// replicates.csv) follows its order. Metrics come per person (per 1,000
+// persons who entered in the recorded months, their fates at the horizon)
+// and per file (shaped like the study's case files); the per-person ones
+// lead, so that a scenario that opens more files cannot look worse for it.
 //
 // What it promises:
 //   - Each file is written whole or not at all: its writers (package study,
@@ -26,10 +29,10 @@
 //
 // Costs and additional returns (costs.go, pairing.go) are pure functions:
 //   - CostOf prices a replicate's counts with a scenario's unit costs
-//     (sim.Costs), item by item (CostMetricNames).
+//     (sim.Costs), item by item (the metrics cost_*_eur).
 //   - Pair compares the baseline's and a scenario's per-person flags in one
 //     replicate (person i is the same person in both) and counts additional
-//     and lost verified departures and deadweight (PairingMetricNames).
+//     and lost verified departures and deadweight (the Paired metrics).
 //   - CostPerAdditional is the ratio of means over paired replicates,
 //     mean(scenario cost - baseline cost) / mean(additional), with a 95%
 //     delta-method interval from MeanCI of the linearised residuals. With no

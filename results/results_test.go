@@ -73,15 +73,15 @@ func TestMetrics(t *testing.T) {
 	var tot sim.Totals
 	tot.Intake = 200
 	tot.Outcomes = [agents.NumOutcomes]int{agents.Open: 7, agents.AVR: 10, agents.Independent: 5, agents.Forced: 15, agents.Absconded: 40, agents.Regularised: 20, agents.NewProcedure: 10}
-	got := Metrics(&tot)
+	got := OwnMetrics(&tot, sim.Costs{})
 	want := map[string]float64{
 		"intake": 200, "avr": 10, "open": 7, "closed": 100,
 		"return_rate": 30.0 / 200, // (10+5+15)/200
 		"avr_share":   10.0 / 100,
 	}
-	for i, n := range MetricNames {
+	for i, n := range OwnMetricNames {
 		if w, ok := want[n]; ok && got[i] != w {
-			t.Errorf("Metrics(...)[%s] = %v, want %v", n, got[i], w)
+			t.Errorf("OwnMetrics(...)[%s] = %v, want %v", n, got[i], w)
 		}
 	}
 }
@@ -221,8 +221,8 @@ func TestAddDraws(t *testing.T) {
 	nan := math.NaN()
 	// alt's values: 103 100 102 108 106 101 106 114 109 115
 	want := map[string]Draws{
-		"baseline": {Value: Range{100, 109}, Diff: Range{0, 0}, PAbove: nan},
-		"alt":      {Value: Range{100, 115}, Diff: Range{-4, 7}, PAbove: 0.7},
+		"baseline": {Value: PredictiveInterval{100, 109}, Diff: PredictiveInterval{0, 0}, PAbove: nan},
+		"alt":      {Value: PredictiveInterval{100, 115}, Diff: PredictiveInterval{-4, 7}, PAbove: 0.7},
 	}
 	for _, r := range rows {
 		w, d := want[r.Scenario], r.Draws

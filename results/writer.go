@@ -19,8 +19,10 @@ var (
 	PersonsHeader    = "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,counselled,package_paid"
 )
 
-// F formats a float at the fixed precision of every CSV here.
-func F(x float64) string {
+// FormatFixed writes x with six decimals ("NaN" for NaN): the fixed
+// precision of every float in the CSV files here, so that the same numbers
+// give the same bytes on any machine.
+func FormatFixed(x float64) string {
 	if x != x { // NaN
 		return "NaN"
 	}
@@ -36,10 +38,10 @@ func AppendReplicateRow(b []byte, scenario string, index int, seed uint64, metri
 	b = append(append(b, ','), SeedText(seed)...)
 	for i, x := range metrics {
 		b = append(b, ',')
-		if isCount(i) {
+		if Metrics[i].Count {
 			b = strconv.AppendFloat(b, x, 'f', 0, 64)
 		} else {
-			b = append(b, F(x)...)
+			b = append(b, FormatFixed(x)...)
 		}
 	}
 	return append(b, '\n')
@@ -92,13 +94,13 @@ func WritePersons(w *bufio.Writer, r *Replicate) error {
 func WriteSummary(w *bufio.Writer, rows []SummaryRow) error {
 	nan := math.NaN()
 	for _, r := range rows {
-		d := Draws{Range{nan, nan}, Range{nan, nan}, nan}
+		d := Draws{PredictiveInterval{nan, nan}, PredictiveInterval{nan, nan}, nan}
 		if r.Draws != nil {
 			d = *r.Draws
 		}
 		if _, err := fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", r.Scenario, r.Metric,
-			F(r.Value.Mean), F(r.Value.Low), F(r.Value.High), F(r.Diff.Mean), F(r.Diff.Low), F(r.Diff.High),
-			F(d.Value.Low), F(d.Value.High), F(d.Diff.Low), F(d.Diff.High), F(d.PAbove)); err != nil {
+			FormatFixed(r.Value.Mean), FormatFixed(r.Value.Low), FormatFixed(r.Value.High), FormatFixed(r.Diff.Mean), FormatFixed(r.Diff.Low), FormatFixed(r.Diff.High),
+			FormatFixed(d.Value.Low), FormatFixed(d.Value.High), FormatFixed(d.Diff.Low), FormatFixed(d.Diff.High), FormatFixed(d.PAbove)); err != nil {
 			return err
 		}
 	}

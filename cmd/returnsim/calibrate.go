@@ -189,7 +189,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 func writeABC(w *bufio.Writer, r *calibrate.ABCReport) error {
 	w.WriteString("generation,tolerance,moves,proposed,accepted,ess,shift\n")
 	for g, x := range r.Generations {
-		fmt.Fprintf(w, "%d,%s,%d,%d,%d,%s,%s\n", g, results.F(x.Tolerance), x.Moves, x.Proposed, x.Accepted, results.F(x.ESS), results.F(x.Shift))
+		fmt.Fprintf(w, "%d,%s,%d,%d,%d,%s,%s\n", g, results.FormatFixed(x.Tolerance), x.Moves, x.Proposed, x.Accepted, results.FormatFixed(x.ESS), results.FormatFixed(x.Shift))
 	}
 	return nil
 }
@@ -205,7 +205,7 @@ func printABC(w io.Writer, r *calibrate.ABCReport) {
 func writeFit(w *bufio.Writer, rows []calibrate.Row, mcse []float64) error {
 	w.WriteString("target,statistic,observed,simulated,mc_se,error,within_tolerance\n")
 	for i, r := range rows {
-		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%t\n", csvQuote(r.Target), csvQuote(r.Statistic), results.F(r.Observed), results.F(r.Simulated), results.F(mcse[i]), results.F(r.Error), r.Within)
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%t\n", csvQuote(r.Target), csvQuote(r.Statistic), results.FormatFixed(r.Observed), results.FormatFixed(r.Simulated), results.FormatFixed(mcse[i]), results.FormatFixed(r.Error), r.Within)
 	}
 	return nil
 }
@@ -260,7 +260,7 @@ const movedBy = 0.5
 func writeIdent(w *bufio.Writer, id []calibrate.Identification, infl []calibrate.Influence) error {
 	w.WriteString("parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict,moved_by\n")
 	for i, r := range id {
-		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s\n", r.Key, results.F(r.PriorSD), results.F(r.PostMean), results.F(r.PostSD), results.F(r.Ratio), r.Verdict, csvQuote(strings.Join(infl[i].MovedBy(movedBy), "; ")))
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s\n", r.Key, results.FormatFixed(r.PriorSD), results.FormatFixed(r.PostMean), results.FormatFixed(r.PostSD), results.FormatFixed(r.Ratio), r.Verdict, csvQuote(strings.Join(infl[i].MovedBy(movedBy), "; ")))
 	}
 	return nil
 }

@@ -243,7 +243,7 @@ func runStudy(ctx context.Context, study *scenarios.Study, c common, ra runOpts,
 		}
 		s, r := i/reps, i%reps
 		if s == 0 {
-			baseFlags[r], baseCost[r] = rr.flags, rr.own[len(rr.own)-1] // cost_total_eur ends the own metrics
+			baseFlags[r], baseCost[r] = rr.flags, results.OwnCost(rr.own)
 		}
 		m, err := results.Complete(rr.own, rr.flags, baseFlags[r], baseCost[r])
 		if err != nil {
@@ -399,7 +399,7 @@ func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior s
 		fmt.Fprintln(w, "replicates; differences paired by replicate. Every metric: summary.csv.")
 		return
 	}
-	rng := func(r results.Range) string { return fmt.Sprintf("[%6.1f, %6.1f]", r.Low, r.High) }
+	rng := func(r results.PredictiveInterval) string { return fmt.Sprintf("[%6.1f, %6.1f]", r.Low, r.High) }
 	prob := func(p float64) string { return fmt.Sprintf("%17.2f", p) }
 	fmt.Fprintf(w, "\n90%% predictive over %d parameter draws [5%%, 95%% of the draws' values], and P(beats baseline):\n", reps)
 	fmt.Fprintf(w, "%-*s  %-16s  %-16s  %s  %-16s  %-16s  %s\n", width, "scenario",
