@@ -19,7 +19,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"agents":           {},
 		"sim":              {"agents"},
 		"scenarios":        {"agents", "sim", "internal/tomlpos"},
-		"results":          {"agents", "sim"},
+		"results":          {"agents", "sim", "internal/tasks"},
 		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos", "internal/tasks"},
 		"report":           {"results", "internal/tasks"}, // reads result folders, never the engine
 		"internal/tomlpos": {},

@@ -157,14 +157,14 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	write("manifest.json", func(w *bufio.Writer) error {
 		v, rev := version()
-		return results.WriteJSON(w, map[string]any{
-			"program": "returnsim", "kind": "calibrate", "fingerprint": fp, "outputs": sums,
-			"version": v, "revision": rev, "command": c.command,
-			"targets_file": name, "study": st.Name, "scenario": st.Scenarios[0].Name,
-			"seed": c.seed, "budget": *budget, "workers": c.workers, "method": spec.Method,
-			"evaluations": len(trace), "start_distance": d0, "fit_distance": dist,
-			"posterior_particles": len(post), "posterior_refused": refused != nil,
-			"abc_final_distance": abc.Final, "abc_ess": abc.ESS, "start": start.UTC(), "end": time.Now().UTC(),
+		return results.WriteJSON(w, &calibrate.Manifest{
+			Program: "returnsim", Kind: "calibrate", Fingerprint: fp, Outputs: sums,
+			Version: v, Revision: rev, Command: c.command,
+			TargetsFile: name, Study: st.Name, Scenario: st.Scenarios[0].Name,
+			Seed: c.seed, Budget: *budget, Workers: c.workers, Method: spec.Method,
+			Evaluations: len(trace), StartDistance: d0, FitDistance: dist,
+			PosteriorParticles: len(post), PosteriorRefused: refused != nil,
+			ABCFinalDistance: abc.Final, ABCESS: abc.ESS, Start: start.UTC(), End: time.Now().UTC(),
 		})
 	})
 	if err == nil {

@@ -23,43 +23,6 @@ import (
 	"github.com/returnsim/returnsim/sim"
 )
 
-// Manifest is manifest.json: what produced a result folder.
-type Manifest struct {
-	Program     string             `json:"program"`
-	Kind        string             `json:"kind"`
-	Version     string             `json:"version"`
-	Revision    string             `json:"revision"`
-	Command     []string           `json:"command"`
-	Fingerprint string             `json:"fingerprint"` // of the arguments that decide the outputs' bytes
-	Study       string             `json:"study"`
-	Seed        int64              `json:"seed"`
-	Replicates  int                `json:"replicates"`
-	Workers     int                `json:"workers"`
-	Resumed     int                `json:"resumed_replicates,omitempty"` // replicates restored from an interrupted run
-	CRN         bool               `json:"common_random_numbers"`
-	Posterior   string             `json:"posterior,omitempty"`
-	Files       []string           `json:"files"`
-	Outputs     []tasks.Sum        `json:"outputs"` // every other file of the folder, with its SHA-256
-	Scenarios   []ManifestScenario `json:"scenarios"`
-	Start       time.Time          `json:"start"`
-	End         time.Time          `json:"end"`
-
-	// SummaryColumns says what summary.csv's columns mean in this run:
-	// which interval is of the mean, which predictive over parameter draws,
-	// and whether the latter are filled.
-	SummaryColumns map[string]string `json:"summary_columns"`
-}
-
-// ManifestScenario records one scenario with its full resolved parameters.
-type ManifestScenario struct {
-	Name         string         `json:"name"`
-	Description  string         `json:"description,omitempty"`
-	File         string         `json:"file"`
-	FileSHA256   string         `json:"file_sha256"`
-	ConfigSHA256 string         `json:"config_sha256"`
-	Config       map[string]any `json:"config"` // by TOML key, as in docs/scenarios.md
-}
-
 func loadStudy(files []string) (*scenarios.Study, error) {
 	if len(files) == 0 {
 		return scenarios.LoadDefault()
@@ -286,7 +249,7 @@ func runStudy(ctx context.Context, study *scenarios.Study, c common, ra runOpts,
 		return nil, err
 	}
 	v, rev := version()
-	man := Manifest{
+	man := results.Manifest{
 		Program: "returnsim", Kind: "run", Version: v, Revision: rev, Command: c.command, Fingerprint: fp, Study: study.Name,
 		Seed: c.seed, Replicates: reps, Workers: c.workers, CRN: study.CRN, Posterior: c.posterior,
 		Resumed: n - int(computed.Load()), Outputs: sums, Start: start.UTC(),
@@ -299,7 +262,7 @@ func runStudy(ctx context.Context, study *scenarios.Study, c common, ra runOpts,
 			seen[sc.File] = true
 			man.Files = append(man.Files, sc.File)
 		}
-		man.Scenarios = append(man.Scenarios, ManifestScenario{
+		man.Scenarios = append(man.Scenarios, results.ManifestScenario{
 			Name: sc.Name, Description: sc.Description, File: sc.File,
 			FileSHA256: sc.FileSHA256, ConfigSHA256: sc.ConfigSHA256(), Config: sc.ConfigMap(),
 		})
