@@ -20,7 +20,6 @@ import (
 // common are the flags every command that writes a result folder has.
 type common struct {
 	command   []string // the command line, for the manifest
-	posterior string   // the posterior file, for the manifest
 	out       string
 	seed      int64
 	workers   int
