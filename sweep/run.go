@@ -225,9 +225,7 @@ func (p *Plan) manifest(opt *Options, start time.Time) *Manifest {
 		Factors: manifestFactors(p.File.Factors), Outputs: p.File.Outputs, Replicates: p.File.Replicates, Bootstrap: p.File.Bootstrap,
 		Points: len(p.Design.Values), Tasks: p.Tasks(), Shard: sh.String(), Workers: opt.Workers, Start: start.UTC(),
 	}
-	for i := sh.K; i < m.Tasks; i += sh.N {
-		m.ShardTasks++
-	}
+	m.ShardTasks = sh.Count(m.Tasks)
 	return m
 }
 

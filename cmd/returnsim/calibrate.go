@@ -91,12 +91,10 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	prob := &calibrate.Problem{Base: st.Scenarios[0].Config, Spec: spec, Seed: uint64(c.seed)}
 
 	var trace []calibrate.Evaluation
-	bar := progress(stderr, *budget, "calibrating")
+	tick, done := progress(stderr, *budget, "calibrating")
 	record := func(e calibrate.Evaluation) {
 		trace = append(trace, e)
-		if bar != nil {
-			bar.Add(1)
-		}
+		tick()
 	}
 	d0, _, err := prob.Evaluate(prob.Start(), c.workers)
 	if err != nil {
@@ -122,9 +120,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if bar != nil {
-		bar.Finish()
-	}
+	done()
 	keys := make([]string, len(spec.Parameters))
 	for i, q := range spec.Parameters {
 		keys[i] = q.Key

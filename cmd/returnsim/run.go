@@ -63,14 +63,10 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	opt.Out, opt.Seed, opt.Workers, opt.Force, opt.Command = c.out, c.seed, c.workers, c.force, c.command
 	opt.Version, opt.Revision = version()
-	bar := progress(stderr, len(st.Scenarios)*reps, "simulating")
-	if bar != nil {
-		opt.Progress = func() { bar.Add(1) }
-	}
+	var done func()
+	opt.Progress, done = progress(stderr, len(st.Scenarios)*reps, "simulating")
 	res, err := study.Run(ctx, st, opt)
-	if bar != nil {
-		bar.Finish()
-	}
+	done()
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("interrupted: %s is as it was; continue with the same command and --resume", c.out)

@@ -65,10 +65,7 @@ func Run(ctx context.Context, opt Options, n int, do func(ctx context.Context, i
 
 	// tasks sh.K, sh.K+sh.N, ... in order; a restored one goes through a
 	// worker as a mark, and is read back from the journal only when emitted
-	owned := 0
-	if sh.K < n {
-		owned = (n-sh.K-1)/sh.N + 1
-	}
+	owned := sh.Count(n)
 	type record struct {
 		b        []byte
 		restored bool

@@ -496,3 +496,20 @@ func TestSetCommitAndAbort(t *testing.T) {
 		}
 	}
 }
+
+// TestShardCount: Count agrees with counting the tasks Owns gives.
+func TestShardCount(t *testing.T) {
+	for _, sh := range []Shard{All, {0, 3}, {1, 3}, {2, 3}, {4, 5}} {
+		for n := range 12 {
+			want := 0
+			for i := range n {
+				if sh.Owns(i) {
+					want++
+				}
+			}
+			if got := sh.Count(n); got != want {
+				t.Errorf("Shard%v.Count(%d) = %d, want %d", sh, n, got, want)
+			}
+		}
+	}
+}
