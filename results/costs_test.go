@@ -134,7 +134,7 @@ func TestCostPerAdditional(t *testing.T) {
 			t.Errorf("CostPerAdditional with 0 additional = %+v, %v, want NaN", iv, err)
 		}
 		if s := FormatFixed(iv.Mean); s != "NaN" {
-			t.Errorf("F(%v) = %q, want NaN", iv.Mean, s)
+			t.Errorf("FormatFixed(%v) = %q, want NaN", iv.Mean, s)
 		}
 		if x := ReplicateCostPerAdditional(1, 2, 0); !math.IsNaN(x) {
 			t.Errorf("ReplicateCostPerAdditional(1, 2, 0) = %v, want NaN", x)

@@ -31,7 +31,7 @@ func FormatFixed(x float64) string {
 
 // AppendReplicateRow appends the line of replicates.csv of replicate
 // index of scenario, with stream seed seed and metrics in the order of
-// MetricNames: counts without decimals, the rest at F's precision.
+// MetricNames: counts without decimals, the rest at FormatFixed's precision.
 func AppendReplicateRow(b []byte, scenario string, index int, seed uint64, metrics []float64) []byte {
 	b = append(b, scenario...)
 	b = strconv.AppendInt(append(b, ','), int64(index), 10)
