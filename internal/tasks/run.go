@@ -59,9 +59,6 @@ func Run(ctx context.Context, opt Options, n int, do func(ctx context.Context, i
 	if j != nil {
 		defer j.close()
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 
 	// tasks sh.K, sh.K+sh.N, ... in order; a restored one goes through a
 	// worker as a mark, and is read back from the journal only when emitted
