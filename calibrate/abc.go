@@ -1,12 +1,14 @@
 package calibrate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
 
+	"github.com/returnsim/returnsim/internal/tasks"
 	"github.com/returnsim/returnsim/sim"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -93,9 +95,9 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 			exact bool
 			err   error
 		}
-		err := sim.Parallel(len(thetas), workers, func(i int) result {
+		err := tasks.Ordered(context.Background(), len(thetas), workers, func(_ context.Context, i int) (result, error) {
 			d, exact, err := eval(thetas[i], eps)
-			return result{d, exact, err}
+			return result{d, exact, err}, nil // every evaluation is recorded; the first error is returned after
 		}, func(i int, r result) error {
 			if r.err != nil && firstErr == nil {
 				firstErr = r.err

@@ -43,8 +43,7 @@
 //     columns, no convergence); it never returns diverging coefficients as
 //     if they were estimates.
 //   - Targets are data, not code: the defaults are the embedded file
-//     targets.toml, and ParseSpec (targets, parameters and method) or
-//     ParseTargets (targets alone) reads any other from its bytes. Parsing
+//     targets.toml, and ParseSpec reads any other from its bytes. Parsing
 //     is strict: unknown keys, wrong types, NaN and Inf, unknown statistics
 //     and out-of-range values are errors that name the file, the line when
 //     it is known, and the key. A target whose weight and tolerance could

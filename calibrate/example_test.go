@@ -52,7 +52,7 @@ func ExampleTable() {
 		fmt.Println(err)
 		return
 	}
-	targets, err := calibrate.ParseTargets("example.toml", []byte(`
+	spec, err := calibrate.ParseSpec("example.toml", []byte(`
 [[target]]
 name = "credibility"
 statistic = "avr_odds_ratio_cooperation"
@@ -83,6 +83,7 @@ source = "seed 001"
 		fmt.Println(err)
 		return
 	}
+	targets := spec.Targets
 	fmt.Printf("%-40s %8s %9s %7s %s\n", "statistic", "observed", "simulated", "error", "within")
 	for _, r := range calibrate.Table(targets, s) {
 		fmt.Printf("%-40s %8.3f %9.3f %7.2f %v\n", r.Statistic, r.Observed, r.Simulated, r.Error, r.Within)

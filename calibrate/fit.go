@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/internal/tasks"
 	"github.com/returnsim/returnsim/sim"
 	"gonum.org/v1/gonum/optimize"
 	"gonum.org/v1/gonum/stat"
@@ -115,10 +117,10 @@ func (p *Problem) evaluate(theta []float64, workers, R int, detail bool, eps flo
 	}
 	reps := make([]*Collector, R)
 	all := NewCollector(cfg.Origins)
-	err = sim.Parallel(R, workers, func(r int) *Collector {
+	err = tasks.Ordered(context.Background(), R, workers, func(_ context.Context, r int) (*Collector, error) {
 		c := NewCollector(cfg.Origins)
 		sim.Run(&cfg, sim.StreamSeed(p.Seed, r, "", true), c)
-		return c
+		return c, nil
 	}, func(r int, c *Collector) error {
 		all.Add(c)
 		reps[r] = c

@@ -1,10 +1,12 @@
 package calibrate
 
 import (
+	"context"
 	"fmt"
 	"math"
 
 	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/internal/tasks"
 	"github.com/returnsim/returnsim/sim"
 )
 
@@ -179,10 +181,10 @@ func (ps *PatternSpec) Measure(cfg sim.Config, seed uint64, workers int) (*Patte
 		v[r] = make([]float64, len(cs))
 	}
 	n := len(cs) * ps.Replicates
-	err := sim.Parallel(n, workers, func(i int) float64 {
+	err := tasks.Ordered(context.Background(), n, workers, func(_ context.Context, i int) (float64, error) {
 		c, r := i%len(cs), i/len(cs)
-		t := sim.Run(&cfgs[c], sim.StreamSeed(seed, r, "pattern", true), discard{})
-		return verifiedPer1000(&t)
+		t := sim.Run(&cfgs[c], sim.StreamSeed(seed, r, "pattern", true), sim.Discard{})
+		return verifiedPer1000(&t), nil
 	}, func(i int, x float64) error {
 		v[i/len(cs)][i%len(cs)] = x
 		return nil
@@ -209,11 +211,3 @@ func (ps *PatternSpec) Measure(cfg sim.Config, seed uint64, workers int) (*Patte
 	}
 	return &mean, reps, nil
 }
-
-// discard is a sim.Recorder that keeps nothing: a pattern needs only the
-// run's totals.
-type discard struct{}
-
-func (discard) Month(*sim.MonthCounts)   {}
-func (discard) Case(*sim.CaseRecord)     {}
-func (discard) Person(*sim.PersonRecord) {}

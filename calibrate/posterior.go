@@ -1,7 +1,9 @@
 package calibrate
 
 import (
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +25,7 @@ type Posterior struct {
 	Particles []Particle
 	File      string // where it was read from, for errors; "" when made
 	Lines     []int  // the line of each particle in File
+	SHA256    string // of File's bytes, when read by ReadPosterior
 }
 
 // WritePosterior writes p as CSV: particle, the keys, weight, distance.
@@ -46,14 +49,25 @@ func WritePosterior(w io.Writer, p *Posterior) error {
 	return cw.Error()
 }
 
-// ReadPosterior reads and validates a posterior.csv; see ParsePosterior.
+// ReadPosterior reads and validates a posterior.csv (see ParsePosterior)
+// and records the SHA-256 of its bytes, which identify the draws a run
+// makes from it.
 func ReadPosterior(file string) (*Posterior, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return ParsePosterior(file, f)
+	h := sha256.New()
+	p, err := ParsePosterior(file, io.TeeReader(f, h))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	p.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return p, nil
 }
 
 // maxPosterior bounds the bytes of a posterior file: a calibration writes

@@ -24,16 +24,6 @@ const DefaultTargetsName = "targets.toml"
 // DefaultTargetsText returns the text of the embedded targets file.
 func DefaultTargetsText() []byte { return bytes.Clone(defaultTargets) }
 
-// DefaultTargets returns the targets of the embedded targets.toml: the
-// study's statistics (seed 001) and the service's departure figures.
-func DefaultTargets() []Target {
-	ts, err := ParseTargets(DefaultTargetsName, defaultTargets)
-	if err != nil {
-		panic(err) // TestDefaultTargets keeps the embedded file valid
-	}
-	return ts
-}
-
 // Kind is how a target holds a statistic.
 type Kind uint8
 
@@ -124,15 +114,6 @@ func (s *Spec) needsPattern() bool {
 // DefaultMethod is used for keys a spec leaves out.
 func DefaultMethod() Method {
 	return Method{Replicates: 1, FitReplicates: 2, TableReplicates: 4, FitShare: 0.3, Generations: 4, Keep: 0.5, Moves: 2, StartPrior: 0.2, StartSpread: 0.5}
-}
-
-// ParseTargets parses a targets file and returns its targets; see ParseSpec.
-func ParseTargets(file string, data []byte) ([]Target, error) {
-	s, err := ParseSpec(file, data)
-	if err != nil {
-		return nil, err
-	}
-	return s.Targets, nil
 }
 
 // ParseSpec parses a calibration file, data, that errors call file. It

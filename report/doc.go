@@ -26,11 +26,14 @@
 //   - The page needs no network: no scripts, fonts or images from
 //     elsewhere. Every chart has a title, axes labelled with units and a
 //     one-sentence reading computed from its numbers.
-//   - Files are written whole or not at all (a temporary file renamed into
-//     place); the charts are committed before the page that shows them.
-//     cases.csv and persons.csv are streamed, never held in memory (what
-//     that costs on the default study is measured in docs/performance.md).
+//   - Files are written whole or not at all (an internal/tasks Set: a
+//     temporary file renamed into place); the charts are committed before
+//     the page that shows them. cases.csv and persons.csv are streamed,
+//     never held in memory (what that costs on the default study is
+//     measured in docs/performance.md).
 //
 // The first scenario of summary.csv is the baseline, as in results.
-// Package report may import results but nothing that imports it.
+// Package report may import results (whose Manifest and SweepManifest it
+// decodes, the types their writers fill) and internal/tasks, but nothing
+// that imports results (calibrate, sweep, study).
 package report

@@ -6,7 +6,7 @@ import (
 	"html/template"
 	"path/filepath"
 
-	"github.com/returnsim/returnsim/results"
+	"github.com/returnsim/returnsim/internal/tasks"
 )
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
@@ -117,7 +117,7 @@ func Write(dir, out string) ([]string, error) {
 	var written []string
 	if cs := pg.Charts(); len(cs) > 0 {
 		cdir := filepath.Join(filepath.Dir(out), "charts")
-		set, err := results.NewSet(cdir)
+		set, err := tasks.NewSet(cdir)
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +139,7 @@ func Write(dir, out string) ([]string, error) {
 			return nil, err
 		}
 	}
-	set, err := results.NewSet(filepath.Dir(out))
+	set, err := tasks.NewSet(filepath.Dir(out))
 	if err != nil {
 		return nil, err
 	}

@@ -377,48 +377,27 @@ func readSeries(path string) (*Series, error) {
 	return s, nil
 }
 
-// Manifest is the part of manifest.json the report shows.
-type Manifest struct {
-	Version    string     `json:"version"`
-	Revision   string     `json:"revision"`
-	Command    []string   `json:"command"`
-	Study      string     `json:"study"`
-	Seed       int64      `json:"seed"`
-	Replicates int        `json:"replicates"`
-	Posterior  string     `json:"posterior"`
-	Scenarios  []Scenario `json:"scenarios"`
-}
-
-// Scenario is one scenario of manifest.json.
-type Scenario struct {
-	Name         string         `json:"name"`
-	Description  string         `json:"description"`
-	File         string         `json:"file"`
-	FileSHA256   string         `json:"file_sha256"`
-	ConfigSHA256 string         `json:"config_sha256"`
-	Config       map[string]any `json:"config"`
-}
-
-func readManifest(path string) (*Manifest, error) {
+// readJSON decodes the JSON file path (a manifest.json) into v; a
+// malformed file is an error that names the line and column.
+func readJSON(path string, v any) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var m Manifest
-	if err := json.Unmarshal(b, &m); err != nil {
+	if err := json.Unmarshal(b, v); err != nil {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
 			l, c := lineCol(b, se.Offset)
-			return nil, fmt.Errorf("%s:%d:%d: %v", path, l, c, err)
+			return fmt.Errorf("%s:%d:%d: %v", path, l, c, err)
 		case errors.As(err, &te):
 			l, c := lineCol(b, te.Offset)
-			return nil, fmt.Errorf("%s:%d:%d: %s: want %v, not a JSON %s", path, l, c, te.Field, te.Type, te.Value)
+			return fmt.Errorf("%s:%d:%d: %s: want %v, not a JSON %s", path, l, c, te.Field, te.Type, te.Value)
 		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	return &m, nil
+	return nil
 }
 
 func lineCol(b []byte, off int64) (line, col int) {
@@ -454,11 +433,6 @@ func (o *Origins) Rate(scenario, origin string) float64 {
 		return 1000 * c[1] / c[0]
 	}
 	return c[1] / c[0]
-}
-
-// Persons is the number of persons of an origin, pooled over replicates.
-func (o *Origins) Persons(scenario, origin string) float64 {
-	return o.count[[2]string{scenario, origin}][0]
 }
 
 func readPersons(path string) (*Origins, error) {

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/returnsim/returnsim/results"
 )
 
 // Page is the report's content, before it becomes HTML.
@@ -52,7 +54,7 @@ type Foot struct {
 	Version, Revision, Study, Command, Posterior string
 	Seed                                         int64
 	Replicates                                   int
-	Scenarios                                    []Scenario
+	Scenarios                                    []results.ManifestScenario
 }
 
 // inputs are a result folder's files, nil where absent.
@@ -61,7 +63,7 @@ type inputs struct {
 	sum     *Summary
 	reps    *Replicates
 	series  *Series
-	man     *Manifest
+	man     *results.Manifest
 	persons *Origins
 	cases   *Cases
 }
@@ -87,7 +89,7 @@ func Build(dir string) (*Page, error) {
 	for _, o := range []opt{
 		{"replicates.csv", func(p string) (err error) { in.reps, err = readReplicates(p); return }},
 		{"timeseries.csv", func(p string) (err error) { in.series, err = readSeries(p); return }},
-		{"manifest.json", func(p string) (err error) { in.man, err = readManifest(p); return }},
+		{"manifest.json", func(p string) error { in.man = new(results.Manifest); return readJSON(p, in.man) }},
 		{"persons.csv", func(p string) (err error) { in.persons, err = readPersons(p); return }},
 		{"cases.csv", func(p string) (err error) { in.cases, err = readCases(p); return }},
 	} {
@@ -130,17 +132,6 @@ func Build(dir string) (*Page, error) {
 func (in *inputs) baseline() string { return in.sum.Scenarios[0] }
 
 func (in *inputs) others() []string { return in.sum.Scenarios[1:] }
-
-func (in *inputs) description(sc string) string {
-	if in.man != nil {
-		for _, s := range in.man.Scenarios {
-			if s.Name == sc {
-				return s.Description
-			}
-		}
-	}
-	return ""
-}
 
 func (in *inputs) replicates() string {
 	if in.man != nil && in.man.Replicates > 0 {
@@ -457,7 +448,7 @@ func nanMean(xs []float64) float64 {
 	return s / float64(n)
 }
 
-// costItems are the cost metrics in the order of results.CostMetricNames;
+// costItems are the cost items in the order of results.Metrics;
 // the report finds them by name, so it works on a folder without them.
 var costItems = []string{"cost_forced_eur", "cost_avr_eur", "cost_package_eur", "cost_sessions_eur", "cost_reception_eur", "cost_frl_eur", "cost_detention_eur"}
 

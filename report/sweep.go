@@ -1,37 +1,15 @@
 package report
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
 	"sort"
 	"strings"
-)
 
-// sweepManifest is the part of a sweep's manifest.json the page shows.
-type sweepManifest struct {
-	Version    string   `json:"version"`
-	Revision   string   `json:"revision"`
-	Command    []string `json:"command"`
-	Name       string   `json:"name"`
-	Study      string   `json:"study"`
-	Scenario   string   `json:"scenario"`
-	Seed       int64    `json:"seed"`
-	Design     string   `json:"design"`
-	Replicates int      `json:"replicates"`
-	Points     int      `json:"points"`
-	Outputs    []string `json:"outputs"`
-	Factors    []struct {
-		Key          string    `json:"key"`
-		Distribution string    `json:"distribution"`
-		Min          *float64  `json:"min"`
-		Max          *float64  `json:"max"`
-		Levels       []float64 `json:"levels"`
-	} `json:"factors"`
-}
+	"github.com/returnsim/returnsim/results"
+)
 
 // sensRow is one line of sensitivity.csv.
 type sensRow struct {
@@ -44,13 +22,12 @@ type sensRow struct {
 // factors drive each output, and how far the outputs range over the
 // design.
 func buildSweep(dir string) (*Page, error) {
-	b, err := os.ReadFile(join(dir, "manifest.json"))
-	if err != nil {
-		return nil, fmt.Errorf("%s: a sweep folder without manifest.json: %w", dir, err)
-	}
-	var m sweepManifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", join(dir, "manifest.json"), err)
+	var m results.SweepManifest
+	if err := readJSON(join(dir, "manifest.json"), &m); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: a sweep folder without manifest.json: %w", dir, err)
+		}
+		return nil, err
 	}
 	pg := &Page{Title: "Which factors drive the outputs: " + m.Name, Study: m.Name,
 		Lead: "What a parameter sweep of " + m.Name + " shows: how much of each output's variation each factor accounts for; every number comes from the sweep folder's files."}
@@ -88,7 +65,7 @@ func buildSweep(dir string) (*Page, error) {
 	}
 	pg.Sections = append(pg.Sections, drivers)
 	pg.Foot = &Foot{Version: m.Version, Revision: m.Revision, Study: m.Name + " (" + m.Study + ", " + m.Scenario + ")",
-		Command: strings.Join(m.Command, " "), Seed: m.Seed, Replicates: m.Replicates}
+		Command: strings.Join(m.Command, " "), Seed: int64(m.Seed), Replicates: m.Replicates}
 	return pg, nil
 }
 

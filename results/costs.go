@@ -23,13 +23,6 @@ type CostItems struct {
 	Forced, AVR, Package, Sessions, Reception, FRL, Detention float64
 }
 
-// CostMetricNames are the cost metrics of replicates.csv and summary.csv,
-// in the order of CostItems.Metrics: the items, then their total.
-var CostMetricNames = []string{
-	"cost_forced_eur", "cost_avr_eur", "cost_package_eur", "cost_sessions_eur",
-	"cost_reception_eur", "cost_frl_eur", "cost_detention_eur", "cost_total_eur",
-}
-
 // CostOf prices counts with unit costs u: forced returns x forced_eur, AVR
 // x avr_eur, the package as paid, sessions given x session_eur and each
 // person-month x its unit cost. It is a pure function.
@@ -48,11 +41,6 @@ func CostOf(u sim.Costs, n CostCounts) CostItems {
 // Total is the sum of the items.
 func (c CostItems) Total() float64 {
 	return c.Forced + c.AVR + c.Package + c.Sessions + c.Reception + c.FRL + c.Detention
-}
-
-// Metrics returns the items and the total in the order of CostMetricNames.
-func (c CostItems) Metrics() []float64 {
-	return []float64{c.Forced, c.AVR, c.Package, c.Sessions, c.Reception, c.FRL, c.Detention, c.Total()}
 }
 
 // Check reports negative counts, which no engine should produce.

@@ -2,6 +2,8 @@ package results
 
 import (
 	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/returnsim/returnsim/sim"
@@ -26,16 +28,18 @@ func TestCostOf(t *testing.T) {
 			if got != c.want {
 				t.Errorf("CostOf(%+v) = %+v, want %+v", c.n, got, c.want)
 			}
-			m := got.Metrics()
-			var sum float64
-			for _, x := range m[:len(m)-1] {
-				sum += x
+			f := Figures{Costs: got, Cost: got.Total()}
+			var sum, total float64
+			for _, m := range Metrics {
+				switch {
+				case m.Name == "cost_total_eur":
+					total = m.Value(&f)
+				case strings.HasPrefix(m.Name, "cost_") && !m.Paired:
+					sum += m.Value(&f)
+				}
 			}
-			if m[len(m)-1] != sum || got.Total() != sum {
-				t.Errorf("total %v (Total() %v), want the sum of the items %v", m[len(m)-1], got.Total(), sum)
-			}
-			if len(m) != len(CostMetricNames) {
-				t.Errorf("%d metrics, %d names", len(m), len(CostMetricNames))
+			if total != sum || got.Total() != sum {
+				t.Errorf("cost_total_eur %v (Total() %v), want the sum of the cost metrics %v", total, got.Total(), sum)
 			}
 		})
 	}
@@ -90,8 +94,12 @@ func TestPair(t *testing.T) {
 	if _, err := Pair(base, scen[:9]); err == nil {
 		t.Errorf("Pair of 10 and 9 persons: no error")
 	}
-	if m := want.Metrics(); len(m) != len(PairingMetricNames) || m[0] != 3 || m[1] != 2 || m[2] != 3 {
-		t.Errorf("Metrics() = %v, want [3 2 3] named %v", m, PairingMetricNames)
+	f := Figures{Pairing: want}
+	for name, w := range map[string]float64{"additional_verified": 3, "lost_verified": 2, "deadweight": 3} {
+		i := slices.Index(MetricNames, name)
+		if i < 0 || !Metrics[i].Paired || Metrics[i].Value(&f) != w {
+			t.Errorf("metric %s of %+v: want a paired metric of value %v", name, want, w)
+		}
 	}
 }
 
@@ -125,8 +133,8 @@ func TestCostPerAdditional(t *testing.T) {
 		if err != nil || !math.IsNaN(iv.Mean) || !math.IsNaN(iv.Low) || !math.IsNaN(iv.High) {
 			t.Errorf("CostPerAdditional with 0 additional = %+v, %v, want NaN", iv, err)
 		}
-		if s := F(iv.Mean); s != "NaN" {
-			t.Errorf("F(%v) = %q, want NaN", iv.Mean, s)
+		if s := FormatFixed(iv.Mean); s != "NaN" {
+			t.Errorf("FormatFixed(%v) = %q, want NaN", iv.Mean, s)
 		}
 		if x := ReplicateCostPerAdditional(1, 2, 0); !math.IsNaN(x) {
 			t.Errorf("ReplicateCostPerAdditional(1, 2, 0) = %v, want NaN", x)

@@ -3,21 +3,24 @@
 // baseline), with parameter draws also 90% predictive intervals and the
 // share of draws above the baseline, and formats the rows of the result
 // folder's files: replicates.csv, summary.csv, timeseries.csv, cases.csv
-// and persons.csv (on request). The folder itself, manifest.json
-// included, is written by cmd/returnsim through internal/tasks, which
-// owns it (lock, journal, atomic commit, SHA-256s); Set, a group of files
-// committed together, is what package report writes its page with.
+// and persons.csv (on request), and holds the manifest types that their
+// writers (package study, sweep) and readers (report) share. The folder
+// itself is written through internal/tasks, which owns it (lock, journal,
+// atomic commit, SHA-256s).
 //
-// Metrics come per person (per 1,000 persons who entered in the recorded
-// months, their fates at the horizon) and per file (shaped like the
-// study's case files); the per-person ones lead, so that a scenario that
-// opens more files cannot look worse for it.
+// Metrics (metrics.go) are one table: each metric's name, meaning, whether
+// it is a count, and how a replicate's figures give it; every list of
+// names or values (MetricNames, OwnMetrics, Complete, the columns of
+// replicates.csv) follows its order. Metrics come per person (per 1,000
+// persons who entered in the recorded months, their fates at the horizon)
+// and per file (shaped like the study's case files); the per-person ones
+// lead, so that a scenario that opens more files cannot look worse for it.
 //
 // What it promises:
-//   - A Set writes each file whole or not at all: to a temporary file in
-//     the output folder, renamed into place only when every file of the
-//     set is complete (Commit); files already there are untouched when
-//     writing fails (Abort).
+//   - Each file is written whole or not at all: its writers (package study,
+//     sweep) write through internal/tasks' Folder, which renames the files
+//     into place only when every one is complete; files already there are
+//     untouched when a run fails.
 //   - CSV files are tidy, long format, with a header row; floats have a
 //     fixed number of decimals, so the same inputs give the same bytes on
 //     any machine and with any number of workers (rows come in scenario,
@@ -30,10 +33,10 @@
 //
 // Costs and additional returns (costs.go, pairing.go) are pure functions:
 //   - CostOf prices a replicate's counts with a scenario's unit costs
-//     (sim.Costs), item by item (CostMetricNames).
+//     (sim.Costs), item by item (the metrics cost_*_eur).
 //   - Pair compares the baseline's and a scenario's per-person flags in one
 //     replicate (person i is the same person in both) and counts additional
-//     and lost verified departures and deadweight (PairingMetricNames).
+//     and lost verified departures and deadweight (the Paired metrics).
 //   - CostPerAdditional is the ratio of means over paired replicates,
 //     mean(scenario cost - baseline cost) / mean(additional), with a 95%
 //     delta-method interval from MeanCI of the linearised residuals. With no

@@ -22,15 +22,6 @@ type Pairing struct {
 	Deadweight int // paid a package in the scenario and verified in the baseline
 }
 
-// PairingMetricNames are the pairing metrics of replicates.csv and
-// summary.csv, in the order of Pairing.Metrics.
-var PairingMetricNames = []string{"additional_verified", "lost_verified", "deadweight"}
-
-// Metrics returns the counts in the order of PairingMetricNames.
-func (p Pairing) Metrics() []float64 {
-	return []float64{float64(p.Additional), float64(p.Lost), float64(p.Deadweight)}
-}
-
 // Pair compares the per-person flags of the baseline and a scenario in one
 // replicate. Both must cover the same persons: a length mismatch is an
 // error, because it means the persons are not the same. It is a pure

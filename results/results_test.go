@@ -3,8 +3,6 @@ package results
 import (
 	"bufio"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,56 +73,15 @@ func TestMetrics(t *testing.T) {
 	var tot sim.Totals
 	tot.Intake = 200
 	tot.Outcomes = [agents.NumOutcomes]int{agents.Open: 7, agents.AVR: 10, agents.Independent: 5, agents.Forced: 15, agents.Absconded: 40, agents.Regularised: 20, agents.NewProcedure: 10}
-	got := Metrics(&tot)
+	got := OwnMetrics(&tot, sim.Costs{})
 	want := map[string]float64{
 		"intake": 200, "avr": 10, "open": 7, "closed": 100,
 		"return_rate": 30.0 / 200, // (10+5+15)/200
 		"avr_share":   10.0 / 100,
 	}
-	for i, n := range MetricNames {
+	for i, n := range OwnMetricNames {
 		if w, ok := want[n]; ok && got[i] != w {
-			t.Errorf("Metrics(...)[%s] = %v, want %v", n, got[i], w)
-		}
-	}
-}
-
-func TestSetCommitAndAbort(t *testing.T) {
-	dir := t.TempDir()
-	old := filepath.Join(dir, "summary.csv")
-	os.WriteFile(old, []byte("old\n"), 0o644)
-
-	s, err := NewSet(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, _ := s.Create("summary.csv")
-	w.WriteString("new\n")
-	s.Abort()
-	if b, _ := os.ReadFile(old); string(b) != "old\n" {
-		t.Errorf("after Abort summary.csv = %q, want the old contents", b)
-	}
-	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
-		t.Errorf("Abort left %v", left)
-	}
-
-	s, _ = NewSet(dir)
-	w, _ = s.Create("summary.csv")
-	w.WriteString("new\n")
-	w2, _ := s.Create("replicates.csv")
-	w2.WriteString("r\n")
-	if b, _ := os.ReadFile(old); string(b) != "old\n" {
-		t.Errorf("before Commit summary.csv = %q, want the old contents", b)
-	}
-	if err := s.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	for f, want := range map[string]string{"summary.csv": "new\n", "replicates.csv": "r\n"} {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil || string(b) != want {
-			t.Errorf("after Commit %s = %q, %v; want %q", f, b, err, want)
-		}
-		if fi, _ := os.Stat(filepath.Join(dir, f)); fi.Mode().Perm() != 0o644 {
-			t.Errorf("%s mode %v, want 0644", f, fi.Mode().Perm())
+			t.Errorf("OwnMetrics(...)[%s] = %v, want %v", n, got[i], w)
 		}
 	}
 }
@@ -264,8 +221,8 @@ func TestAddDraws(t *testing.T) {
 	nan := math.NaN()
 	// alt's values: 103 100 102 108 106 101 106 114 109 115
 	want := map[string]Draws{
-		"baseline": {Value: Range{100, 109}, Diff: Range{0, 0}, PAbove: nan},
-		"alt":      {Value: Range{100, 115}, Diff: Range{-4, 7}, PAbove: 0.7},
+		"baseline": {Value: PredictiveInterval{100, 109}, Diff: PredictiveInterval{0, 0}, PAbove: nan},
+		"alt":      {Value: PredictiveInterval{100, 115}, Diff: PredictiveInterval{-4, 7}, PAbove: 0.7},
 	}
 	for _, r := range rows {
 		w, d := want[r.Scenario], r.Draws

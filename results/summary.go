@@ -36,25 +36,28 @@ type SummaryRow struct {
 // for every scenario): where the metric itself may lie given what the
 // parameters could be, not where its mean lies.
 type Draws struct {
-	Value, Diff Range   // 90% predictive intervals of the value and of the paired difference
-	PAbove      float64 // share of draws whose paired difference is above 0, ties half; NaN for the baseline
+	Value, Diff PredictiveInterval // 90% predictive intervals of the value and of the paired difference
+	PAbove      float64            // share of draws whose paired difference is above 0, ties half; NaN for the baseline
 }
 
-// Range is a 90% predictive interval: the 5% and 95% empirical quantiles.
-type Range struct{ Low, High float64 }
+// PredictiveInterval is where a metric itself may lie over parameter
+// draws, a 90% predictive interval: the 5% and 95% empirical quantiles of
+// the draws' values (Predictive). It is not an interval of a mean
+// (Interval, MeanCI).
+type PredictiveInterval struct{ Low, High float64 }
 
 // Predictive returns the 5% and 95% empirical quantiles of xs (gonum's
 // stat.Quantile, stat.Empirical: the lowest value at or above that share
 // of the values, no interpolation). Over 10 values that is the least and
 // the greatest; over 20, the first and the 19th. With no value, or a NaN
 // among them, both bounds are NaN.
-func Predictive(xs []float64) Range {
+func Predictive(xs []float64) PredictiveInterval {
 	if len(xs) == 0 || slices.ContainsFunc(xs, math.IsNaN) {
-		return Range{math.NaN(), math.NaN()}
+		return PredictiveInterval{math.NaN(), math.NaN()}
 	}
 	s := slices.Clone(xs)
 	slices.Sort(s)
-	return Range{stat.Quantile(0.05, stat.Empirical, s, nil), stat.Quantile(0.95, stat.Empirical, s, nil)}
+	return PredictiveInterval{stat.Quantile(0.05, stat.Empirical, s, nil), stat.Quantile(0.95, stat.Empirical, s, nil)}
 }
 
 // PAbove returns the share of ds above 0, a 0 counting half, so that the

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -21,80 +19,10 @@ var (
 	PersonsHeader    = "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,counselled,package_paid"
 )
 
-// Set is a result folder being written: every file goes to a temporary file
-// beside its final name and is renamed into place by Commit.
-type Set struct {
-	dir   string
-	files []*tmpFile
-}
-
-type tmpFile struct {
-	name string
-	f    *os.File
-	w    *bufio.Writer
-}
-
-// NewSet creates dir if needed and starts a result set in it.
-func NewSet(dir string) (*Set, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	return &Set{dir: dir}, nil
-}
-
-// Create starts the file name of the set.
-func (s *Set) Create(name string) (*bufio.Writer, error) {
-	f, err := os.CreateTemp(s.dir, "."+name+".*.tmp")
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Chmod(0o644); err != nil { // CreateTemp makes 0600; results are for sharing
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	t := &tmpFile{name: name, f: f, w: bufio.NewWriterSize(f, 1<<16)}
-	s.files = append(s.files, t)
-	return t.w, nil
-}
-
-// Commit flushes, syncs and closes every file, then renames them into
-// place. If anything fails before the renames, nothing is renamed.
-func (s *Set) Commit() error {
-	for _, t := range s.files {
-		err := t.w.Flush()
-		if err == nil {
-			err = t.f.Sync()
-		}
-		if cerr := t.f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			s.Abort()
-			return fmt.Errorf("writing %s: %w", filepath.Join(s.dir, t.name), err)
-		}
-	}
-	for _, t := range s.files {
-		if err := os.Rename(t.f.Name(), filepath.Join(s.dir, t.name)); err != nil {
-			s.Abort()
-			return err
-		}
-	}
-	s.files = nil
-	return nil
-}
-
-// Abort removes the temporary files; the folder is left as it was.
-func (s *Set) Abort() {
-	for _, t := range s.files {
-		t.f.Close()
-		os.Remove(t.f.Name())
-	}
-	s.files = nil
-}
-
-// F formats a float at the fixed precision of every CSV here.
-func F(x float64) string {
+// FormatFixed writes x with six decimals ("NaN" for NaN): the fixed
+// precision of every float in the CSV files here, so that the same numbers
+// give the same bytes on any machine.
+func FormatFixed(x float64) string {
 	if x != x { // NaN
 		return "NaN"
 	}
@@ -103,17 +31,17 @@ func F(x float64) string {
 
 // AppendReplicateRow appends the line of replicates.csv of replicate
 // index of scenario, with stream seed seed and metrics in the order of
-// MetricNames: counts without decimals, the rest at F's precision.
+// MetricNames: counts without decimals, the rest at FormatFixed's precision.
 func AppendReplicateRow(b []byte, scenario string, index int, seed uint64, metrics []float64) []byte {
 	b = append(b, scenario...)
 	b = strconv.AppendInt(append(b, ','), int64(index), 10)
 	b = append(append(b, ','), SeedText(seed)...)
 	for i, x := range metrics {
 		b = append(b, ',')
-		if isCount(i) {
+		if Metrics[i].Count {
 			b = strconv.AppendFloat(b, x, 'f', 0, 64)
 		} else {
-			b = append(b, F(x)...)
+			b = append(b, FormatFixed(x)...)
 		}
 	}
 	return append(b, '\n')
@@ -166,13 +94,13 @@ func WritePersons(w *bufio.Writer, r *Replicate) error {
 func WriteSummary(w *bufio.Writer, rows []SummaryRow) error {
 	nan := math.NaN()
 	for _, r := range rows {
-		d := Draws{Range{nan, nan}, Range{nan, nan}, nan}
+		d := Draws{PredictiveInterval{nan, nan}, PredictiveInterval{nan, nan}, nan}
 		if r.Draws != nil {
 			d = *r.Draws
 		}
 		if _, err := fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", r.Scenario, r.Metric,
-			F(r.Value.Mean), F(r.Value.Low), F(r.Value.High), F(r.Diff.Mean), F(r.Diff.Low), F(r.Diff.High),
-			F(d.Value.Low), F(d.Value.High), F(d.Diff.Low), F(d.Diff.High), F(d.PAbove)); err != nil {
+			FormatFixed(r.Value.Mean), FormatFixed(r.Value.Low), FormatFixed(r.Value.High), FormatFixed(r.Diff.Mean), FormatFixed(r.Diff.Low), FormatFixed(r.Diff.High),
+			FormatFixed(d.Value.Low), FormatFixed(d.Value.High), FormatFixed(d.Diff.Low), FormatFixed(d.Diff.High), FormatFixed(d.PAbove)); err != nil {
 			return err
 		}
 	}

@@ -21,10 +21,6 @@ type SobolIndex struct {
 // numbers, for instance the intake when only behaviour varies) has it.
 var ErrNoVariance = errors.New("sobol: the outputs do not vary: no index is defined")
 
-// SaltelliRows is the number of model evaluations in Saltelli's scheme
-// without second-order indices: n base samples of k factors.
-func SaltelliRows(n, k int) int { return n * (k + 2) }
-
 // Sobol estimates first- and total-order indices of k factors from y, the
 // outputs in SALib's layout (see the package comment), with resamples
 // bootstrap resamples drawn from src. It fails if len(y) is not a multiple

@@ -7,13 +7,6 @@ import (
 	"github.com/returnsim/returnsim/agents"
 )
 
-// nopRecorder drops everything.
-type nopRecorder struct{}
-
-func (r *nopRecorder) Month(*MonthCounts)   {}
-func (r *nopRecorder) Case(*CaseRecord)     {}
-func (r *nopRecorder) Person(*PersonRecord) {}
-
 // fullCaseload is the default scenario: eight recorded years (2017-2024)
 // of DT&V's published intake after the default warm-up (Config.Warmup:
 // DefaultConfig's 360 months, thirty years).
@@ -57,8 +50,7 @@ func personMonths(cfg *Config) float64 {
 // monthsOfWork returns personMonths and how many of them the engine
 // stepped in full (Totals.Exact), on the first replicate's stream.
 func monthsOfWork(cfg *Config) (pm, exact float64) {
-	var r nopRecorder
-	t := Run(cfg, StreamSeed(1, 0, "", true), &r)
+	t := Run(cfg, StreamSeed(1, 0, "", true), Discard{})
 	return float64(t.Stepped), float64(t.Exact)
 }
 
@@ -72,8 +64,7 @@ func BenchmarkReplicate(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuNanos()
 	for i := 0; i < b.N; i++ {
-		var r nopRecorder
-		Run(&cfg, StreamSeed(1, i, "", true), &r)
+		Run(&cfg, StreamSeed(1, i, "", true), Discard{})
 	}
 	report(b, pm, cpu0)
 	b.ReportMetric(pm, "person-months")

@@ -129,7 +129,7 @@ func newEngine(cfg *Config, seed uint64, rec Recorder) *engine {
 	// not yet dropped, and 2^15 persons away, more than its replicates hold
 	// at once), so that the records are rarely copied to grow; a smaller
 	// run, with fewer persons in all, gets less.
-	n := cfg.expectedPersons()
+	n := int(cfg.ExpectedPersons()) + 64
 	e.buf = getBuffers(min(n, cfg.Intake.InitialStock+1<<17), min(n, cfg.Intake.InitialStock+1<<16), min(n, 1<<15))
 	e.files, e.lanes, e.away = e.buf.files, e.buf.lanes, e.buf.away
 	e.cal = make([][]entry, cfg.Warmup+cfg.Months)
@@ -140,17 +140,18 @@ func newEngine(cfg *Config, seed uint64, rec Recorder) *engine {
 // after.
 func (e *engine) returnBuffers() { e.buf.put(e) }
 
-// expectedPersons is the initial stock plus the expected count of persons
-// who enter over the run, warm-up included: at least as many records as a
-// run is likely to hold at once.
-func (c *Config) expectedPersons() int {
+// ExpectedPersons is the initial stock plus the expected count of persons
+// who enter from outside over the run, warm-up included, all sources
+// together: about as many records as a run is likely to hold at once (later
+// files of the same persons come on top). c must have passed Prepare.
+func (c *Config) ExpectedPersons() float64 {
 	n := float64(c.Intake.InitialStock)
 	for t := -c.Warmup; t < c.Months; t++ {
 		for s := agents.Source(0); s < agents.NumSources; s++ {
 			n += c.NewPerMonth(t, s)
 		}
 	}
-	return int(n) + 64
+	return n
 }
 
 // horizon records every file still open and every person still in the

@@ -53,6 +53,14 @@ type Recorder interface {
 	Person(p *PersonRecord)
 }
 
+// Discard is a Recorder that keeps nothing, for a run whose Totals are
+// all that is wanted.
+type Discard struct{}
+
+func (Discard) Month(*MonthCounts)   {}
+func (Discard) Case(*CaseRecord)     {}
+func (Discard) Person(*PersonRecord) {}
+
 // Totals sums a run over the recorded months.
 //
 // Per file: files opened (return orders), by source, and closed, by

@@ -97,7 +97,7 @@ func (a *aggregator) add(i int, row []byte) error {
 			for _, x := range a.val {
 				a.w.WriteString("," + FormatValue(x))
 			}
-			fmt.Fprintf(a.w, ",%s,%s,%s,%s\n", name, results.F(iv.Mean), results.F(iv.Low), results.F(iv.High))
+			fmt.Fprintf(a.w, ",%s,%s,%s,%s\n", name, results.FormatFixed(iv.Mean), results.FormatFixed(iv.Low), results.FormatFixed(iv.High))
 		}
 	}
 	if a.keep {
@@ -191,7 +191,7 @@ func WriteSensitivity(w io.Writer, idx []Index) error {
 	var b bytes.Buffer
 	b.WriteString(SensitivityHeader + "\n")
 	for _, x := range idx {
-		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s\n", x.Metric, x.Method, x.Factor, x.Index, results.F(x.Value), results.F(x.Low), results.F(x.High))
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s\n", x.Metric, x.Method, x.Factor, x.Index, results.FormatFixed(x.Value), results.FormatFixed(x.Low), results.FormatFixed(x.High))
 	}
 	_, err := w.Write(b.Bytes())
 	return err

@@ -44,8 +44,8 @@ func Merge(dirs []string, opt MergeOptions) (*Manifest, error) {
 			return nil, fmt.Errorf("%s is a merged sweep: merge the shard folders it came from", d)
 		}
 		mans[i] = m
-		if i > 0 && m.identity() != mans[0].identity() {
-			return nil, fmt.Errorf("merge: %s is not a shard of the sweep in %s: %s", d, dirs[0], mans[0].differences(m))
+		if i > 0 && identity(m) != identity(mans[0]) {
+			return nil, fmt.Errorf("merge: %s is not a shard of the sweep in %s: %s", d, dirs[0], differences(mans[0], m))
 		}
 	}
 	shards := make([]tasks.Shard, len(dirs))
@@ -100,7 +100,7 @@ func Merge(dirs []string, opt MergeOptions) (*Manifest, error) {
 	man.MergedFrom = slices.Clone(dirs)
 	man.Files = nil
 	man.Start = time.Now().UTC()
-	fo, err := tasks.Open(opt.Out, "sweep", man.fingerprint(), opt.Force)
+	fo, err := tasks.Open(opt.Out, "sweep", fingerprint(&man), opt.Force)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func Merge(dirs []string, opt MergeOptions) (*Manifest, error) {
 			return nil, fmt.Errorf("%s/runs.csv has rows beyond its shard's tasks", dirs[byK[k]])
 		}
 	}
-	if err := agg.writeSensitivity(fo, first.Design, first.Factors, first.Bootstrap, first.Seed); err != nil {
+	if err := agg.writeSensitivity(fo, first.Design, factorsOf(first), first.Bootstrap, first.Seed); err != nil {
 		return nil, err
 	}
 	if err := finish(fo, &man); err != nil {
@@ -238,7 +238,7 @@ func Sensitivity(dir, metric string) ([]Index, *Manifest, error) {
 			return nil, nil, fmt.Errorf("%s/%w", dir, err)
 		}
 	}
-	idx, err := Analyse(m.Design, m.Factors, agg.values, agg.means, outputs, m.Bootstrap, m.Seed)
+	idx, err := Analyse(m.Design, factorsOf(m), agg.values, agg.means, outputs, m.Bootstrap, m.Seed)
 	if err != nil {
 		return nil, nil, err
 	}

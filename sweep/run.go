@@ -1,7 +1,6 @@
 package sweep
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -107,7 +106,7 @@ func (p *Plan) Task(i int) (row []byte, simTime time.Duration, err error) {
 	}
 	seed := p.TaskSeed(i)
 	start := time.Now()
-	tot := sim.Run(&cfg, seed, discard{})
+	tot := sim.Run(&cfg, seed, sim.Discard{})
 	simTime = time.Since(start)
 	m := results.OwnMetrics(&tot, cfg.Costs)
 	b := strconv.AppendInt(nil, int64(pt), 10)
@@ -126,49 +125,32 @@ func (p *Plan) Task(i int) (row []byte, simTime time.Duration, err error) {
 	return append(b, '\n'), simTime, nil
 }
 
-// discard is a recorder that keeps nothing: a sweep needs only the totals.
-type discard struct{}
+// Manifest is a sweep folder's manifest.json, the type results declares
+// so that the report reads what the sweep writes.
+type Manifest = results.SweepManifest
 
-func (discard) Month(*sim.MonthCounts)   {}
-func (discard) Case(*sim.CaseRecord)     {}
-func (discard) Person(*sim.PersonRecord) {}
+// manifestFactors are a sweep's factors as its manifest records them.
+func manifestFactors(fs []Factor) []results.SweepFactor {
+	out := make([]results.SweepFactor, len(fs))
+	for i, f := range fs {
+		out[i] = results.SweepFactor(f)
+	}
+	return out
+}
 
-// Manifest is a sweep folder's manifest.json.
-type Manifest struct {
-	Program        string      `json:"program"`
-	Version        string      `json:"version"`
-	Revision       string      `json:"revision"`
-	Command        []string    `json:"command"`
-	Name           string      `json:"name"`
-	SweepFile      string      `json:"sweep_file"`
-	SweepSHA256    string      `json:"sweep_sha256"`
-	Study          string      `json:"study"`
-	Scenario       string      `json:"scenario"`
-	ScenarioSHA256 string      `json:"scenario_config_sha256"`
-	Seed           uint64      `json:"seed"`
-	Design         string      `json:"design"`
-	DesignFile     string      `json:"design_file,omitempty"`
-	DesignSHA256   string      `json:"design_sha256"`
-	Factors        []Factor    `json:"factors"`
-	Outputs        []string    `json:"outputs"`
-	Replicates     int         `json:"replicates"`
-	Bootstrap      int         `json:"bootstrap"`
-	Points         int         `json:"points"`
-	Tasks          int         `json:"tasks"`
-	Shard          string      `json:"shard"`
-	ShardTasks     int         `json:"shard_tasks"`
-	Restored       int         `json:"restored_tasks"`
-	Workers        int         `json:"workers,omitempty"`
-	MergedFrom     []string    `json:"merged_from,omitempty"`
-	Files          []tasks.Sum `json:"files"`
-	Start          time.Time   `json:"start"`
-	End            time.Time   `json:"end"`
+// factorsOf are the factors a manifest records.
+func factorsOf(m *Manifest) []Factor {
+	out := make([]Factor, len(m.Factors))
+	for i, f := range m.Factors {
+		out[i] = Factor(f)
+	}
+	return out
 }
 
 // identityFields are what make two sweep outputs parts of the same sweep:
 // the same inputs, and the same program (another version may simulate
 // differently).
-func (m *Manifest) identityFields() [][2]string {
+func identityFields(m *Manifest) [][2]string {
 	short := func(h string) string { return h[:min(12, len(h))] }
 	return [][2]string{
 		{"sweep file", short(m.SweepSHA256)},
@@ -181,9 +163,9 @@ func (m *Manifest) identityFields() [][2]string {
 	}
 }
 
-func (m *Manifest) identity() string {
+func identity(m *Manifest) string {
 	var b strings.Builder
-	for _, f := range m.identityFields() {
+	for _, f := range identityFields(m) {
 		b.WriteString(f[0] + " " + f[1] + "; ")
 	}
 	return b.String()
@@ -191,9 +173,9 @@ func (m *Manifest) identity() string {
 
 // differences names the identity fields in which m and o differ, on one
 // line.
-func (m *Manifest) differences(o *Manifest) string {
+func differences(m, o *Manifest) string {
 	var d []string
-	a, b := m.identityFields(), o.identityFields()
+	a, b := identityFields(m), identityFields(o)
 	for i := range a {
 		if a[i][1] != b[i][1] {
 			d = append(d, fmt.Sprintf("%s %s against %s", a[i][0], b[i][1], a[i][1]))
@@ -203,8 +185,8 @@ func (m *Manifest) differences(o *Manifest) string {
 }
 
 // fingerprint identifies the output of a sweep or a shard of it.
-func (m *Manifest) fingerprint() string {
-	h := sha256.Sum256([]byte(m.identity() + " " + m.SweepSHA256 + m.DesignSHA256 + m.ScenarioSHA256 + " shard " + m.Shard))
+func fingerprint(m *Manifest) string {
+	h := sha256.Sum256([]byte(identity(m) + " " + m.SweepSHA256 + m.DesignSHA256 + m.ScenarioSHA256 + " shard " + m.Shard))
 	return hex.EncodeToString(h[:])
 }
 
@@ -240,12 +222,10 @@ func (p *Plan) manifest(opt *Options, start time.Time) *Manifest {
 		Name: p.File.Name, SweepFile: p.File.Path, SweepSHA256: p.File.SHA256,
 		Study: p.Base.File, Scenario: p.Base.Name, ScenarioSHA256: p.Base.ConfigSHA256(),
 		Seed: p.Seed, Design: p.Design.Kind, DesignFile: p.DesignFile, DesignSHA256: p.Design.SHA256(),
-		Factors: p.File.Factors, Outputs: p.File.Outputs, Replicates: p.File.Replicates, Bootstrap: p.File.Bootstrap,
+		Factors: manifestFactors(p.File.Factors), Outputs: p.File.Outputs, Replicates: p.File.Replicates, Bootstrap: p.File.Bootstrap,
 		Points: len(p.Design.Values), Tasks: p.Tasks(), Shard: sh.String(), Workers: opt.Workers, Start: start.UTC(),
 	}
-	for i := sh.K; i < m.Tasks; i += sh.N {
-		m.ShardTasks++
-	}
+	m.ShardTasks = sh.Count(m.Tasks)
 	return m
 }
 
@@ -256,7 +236,7 @@ func (p *Plan) manifest(opt *Options, start time.Time) *Manifest {
 func Run(ctx context.Context, p *Plan, opt Options) (*Stats, error) {
 	start := time.Now()
 	man := p.manifest(&opt, start)
-	fp := man.fingerprint()
+	fp := fingerprint(man)
 	fo, err := tasks.Open(opt.Out, "sweep", fp, opt.Force)
 	if err != nil {
 		return nil, err
@@ -352,16 +332,10 @@ func finish(fo *tasks.Folder, man *Manifest) error {
 	if err != nil {
 		return err
 	}
-	if err := writeJSON(w, man); err != nil {
+	if err := results.WriteJSON(w, man); err != nil {
 		return err
 	}
 	return fo.Commit()
-}
-
-func writeJSON(w *bufio.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 // ReadManifest reads DIR/manifest.json.

@@ -8,24 +8,27 @@ import (
 )
 
 // TestDependenciesPointOneWay enforces the style guide's architecture
-// (the package doc.go files): agents
-// imports nothing from the module; sim only agents; scenarios and results
-// only agents and sim; calibrate those and results; report only results;
-// the internal packages (tomlpos, tasks) nothing from the module; nothing
-// imports cmd.
+// (the package doc.go files): agents imports nothing from the module; sim
+// only agents; scenarios and results only agents and sim (results also
+// internal/tasks, for the sums of its manifests); calibrate those and
+// results; study and sweep run on all of them; report reads result folders
+// through results alone; the internal packages (tomlpos, tasks) import
+// nothing from the module, and anyone may import them (tasks builds for
+// js/wasm: its folder lock is unix-only); nothing imports cmd.
 func TestDependenciesPointOneWay(t *testing.T) {
 	const mod = "github.com/returnsim/returnsim/"
 	allowed := map[string][]string{
 		"agents":           {},
 		"sim":              {"agents"},
 		"scenarios":        {"agents", "sim", "internal/tomlpos"},
-		"results":          {"agents", "sim"},
-		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos"},
-		"report":           {"results"}, // reads result folders, never the engine
+		"results":          {"agents", "sim", "internal/tasks"},
+		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos", "internal/tasks"},
+		"report":           {"results", "internal/tasks"}, // reads result folders, never the engine
 		"internal/tomlpos": {},
 		"internal/tasks":   {},
 		"sensitivity":      {},
 		"sweep":            {"agents", "sim", "scenarios", "results", "sensitivity", "internal/tomlpos", "internal/tasks"},
+		"study":            {"sim", "scenarios", "results", "calibrate", "internal/tasks"},
 	}
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "*", "doc.go"))
 	internal, _ := filepath.Glob(filepath.Join("..", "..", "internal", "*", "doc.go"))

@@ -91,12 +91,10 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	prob := &calibrate.Problem{Base: st.Scenarios[0].Config, Spec: spec, Seed: uint64(c.seed)}
 
 	var trace []calibrate.Evaluation
-	bar := progress(stderr, *budget, "calibrating")
+	tick, done := progress(stderr, *budget, "calibrating")
 	record := func(e calibrate.Evaluation) {
 		trace = append(trace, e)
-		if bar != nil {
-			bar.Add(1)
-		}
+		tick()
 	}
 	d0, _, err := prob.Evaluate(prob.Start(), c.workers)
 	if err != nil {
@@ -122,9 +120,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if bar != nil {
-		bar.Finish()
-	}
+	done()
 	keys := make([]string, len(spec.Parameters))
 	for i, q := range spec.Parameters {
 		keys[i] = q.Key
@@ -157,14 +153,14 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	write("manifest.json", func(w *bufio.Writer) error {
 		v, rev := version()
-		return results.WriteJSON(w, map[string]any{
-			"program": "returnsim", "kind": "calibrate", "fingerprint": fp, "outputs": sums,
-			"version": v, "revision": rev, "command": c.command,
-			"targets_file": name, "study": st.Name, "scenario": st.Scenarios[0].Name,
-			"seed": c.seed, "budget": *budget, "workers": c.workers, "method": spec.Method,
-			"evaluations": len(trace), "start_distance": d0, "fit_distance": dist,
-			"posterior_particles": len(post), "posterior_refused": refused != nil,
-			"abc_final_distance": abc.Final, "abc_ess": abc.ESS, "start": start.UTC(), "end": time.Now().UTC(),
+		return results.WriteJSON(w, &calibrate.Manifest{
+			Program: "returnsim", Kind: "calibrate", Fingerprint: fp, Outputs: sums,
+			Version: v, Revision: rev, Command: c.command,
+			TargetsFile: name, Study: st.Name, Scenario: st.Scenarios[0].Name,
+			Seed: c.seed, Budget: *budget, Workers: c.workers, Method: spec.Method,
+			Evaluations: len(trace), StartDistance: d0, FitDistance: dist,
+			PosteriorParticles: len(post), PosteriorRefused: refused != nil,
+			ABCFinalDistance: abc.Final, ABCESS: abc.ESS, Start: start.UTC(), End: time.Now().UTC(),
 		})
 	})
 	if err == nil {
@@ -189,7 +185,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 func writeABC(w *bufio.Writer, r *calibrate.ABCReport) error {
 	w.WriteString("generation,tolerance,moves,proposed,accepted,ess,shift\n")
 	for g, x := range r.Generations {
-		fmt.Fprintf(w, "%d,%s,%d,%d,%d,%s,%s\n", g, results.F(x.Tolerance), x.Moves, x.Proposed, x.Accepted, results.F(x.ESS), results.F(x.Shift))
+		fmt.Fprintf(w, "%d,%s,%d,%d,%d,%s,%s\n", g, results.FormatFixed(x.Tolerance), x.Moves, x.Proposed, x.Accepted, results.FormatFixed(x.ESS), results.FormatFixed(x.Shift))
 	}
 	return nil
 }
@@ -205,7 +201,7 @@ func printABC(w io.Writer, r *calibrate.ABCReport) {
 func writeFit(w *bufio.Writer, rows []calibrate.Row, mcse []float64) error {
 	w.WriteString("target,statistic,observed,simulated,mc_se,error,within_tolerance\n")
 	for i, r := range rows {
-		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%t\n", csvQuote(r.Target), csvQuote(r.Statistic), results.F(r.Observed), results.F(r.Simulated), results.F(mcse[i]), results.F(r.Error), r.Within)
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%t\n", csvQuote(r.Target), csvQuote(r.Statistic), results.FormatFixed(r.Observed), results.FormatFixed(r.Simulated), results.FormatFixed(mcse[i]), results.FormatFixed(r.Error), r.Within)
 	}
 	return nil
 }
@@ -260,7 +256,7 @@ const movedBy = 0.5
 func writeIdent(w *bufio.Writer, id []calibrate.Identification, infl []calibrate.Influence) error {
 	w.WriteString("parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict,moved_by\n")
 	for i, r := range id {
-		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s\n", r.Key, results.F(r.PriorSD), results.F(r.PostMean), results.F(r.PostSD), results.F(r.Ratio), r.Verdict, csvQuote(strings.Join(infl[i].MovedBy(movedBy), "; ")))
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s\n", r.Key, results.FormatFixed(r.PriorSD), results.FormatFixed(r.PostMean), results.FormatFixed(r.PostSD), results.FormatFixed(r.Ratio), r.Verdict, csvQuote(strings.Join(infl[i].MovedBy(movedBy), "; ")))
 	}
 	return nil
 }

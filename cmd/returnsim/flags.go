@@ -20,7 +20,6 @@ import (
 // common are the flags every command that writes a result folder has.
 type common struct {
 	command   []string // the command line, for the manifest
-	posterior string   // the posterior file, for the manifest
 	out       string
 	seed      int64
 	workers   int
@@ -110,20 +109,24 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// progress returns a progress bar on stderr, or nil when stderr is not a
-// terminal or CI is set. It redraws at most ten times a second.
-func progress(stderr io.Writer, n int, what string) *progressbar.ProgressBar {
+// progress shows a bar of n steps on stderr, described by what, unless
+// stderr is not a terminal or CI is set. It returns tick, to call after
+// each step (on one goroutine), and done, to call at the end; both do
+// nothing when no bar is shown. The bar redraws at most ten times a
+// second.
+func progress(stderr io.Writer, n int, what string) (tick, done func()) {
 	f, ok := stderr.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) || os.Getenv("CI") != "" {
-		return nil
+		return func() {}, func() {}
 	}
-	return progressbar.NewOptions(n,
+	bar := progressbar.NewOptions(n,
 		progressbar.OptionSetWriter(stderr),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 	)
+	return func() { bar.Add(1) }, func() { bar.Finish() }
 }
 
 // version returns the module version and VCS revision of this binary.

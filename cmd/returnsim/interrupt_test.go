@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/returnsim/returnsim/internal/tasks"
+	"github.com/returnsim/returnsim/results"
 )
 
 // TestMain lets a test run the command as a process of its own (to send
@@ -144,7 +145,7 @@ func TestInterruptAndResume(t *testing.T) {
 			if len(got) != len(want) {
 				t.Errorf("after %v and --resume the folder has %d outputs, want %d", sig, len(got), len(want))
 			}
-			var man Manifest
+			var man results.Manifest
 			b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
 			if err := json.Unmarshal(b, &man); err != nil {
 				t.Fatal(err)
@@ -163,7 +164,7 @@ func TestManifestSums(t *testing.T) {
 	if out, err := runArgs(t, "run", "testdata/small.toml", "--out", dir, "--replicates", "2", "--cases"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	var man Manifest
+	var man results.Manifest
 	b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err := json.Unmarshal(b, &man); err != nil {
 		t.Fatal(err)

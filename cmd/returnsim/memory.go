@@ -5,7 +5,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/returnsim/returnsim/agents"
 	"github.com/returnsim/returnsim/internal/tasks"
 	"github.com/returnsim/returnsim/scenarios"
 	"github.com/returnsim/returnsim/sim"
@@ -43,25 +42,17 @@ type memEstimate struct {
 	Verb      string
 }
 
-// newPersons is the mean number of persons a validated scenario brings in
-// from outside over its warm-up and recorded months, all sources together.
-func newPersons(cfg *sim.Config) float64 {
-	n := 0.0
-	for t := -cfg.Warmup; t < cfg.Months; t++ {
-		for s := agents.Source(0); s < agents.NumSources; s++ {
-			n += cfg.NewPerMonth(t, s)
-		}
-	}
-	return n
-}
-
 // persons bounds the persons a scenario simulates: its initial stock and
-// its intake over the warm-up and the recorded months, with a quarter more
-// for the later files of the same persons (cases.csv rows). Persons leave
-// as the months pass, so this is an upper bound on those held at any one
-// time.
-func persons(cfg *sim.Config) float64 {
-	return 1.25 * (float64(cfg.Intake.InitialStock) + newPersons(cfg))
+// its intake over the warm-up and the recorded months
+// (sim.Config.ExpectedPersons), with a quarter more for the later files of
+// the same persons (cases.csv rows). Persons leave as the months pass, so
+// this is an upper bound on those held at any one time.
+func persons(cfg *sim.Config) float64 { return 1.25 * cfg.ExpectedPersons() }
+
+// stockLeads reports whether the initial stock is most of a scenario's
+// persons, so that lowering it, not the intake, is the fix to suggest.
+func stockLeads(cfg *sim.Config) bool {
+	return 2*float64(cfg.Intake.InitialStock) > cfg.ExpectedPersons()
 }
 
 // estimateRun estimates the peak memory of running reps replicates of each
@@ -85,7 +76,7 @@ func estimateRun(study *scenarios.Study, reps, workers int, keepCases bool) memE
 		if eng+3*rec > float64(e.Engine+3*e.Record) {
 			e.Engine, e.Record = clampBytes(eng), clampBytes(rec)
 			e.Scenario, e.File, e.Persons = sc.Name, sc.File, p
-			e.Stock = float64(sc.Config.Intake.InitialStock) > newPersons(&sc.Config)
+			e.Stock = stockLeads(&sc.Config)
 		}
 	}
 	w := min(workers, len(study.Scenarios)*reps)
@@ -106,7 +97,7 @@ func estimateCalibrate(cfg sim.Config, file string, upper map[string]float64, wo
 	p := persons(&cfg)
 	e := memEstimate{Workers: workers, Verb: "calibrate", Scenario: "the calibrated scenario", File: file, Persons: p,
 		Engine: clampBytes(p * bytesPerPerson), Record: 0,
-		Stock: float64(cfg.Intake.InitialStock) > newPersons(&cfg)}
+		Stock: stockLeads(&cfg)}
 	e.Total = e.total(workers)
 	return e
 }

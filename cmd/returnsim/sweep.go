@@ -41,19 +41,10 @@ func sweepCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	v, rev := version()
-	n := 0
-	for i := sh.K; i < plan.Tasks(); i += sh.N {
-		n++
-	}
-	bar := progress(stderr, n, "sweeping")
-	opt := sweep.Options{Out: c.out, Shard: sh, Workers: c.workers, Force: c.force, Command: c.command, Version: v, Revision: rev}
-	if bar != nil {
-		opt.Progress = func() { bar.Add(1) }
-	}
+	tick, done := progress(stderr, sh.Count(plan.Tasks()), "sweeping")
+	opt := sweep.Options{Out: c.out, Shard: sh, Workers: c.workers, Force: c.force, Command: c.command, Version: v, Revision: rev, Progress: tick}
 	st, err := sweep.Run(ctx, plan, opt)
-	if bar != nil {
-		bar.Finish()
-	}
+	done()
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("sweep interrupted: the finished tasks are kept in %s; run the same command again to resume", c.out)

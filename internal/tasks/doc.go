@@ -4,6 +4,9 @@
 // record is bytes. Both `returnsim run` (task = scenario x replicate) and
 // `returnsim sweep` (task = parameter point x replicate) are built on it.
 //
+// Ordered is the one ordered-parallel runner of the module: Run adds a
+// journal and shards to it, and calibrate runs its replicates with it.
+//
 // What Run promises:
 //   - Each task index that the Shard owns is done once, by one of
 //     Options.Workers goroutines, unless its record was restored from the
@@ -31,7 +34,14 @@
 //     is cancelled then, and should return soon.
 //   - The first error of do or emit stops the run and is returned as it is.
 //
-// What a Folder promises (Open, Create, Commit, Abort):
+// What a Set promises (NewSet, Create, Commit, Abort): nothing
+// half-written. Files are written to hidden temporary files and renamed
+// into place by Commit only when all are complete; Abort, or a failed
+// Commit before its renames, removes the temporary files and leaves the
+// folder as it was. Sums gives the SHA-256 of each file written so far.
+//
+// What a Folder promises (Open, Create, Commit, Abort), a Set that one run
+// holds:
 //   - One run at a time: Open takes an exclusive flock on Dir/.lock and
 //     refuses, in one line, a folder another process holds.
 //   - A folder belongs to one run: Open refuses a folder whose last
@@ -50,5 +60,7 @@
 //   - Sums gives the SHA-256 of each file written so far, for a manifest.
 //
 // tasks does no logging, reads no flags and imports nothing from this
-// module.
+// module. Only a Folder's lock needs flock (lock_unix.go): elsewhere (js/wasm)
+// Open fails and the rest builds, so that a package built for the browser
+// may import tasks.
 package tasks

@@ -1,20 +1,13 @@
 package tasks
 
 import (
-	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
-	"syscall"
 )
 
 // Hidden files of a folder that are the machinery's, not a run's outputs.
@@ -30,21 +23,14 @@ type owner struct {
 	Files       []string `json:"files"`
 }
 
-// Folder is a result folder held by one run.
+// Folder is a result folder held by one run: a Set with a lock and an
+// owner record.
 type Folder struct {
-	dir   string
-	kind  string
-	fp    string
-	lock  *os.File
-	prev  []string // files of the run that last committed here
-	files []*tmpFile
-}
-
-type tmpFile struct {
-	name string
-	f    *os.File
-	w    *bufio.Writer
-	h    hash.Hash
+	Set
+	kind string
+	fp   string
+	lock *os.File
+	prev []string // files of the run that last committed here
 }
 
 // Open creates dir if needed, locks it, removes a killed run's temporary
@@ -59,14 +45,14 @@ func Open(dir, kind, fingerprint string, force bool) (*Folder, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockFile(lock); err != nil {
 		lock.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if errors.Is(err, errLocked) {
 			return nil, fmt.Errorf("%s is in use by another run (it holds %s): wait for it, or choose another --out", dir, filepath.Join(dir, LockName))
 		}
 		return nil, fmt.Errorf("locking %s: %w", dir, err)
 	}
-	fo := &Folder{dir: dir, kind: kind, fp: fingerprint, lock: lock}
+	fo := &Folder{Set: Set{dir: dir}, kind: kind, fp: fingerprint, lock: lock}
 	fail := func(err error) (*Folder, error) { fo.Close(); return nil, err }
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -118,75 +104,15 @@ func list(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-// Dir is the folder's path.
-func (fo *Folder) Dir() string { return fo.dir }
-
-// Create starts the file name (a plain name, no folder) of the run.
-func (fo *Folder) Create(name string) (*bufio.Writer, error) {
-	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
-		return nil, fmt.Errorf("tasks: output name %q: want a plain name that does not start with '.'", name)
-	}
-	for _, t := range fo.files {
-		if t.name == name {
-			return nil, fmt.Errorf("tasks: %s created twice", name)
-		}
-	}
-	f, err := os.CreateTemp(fo.dir, "."+name+".*.tmp")
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Chmod(0o644); err != nil { // CreateTemp makes 0600; results are for sharing
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	t := &tmpFile{name: name, f: f, h: sha256.New()}
-	t.w = bufio.NewWriterSize(io.MultiWriter(f, t.h), 1<<16)
-	fo.files = append(fo.files, t)
-	return t.w, nil
-}
-
-// Sum is a file's name and the SHA-256 of its bytes.
-type Sum struct {
-	Name   string `json:"name"`
-	SHA256 string `json:"sha256"`
-}
-
-// Sums flushes the files created so far and returns their SHA-256, in
-// order of name. Nothing may be written to them afterwards.
-func (fo *Folder) Sums() ([]Sum, error) {
-	var out []Sum
-	for _, t := range fo.files {
-		if err := t.w.Flush(); err != nil {
-			return nil, fmt.Errorf("writing %s: %w", filepath.Join(fo.dir, t.name), err)
-		}
-		out = append(out, Sum{t.name, hex.EncodeToString(t.h.Sum(nil))})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
-}
-
 // Commit flushes, syncs and closes every file, renames them into place,
 // records the run as the folder's owner, removes the earlier run's files
 // that this one did not write, and the journal. If anything fails before
 // the renames, nothing is renamed.
 func (fo *Folder) Commit() error {
-	names := make([]string, 0, len(fo.files))
-	for _, t := range fo.files {
-		err := t.w.Flush()
-		if err == nil {
-			err = t.f.Sync()
-		}
-		if cerr := t.f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			fo.Abort()
-			return fmt.Errorf("writing %s: %w", filepath.Join(fo.dir, t.name), err)
-		}
-		names = append(names, t.name)
+	names, err := fo.close()
+	if err != nil {
+		return err
 	}
-	sort.Strings(names)
 	b, err := json.MarshalIndent(owner{fo.kind, fo.fp, names}, "", "  ")
 	if err != nil {
 		fo.Abort()
@@ -204,13 +130,9 @@ func (fo *Folder) Commit() error {
 		fo.Abort()
 		return err
 	}
-	for _, t := range fo.files {
-		if err := os.Rename(t.f.Name(), filepath.Join(fo.dir, t.name)); err != nil {
-			fo.Abort()
-			return err
-		}
+	if err := fo.rename(); err != nil {
+		return err
 	}
-	fo.files = nil
 	for _, p := range fo.prev {
 		if !slices.Contains(names, p) && p == filepath.Base(p) && !strings.HasPrefix(p, ".") {
 			if err := os.Remove(filepath.Join(fo.dir, p)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -247,16 +169,6 @@ func writeTemp(dir, name string, b []byte) (string, error) {
 		return "", err
 	}
 	return f.Name(), nil
-}
-
-// Abort removes the temporary files: the folder is left as it was, but for
-// the journal of an interrupted run.
-func (fo *Folder) Abort() {
-	for _, t := range fo.files {
-		t.f.Close()
-		os.Remove(t.f.Name())
-	}
-	fo.files = nil
 }
 
 // Close aborts what is not committed and releases the lock. The lock file

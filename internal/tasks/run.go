@@ -59,95 +59,33 @@ func Run(ctx context.Context, opt Options, n int, do func(ctx context.Context, i
 	if j != nil {
 		defer j.close()
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type result struct {
-		i   int
-		rec []byte
-		err error
+	// tasks sh.K, sh.K+sh.N, ... in order; a restored one goes through a
+	// worker as a mark, and is read back from the journal only when emitted
+	owned := sh.Count(n)
+	type record struct {
+		b        []byte
+		restored bool
 	}
-	w := opt.Workers
-	jobs := make(chan int)
-	results := make(chan result, w)
-	window := make(chan struct{}, 2*w) // tasks dispatched, not yet emitted
-	go func() {
-		defer close(jobs)
-		for i := sh.K; i < n; i += sh.N {
-			if _, ok := restored[i]; ok {
-				continue
-			}
-			select {
-			case window <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
+	work := func(ctx context.Context, k int) (record, error) {
+		i := sh.K + k*sh.N
+		if _, ok := restored[i]; ok {
+			return record{restored: true}, nil
 		}
-	}()
-	for range w {
-		go func() {
-			for i := range jobs {
-				rec, err := do(ctx, i)
-				if err == nil && j != nil {
-					err = j.append(uint64(i), rec)
-				}
-				select {
-				case results <- result{i, rec, err}:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
+		b, err := do(ctx, i)
+		if err == nil && j != nil {
+			err = j.append(uint64(i), b)
+		}
+		return record{b: b}, err
 	}
-
-	pending := map[int][]byte{}
-	for i := sh.K; i < n; i += sh.N {
-		if s, ok := restored[i]; ok {
-			if err := ctx.Err(); err != nil {
+	return Ordered(ctx, owned, opt.Workers, work, func(k int, r record) error {
+		i := sh.K + k*sh.N
+		if r.restored {
+			var err error
+			if r.b, err = j.read(restored[i]); err != nil {
 				return err
 			}
-			rec, err := j.read(s)
-			if err != nil {
-				return err
-			}
-			if err := emit(i, rec); err != nil {
-				return err
-			}
-			continue
 		}
-		for {
-			if rec, ok := pending[i]; ok {
-				delete(pending, i)
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				if err := emit(i, rec); err != nil {
-					return err
-				}
-				<-window
-				break
-			}
-			select {
-			case r := <-results:
-				if r.err != nil {
-					if err := ctx.Err(); err != nil {
-						return err // the task failed because the run was cancelled
-					}
-					return r.err
-				}
-				pending[r.i] = r.rec
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-	}
-	return nil
+		return emit(i, r.b)
+	})
 }

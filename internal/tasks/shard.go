@@ -39,6 +39,14 @@ func (s Shard) Check() error {
 	return nil
 }
 
+// Count is the number of tasks of 0..n-1 that belong to the shard.
+func (s Shard) Count(n int) int {
+	if s.K >= n {
+		return 0
+	}
+	return (n-s.K-1)/s.N + 1
+}
+
 // Owns reports whether task i belongs to the shard.
 func (s Shard) Owns(i int) bool { return i%s.N == s.K }
 

@@ -455,3 +455,61 @@ func TestParseBytes(t *testing.T) {
 		t.Errorf("FormatBytes(1.5 GiB) = %q", got)
 	}
 }
+
+func TestSetCommitAndAbort(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "summary.csv")
+	os.WriteFile(old, []byte("old\n"), 0o644)
+
+	s, err := NewSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := s.Create("summary.csv")
+	w.WriteString("new\n")
+	s.Abort()
+	if b, _ := os.ReadFile(old); string(b) != "old\n" {
+		t.Errorf("after Abort summary.csv = %q, want the old contents", b)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
+		t.Errorf("Abort left %v", left)
+	}
+
+	s, _ = NewSet(dir)
+	w, _ = s.Create("summary.csv")
+	w.WriteString("new\n")
+	w2, _ := s.Create("replicates.csv")
+	w2.WriteString("r\n")
+	if b, _ := os.ReadFile(old); string(b) != "old\n" {
+		t.Errorf("before Commit summary.csv = %q, want the old contents", b)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]string{"summary.csv": "new\n", "replicates.csv": "r\n"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil || string(b) != want {
+			t.Errorf("after Commit %s = %q, %v; want %q", f, b, err, want)
+		}
+		if fi, _ := os.Stat(filepath.Join(dir, f)); fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s mode %v, want 0644", f, fi.Mode().Perm())
+		}
+	}
+}
+
+// TestShardCount: Count agrees with counting the tasks Owns gives.
+func TestShardCount(t *testing.T) {
+	for _, sh := range []Shard{All, {0, 3}, {1, 3}, {2, 3}, {4, 5}} {
+		for n := range 12 {
+			want := 0
+			for i := range n {
+				if sh.Owns(i) {
+					want++
+				}
+			}
+			if got := sh.Count(n); got != want {
+				t.Errorf("Shard%v.Count(%d) = %d, want %d", sh, n, got, want)
+			}
+		}
+	}
+}

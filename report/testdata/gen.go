@@ -45,9 +45,14 @@ func main() {
 	metricNames := []string{"persons", "verified_per_1000", "avr_per_1000", "independent_per_1000", "forced_per_1000", "left_unseen_per_1000", "status_per_1000",
 		"sessions_asked", "sessions_given", "mean_wait_months", "counselled_share", "months_reception", "months_frl", "months_detention", "package_eur",
 		"avr", "forced", "return_rate", "avr_share"}
-	metricNames = append(metricNames, results.CostMetricNames...)
-	metricNames = append(metricNames, results.PairingMetricNames...)
-	metricNames = append(metricNames, results.CostPerAdditionalName)
+	// costs and pairing as results computes them, from its table of metrics
+	var tail []results.Metric
+	for _, m := range results.Metrics {
+		if m.Paired || strings.HasPrefix(m.Name, "cost_") {
+			tail = append(tail, m)
+			metricNames = append(metricNames, m.Name)
+		}
+	}
 	unit := sim.DefaultCosts()
 	metrics := make([][][]float64, len(scenarios))
 	for s := range metrics {
@@ -147,13 +152,14 @@ func main() {
 				float64(sessionsGiven) * 1.2, float64(sessionsGiven), 0.8 * sc.sessions, 0.3 * sc.sessions * (1 + 0.02*float64(r)),
 				float64(cc.MonthsReception), float64(cc.MonthsFRL), float64(cc.MonthsDetention), pkg,
 				float64(counts[0]), float64(counts[2]), float64(verified) / float64(n), float64(counts[0]) / float64(n-counts[5])}
-			m = append(m, items.Metrics()...)
-			m = append(m, pair.Metrics()...)
-			m = append(m, results.ReplicateCostPerAdditional(costs[0][r], items.Total(), float64(pair.Additional)))
+			f := results.Figures{Costs: items, Cost: items.Total(), Pairing: pair, BaseCost: costs[0][r]}
+			for _, t := range tail {
+				m = append(m, t.Value(&f))
+			}
 			metrics[s][r] = m
 			repRows.WriteString(fmt.Sprintf("%s,%d,%d", sc.name, r, 1000+r))
 			for _, x := range m {
-				repRows.WriteString("," + results.F(x))
+				repRows.WriteString("," + results.FormatFixed(x))
 			}
 			repRows.WriteString("\n")
 			for mo := 0; mo < 24; mo++ {
@@ -188,7 +194,7 @@ func main() {
 			}
 			dr := &results.Draws{Value: results.Predictive(xs), Diff: results.Predictive(ds), PAbove: results.PAbove(ds)}
 			if name == results.CostPerAdditionalName {
-				dr.Diff, dr.PAbove = results.Range{Low: nan(), High: nan()}, nan()
+				dr.Diff, dr.PAbove = results.PredictiveInterval{Low: nan(), High: nan()}, nan()
 			}
 			if s == 0 {
 				dr.PAbove = nan()

@@ -1,4 +1,4 @@
-package main
+package study
 
 import (
 	"bufio"
@@ -60,7 +60,7 @@ func decodeReplicate(b []byte, keepCases bool) (replicateRecord, error) {
 	var r replicateRecord
 	bad := fmt.Errorf("malformed record of %d bytes", len(b))
 	n, k := binary.Uvarint(b)
-	if k <= 0 || n != uint64(len(results.MetricList)+len(results.CostMetricNames)) || uint64(len(b)-k) < 8*n {
+	if k <= 0 || n != uint64(len(results.OwnMetricNames)) || uint64(len(b)-k) < 8*n {
 		return r, bad
 	}
 	b = b[k:]

@@ -8,7 +8,8 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-// A simulation-based check of a calibration: simulate at known parameters,
+// Helpers of the simulation-based check of a calibration (recover_test.go),
+// here because only tests use them: simulate at known parameters,
 // put the simulated statistics in place of the targets' values, calibrate
 // to them, and see whether the posterior covers the known values. A
 // method that does not recover what it was given cannot be trusted with

@@ -1,0 +1,216 @@
+package results
+
+import (
+	"fmt"
+
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
+)
+
+// Metric is one figure of replicates.csv and summary.csv: its name, what
+// it means, and how a replicate's figures give it.
+type Metric struct {
+	Name  string
+	Desc  string
+	Count bool // a whole number, written without decimals in replicates.csv
+	// Paired says the metric compares the replicate with the same replicate
+	// of the baseline (Complete computes it); the others need the run alone
+	// (OwnMetrics), so a sweep, which has no baseline, has them.
+	Paired bool
+	Value  func(f *Figures) float64
+}
+
+// Figures are what a replicate's metrics are computed from.
+type Figures struct {
+	Totals *sim.Totals // the run's totals
+	Costs  CostItems   // its costs at its scenario's unit costs
+	Cost   float64     // its total cost, Costs.Total()
+	// For the paired metrics: the pairing of its persons with those of the
+	// same replicate of the baseline, and that replicate's total cost.
+	Pairing  Pairing
+	BaseCost float64
+}
+
+// Metrics are the metrics of replicates.csv and summary.csv, in their
+// order, which is the order of every metric list here (MetricNames,
+// OwnMetrics, Complete). Per-person metrics come first: they count each
+// person once, so a scenario that opens more files (new procedures,
+// people found again) cannot look worse for it. Per-file metrics follow,
+// shaped like the study's case files; then costs (CostOf), and last the
+// paired metrics: additional and lost verified departures and deadweight
+// (Pair), and the cost per additional verified departure.
+var Metrics = func() []Metric {
+	m := []Metric{
+		count("persons", "persons who entered in the recorded months", func(t *sim.Totals) int { return t.Persons }),
+		perPerson("verified_per_1000", "of them, per 1,000, left verifiably by the horizon (AVR, independent, forced)", agents.FateAVR, agents.FateIndependent, agents.FateForced),
+		perPerson("avr_per_1000", "per 1,000 persons who entered: left with assistance (AVR)", agents.FateAVR),
+		perPerson("independent_per_1000", "per 1,000 persons who entered: left independently without assistance", agents.FateIndependent),
+		perPerson("forced_per_1000", "per 1,000 persons who entered: returned by force", agents.FateForced),
+		perPerson("left_unseen_per_1000", "per 1,000 persons who entered: left the Netherlands unseen after absconding", agents.FateLeftUnseen),
+		perPerson("status_per_1000", "per 1,000 persons who entered: obtained legal status", agents.FateStatus),
+		perPerson("in_system_per_1000", "per 1,000 persons who entered: still in a file, a procedure or out of sight at the horizon", agents.FateInFile, agents.FateInProcedure, agents.FateOutOfSight),
+		count("sessions_asked", "counselling sessions asked for in the recorded months", func(t *sim.Totals) int { return t.SessionsAsked }),
+		count("sessions_given", "counselling sessions given in the recorded months", func(t *sim.Totals) int { return t.SessionsGiven }),
+		own("mean_wait_months", "mean months a session given waited after it was asked for", func(t *sim.Totals) float64 { return ratio(t.WaitMonths, t.SessionsGiven) }),
+		own("counselled_share", "share of persons who entered that had at least one session by the horizon", func(t *sim.Totals) float64 { return ratio(t.Counselled, t.Persons) }),
+		count("months_reception", "person-months in reception with an appeal pending", func(t *sim.Totals) int { return t.MonthsReception }),
+		count("months_frl", "person-months in a freedom-restricting or family location", func(t *sim.Totals) int { return t.MonthsFRL }),
+		count("months_detention", "person-months in immigration detention", func(t *sim.Totals) int { return t.MonthsDetention }),
+		own("package_eur", "reintegration packages paid, EUR", func(t *sim.Totals) float64 { return t.PackageEUR }),
+		count("intake", "files opened in the recorded months", func(t *sim.Totals) int { return t.Intake }),
+	}
+	openedBy := [agents.NumSources]string{"files opened by the IND", "files opened by the police", "files opened by the Royal Marechaussee", "files opened by others"}
+	for s := range agents.NumSources {
+		m = append(m, count("opened_"+s.String(), openedBy[s], func(t *sim.Totals) int { return t.OpenedBy[s] }))
+	}
+	closedBy := [agents.NumOutcomes]string{agents.AVR: "files closed by assisted voluntary return", agents.Independent: "files closed by independent departure",
+		agents.Forced: "files closed by forced return", agents.Absconded: "files closed by departure to an unknown destination (DT&V: without supervision)",
+		agents.Regularised: "files closed by legal status", agents.NewProcedure: "files closed by a new application"}
+	for o := agents.AVR; o < agents.NumOutcomes; o++ {
+		m = append(m, count(o.String(), closedBy[o], func(t *sim.Totals) int { return t.Outcomes[o] }))
+	}
+	m = append(m,
+		count("open", "files open at the horizon", func(t *sim.Totals) int { return t.Outcomes[agents.Open] }),
+		count("closed", "files closed in the recorded months", (*sim.Totals).Closed),
+		own("return_rate", "verified departures (files) over files opened", func(t *sim.Totals) float64 {
+			return ratio(t.Outcomes[agents.AVR]+t.Outcomes[agents.Independent]+t.Outcomes[agents.Forced], t.Intake)
+		}),
+		own("avr_share", "AVR share of closed files", func(t *sim.Totals) float64 { return ratio(t.Outcomes[agents.AVR], t.Closed()) }),
+
+		cost("cost_forced_eur", "forced returns at the unit cost of one", func(c *CostItems) float64 { return c.Forced }),
+		cost("cost_avr_eur", "assisted returns at the unit cost of one", func(c *CostItems) float64 { return c.AVR }),
+		cost("cost_package_eur", "reintegration packages as paid", func(c *CostItems) float64 { return c.Package }),
+		cost("cost_sessions_eur", "counselling sessions given at the unit cost of one", func(c *CostItems) float64 { return c.Sessions }),
+		cost("cost_reception_eur", "person-months in reception at their unit cost", func(c *CostItems) float64 { return c.Reception }),
+		cost("cost_frl_eur", "person-months in a freedom-restricting or family location at their unit cost", func(c *CostItems) float64 { return c.FRL }),
+		cost("cost_detention_eur", "person-months in detention at their unit cost", func(c *CostItems) float64 { return c.Detention }),
+		Metric{Name: "cost_total_eur", Desc: "the cost items' sum, EUR", Value: func(f *Figures) float64 { return f.Cost }},
+
+		pairedCount("additional_verified", "persons verified as gone in the scenario and not in the baseline", func(p *Pairing) int { return p.Additional }),
+		pairedCount("lost_verified", "persons verified as gone in the baseline and not in the scenario", func(p *Pairing) int { return p.Lost }),
+		pairedCount("deadweight", "persons paid a package in the scenario who left verifiably in the baseline too", func(p *Pairing) int { return p.Deadweight }),
+		Metric{Name: CostPerAdditionalName, Desc: "(cost - the baseline's) per additional verified departure, EUR; in summary.csv the ratio of means (CostPerAdditional)", Paired: true,
+			Value: func(f *Figures) float64 {
+				return ReplicateCostPerAdditional(f.BaseCost, f.Cost, float64(f.Pairing.Additional))
+			}},
+	)
+	for i := 1; i < len(m); i++ {
+		if m[i-1].Paired && !m[i].Paired { // own metrics first: OwnMetrics and Complete rely on it
+			panic(fmt.Sprintf("results: metric %s after a paired one", m[i].Name))
+		}
+	}
+	return m
+}()
+
+func own(name, desc string, f func(t *sim.Totals) float64) Metric {
+	return Metric{Name: name, Desc: desc, Value: func(x *Figures) float64 { return f(x.Totals) }}
+}
+
+func count(name, desc string, f func(t *sim.Totals) int) Metric {
+	return Metric{Name: name, Desc: desc, Count: true, Value: func(x *Figures) float64 { return float64(f(x.Totals)) }}
+}
+
+// perPerson is the persons who entered in the recorded months whose fate
+// at the horizon is one of fates, per 1,000 of them.
+func perPerson(name, desc string, fates ...agents.Fate) Metric {
+	return own(name, desc, func(t *sim.Totals) float64 {
+		n := 0
+		for _, f := range fates {
+			n += t.Fates[f]
+		}
+		return 1000 * ratio(n, t.Persons)
+	})
+}
+
+func cost(name, desc string, f func(c *CostItems) float64) Metric {
+	return Metric{Name: name, Desc: desc + ", EUR", Value: func(x *Figures) float64 { return f(&x.Costs) }}
+}
+
+func pairedCount(name, desc string, f func(p *Pairing) int) Metric {
+	return Metric{Name: name, Desc: desc, Count: true, Paired: true, Value: func(x *Figures) float64 { return float64(f(&x.Pairing)) }}
+}
+
+// MetricNames are the names of Metrics, in order.
+var MetricNames = metricNames(Metrics)
+
+// OwnMetricNames are the names of the metrics of one run alone, without a
+// baseline to pair it with: the start of MetricNames.
+var OwnMetricNames = MetricNames[:numOwn]
+
+// numOwn is the number of metrics that are not Paired, which come first.
+var numOwn = func() int {
+	n := 0
+	for _, m := range Metrics {
+		if !m.Paired {
+			n++
+		}
+	}
+	return n
+}()
+
+func metricNames(ms []Metric) []string {
+	n := make([]string, len(ms))
+	for i, m := range ms {
+		n[i] = m.Name
+	}
+	return n
+}
+
+// OwnMetrics are the metrics of a run's totals at unit costs u that need
+// no other run, in the order of OwnMetricNames.
+func OwnMetrics(t *sim.Totals, u sim.Costs) []float64 {
+	f := Figures{Totals: t, Costs: CostOf(u, CostCountsOf(t))}
+	f.Cost = f.Costs.Total()
+	m := make([]float64, numOwn)
+	for i := range m {
+		m[i] = Metrics[i].Value(&f)
+	}
+	return m
+}
+
+// Complete appends to own, a replicate's OwnMetrics, its paired metrics:
+// the persons its flags and the baseline's show as additional, lost and
+// deadweight, and the cost per additional verified departure against
+// baseCost, the baseline's total cost. The result is in the order of
+// MetricNames.
+func Complete(own []float64, flags, baseFlags []uint8, baseCost float64) ([]float64, error) {
+	if len(own) != numOwn {
+		return nil, fmt.Errorf("results: %d own metrics, want %d", len(own), numOwn)
+	}
+	a, b := baseFlags, flags
+	if n := max(len(a), len(b)); len(a) < n || len(b) < n {
+		// persons without a record at the end have no flags: pad
+		a = append(a[:len(a):len(a)], make([]uint8, n-len(a))...)
+		b = append(b[:len(b):len(b)], make([]uint8, n-len(b))...)
+	}
+	pair, err := Pair(a, b)
+	if err != nil {
+		return nil, err
+	}
+	f := Figures{Cost: own[costTotal], Pairing: pair, BaseCost: baseCost}
+	m := append(own[:len(own):len(own)], make([]float64, len(Metrics)-numOwn)...)
+	for i := numOwn; i < len(m); i++ {
+		m[i] = Metrics[i].Value(&f)
+	}
+	return m, nil
+}
+
+// costTotal is the index of cost_total_eur among the own metrics.
+var costTotal = func() int {
+	for i, m := range Metrics[:numOwn] {
+		if m.Name == "cost_total_eur" {
+			return i
+		}
+	}
+	panic("results: no metric cost_total_eur")
+}()
+
+// OwnCost is the total cost among a replicate's OwnMetrics, own.
+func OwnCost(own []float64) float64 { return own[costTotal] }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}

@@ -1,0 +1,35 @@
+// Package study runs a study, the scenarios of a scenarios.Study each for
+// a number of replicates, and writes its result folder, as a library call:
+// Run(ctx, study, Options) is to `returnsim run` what sweep.Run is to
+// `returnsim sweep`; the command only parses flags and prints.
+//
+// What Run promises:
+//   - The folder holds replicates.csv, timeseries.csv, summary.csv and
+//     manifest.json (results.Manifest), and with Options.Cases cases.csv and
+//     persons.csv, in the formats of package results.
+//   - The same study, seed, replicates, cases and posterior give the same
+//     bytes in every file but manifest.json (which records times, workers
+//     and resumed replicates), whatever Options.Workers is and whether the
+//     run was interrupted and resumed: rows are written in scenario,
+//     replicate order, never in completion order.
+//   - Scenario 0 is the baseline. Replicate r of every scenario draws from
+//     the stream of (seed, r), and of the scenario's name too when the
+//     study turns common random numbers off (sim.StreamSeed); person k is
+//     then the same person in every scenario, and differences from the
+//     baseline are paired by replicate and person (results.Complete).
+//   - With Options.Posterior, replicate r of every scenario runs with the
+//     same parameter set, drawn from a stream of the seed and r, and
+//     summary.csv adds 90% predictive intervals over those draws; the
+//     posterior is checked against every scenario before anything runs.
+//   - Nothing half-written: the folder is an internal/tasks Folder, locked
+//     while the run holds it, refused when it holds another run's results
+//     (unless Options.Force), and its files are renamed into place only when
+//     all are complete. An interrupted or failed run leaves it as it was,
+//     but for the journal of the replicates done, from which a run with the
+//     same arguments and Options.Resume continues.
+//   - On cancellation of ctx, Run returns ctx.Err() soon, without waiting
+//     for replicates in flight.
+//
+// study prints nothing, reads no flags and no global random state; it
+// reports progress only through Options.Progress.
+package study

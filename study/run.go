@@ -1,0 +1,278 @@
+package study
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/returnsim/returnsim/calibrate"
+	"github.com/returnsim/returnsim/internal/tasks"
+	"github.com/returnsim/returnsim/results"
+	"github.com/returnsim/returnsim/scenarios"
+	"github.com/returnsim/returnsim/sim"
+)
+
+// Options say where and how a study runs.
+type Options struct {
+	Out        string // the result folder
+	Seed       int64  // the run seed, 0 or more
+	Replicates int    // of each scenario, at least 1
+	Workers    int    // goroutines that simulate, at least 1
+	Cases      bool   // also write cases.csv and persons.csv
+	// Posterior, when not nil, gives replicate r of every scenario the
+	// parameter set drawn from it with a uniform of the run seed and r
+	// (calibrate.ReadPosterior records the file and its hash, which the
+	// manifest and the fingerprint take).
+	Posterior *calibrate.Posterior
+	Resume    bool // continue the interrupted run whose journal is in Out
+	Force     bool // take a folder that holds another run's results
+	Command   []string
+	Version   string
+	Revision  string
+	Progress  func() // called after each replicate is written, on one goroutine
+}
+
+// Result is what a finished study wrote: summary.csv's rows and the
+// manifest.
+type Result struct {
+	Rows     []results.SummaryRow
+	Manifest *results.Manifest
+}
+
+// Run runs every scenario x replicate of st and writes opt.Out:
+// replicates.csv, timeseries.csv, summary.csv, manifest.json and, with
+// opt.Cases, cases.csv and persons.csv. A folder with the journal of an
+// interrupted run of the same study and options resumes it when
+// opt.Resume is set. See the package documentation for its promises.
+//
+// Each scenario x replicate is a task of internal/tasks, whose record is
+// the replicate's own metrics, its persons' pairing flags and its rows of
+// timeseries.csv and (with Cases) cases.csv and persons.csv, so that an
+// interrupted run resumes from its journal with the same bytes. The
+// pairing with the baseline is done as records are emitted, in task
+// order: replicate r of the baseline (scenario 0) comes before replicate r
+// of any other scenario.
+//
+// With a posterior, replicate r of every scenario runs with the same
+// parameter set, drawn by weight from a stream of the run seed and r, so
+// differences stay paired and intervals carry parameter uncertainty; each
+// replicate is then one parameter draw, and summary.csv has the 90%
+// predictive intervals over the draws and the share of draws above the
+// baseline (results.AddDraws).
+func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error) {
+	start := time.Now()
+	if len(st.Scenarios) == 0 {
+		return nil, errors.New("study: no scenario to run")
+	}
+	if opt.Replicates < 1 {
+		return nil, fmt.Errorf("study: %d replicates: want at least 1", opt.Replicates)
+	}
+	if opt.Seed < 0 {
+		return nil, fmt.Errorf("study: seed %d: want 0 or more", opt.Seed)
+	}
+	reps, keepCases, post := opt.Replicates, opt.Cases, opt.Posterior
+	if post != nil {
+		for i := range st.Scenarios {
+			if err := post.Check(&st.Scenarios[i].Config, st.Scenarios[i].Name); err != nil {
+				return nil, err
+			}
+		}
+	}
+	fp := fingerprint(st, &opt)
+	folder, err := tasks.Open(opt.Out, "run", fp, opt.Force)
+	if err != nil {
+		return nil, err
+	}
+	defer folder.Close() // aborts what is not committed
+	repW, err1 := folder.Create("replicates.csv")
+	serW, err2 := folder.Create("timeseries.csv")
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	repW.WriteString(results.ReplicatesHeader + "\n")
+	serW.WriteString(results.TimeseriesHeader + "\n")
+	var casW, perW *bufio.Writer
+	if keepCases {
+		if casW, err = folder.Create("cases.csv"); err != nil {
+			return nil, err
+		}
+		casW.WriteString(results.CasesHeader + "\n")
+		if perW, err = folder.Create("persons.csv"); err != nil {
+			return nil, err
+		}
+		perW.WriteString(results.PersonsHeader + "\n")
+	}
+
+	names := make([]string, len(st.Scenarios))
+	metrics := make([][][]float64, len(st.Scenarios))
+	for s := range st.Scenarios {
+		names[s] = st.Scenarios[s].Name
+		metrics[s] = make([][]float64, reps)
+	}
+	n := len(st.Scenarios) * reps
+	var computed atomic.Int64
+	seedOf := func(i int) uint64 {
+		return sim.StreamSeed(uint64(opt.Seed), i%reps, st.Scenarios[i/reps].Name, st.CRN)
+	}
+	do := func(ctx context.Context, i int) ([]byte, error) {
+		sc := &st.Scenarios[i/reps]
+		r := i % reps
+		seed := seedOf(i)
+		cfg := &sc.Config
+		if post != nil {
+			own := sc.Config
+			own.Changes = append([]sim.Change(nil), sc.Config.Changes...)
+			u := uniformOf(sim.StreamSeed(uint64(opt.Seed), r, "posterior", false))
+			if err := post.Apply(&own, post.Draw(u)); err != nil {
+				return nil, fmt.Errorf("scenario %s with a posterior draw: %w", sc.Name, err)
+			}
+			cfg = &own
+		}
+		rec := results.NewReplicate(sc.Name, r, seed, cfg, keepCases)
+		rec.Totals = sim.Run(cfg, seed, rec)
+		computed.Add(1)
+		return encodeReplicate(rec, rec.OwnMetrics(cfg.Costs), keepCases)
+	}
+	baseFlags := make([][]uint8, reps)
+	baseCost := make([]float64, reps)
+	var row []byte
+	emit := func(i int, b []byte) error {
+		rr, err := decodeReplicate(b, keepCases)
+		if err != nil {
+			return fmt.Errorf("replicate %d of scenario %s: %w", i%reps, names[i/reps], err)
+		}
+		s, r := i/reps, i%reps
+		if s == 0 {
+			baseFlags[r], baseCost[r] = rr.flags, results.OwnCost(rr.own)
+		}
+		m, err := results.Complete(rr.own, rr.flags, baseFlags[r], baseCost[r])
+		if err != nil {
+			return fmt.Errorf("replicate %d of scenario %s: %w", r, names[s], err)
+		}
+		metrics[s][r] = m
+		row = results.AppendReplicateRow(row[:0], names[s], r, seedOf(i), m)
+		repW.Write(row)
+		serW.Write(rr.series)
+		if keepCases {
+			casW.Write(rr.cases)
+			perW.Write(rr.persons)
+		}
+		if opt.Progress != nil {
+			opt.Progress()
+		}
+		return nil
+	}
+	if err := tasks.Run(ctx, tasks.Options{Dir: opt.Out, Workers: opt.Workers, Resume: opt.Resume, Fingerprint: fp}, n, do, emit); err != nil {
+		return nil, err
+	}
+	sumW, err := folder.Create("summary.csv")
+	if err != nil {
+		return nil, err
+	}
+	sumW.WriteString(results.SummaryHeader + "\n")
+	rows, err := summarize(names, metrics, post != nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := results.WriteSummary(sumW, rows); err != nil {
+		return nil, err
+	}
+	sums, err := folder.Sums()
+	if err != nil {
+		return nil, err
+	}
+	man := &results.Manifest{
+		Program: "returnsim", Kind: "run", Version: opt.Version, Revision: opt.Revision, Command: opt.Command, Fingerprint: fp, Study: st.Name,
+		Seed: opt.Seed, Replicates: reps, Workers: opt.Workers, CRN: st.CRN,
+		Resumed: n - int(computed.Load()), Outputs: sums, Start: start.UTC(),
+		SummaryColumns: summaryColumns(post != nil, reps),
+	}
+	if post != nil {
+		man.Posterior = post.File
+	}
+	seen := map[string]bool{}
+	for i := range st.Scenarios {
+		sc := &st.Scenarios[i]
+		if !seen[sc.File] {
+			seen[sc.File] = true
+			man.Files = append(man.Files, sc.File)
+		}
+		man.Scenarios = append(man.Scenarios, results.ManifestScenario{
+			Name: sc.Name, Description: sc.Description, File: sc.File,
+			FileSHA256: sc.FileSHA256, ConfigSHA256: sc.ConfigSHA256(), Config: sc.ConfigMap(),
+		})
+	}
+	man.End = time.Now().UTC()
+	manW, err := folder.Create("manifest.json")
+	if err != nil {
+		return nil, err
+	}
+	if err := results.WriteJSON(manW, man); err != nil {
+		return nil, err
+	}
+	if err := folder.Commit(); err != nil {
+		return nil, err
+	}
+	return &Result{Rows: rows, Manifest: man}, nil
+}
+
+// fingerprint identifies what decides a run's outputs: the program's
+// output format, each scenario's name and resolved configuration, the
+// seed, replicates, cases and posterior; not the workers, which change no
+// byte.
+func fingerprint(st *scenarios.Study, opt *Options) string {
+	postSHA := ""
+	if opt.Posterior != nil {
+		postSHA = opt.Posterior.SHA256
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "returnsim run v2\nseed=%d\nreplicates=%d\ncases=%t\ncrn=%t\nposterior=%s\n", opt.Seed, opt.Replicates, opt.Cases, st.CRN, postSHA)
+	for i := range st.Scenarios {
+		sc := &st.Scenarios[i]
+		fmt.Fprintf(h, "scenario=%q %s\n", sc.Name, sc.ConfigSHA256())
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// summarize is summary.csv's rows: means and paired differences of every
+// metric, with the cost per additional verified departure as a ratio of
+// means rather than a mean of ratios; with draws (a posterior, one draw per
+// replicate), also the predictive intervals and shares above the baseline.
+func summarize(names []string, metrics [][][]float64, draws bool) ([]results.SummaryRow, error) {
+	rows := results.Summarize(names, metrics)
+	cpa, err := results.CostPerAdditionalRows(names, metrics, results.MetricNames)
+	if err != nil {
+		return nil, err
+	}
+	rows = results.ReplaceRows(rows, cpa)
+	if draws {
+		results.AddDraws(rows, names, metrics, results.MetricNames)
+	}
+	return rows, nil
+}
+
+// summaryColumns describes summary.csv's columns for manifest.json, saying
+// whether the predictive ones are filled and over how many draws.
+func summaryColumns(draws bool, reps int) map[string]string {
+	here := "; NaN here: this run has no posterior, so no parameter draws"
+	if draws {
+		here = fmt.Sprintf("; here %d draws, one per replicate", reps)
+	}
+	return map[string]string{
+		"mean,ci_low,ci_high":                       "the mean over replicates and the 95% Student-t interval of the MEAN",
+		"diff_vs_baseline,diff_ci_low,diff_ci_high": "the mean paired difference from the baseline and the 95% interval of that mean",
+		"pred90_low,pred90_high":                    "90% predictive interval of the value over parameter draws: the 5% and 95% empirical quantiles of the draws' values" + here,
+		"diff_pred90_low,diff_pred90_high":          "90% predictive interval of the paired difference from the baseline over parameter draws" + here,
+		"p_above_baseline":                          "share of parameter draws in which the paired difference is above 0, a tie counting half; NaN for the baseline" + here,
+	}
+}
+
+// uniformOf is one uniform draw from the stream with seed seed.
+func uniformOf(seed uint64) float64 {
+	return float64(sim.NewStream(seed).Uint64()>>11) * 0x1p-53
+}
