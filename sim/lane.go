@@ -268,8 +268,10 @@ func (e *engine) bound(a *agents.Agent, from int) (float64, int32) {
 	end := *a
 	agents.AgeFar(&end, until-1-from, p)
 	ev := e.stateEvents(a, o)
-	last := e.stateEvents(&end, o)
-	ev.raise(&last)
+	if end.CounselLegal != a.CounselLegal { // the only ageing field they read (TestStateEventsAgeing)
+		last := e.stateEvents(&end, o)
+		ev.raise(&last)
+	}
 	x := agents.PredictBound(a, &end, o, e.pol, p)
 	total := ev.total() + x.Ceiling(e.travel())
 	return total*(1+1e-9) + 1e-12, int32(until)

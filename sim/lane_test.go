@@ -125,3 +125,29 @@ func TestCatchUpIsAge(t *testing.T) {
 		t.Errorf("catchUp counted %d, %d, %d months in reception, FRL, detention; want 68 each (1+7+60)", tot.MonthsReception, tot.MonthsFRL, tot.MonthsDetention)
 	}
 }
+
+// TestStateEventsAgeing: of the fields that ageing changes, the state's
+// events read only CounselLegal, so bound compares them at the interval's
+// two ends only when it moved. Moving every other ageing field, in every
+// stage, leaves them as they were.
+func TestStateEventsAgeing(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Params.Dynamics.HopeDecay, cfg.Params.Dynamics.TrustDecay = 0.1, 0.1
+	if err := cfg.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(&cfg, 0, nil)
+	defer e.returnBuffers()
+	r := rand.New(rand.NewPCG(12, 13))
+	for i := range 2000 {
+		a := agents.Agent{Origin: r.IntN(len(cfg.Origins)), Shelter: agents.Shelter(r.IntN(5)), Hope: r.Float64(), Trust: r.Float64(),
+			MonthsIrregular: r.IntN(200), MonthsOpen: r.IntN(30), MonthsSinceFinal: r.IntN(60), CounselAVR: r.Float64(), CounselLegal: r.Float64()}
+		end := a
+		agents.Age(&end, 1+r.IntN(60), &cfg.Params)
+		end.CounselLegal = a.CounselLegal
+		o := &cfg.Origins[a.Origin]
+		if x, y := e.stateEvents(&a, o), e.stateEvents(&end, o); x != y {
+			t.Fatalf("person %d (%v): the state's events move with an ageing field other than CounselLegal: %v, then %v", i, a.Shelter, x, y)
+		}
+	}
+}
