@@ -19,7 +19,7 @@ type Restriction struct {
 	From        string  `toml:"from" unit:"YYYY-MM" desc:"first calendar month of the restriction"`
 	To          string  `toml:"to" unit:"YYYY-MM" desc:"last calendar month of the restriction"`
 	Travel      float64 `toml:"travel" unit:"share" range:"0,1" desc:"share of the usual monthly chance of a departure that needs travel (AVR, independent departure, forced return) that remains"`
-	KeepShelter bool    `toml:"keep_shelter" desc:"the departure period does not end: reception continues past the deadline"`
+	KeepShelter bool    `toml:"keep_shelter" desc:"the departure period does not end: the person keeps its shelter past the deadline"`
 
 	from, to int // months, 0 = the first recorded month
 }

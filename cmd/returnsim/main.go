@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/returnsim/returnsim/scenarios"
 	"io"
 	"os"
 	"strings"
@@ -33,6 +34,7 @@ commands:
   merge DIR...           merge the shard folders of a sweep
   sensitivity DIR        Sobol or Morris indices of a finished sweep
   defaults               print the embedded default study
+  keys                   print every scenario key: unit, default, range, source (docs/scenarios.md)
   version                print the version
 
 Run 'returnsim <command> -h' for a command's flags.
@@ -70,6 +72,9 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return sensitivityCmd(args[1:], stdout, stderr)
 	case "defaults":
 		_, err := stdout.Write(defaultsText())
+		return err
+	case "keys":
+		_, err := io.WriteString(stdout, scenarios.Reference())
 		return err
 	case "version":
 		v, rev := version()

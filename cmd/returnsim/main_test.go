@@ -205,3 +205,19 @@ func checkHeads(t *testing.T, dir string, heads map[string]string) {
 		}
 	}
 }
+
+// TestKeys: returnsim keys prints docs/scenarios.md as it is in the
+// repository (TestReference keeps that file equal to the code).
+func TestKeys(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := run([]string{"keys"}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join("..", "..", "docs", "scenarios.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != string(want) {
+		t.Errorf("returnsim keys printed %d bytes that differ from docs/scenarios.md (%d bytes)", out.Len(), len(want))
+	}
+}

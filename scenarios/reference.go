@@ -8,9 +8,10 @@ import (
 	"github.com/returnsim/returnsim/sim"
 )
 
-// Reference returns docs/scenarios.md: every scenario key with its unit,
-// default, range and source, read from the struct tags that validation
-// reads too, so the document cannot disagree with the code.
+// Reference returns docs/scenarios.md, which returnsim keys prints: every
+// scenario key with its unit, default, range and source, read from the
+// struct tags that validation reads too, so the document cannot disagree
+// with the code.
 func Reference() string {
 	var b strings.Builder
 	b.WriteString(`# Scenario keys
@@ -51,7 +52,7 @@ Ranges are inclusive. "seed 00N" names a document listed in ` + "`docs/sources.m
 
 	b.WriteString("\n## `policy_changes`\n\nAn array of tables `[[base.policy_changes]]`, in increasing order. Each holds `from` (the first calendar month the policy is in force, `\"2017-07\"`) or `from_month` (0 = the first recorded month; it must lie inside the horizon) and any `counselling`, `reintegration` or `enforcement` keys above, which change the policy in force before it; the rest carries over. A variant that gives no `policy_changes` inherits the base's, applied on top of its own policy.\n\n```toml\n[[base.policy_changes]]\nfrom = \"2017-07\"\nreintegration.cash_eur = 300\n```\n")
 
-	b.WriteString("\n## `restrictions`\n\nAn array of tables `[[base.restrictions]]`: periods in which events outside the return system limit it, for every scenario whatever its policy. Each holds `from` and `to` (calendar months, both included), `travel` (the share, 0 to 1, of the usual monthly chance of a departure that needs travel, AVR, independent departure and forced return, that remains) and `keep_shelter` (the departure period does not end: reception continues past the deadline). They come in order without overlap and may lie outside the horizon; given, the array replaces the default, and an empty array removes it. The default is the COVID-19 stop of spring 2020 (docs/ODD.md section 7.13; source: DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020, docs/sources.md):\n\n```toml\n[[base.restrictions]]\nfrom = \"2020-04\"\nto = \"2020-06\"\ntravel = 0.07\nkeep_shelter = true\n```\n")
+	b.WriteString("\n## `restrictions`\n\nAn array of tables `[[base.restrictions]]`: periods in which events outside the return system limit it, for every scenario whatever its policy. Each holds `from` and `to` (calendar months, both included), `travel` (the share, 0 to 1, of the usual monthly chance of a departure that needs travel, AVR, independent departure and forced return, that remains) and `keep_shelter` (the departure period does not end: the person keeps its shelter past the deadline). They come in order without overlap and may lie outside the horizon; given, the array replaces the default, and an empty array removes it. The default is the COVID-19 stop of spring 2020 (docs/ODD.md section 7.13; source: DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020, docs/sources.md):\n\n```toml\n[[base.restrictions]]\nfrom = \"2020-04\"\nto = \"2020-06\"\ntravel = 0.07\nkeep_shelter = true\n```\n")
 	b.WriteString("\n## `origins`\n\nAn array of tables `[[base.origins]]`; given, it replaces the whole default table. Shares must sum to 1; codes are unique; the class must agree with the cooperation index (low below 1/3, high from 2/3).\n\n| key | unit | range | meaning |\n|---|---|---|---|\n")
 	for _, s := range agents.Specs(&agents.Origin{}) {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", s.Key, s.Unit, rangeText(s.Range), s.Desc)
