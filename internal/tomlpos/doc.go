@@ -29,9 +29,17 @@
 //     MaxKeys key-levels: BurntSushi/toml's time grows with the square of
 //     a key's depth, so with these bounds decoding stays linear in the
 //     size of the text. Keys and Index are linear too.
-//   - FirstError makes a decoding error the same on every run: BurntSushi
+//   - DecodeEach makes decoding errors the same on every run: BurntSushi
 //     visits a table's keys in map order and stops at the first bad one;
-//     FirstError finds the bad key that comes first in the file.
+//     DecodeEach decodes key by key in file order and reports every bad
+//     key, leaving each as it was, so that the rest can still be checked.
+//   - Decode and Doc are the one strict front end of every TOML file of
+//     the program (study, targets and sweep files): the same shape limits,
+//     the same "did you mean" for unknown keys, the same placing of every
+//     problem as file:line:col: key: message, one line each, in file order,
+//     at most MaxErrors of them and a line that counts the rest. A leading
+//     byte-order mark is dropped before the text is read, so that positions
+//     on the first line stay right.
 //   - Suggest names the known key nearest to an unknown one, from the toml
 //     tags of the type decoded into, or nothing when none is close.
 //   - It does no I/O, keeps no state between calls and imports nothing

@@ -8,48 +8,113 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// FirstError finds, of the errors of decoding the table prim (at dotted
-// key at, "" for the whole text) into a value of type t, the one in the
-// key that comes first in the file; err is the error of decoding it whole.
+// DecodeEach decodes the table prim (at dotted key at, "" for the whole
+// text) into v, a pointer to a struct, key by key in file order, and
+// returns the error of every key that fails, in file order, or err, the
+// error of decoding the table whole, when it finds none.
 //
 // BurntSushi/toml visits a table's keys in map order and stops at the first
 // that fails, so with two bad keys in one table its error, and which keys
-// it leaves undecoded, are chance. FirstError decodes key by key, in file
-// order, into fresh values of the fields' types, down to the first key
-// that fails, so the error reported is the same on every run. It returns
-// err when it finds nothing else.
-func FirstError(md toml.MetaData, ix *Index, at string, prim toml.Primitive, t reflect.Type, err error) error {
-	var m map[string]toml.Primitive
-	if md.PrimitiveDecode(prim, &m) != nil {
-		return err
-	}
-	return firstIn(md, ix, at, m, t, err)
-}
-
-// FirstErrorOf is FirstError on a whole text, whose decoding into a value
-// of type t gave err. A syntax error is returned as it is.
-func FirstErrorOf(text string, ix *Index, t reflect.Type, err error) error {
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		return err
-	}
-	var m map[string]toml.Primitive
-	md, e := toml.Decode(text, &m)
-	if e != nil {
-		return err
-	}
-	return firstIn(md, ix, "", m, t, err)
+// it leaves undecoded, are chance. DecodeEach decodes each key into a copy
+// of its field and keeps the copy only when it decodes: a key that fails
+// leaves its field as it was, but for a table, whose keys are decoded one
+// by one in turn, so that every bad key in it is found. An array replaces
+// its field whole. Of an array that fails, the first bad element's first
+// bad key is reported.
+func DecodeEach(md toml.MetaData, ix *Index, at string, prim toml.Primitive, v any, err error) []error {
+	return decodeEach(md, ix, at, prim, reflect.ValueOf(v).Elem(), err)
 }
 
 var unmarshalerType = reflect.TypeFor[toml.Unmarshaler]()
 
-func firstIn(md toml.MetaData, ix *Index, at string, m map[string]toml.Primitive, t reflect.Type, err error) error {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// isTable reports whether t is a struct that BurntSushi/toml decodes key by
+// key.
+func isTable(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && !reflect.PointerTo(t).Implements(unmarshalerType)
+}
+
+func decodeEach(md toml.MetaData, ix *Index, at string, prim toml.Primitive, rv reflect.Value, err error) []error {
+	var m map[string]toml.Primitive
+	if md.PrimitiveDecode(prim, &m) != nil {
+		return []error{err}
 	}
-	if t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(unmarshalerType) {
+	if errs := decodeTable(md, ix, at, m, rv); len(errs) > 0 {
+		return errs
+	}
+	return []error{err}
+}
+
+// decodeTable is decodeEach on the keys of the table, m.
+func decodeTable(md toml.MetaData, ix *Index, at string, m map[string]toml.Primitive, rv reflect.Value) []error {
+	var errs []error
+	for _, k := range inFileOrder(ix, at, m) {
+		i, ok := fieldIndex(rv.Type(), k)
+		if !ok {
+			continue // an unknown key: not a decoding error
+		}
+		fv, err := rv.FieldByIndexErr(i)
+		if err != nil {
+			continue // below a nil embedded pointer
+		}
+		tmp := reflect.New(fv.Type())
+		if fv.Kind() != reflect.Slice {
+			tmp.Elem().Set(fv)
+		}
+		err = md.PrimitiveDecode(m[k], tmp.Interface())
+		switch {
+		case err == nil:
+			fv.Set(tmp.Elem())
+		case isTable(fv.Type()):
+			errs = append(errs, decodeEach(md, ix, join(at, k), m[k], fv, err)...)
+		default:
+			errs = append(errs, firstOf(md, ix, join(at, k), m[k], fv.Type(), err))
+		}
+	}
+	return errs
+}
+
+// firstOf is the first error of decoding prim (at key at) into a value of
+// type t, whose error is err.
+func firstOf(md toml.MetaData, ix *Index, at string, prim toml.Primitive, t reflect.Type, err error) error {
+	if t.Kind() == reflect.Slice {
+		var elems []toml.Primitive
+		if md.PrimitiveDecode(prim, &elems) == nil {
+			for _, el := range elems {
+				if md.PrimitiveDecode(el, reflect.New(t.Elem()).Interface()) != nil {
+					return firstOf(md, ix, at, el, t.Elem(), err)
+				}
+			}
+		}
 		return err
 	}
+	if !isTable(t) {
+		return err
+	}
+	return decodeEach(md, ix, at, prim, reflect.New(t).Elem(), err)[0]
+}
+
+// DecodeEachOf is DecodeEach on a whole text, whose decoding into v gave
+// err; v is left as it was. A syntax error is returned as it is.
+func DecodeEachOf(text string, ix *Index, v any, err error) []error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return []error{err}
+	}
+	var m map[string]toml.Primitive
+	md, e := toml.Decode(text, &m)
+	if e != nil {
+		return []error{err}
+	}
+	errs := decodeTable(md, ix, "", m, reflect.New(reflect.TypeOf(v).Elem()).Elem())
+	if len(errs) == 0 {
+		return []error{err}
+	}
+	return errs
+}
+
+// inFileOrder lists the keys of the table m (at dotted key at) in the
+// order they are written; keys written at one place by name.
+func inFileOrder(ix *Index, at string, m map[string]toml.Primitive) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -62,27 +127,5 @@ func firstIn(md toml.MetaData, ix *Index, at string, m map[string]toml.Primitive
 		}
 		return keys[i] < keys[j]
 	})
-	for _, k := range keys {
-		ft, ok := field(t, k)
-		if !ok {
-			continue // an unknown key: not a decoding error
-		}
-		e := md.PrimitiveDecode(m[k], reflect.New(ft).Interface())
-		if e == nil {
-			continue
-		}
-		if ft.Kind() == reflect.Slice {
-			var elems []toml.Primitive
-			if md.PrimitiveDecode(m[k], &elems) == nil {
-				for _, el := range elems {
-					if md.PrimitiveDecode(el, reflect.New(ft.Elem()).Interface()) != nil {
-						return FirstError(md, ix, join(at, k), el, ft.Elem(), e)
-					}
-				}
-			}
-			return e
-		}
-		return FirstError(md, ix, join(at, k), m[k], ft, e)
-	}
-	return err
+	return keys
 }
