@@ -131,7 +131,7 @@ func Parse(name string, data []byte) (*Study, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := parser{doc}
+	p := parser{Doc: doc}
 	st := p.parse(&raw)
 	if err := doc.Err(); err != nil {
 		return nil, err
@@ -143,7 +143,10 @@ func Parse(name string, data []byte) (*Study, error) {
 // says how many more there are.
 const MaxErrors = tomlpos.MaxErrors
 
-type parser struct{ *tomlpos.Doc }
+type parser struct {
+	*tomlpos.Doc
+	ownOnly bool // report a scenario's problems only at keys it writes
+}
 
 func (p *parser) parse(raw *studyTOML) *Study {
 	st := &Study{Name: raw.Name, Description: raw.Description, CRN: raw.CRN == nil || *raw.CRN}
@@ -195,12 +198,13 @@ func (p *parser) parse(raw *studyTOML) *Study {
 	return st
 }
 
-// decodeOnly decodes the variants, on from, without validating them, so
-// that their keys are not reported unknown (their validation would only
-// repeat the base's errors), and reports the unknown keys.
+// decodeOnly decodes the variants on from, a base that is not valid or
+// not there, and reports their problems at the keys they write (at others
+// they would only repeat the base's) and the unknown keys.
 func (p *parser) decodeOnly(raw *studyTOML, from sim.Config, changes []toml.Primitive) {
+	p.ownOnly = true
 	for _, name := range p.variantOrder() {
-		p.scenario("variants."+name, raw.Variants[name], from, changes, false)
+		p.scenario("variants."+name, raw.Variants[name], from, changes, true)
 	}
 	p.Unknown()
 }
@@ -330,9 +334,12 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 	if err := sc.Config.Validate(); err != nil {
 		fes := agents.FieldErrors(err)
 		for _, fe := range fes {
-			p.Add(at+"."+fe.Key, fe.Msg)
+			key := at + "." + fe.Key
+			if k, _ := p.Ix.Lookup(key); !p.ownOnly || k.Path == key {
+				p.Add(key, fe.Msg)
+			}
 		}
-		if len(fes) == 0 {
+		if len(fes) == 0 && !p.ownOnly {
 			p.Add(at, err.Error())
 		}
 		return sc, changes, false

@@ -34,8 +34,8 @@ func isTable(t reflect.Type) bool {
 }
 
 func decodeEach(md toml.MetaData, ix *Index, at string, prim toml.Primitive, rv reflect.Value, err error) []error {
-	var m map[string]toml.Primitive
-	if md.PrimitiveDecode(prim, &m) != nil {
+	m, ok := primitives(md, prim, rv.Type())
+	if !ok {
 		return []error{err}
 	}
 	if errs := decodeTable(md, ix, at, m, rv); len(errs) > 0 {
@@ -110,6 +110,23 @@ func DecodeEachOf(text string, ix *Index, v any, err error) []error {
 		return []error{err}
 	}
 	return errs
+}
+
+// primitives splits the table prim into the raw values of the keys that
+// struct t knows, leaving the others undecoded in md, as unknown keys.
+func primitives(md toml.MetaData, prim toml.Primitive, t reflect.Type) (map[string]toml.Primitive, bool) {
+	kt := tableOf(t)
+	v := reflect.New(kt.raw)
+	if md.PrimitiveDecode(prim, v.Interface()) != nil {
+		return nil, false
+	}
+	m := map[string]toml.Primitive{}
+	for i, k := range kt.rawKeys {
+		if f := v.Elem().Field(i); !f.IsZero() {
+			m[k] = f.Interface().(toml.Primitive)
+		}
+	}
+	return m, true
 }
 
 // inFileOrder lists the keys of the table m (at dotted key at) in the

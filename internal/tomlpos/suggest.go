@@ -3,6 +3,8 @@ package tomlpos
 import (
 	"fmt"
 	"reflect"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -111,6 +113,10 @@ type keyTable struct {
 	fields   map[string]fieldInfo // each key's field, outer fields first
 	untagged map[string]fieldInfo // by lower-case Go name: fields without a tag
 	fold     map[string]string    // lower-case key to key
+	// raw is a struct of a toml.Primitive for each key, rawKeys[i] the
+	// key of its field i: what DecodeEach decodes a table into first
+	raw     reflect.Type
+	rawKeys []string
 }
 
 var tables sync.Map // reflect.Type to *keyTable
@@ -150,6 +156,15 @@ func tableOf(t reflect.Type) *keyTable {
 		}
 	}
 	walk(t, nil)
+	var raw []reflect.StructField
+	for k := range kt.fields {
+		kt.rawKeys = append(kt.rawKeys, k)
+	}
+	sort.Strings(kt.rawKeys)
+	for i, k := range kt.rawKeys {
+		raw = append(raw, reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[toml.Primitive](), Tag: reflect.StructTag("toml:" + strconv.Quote(k))})
+	}
+	kt.raw = reflect.StructOf(raw)
 	tables.Store(t, kt)
 	return kt
 }
