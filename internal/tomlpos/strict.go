@@ -66,11 +66,11 @@ func Decode(file string, data []byte, v any, schema reflect.Type) (*Doc, error) 
 // redefined matches BurntSushi/toml's message for a key or table given twice.
 var redefined = regexp.MustCompile(`^Key '(.*)' has already been defined\.$`)
 
-// DecodeError is DecodeErrorIx in the Doc, with the key named as Add names
+// DecodeError is decodeError in the Doc, with the key named as Add names
 // it: with the index of its array-of-tables element, and, for a key or
 // table given twice, the whole key at the start of the line.
 func (d *Doc) DecodeError(err error) *Error {
-	e := DecodeErrorIx(d.File, d.Ix, err)
+	e := decodeError(d.File, d.Ix, err)
 	if m := redefined.FindStringSubmatch(e.Msg); m != nil {
 		e.Key, e.Msg = m[1], "given twice: a key or table is defined once in a file"
 		for _, at := range d.Ix.LookupPlain(e.Key) {
@@ -208,10 +208,8 @@ func (d *Doc) Fresh() *Doc {
 
 // Err returns the problems reported, in file order (those without a place
 // last), at most MaxErrors and a line that counts the rest; nil if none.
-func (d *Doc) Err() error { return Sorted(d.File, d.errs) }
-
-// Sorted returns errs, problems in file, as Err does.
-func Sorted(file string, errs Errors) error {
+func (d *Doc) Err() error {
+	errs := d.errs
 	if len(errs) == 0 {
 		return nil
 	}
@@ -223,7 +221,7 @@ func Sorted(file string, errs Errors) error {
 		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
 	})
 	if n := len(errs); n > MaxErrors {
-		errs = append(errs[:MaxErrors:MaxErrors], &Error{File: file, Msg: fmt.Sprintf("%d more problems not shown", n-MaxErrors)})
+		errs = append(errs[:MaxErrors:MaxErrors], &Error{File: d.File, Msg: fmt.Sprintf("%d more problems not shown", n-MaxErrors)})
 	}
 	return errs
 }
