@@ -1,6 +1,10 @@
 package scenarios
 
-import "testing"
+import (
+	"crypto/sha256"
+	"fmt"
+	"testing"
+)
 
 // TestParseMessages: the whole error text of the mistakes a reviewer made
 // as a planner would (issue 18), each of which was reported wrong: without
@@ -89,5 +93,15 @@ func TestParseMessages(t *testing.T) {
 				t.Errorf("Parse(%q) error =\n%v\nwant\n%s", tt.text, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseHashWithMark: the file's hash is of its text as written, a
+// byte-order mark included, as before the mark was dropped for parsing.
+func TestParseHashWithMark(t *testing.T) {
+	text := append([]byte("\ufeff"), lines(`[base]`, `months = 84`)...)
+	st := mustParse(t, "bom.toml", text)
+	if got, want := st.Scenarios[0].FileSHA256, fmt.Sprintf("%x", sha256.Sum256(text)); got != want {
+		t.Errorf("Parse(%q) FileSHA256 = %s, want %s", text, got, want)
 	}
 }

@@ -136,6 +136,11 @@ func Parse(name string, data []byte) (*Study, error) {
 	if err := doc.Err(); err != nil {
 		return nil, err
 	}
+	sum := sha256.Sum256(data) // of the text as written, byte-order mark and all
+	for i := range st.Scenarios {
+		st.Scenarios[i].File = name
+		st.Scenarios[i].FileSHA256 = hex.EncodeToString(sum[:])
+	}
 	return st, nil
 }
 
@@ -190,11 +195,6 @@ func (p *parser) parse(raw *studyTOML) *Study {
 		st.Scenarios = append(st.Scenarios, sc)
 	}
 	p.Unknown()
-	sum := sha256.Sum256([]byte(p.Text))
-	for i := range st.Scenarios {
-		st.Scenarios[i].File = p.File
-		st.Scenarios[i].FileSHA256 = hex.EncodeToString(sum[:])
-	}
 	return st
 }
 
