@@ -4,8 +4,8 @@
 // BurntSushi/toml keeps the positions of keys to itself, and reports some
 // decoding errors (wrong types) as plain strings. Keys scans a text for
 // every key written in it, with its line and column, so that errors found
-// after decoding can name where their key is; Doc.DecodeError turns a
-// decoding error into an *Error with the same form.
+// after decoding can name where their key is; a decoding error becomes an
+// *Error of the same form.
 //
 // Why BurntSushi/toml and not pelletier/go-toml/v2 (measured 2026-12-07,
 // go-toml v2.4.3, with a throw-away benchmark beside BenchmarkParseHostile
@@ -24,17 +24,18 @@
 // What it promises:
 //   - Keys never fails and never panics, whatever the text: it serves error
 //     messages, never the decoding itself. The scan is line based and
-//     forgiving; a key it cannot place is left out, and Lookup falls back
-//     to the key's nearest parent that it did place.
+//     forgiving; a key it cannot place is left out, and Index.Lookup falls
+//     back to the key's nearest parent that it did place.
 //   - Paths name keys as error messages do: a dotted path with the index of
 //     each array-of-tables element ("target[2].value"); plain paths name
 //     them as BurntSushi/toml does, without indices ("target.value").
 //   - Lines and columns are 1-based, columns counted in bytes. An Error
 //     with Line 0 has no known position and prints none.
-//   - Doc.DecodeError uses a toml.ParseError's position only when its line is
-//     at least 1 (ErrorWithPosition can panic otherwise), and keeps
-//     BurntSushi/toml's message but for the "toml: " prefix and, in type
-//     errors, "destination has type" shortened to "want".
+//   - A decoding error uses a toml.ParseError's position only when its
+//     line is at least 1 (ErrorWithPosition can panic otherwise), and keeps
+//     BurntSushi/toml's message but for the "toml: " prefix, in type
+//     errors "destination has type" shortened to "want", and a key or
+//     table defined twice, which is said in one line of our own.
 //   - Error() is always one line: newlines and other control characters in
 //     the file name, key and message are escaped, and a key holding them
 //     is quoted.
@@ -56,6 +57,6 @@
 //     on the first line stay right.
 //   - Suggest names the known key nearest to an unknown one, from the toml
 //     tags of the type decoded into, or nothing when none is close.
-//   - It does no I/O, keeps no state between calls and imports nothing
-//     from this module.
+//   - It does no I/O, keeps no state between calls (but the problems of
+//     one Doc) and imports nothing from this module.
 package tomlpos

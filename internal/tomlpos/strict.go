@@ -52,7 +52,7 @@ func Decode(file string, data []byte, v any, schema reflect.Type) (*Doc, error) 
 	md, err := toml.Decode(d.Text, v)
 	if err != nil {
 		for _, err := range DecodeEachOf(d.Text, d.Ix, v, err) {
-			d.Append(d.DecodeError(err))
+			d.Append(d.errorOf(err))
 		}
 		return nil, d.Err()
 	}
@@ -66,22 +66,21 @@ func Decode(file string, data []byte, v any, schema reflect.Type) (*Doc, error) 
 // redefined matches BurntSushi/toml's message for a key or table given twice.
 var redefined = regexp.MustCompile(`^Key '(.*)' has already been defined\.$`)
 
-// DecodeError is decodeError in the Doc, with the key named as Add names
-// it: with the index of its array-of-tables element, and, for a key or
-// table given twice, the whole key at the start of the line.
-func (d *Doc) DecodeError(err error) *Error {
+// errorOf is decodeError in the Doc, with the key named as Add names it:
+// with the index of its array-of-tables element, and, for a key or table
+// given twice, placed at the whole key.
+func (d *Doc) errorOf(err error) *Error {
 	e := decodeError(d.File, d.Ix, err)
-	if m := redefined.FindStringSubmatch(e.Msg); m != nil {
+	m := redefined.FindStringSubmatch(e.Msg)
+	if m != nil {
 		e.Key, e.Msg = m[1], "given twice: a key or table is defined once in a file"
-		for _, at := range d.Ix.LookupPlain(e.Key) {
-			if at.Line == e.Line {
-				e.Col = at.Col
-			}
-		}
 	}
 	for _, at := range d.Ix.LookupPlain(e.Key) {
 		if at.Line == e.Line {
 			e.Key = at.Path
+			if m != nil {
+				e.Col = at.Col
+			}
 		}
 	}
 	return e
@@ -90,7 +89,7 @@ func (d *Doc) DecodeError(err error) *Error {
 // Failed reports err, an error of decoding a table of the Doc's
 // metadata, and reports nothing more below its key.
 func (d *Doc) Failed(err error) {
-	e := d.DecodeError(err)
+	e := d.errorOf(err)
 	d.Append(e)
 	d.failed = append(d.failed, plain(e.Key))
 }
