@@ -28,7 +28,7 @@ type Doc struct {
 	Ix     *Index
 	schema reflect.Type
 	errs   Errors
-	seen   map[string]bool // key and message of each problem, to report each once
+	seen   map[Error]bool // each problem reported, to report each once
 	// failed holds the plain keys whose decoding failed: their fields
 	// keep what they held, and which keys below them BurntSushi/toml
 	// decoded is chance, so nothing below them is reported.
@@ -44,7 +44,7 @@ const bom = "\ufeff"
 // problems: the size or depth of the text, a syntax error, every key of a
 // wrong type, or the keys that match a field only when case is ignored.
 func Decode(file string, data []byte, v any, schema reflect.Type) (*Doc, error) {
-	d := &Doc{File: file, Text: strings.TrimPrefix(string(data), bom), schema: schema, seen: map[string]bool{}}
+	d := &Doc{File: file, Text: strings.TrimPrefix(string(data), bom), schema: schema, seen: map[Error]bool{}}
 	if e := Shape(file, d.Text); e != nil {
 		return nil, Errors{e}
 	}
@@ -142,11 +142,10 @@ func (d *Doc) Add(key, msg string) {
 
 // Append reports e, once.
 func (d *Doc) Append(e *Error) {
-	id := fmt.Sprintf("%d:%d:%s\x00%s", e.Line, e.Col, e.Key, e.Msg)
-	if d.seen[id] {
+	if d.seen[*e] {
 		return
 	}
-	d.seen[id] = true
+	d.seen[*e] = true
 	d.errs = append(d.errs, e)
 }
 
@@ -201,7 +200,7 @@ func (d *Doc) Failing() bool { return len(d.errs) > 0 }
 // Fresh returns the Doc with no problems reported, for checks made later.
 func (d *Doc) Fresh() *Doc {
 	c := *d
-	c.errs, c.seen, c.failed = nil, map[string]bool{}, nil
+	c.errs, c.seen, c.failed = nil, map[Error]bool{}, nil
 	return &c
 }
 
