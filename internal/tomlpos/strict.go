@@ -107,24 +107,9 @@ func (d *Doc) belowFailed(key string) bool {
 }
 
 // plain drops the array indices of a path: "a[2].b" is "a.b".
-func plain(path string) string {
-	if !strings.Contains(path, "[") {
-		return path
-	}
-	var b strings.Builder
-	in := false
-	for _, r := range path {
-		switch {
-		case r == '[':
-			in = true
-		case r == ']':
-			in = false
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+func plain(path string) string { return indices.ReplaceAllString(path, "") }
+
+var indices = regexp.MustCompile(`\[[0-9]+\]`)
 
 // Add reports msg at key, a dotted path with array indices, placed where
 // the key or its nearest parent is written; the same key and message are
