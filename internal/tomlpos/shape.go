@@ -122,7 +122,7 @@ func (s *shaper) key() int {
 	s.last = Key{Line: s.line, Col: s.i - s.lineStart + 1}
 	start := s.i
 	defer func() {
-		k := strings.TrimSpace(s.text[start:s.i])
+		k := strings.TrimSpace(s.text[start:min(s.i, len(s.text))]) // an escape at the end steps past it
 		if len(k) > 40 {
 			k = strings.TrimRight(strings.ToValidUTF8(k[:40], ""), ".") + "..."
 		}
