@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/returnsim/returnsim/agents"
 	"github.com/returnsim/returnsim/internal/tomlpos"
 	"github.com/returnsim/returnsim/sim"
@@ -130,57 +129,29 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		Method    Method      `toml:"method"`
 		Pattern   PatternSpec `toml:"pattern"`
 	}{Method: DefaultMethod()}
-	if e := tomlpos.Shape(file, string(data)); e != nil {
-		return nil, Errors{e}
-	}
-	keys := tomlpos.Keys(string(data))
-	ix := tomlpos.NewIndex(keys)
-	md, err := toml.Decode(string(data), &raw)
+	doc, err := tomlpos.Decode(file, data, &raw, reflect.TypeOf(raw))
 	if err != nil {
-		return nil, Errors{decodeError(file, ix, tomlpos.FirstErrorOf(string(data), ix, reflect.TypeOf(raw), err))}
+		return nil, err
 	}
-	if errs := tomlpos.CaseErrors(file, md, ix, reflect.TypeOf(raw)); len(errs) > 0 {
-		return nil, errs
-	}
-	p := targetParser{file: file, ix: ix}
-	reported := map[string]bool{}
-	for _, k := range md.Undecoded() {
-		if reportedAbove(reported, k) {
-			continue // below an unknown table, or in a second [[target]], reported already
-		}
-		key := k.String()
-		reported[key] = true
-		msg := "unknown key"
-		if len(p.errs) < maxErrors {
-			if s := tomlpos.Suggest(reflect.TypeOf(raw), k); s != "" {
-				msg = "unknown key: did you mean " + s + "?"
-			}
-		}
-		written := ix.LookupPlain(key)
-		for _, at := range written {
-			p.append(&Error{File: file, Line: at.Line, Col: at.Col, Key: at.Path, Msg: msg})
-		}
-		if len(written) == 0 {
-			p.add(key, msg)
-		}
-	}
+	doc.Unknown()
+	p := targetParser{doc}
 	if len(raw.Target) == 0 {
-		p.add("target", "no targets: want at least one [[target]] table")
+		p.Add("target", "no targets: want at least one [[target]] table")
 	}
 	names := map[string]int{}
-	for i := 0; i < len(raw.Target) && !p.full(); i++ {
+	for i := range raw.Target {
 		t := &raw.Target[i]
 		if len(t.Value) == 0 {
 			t.Value = nil // value = [] and no value are the same target
 		}
 		p.check(i, t, names)
 	}
-	if len(p.errs) == 0 {
+	if !p.Failing() {
 		total := 0.0
 		for i := range raw.Target {
 			total += worstTerm(findStatistic(raw.Target[i].Statistic), &raw.Target[i])
 			if math.IsInf(total, 0) {
-				p.add(fmt.Sprintf("target[%d].weight", i), fmt.Sprintf("%v: with the targets before it, the distance can be infinite: want smaller weights or larger tolerances", raw.Target[i].Weight))
+				p.Add(fmt.Sprintf("target[%d].weight", i), fmt.Sprintf("%v: with the targets before it, the distance can be infinite: want smaller weights or larger tolerances", raw.Target[i].Weight))
 				break
 			}
 		}
@@ -191,9 +162,9 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 	}
 	p.checkMethod(&raw.Method)
 	var pattern *PatternSpec
-	if md.IsDefined("pattern") {
+	if doc.MD.IsDefined("pattern") {
 		pattern = &raw.Pattern
-		pattern.check(p.add)
+		pattern.check(p.Add)
 	}
 	spec := &Spec{Targets: raw.Target, Parameters: raw.Parameter, Method: raw.Method, Pattern: pattern}
 	if spec.Method.MaxDistance == 0 {
@@ -203,13 +174,10 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		}
 	}
 	if pattern == nil && spec.needsPattern() {
-		p.add("pattern", "missing: a target on policy_vs_context needs a [pattern] table with the factors' ranges")
+		p.Add("pattern", "missing: a target on policy_vs_context needs a [pattern] table with the factors' ranges")
 	}
-	if p.full() {
-		p.errs = append(p.errs[:maxErrors], &Error{File: file, Msg: fmt.Sprintf("more problems not shown: the first %d are", maxErrors)})
-	}
-	if len(p.errs) > 0 {
-		return nil, p.errs
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	return spec, nil
 }
@@ -219,123 +187,83 @@ func (p *targetParser) checkParameter(i int, q *Parameter, before map[string]int
 	cfg := sim.DefaultConfig()
 	_, lo, hi, ok := agents.Field(&cfg, q.Key)
 	if !ok {
-		p.add(key("key"), fmt.Sprintf("%q is not a numeric scenario key (see docs/scenarios.md)", q.Key))
+		p.Add(key("key"), fmt.Sprintf("%q is not a numeric scenario key (see docs/scenarios.md)", q.Key))
 		return
 	}
 	if j, ok := before[q.Key]; ok {
-		p.add(key("key"), fmt.Sprintf("%q is already parameter[%d]", q.Key, j))
+		p.Add(key("key"), fmt.Sprintf("%q is already parameter[%d]", q.Key, j))
 	} else {
 		before[q.Key] = i
 	}
 	switch {
 	case math.IsNaN(q.Lower) || math.IsNaN(q.Upper) || !(q.Lower < q.Upper):
-		p.add(key("upper"), fmt.Sprintf("bounds [%v, %v]: want lower < upper", q.Lower, q.Upper))
+		p.Add(key("upper"), fmt.Sprintf("bounds [%v, %v]: want lower < upper", q.Lower, q.Upper))
 	case q.Lower < lo || q.Upper > hi:
-		p.add(key("lower"), fmt.Sprintf("bounds [%v, %v] leave the key's range [%v, %v]", q.Lower, q.Upper, lo, hi))
+		p.Add(key("lower"), fmt.Sprintf("bounds [%v, %v] leave the key's range [%v, %v]", q.Lower, q.Upper, lo, hi))
 	}
 }
 
 func (p *targetParser) checkMethod(m *Method) {
 	if m.Replicates < 1 || m.Replicates > 1000 {
-		p.add("method.replicates", fmt.Sprintf("%d: want 1 to 1000", m.Replicates))
+		p.Add("method.replicates", fmt.Sprintf("%d: want 1 to 1000", m.Replicates))
 	}
 	for _, r := range []struct {
 		key string
 		n   int
 	}{{"method.fit_replicates", m.FitReplicates}, {"method.table_replicates", m.TableReplicates}} {
 		if r.n < 1 || r.n > 1000 {
-			p.add(r.key, fmt.Sprintf("%d: want 1 to 1000", r.n))
+			p.Add(r.key, fmt.Sprintf("%d: want 1 to 1000", r.n))
 		}
 	}
 	if !(m.MaxDistance >= 0) || math.IsInf(m.MaxDistance, 0) {
-		p.add("method.max_distance", fmt.Sprintf("%v: want a finite distance, 0 or more (0: twice the targets' summed weights)", m.MaxDistance))
+		p.Add("method.max_distance", fmt.Sprintf("%v: want a finite distance, 0 or more (0: twice the targets' summed weights)", m.MaxDistance))
 	}
 	if !(m.FitShare >= 0 && m.FitShare <= 1) {
-		p.add("method.fit_share", fmt.Sprintf("%v: want a share from 0 to 1", m.FitShare))
+		p.Add("method.fit_share", fmt.Sprintf("%v: want a share from 0 to 1", m.FitShare))
 	}
 	if m.Generations < 1 || m.Generations > 100 {
-		p.add("method.generations", fmt.Sprintf("%d: want 1 to 100", m.Generations))
+		p.Add("method.generations", fmt.Sprintf("%d: want 1 to 100", m.Generations))
 	}
 	if !(m.Keep > 0 && m.Keep < 1) {
-		p.add("method.keep", fmt.Sprintf("%v: want a share between 0 and 1, exclusive", m.Keep))
+		p.Add("method.keep", fmt.Sprintf("%v: want a share between 0 and 1, exclusive", m.Keep))
 	}
 	if m.Moves < 1 || m.Moves > 100 {
-		p.add("method.moves", fmt.Sprintf("%d: want 1 to 100", m.Moves))
+		p.Add("method.moves", fmt.Sprintf("%d: want 1 to 100", m.Moves))
 	}
 	if !(m.Unmoved >= 0 && m.Unmoved < 1) {
-		p.add("method.unmoved", fmt.Sprintf("%v: want a chance from 0 (a fixed number of moves) up to 1, exclusive", m.Unmoved))
+		p.Add("method.unmoved", fmt.Sprintf("%v: want a chance from 0 (a fixed number of moves) up to 1, exclusive", m.Unmoved))
 	}
 	if !(m.StartPrior > 0 && m.StartPrior <= 1) {
-		p.add("method.start_prior", fmt.Sprintf("%v: want a share above 0, at most 1 (the priors' share bounds the importance weights by its inverse)", m.StartPrior))
+		p.Add("method.start_prior", fmt.Sprintf("%v: want a share above 0, at most 1 (the priors' share bounds the importance weights by its inverse)", m.StartPrior))
 	}
 	if !(m.StartSpread > 0) || math.IsInf(m.StartSpread, 0) {
-		p.add("method.start_spread", fmt.Sprintf("%v: want a finite number of prior SDs above 0", m.StartSpread))
+		p.Add("method.start_spread", fmt.Sprintf("%v: want a finite number of prior SDs above 0", m.StartSpread))
 	}
 }
 
-// reportedAbove reports whether k or a table above it has been reported.
-func reportedAbove(reported map[string]bool, k toml.Key) bool {
-	for n := len(k); n > 0; n-- {
-		if reported[k[:n].String()] {
-			return true
-		}
-	}
-	return false
-}
-
-// maxErrors is the most problems ParseSpec reports; a last line says that
-// there are more.
-const maxErrors = 100
-
-type targetParser struct {
-	file string
-	ix   *tomlpos.Index
-	errs Errors
-}
-
-// full reports whether more problems than are shown have been found: the
-// checks stop there, so that a file of a million problems costs no more
-// than reading it.
-func (p *targetParser) full() bool { return len(p.errs) > maxErrors }
-
-func (p *targetParser) append(e *Error) {
-	if !p.full() {
-		p.errs = append(p.errs, e)
-	}
-}
-
-func (p *targetParser) add(key, msg string) {
-	if p.full() {
-		return
-	}
-	e := &Error{File: p.file, Key: key, Msg: msg}
-	if at, ok := p.ix.Lookup(key); ok {
-		e.Line, e.Col = at.Line, at.Col
-	}
-	p.errs = append(p.errs, e)
-}
+type targetParser struct{ *tomlpos.Doc }
 
 // check validates target i, t, against the targets before it, whose
 // indices by name are before.
 func (p *targetParser) check(i int, t *Target, before map[string]int) {
 	key := func(k string) string { return fmt.Sprintf("target[%d].%s", i, k) }
 	if t.Name == "" {
-		p.add(key("name"), "missing: want the name of the finding")
+		p.Add(key("name"), "missing: want the name of the finding")
 	}
 	if j, ok := before[t.Name]; ok && t.Name != "" {
-		p.add(key("name"), fmt.Sprintf("%q is already the name of target[%d]", t.Name, j))
+		p.Add(key("name"), fmt.Sprintf("%q is already the name of target[%d]", t.Name, j))
 	} else if t.Name != "" {
 		before[t.Name] = i
 	}
 	if t.Source == "" {
-		p.add(key("source"), "missing: want where the value comes from (a seed document, a publication)")
+		p.Add(key("source"), "missing: want where the value comes from (a seed document, a publication)")
 	}
 	for _, f := range []struct {
 		name string
 		v    float64
 	}{{"tolerance", t.Tolerance}, {"weight", t.Weight}} {
 		if !(f.v > 0) || math.IsInf(f.v, 0) {
-			p.add(key(f.name), fmt.Sprintf("%v: want a finite number above 0", f.v))
+			p.Add(key(f.name), fmt.Sprintf("%v: want a finite number above 0", f.v))
 		}
 	}
 	st := findStatistic(t.Statistic)
@@ -344,57 +272,45 @@ func (p *targetParser) check(i int, t *Target, before map[string]int) {
 		for j := range statistics {
 			names[j] = statistics[j].name
 		}
-		p.add(key("statistic"), fmt.Sprintf("%q is not one of %s", t.Statistic, strings.Join(names, ", ")))
+		p.Add(key("statistic"), fmt.Sprintf("%q is not one of %s", t.Statistic, strings.Join(names, ", ")))
 	}
 	if st != nil && t.Weight > 0 && t.Tolerance > 0 && !math.IsInf(t.Weight, 0) && !math.IsInf(t.Tolerance, 0) {
 		if b := worstTerm(st, t); math.IsInf(b, 0) || math.IsNaN(b) {
-			p.add(key("weight"), fmt.Sprintf("%v with tolerance %v can make the distance infinite (a miss of %.3g on the target's scale adds weight x (miss/tolerance)^2): want a smaller weight or a larger tolerance", t.Weight, t.Tolerance, worstMiss(st, t)))
+			p.Add(key("weight"), fmt.Sprintf("%v with tolerance %v can make the distance infinite (a miss of %.3g on the target's scale adds weight x (miss/tolerance)^2): want a smaller weight or a larger tolerance", t.Weight, t.Tolerance, worstMiss(st, t)))
 		}
 	}
 	switch t.Kind {
 	case kindUnset:
-		p.add(key("kind"), "missing: want equals, at_most or order")
+		p.Add(key("kind"), "missing: want equals, at_most or order")
 	case Order:
 		if len(t.Value) > 0 {
-			p.add(key("value"), "an order target takes no value: it asks that the statistic's components increase")
+			p.Add(key("value"), "an order target takes no value: it asks that the statistic's components increase")
 		}
 		if st != nil && len(st.labels) < 2 {
-			p.add(key("statistic"), fmt.Sprintf("%s has one component: an order target needs at least two", st.name))
+			p.Add(key("statistic"), fmt.Sprintf("%s has one component: an order target needs at least two", st.name))
 		}
 	default:
 		if st == nil {
 			break
 		}
 		if len(t.Value) != len(st.labels) {
-			p.add(key("value"), fmt.Sprintf("%d values: want %d (%s)", len(t.Value), len(st.labels), strings.Join(st.labels, ", ")))
+			p.Add(key("value"), fmt.Sprintf("%d values: want %d (%s)", len(t.Value), len(st.labels), strings.Join(st.labels, ", ")))
 			break
 		}
 		for k, v := range t.Value {
 			vk := fmt.Sprintf("%s[%d]", key("value"), k)
 			switch {
 			case math.IsNaN(v) || math.IsInf(v, 0):
-				p.add(vk, fmt.Sprintf("%v is not a finite number", v))
+				p.Add(vk, fmt.Sprintf("%v is not a finite number", v))
 			case st.count && v <= 0:
-				p.add(vk, fmt.Sprintf("%v: want a count above 0", v))
+				p.Add(vk, fmt.Sprintf("%v: want a count above 0", v))
 			case st.ratio && v <= 0:
-				p.add(vk, fmt.Sprintf("%v: want a ratio above 0", v))
+				p.Add(vk, fmt.Sprintf("%v: want a ratio above 0", v))
 			case !st.count && !st.ratio && (v <= 0 || v >= 1):
-				p.add(vk, fmt.Sprintf("%v: want a share between 0 and 1, exclusive", v))
+				p.Add(vk, fmt.Sprintf("%v: want a share between 0 and 1, exclusive", v))
 			}
 		}
 	}
-}
-
-// decodeError is tomlpos.DecodeError with the key named as the other
-// errors name it, with the index of its [[target]] or [[parameter]].
-func decodeError(file string, ix *tomlpos.Index, err error) *Error {
-	e := tomlpos.DecodeErrorIx(file, ix, err)
-	for _, at := range ix.LookupPlain(e.Key) {
-		if at.Line == e.Line {
-			e.Key = at.Path
-		}
-	}
-	return e
 }
 
 // maxCount bounds a count statistic: a run of 1200 months at the largest

@@ -118,7 +118,7 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"infinite distance together", strings.Replace(second(7, "weight = 1.5e304"), "weight = 1\n", "weight = 1.5e304\n", 1),
 			"bad.toml:16:1: target[1].weight: 1.5e+304: with the targets before it, the distance can be infinite: want smaller weights or larger tolerances"},
 		{"misspelt key", second(7, "wieght = 1"),
-			"bad.toml:16:1: target[1].wieght: unknown key: did you mean target.weight?\nbad.toml:10:1: target[1].weight: 0: want a finite number above 0"},
+			"bad.toml:10:1: target[1].weight: 0: want a finite number above 0\nbad.toml:16:1: target[1].wieght: unknown key: did you mean target.weight?"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

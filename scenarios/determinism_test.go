@@ -44,7 +44,7 @@ func TestParseDidYouMean(t *testing.T) {
 	}{
 		{lines(`[base]`, `monhts = 84`), "bad.toml:2:1: base.monhts: unknown key: did you mean base.months?"},
 		{lines(`[base]`, `[variants.a]`, `policy.counseling.timing = "none"`), "bad.toml:3:1: variants.a.policy.counseling.timing: unknown key: did you mean variants.a.policy.counselling.timing?"},
-		{lines(`[base]`, `[[base.policy_changes]]`, `from_month = 3`, `enforcment = 3`), "bad.toml:2:1: base.policy_changes.enforcment: unknown key: did you mean base.policy_changes.enforcement?"},
+		{lines(`[base]`, `[[base.policy_changes]]`, `from_month = 3`, `enforcment = 3`), "bad.toml:4:1: base.policy_changes[0].enforcment: unknown key: did you mean base.policy_changes.enforcement?"},
 		{lines(`[base]`, `[base.intake]`, `initial_stok = 3`), "bad.toml:3:1: base.intake.initial_stok: unknown key: did you mean base.intake.initial_stock?"},
 		{lines(`[bsae]`, `[base]`), "bad.toml:1:1: bsae: unknown key: did you mean base?"},
 		{lines(`[base]`, `frobnicate = 1`), "bad.toml:2:1: base.frobnicate: unknown key"},

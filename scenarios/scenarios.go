@@ -5,13 +5,11 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -104,11 +102,7 @@ func Load(files ...string) (*Study, error) {
 }
 
 func appendErr(errs Errors, file string, err error) Errors {
-	var es Errors
-	if errors.As(err, &es) {
-		return append(errs, es...)
-	}
-	return append(errs, &Error{File: file, Msg: err.Error()})
+	return append(errs, tomlpos.AsErrors(file, err)...)
 }
 
 // scenarioTOML is one scenario table as written: sim.Config's keys plus a
@@ -132,93 +126,47 @@ type studyTOML struct {
 // Parse parses one study file; name is used in errors and as the scenario
 // name of a one-scenario file without a name key.
 func Parse(name string, data []byte) (*Study, error) {
-	p := parser{file: name, text: string(data), seen: map[string]bool{}}
-	st, err := p.parse()
+	var raw studyTOML
+	doc, err := tomlpos.Decode(name, data, &raw, reflect.TypeFor[schemaStudy]())
 	if err != nil {
 		return nil, err
 	}
-	if len(p.errs) > 0 {
-		sort.SliceStable(p.errs, func(i, j int) bool { // in file order; unplaced last
-			a, b := p.errs[i], p.errs[j]
-			if (a.Line == 0) != (b.Line == 0) {
-				return b.Line == 0
-			}
-			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
-		})
-		if n := len(p.errs); n > MaxErrors {
-			p.errs = append(p.errs[:MaxErrors], &Error{File: name, Msg: fmt.Sprintf("%d more problems not shown", n-MaxErrors)})
-		}
-		return nil, p.errs
+	p := parser{Doc: doc}
+	st := p.parse(&raw)
+	if err := doc.Err(); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data) // of the text as written, byte-order mark and all
+	for i := range st.Scenarios {
+		st.Scenarios[i].File = name
+		st.Scenarios[i].FileSHA256 = hex.EncodeToString(sum[:])
 	}
 	return st, nil
 }
 
 // MaxErrors is the most problems Parse reports of one file; a last line
 // says how many more there are.
-const MaxErrors = 100
+const MaxErrors = tomlpos.MaxErrors
 
 type parser struct {
-	file string
-	text string
-	md   toml.MetaData
-	keys []tomlpos.Key
-	ix   *tomlpos.Index
-	errs Errors
-	seen map[string]bool // key and message of each error, to report each once
-	// failed holds the dotted keys of the tables whose decoding failed:
-	// BurntSushi/toml decodes a table's keys in map order and stops at
-	// the first error, so which of their keys are left undecoded is
-	// chance. Their unknown keys are not reported.
-	failed []string
+	*tomlpos.Doc
+	ownOnly bool // report a scenario's problems only at keys it writes
 }
 
-func (p *parser) add(key, msg string) {
-	if p.seen[key+"\x00"+msg] {
-		return // a policy's ranges are checked with the config and alone
-	}
-	p.seen[key+"\x00"+msg] = true
-	e := &Error{File: p.file, Key: key, Msg: msg}
-	if at, ok := p.ix.Lookup(key); ok {
-		e.Line, e.Col = at.Line, at.Col
-	}
-	p.errs = append(p.errs, e)
-}
-
-// tomlErr turns a decoding error into an Error with its position.
-func (p *parser) tomlErr(err error) *Error { return tomlpos.DecodeErrorIx(p.file, p.ix, err) }
-
-func (p *parser) parse() (*Study, error) {
-	var raw studyTOML
-	if e := tomlpos.Shape(p.file, p.text); e != nil {
-		return nil, Errors{e}
-	}
-	p.keys = tomlpos.Keys(p.text)
-	p.ix = tomlpos.NewIndex(p.keys)
-	md, err := toml.Decode(p.text, &raw)
-	if err != nil {
-		return nil, Errors{p.tomlErr(tomlpos.FirstErrorOf(p.text, p.ix, reflect.TypeOf(raw), err))}
-	}
-	p.md = md
-	if errs := tomlpos.CaseErrors(p.file, md, p.ix, reflect.TypeFor[schemaStudy]()); len(errs) > 0 {
-		return nil, errs
-	}
-	if !md.IsDefined("base") {
-		p.add("base", "missing: a study file needs a [base] table")
-		return nil, p.errs
-	}
+func (p *parser) parse(raw *studyTOML) *Study {
 	st := &Study{Name: raw.Name, Description: raw.Description, CRN: raw.CRN == nil || *raw.CRN}
 	if st.Name == "" {
-		st.Name = strings.TrimSuffix(filepath.Base(p.file), filepath.Ext(p.file))
+		st.Name = strings.TrimSuffix(filepath.Base(p.File), filepath.Ext(p.File))
+	}
+	if !p.MD.IsDefined("base") {
+		p.Add("base", "missing: a study file needs a [base] table")
+		p.decodeOnly(raw, sim.DefaultConfig(), nil)
+		return nil
 	}
 	base, changes, ok := p.scenario("base", raw.Base, sim.DefaultConfig(), nil, true)
 	if !ok {
-		// decode the variants anyway, so that their keys are not reported
-		// unknown; their validation would only repeat the base's errors
-		for _, name := range p.variantOrder() {
-			p.scenario("variants."+name, raw.Variants[name], base.Config, changes, false)
-		}
-		p.undecoded()
-		return nil, p.errs
+		p.decodeOnly(raw, base.Config, changes)
+		return nil
 	}
 	nameKey := "base.name"
 	if base.Name == "" {
@@ -246,13 +194,19 @@ func (p *parser) parse() (*Study, error) {
 		p.checkName(sc.Name, nameKey, names)
 		st.Scenarios = append(st.Scenarios, sc)
 	}
-	p.undecoded()
-	sum := sha256.Sum256([]byte(p.text))
-	for i := range st.Scenarios {
-		st.Scenarios[i].File = p.file
-		st.Scenarios[i].FileSHA256 = hex.EncodeToString(sum[:])
+	p.Unknown()
+	return st
+}
+
+// decodeOnly decodes the variants on from, a base that is not valid or
+// not there, and reports their problems at the keys they write (at others
+// they would only repeat the base's) and the unknown keys.
+func (p *parser) decodeOnly(raw *studyTOML, from sim.Config, changes []toml.Primitive) {
+	p.ownOnly = true
+	for _, name := range p.variantOrder() {
+		p.scenario("variants."+name, raw.Variants[name], from, changes, true)
 	}
-	return st, nil
+	p.Unknown()
 }
 
 // checkName reports a scenario name that is empty, not fit for a CSV
@@ -260,13 +214,13 @@ func (p *parser) parse() (*Study, error) {
 func (p *parser) checkName(n, key string, taken map[string]bool) {
 	switch {
 	case n == "":
-		p.add(key, "empty scenario name: want letters, digits, '-', '_' or '.'")
+		p.Add(key, "empty scenario name: want letters, digits, '-', '_' or '.'")
 	case taken[n]:
-		p.add(key, fmt.Sprintf("scenario %q is defined twice in this file", n))
+		p.Add(key, fmt.Sprintf("scenario %q is defined twice in this file", n))
 	default:
 		for _, r := range n {
 			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-				p.add(key, fmt.Sprintf("scenario name %q: want letters, digits, '-', '_' or '.' only (it becomes a CSV field)", n))
+				p.Add(key, fmt.Sprintf("scenario name %q: want letters, digits, '-', '_' or '.' only (it becomes a CSV field)", n))
 				break
 			}
 		}
@@ -278,49 +232,13 @@ func (p *parser) checkName(n, key string, taken map[string]bool) {
 func (p *parser) variantOrder() []string {
 	var names []string
 	seen := map[string]bool{}
-	for _, k := range p.md.Keys() {
+	for _, k := range p.MD.Keys() {
 		if len(k) >= 2 && k[0] == "variants" && !seen[k[1]] {
 			seen[k[1]] = true
 			names = append(names, k[1])
 		}
 	}
 	return names
-}
-
-// undecoded reports every key that no field took, but those below a table
-// that failed to decode or below an unknown key reported just before, with
-// the known key nearest to it if one is close.
-func (p *parser) undecoded() {
-	suggested := 0
-	last := "\x00" // the last key reported: its subkeys follow it
-	for _, k := range p.md.Undecoded() {
-		full := fullKey(k)
-		if p.belowFailed(full) || strings.HasPrefix(full, last) {
-			continue
-		}
-		last = full + "."
-		msg := "unknown key"
-		// the metadata lists keys in file order: suggest for those that
-		// can be among the MaxErrors shown
-		if suggested < MaxErrors {
-			suggested++
-			if s := tomlpos.Suggest(reflect.TypeFor[schemaStudy](), k); s != "" {
-				msg = fmt.Sprintf("unknown key: did you mean %s?", s)
-			}
-		}
-		p.add(full, msg)
-	}
-}
-
-// belowFailed reports whether the dotted key is a table whose decoding
-// failed or lies below one.
-func (p *parser) belowFailed(key string) bool {
-	for _, f := range p.failed {
-		if key == f || strings.HasPrefix(key, f+".") {
-			return true
-		}
-	}
-	return false
 }
 
 // schemaStudy is the shape of a study file, for Suggest.
@@ -338,64 +256,76 @@ type schemaScenario struct {
 	sim.Config
 }
 
-// fullKey writes a metadata key as a dotted path. The metadata carries no
-// array indices, so tomlpos.Lookup places an element's key at the array.
-func fullKey(k toml.Key) string { return strings.Join(k, ".") }
-
 // scenario decodes the scenario table prim (at dotted key at) on top of a
 // copy of from and, if validate is set, validates it. It returns what it
-// decoded even when that is invalid.
+// decoded even when that is invalid: a key that fails to decode keeps what
+// it inherited, so that the others are validated too.
 //
 // Policy changes are resolved from the scenario's own policy: a variant
 // that gives no policy_changes re-applies the raw change tables it
 // inherits (returned as changes), so its own policy flows into them.
 func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inherited []toml.Primitive, validate bool) (sc Scenario, changes []toml.Primitive, ok bool) {
-	raw := scenarioTOML{Config: cloneConfig(from)}
-	// arrays given replace the whole array below
 	path := strings.Split(at, ".")
-	def := func(k ...string) bool { return p.md.IsDefined(append(path, k...)...) }
-	if def("origins") {
-		raw.Origins = nil
+	def := func(k ...string) bool { return p.MD.IsDefined(append(path, k...)...) }
+	fresh := func() scenarioTOML {
+		raw := scenarioTOML{Config: cloneConfig(from)}
+		// arrays given replace the whole array below
+		if def("origins") {
+			raw.Origins = nil
+		}
+		if def("intake", "years") {
+			raw.Intake.Years = nil
+		}
+		if def("policy", "reintegration", "eligible") {
+			raw.Policy.Reintegration.Eligible = nil
+		}
+		if def("restrictions") {
+			raw.Restrictions = nil
+		}
+		return raw
 	}
-	if def("intake", "years") {
-		raw.Intake.Years = nil
-	}
-	if def("policy", "reintegration", "eligible") {
-		raw.Policy.Reintegration.Eligible = nil
-	}
-	if def("restrictions") {
-		raw.Restrictions = nil
-	}
-	if err := p.md.PrimitiveDecode(prim, &raw); err != nil {
-		err = p.firstError(at, prim, reflect.TypeFor[scenarioTOML](), err)
-		p.errs = append(p.errs, p.tomlErr(err))
-		p.failed = append(p.failed, at)
-		return Scenario{Config: raw.Config}, inherited, false
+	raw := fresh()
+	ok = true
+	if err := p.MD.PrimitiveDecode(prim, &raw); err != nil {
+		// every bad key, and the scenario without them, to validate
+		raw, ok = fresh(), false
+		for _, err := range tomlpos.DecodeEach(p.MD, p.Ix, at, prim, &raw, err) {
+			p.Failed(err)
+		}
+		// an array that failed keeps what it inherited
+		was := cloneConfig(from)
+		if raw.Origins == nil {
+			raw.Origins = was.Origins
+		}
+		if raw.Intake.Years == nil {
+			raw.Intake.Years = was.Intake.Years
+		}
+		if raw.Policy.Reintegration.Eligible == nil {
+			raw.Policy.Reintegration.Eligible = was.Policy.Reintegration.Eligible
+		}
+		if raw.Restrictions == nil {
+			raw.Restrictions = was.Restrictions
+		}
 	}
 	changes = inherited
 	if def("policy_changes") {
 		changes = raw.Changes
 	}
 	raw.Config.Changes = nil
-	{
-		prev := raw.Config.Policy
-		for i, cp := range changes {
-			ch := sim.Change{Policy: clonePolicy(prev)}
-			if hasEligible(p.md, cp) {
-				ch.Reintegration.Eligible = nil
-			}
-			if err := p.md.PrimitiveDecode(cp, &ch); err != nil {
-				e := p.tomlErr(p.firstError(at+".policy_changes", cp, reflect.TypeFor[sim.Change](), err))
-				if e.Key == "" {
-					e.Key = fmt.Sprintf("%s.policy_changes[%d]", at, i)
-				}
-				p.errs = append(p.errs, e)
-				p.failed = append(p.failed, at+".policy_changes")
-				return Scenario{Config: raw.Config}, changes, false
-			}
-			raw.Config.Changes = append(raw.Config.Changes, ch)
-			prev = ch.Policy
+	prev := raw.Config.Policy
+	for i, cp := range changes {
+		ch := sim.Change{Policy: clonePolicy(prev)}
+		if hasEligible(p.MD, cp) {
+			ch.Reintegration.Eligible = nil
 		}
+		if err := p.MD.PrimitiveDecode(cp, &ch); err != nil {
+			ch, ok = sim.Change{Policy: clonePolicy(prev)}, false
+			for _, err := range tomlpos.DecodeEach(p.MD, p.Ix, fmt.Sprintf("%s.policy_changes[%d]", at, i), cp, &ch, err) {
+				p.Failed(err)
+			}
+		}
+		raw.Config.Changes = append(raw.Config.Changes, ch)
+		prev = ch.Policy
 	}
 	sc = Scenario{Name: raw.Name, Description: raw.Description, Config: raw.Config}
 	if !validate {
@@ -404,19 +334,17 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 	if err := sc.Config.Prepare(); err != nil {
 		fes := agents.FieldErrors(err)
 		for _, fe := range fes {
-			p.add(at+"."+fe.Key, fe.Msg)
+			key := at + "." + fe.Key
+			if k, _ := p.Ix.Lookup(key); !p.ownOnly || k.Path == key {
+				p.Add(key, fe.Msg)
+			}
 		}
-		if len(fes) == 0 {
-			p.add(at, err.Error())
+		if len(fes) == 0 && !p.ownOnly {
+			p.Add(at, err.Error())
 		}
 		return sc, changes, false
 	}
-	return sc, changes, true
-}
-
-// firstError is tomlpos.FirstError on the table prim.
-func (p *parser) firstError(at string, prim toml.Primitive, t reflect.Type, err error) error {
-	return tomlpos.FirstError(p.md, p.ix, at, prim, t, err)
+	return sc, changes, ok
 }
 
 // hasEligible reports whether the raw table of a policy change gives

@@ -377,18 +377,20 @@ func (c *Config) Prepare() error {
 	for i := range c.Changes {
 		ch := &c.Changes[i]
 		key := fmt.Sprintf("policy_changes[%d]", i)
+		badFrom := false // from_month is then unknown, not wrong
 		if ch.From != "" {
 			m, err := ParseMonth(ch.From)
 			switch {
 			case err != nil:
 				add(&agents.FieldError{Key: key + ".from", Msg: err.Error()})
+				badFrom = true
 			case ch.FromMonth != 0 && ch.FromMonth != m-start:
 				add(&agents.FieldError{Key: key + ".from", Msg: fmt.Sprintf("%q is month %d, but from_month is %d: give one of them", ch.From, m-start, ch.FromMonth)})
 			default:
 				ch.FromMonth = m - start
 			}
 		}
-		if ch.FromMonth <= last || ch.FromMonth >= c.Months {
+		if !badFrom && (ch.FromMonth <= last || ch.FromMonth >= c.Months) {
 			add(&agents.FieldError{Key: key + ".from_month", Msg: fmt.Sprintf("%d: want a month after %d and before the horizon %d, in increasing order", ch.FromMonth, last, c.Months)})
 		}
 		last = ch.FromMonth

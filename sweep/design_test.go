@@ -222,6 +222,9 @@ func TestDesignErrors(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ name, text, want string }{
 		{"unknown key", sweepText("lhs", "samples = 4\nsample = 3", "", ""), "t.toml:7:1: design.sample: unknown key"},
+		// issue 18: a sweep file suggested nothing, a study file did
+		{"misspelt key", "replicatse = 2\n" + sweepText("lhs", "samples = 4", "", ""), "t.toml:1:1: replicatse: unknown key: did you mean replicates?"},
+		{"key nested 41 levels", "x" + strings.Repeat(".a", 40) + " = 1\n" + sweepText("lhs", "samples = 4", "", ""), "t.toml:1:1: x.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a...: nested 41 levels deep: at most 12 are read"},
 		{"unknown design", sweepText("latin", "", "", ""), "t.toml:5:1: design.kind: \"latin\" is not one of"},
 		{"inverted range", strings.Replace(sweepText("lhs", "samples = 4", "", ""), "max = 0.7", "max = 0.05", 1), "t.toml:10:1: factors[0].max: 0.05: want more than min (0.1)"},
 		{"log of zero", strings.Replace(sweepText("lhs", "samples = 4", "", ""), "min = 0.25", "min = 0", 1), "t.toml:15:1: factors[1].min: 0: a log-uniform factor needs min above 0"},

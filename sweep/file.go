@@ -7,11 +7,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
-	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/returnsim/returnsim/internal/tomlpos"
 	"github.com/returnsim/returnsim/results"
 	"github.com/returnsim/returnsim/scenarios"
@@ -55,7 +54,7 @@ type File struct {
 	Design      DesignSpec
 	Factors     []Factor
 
-	keys []tomlpos.Key
+	doc *tomlpos.Doc // where its keys are, for errors found after Parse
 }
 
 // DesignSpec is the [design] table.
@@ -109,39 +108,17 @@ func Parse(file string, data []byte) (*File, error) {
 		Design      *DesignSpec `toml:"design"`
 		Factors     []Factor    `toml:"factors"`
 	}{}
-	keys := tomlpos.Keys(string(data))
-	p := parser{file: file, keys: keys}
-	md, err := toml.Decode(string(data), &raw)
+	doc, err := tomlpos.Decode(file, data, &raw, reflect.TypeOf(raw))
 	if err != nil {
-		e := tomlpos.DecodeError(file, keys, err)
-		e.Msg = strings.ReplaceAll(e.Msg, "\n", `\n`) // one line per error, whatever the text
-		for _, at := range tomlpos.LookupPlain(keys, e.Key) {
-			if at.Line == e.Line {
-				e.Key = at.Path
-			}
-		}
-		return nil, Errors{e}
+		return nil, err
 	}
-	reported := map[string]bool{}
-	for _, k := range md.Undecoded() {
-		if reportedBelow(reported, k) {
-			continue
-		}
-		key := k.String()
-		reported[key] = true
-		written := tomlpos.LookupPlain(keys, key)
-		for _, at := range written {
-			p.errs = append(p.errs, &Error{File: file, Line: at.Line, Col: at.Col, Key: at.Path, Msg: "unknown key"})
-		}
-		if len(written) == 0 {
-			p.add(key, "unknown key")
-		}
-	}
+	doc.Unknown()
+	p := parser{doc}
 	sum := sha256.Sum256(data)
 	f := &File{
 		Path: file, SHA256: hex.EncodeToString(sum[:]), Name: raw.Name, Description: raw.Description,
 		Study: raw.Study, Scenario: raw.Scenario, Replicates: 1, Outputs: raw.Outputs, Bootstrap: 1000,
-		Factors: raw.Factors, keys: keys,
+		Factors: raw.Factors, doc: doc,
 	}
 	if f.Name == "" {
 		f.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
@@ -149,13 +126,13 @@ func Parse(file string, data []byte) (*File, error) {
 	if raw.Replicates != nil {
 		f.Replicates = *raw.Replicates
 		if f.Replicates < 1 || f.Replicates > MaxReplicates {
-			p.add("replicates", fmt.Sprintf("%d: want 1 to %d", f.Replicates, MaxReplicates))
+			p.Add("replicates", fmt.Sprintf("%d: want 1 to %d", f.Replicates, MaxReplicates))
 		}
 	}
 	if raw.Bootstrap != nil {
 		f.Bootstrap = *raw.Bootstrap
 		if f.Bootstrap < 0 || f.Bootstrap > MaxBootstrap {
-			p.add("bootstrap", fmt.Sprintf("%d: want 0 (no intervals) to %d", f.Bootstrap, MaxBootstrap))
+			p.Add("bootstrap", fmt.Sprintf("%d: want 0 (no intervals) to %d", f.Bootstrap, MaxBootstrap))
 		}
 	}
 	if len(f.Outputs) == 0 {
@@ -163,9 +140,9 @@ func Parse(file string, data []byte) (*File, error) {
 	}
 	for i, o := range f.Outputs {
 		if !slices.Contains(results.OwnMetricNames, o) {
-			p.add("outputs", fmt.Sprintf("%q is not a metric of one run: want one of %s", o, strings.Join(results.OwnMetricNames, ", ")))
+			p.Add("outputs", fmt.Sprintf("%q is not a metric of one run: want one of %s", o, strings.Join(results.OwnMetricNames, ", ")))
 		} else if slices.Contains(f.Outputs[:i], o) {
-			p.add("outputs", fmt.Sprintf("%q is listed twice", o))
+			p.Add("outputs", fmt.Sprintf("%q is listed twice", o))
 		}
 	}
 	f.Design.Kind = External
@@ -174,25 +151,18 @@ func Parse(file string, data []byte) (*File, error) {
 		p.checkDesign(&f.Design)
 	}
 	if len(f.Factors) == 0 {
-		p.add("factors", "no factors: want at least one [[factors]] table")
+		p.Add("factors", "no factors: want at least one [[factors]] table")
 	}
 	for i := range f.Factors {
 		p.checkFactor(i, &f.Factors[i], f.Factors[:i], f.Design.Kind)
 	}
-	if len(p.errs) == 0 && !f.layoutOnly() {
+	if !p.Failing() && !f.layoutOnly() {
 		if n := f.Points(); n < 1 || n > MaxTasks || n*f.Replicates > MaxTasks {
-			p.add("design", fmt.Sprintf("more than %d tasks (points x replicates): want fewer", MaxTasks))
+			p.Add("design", fmt.Sprintf("more than %d tasks (points x replicates): want fewer", MaxTasks))
 		}
 	}
-	if len(p.errs) > 0 {
-		sort.SliceStable(p.errs, func(i, j int) bool {
-			a, b := p.errs[i], p.errs[j]
-			if (a.Line == 0) != (b.Line == 0) {
-				return b.Line == 0
-			}
-			return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
-		})
-		return nil, p.errs
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
@@ -275,28 +245,28 @@ func (f *File) Base() (*scenarios.Scenario, error) {
 			}
 		}
 		if sc == nil {
-			p := parser{file: f.Path, keys: f.keys}
-			p.add("scenario", fmt.Sprintf("%q is not a scenario of the study: want one of %s", f.Scenario, strings.Join(names, ", ")))
-			return nil, p.errs
+			p := f.doc.Fresh()
+			p.Add("scenario", fmt.Sprintf("%q is not a scenario of the study: want one of %s", f.Scenario, strings.Join(names, ", ")))
+			return nil, p.Err()
 		}
 	}
-	p := parser{file: f.Path, keys: f.keys}
+	p := f.doc.Fresh()
 	for i := range f.Factors {
 		fa := &f.Factors[i]
 		at := fmt.Sprintf("factors[%d]", i)
 		lo, hi, err := scenarios.NumericKey(&sc.Config, fa.Key)
 		if err != nil {
 			_, msg, _ := strings.Cut(err.Error(), ": ")
-			p.add(at+".key", fmt.Sprintf("%q: %s", fa.Key, msg))
+			p.Add(at+".key", fmt.Sprintf("%q: %s", fa.Key, msg))
 			continue
 		}
 		a, b := fa.bounds()
 		if a < lo || b > hi {
-			p.add(at, fmt.Sprintf("%s: values %g to %g leave the key's range %g to %g", fa.Key, a, b, lo, hi))
+			p.Add(at, fmt.Sprintf("%s: values %g to %g leave the key's range %g to %g", fa.Key, a, b, lo, hi))
 		}
 	}
-	if len(p.errs) > 0 {
-		return nil, p.errs
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	return sc, nil
 }
@@ -309,19 +279,7 @@ func (fa *Factor) bounds() (lo, hi float64) {
 	return *fa.Min, *fa.Max
 }
 
-type parser struct {
-	file string
-	keys []tomlpos.Key
-	errs Errors
-}
-
-func (p *parser) add(key, msg string) {
-	e := &Error{File: p.file, Key: key, Msg: msg}
-	if at, ok := tomlpos.Lookup(p.keys, key); ok {
-		e.Line, e.Col = at.Line, at.Col
-	}
-	p.errs = append(p.errs, e)
-}
+type parser struct{ *tomlpos.Doc }
 
 func (p *parser) checkDesign(d *DesignSpec) {
 	switch d.Kind {
@@ -330,7 +288,7 @@ func (p *parser) checkDesign(d *DesignSpec) {
 		// layout of a --design file
 		if d.Samples == 0 && d.Trajectories == 0 {
 			if d.Levels != 0 {
-				p.add("design.levels", "levels without trajectories")
+				p.Add("design.levels", "levels without trajectories")
 			}
 			return
 		}
@@ -339,41 +297,41 @@ func (p *parser) checkDesign(d *DesignSpec) {
 	case Grid:
 	case LHS, Sobol:
 		if d.Samples < 2 {
-			p.add("design.samples", fmt.Sprintf("%d: want 2 or more (%s)", d.Samples, map[string]string{LHS: "points of the Latin hypercube", Sobol: "base samples of Saltelli's scheme"}[d.Kind]))
+			p.Add("design.samples", fmt.Sprintf("%d: want 2 or more (%s)", d.Samples, map[string]string{LHS: "points of the Latin hypercube", Sobol: "base samples of Saltelli's scheme"}[d.Kind]))
 		}
 	case Morris:
 		if d.Trajectories < 2 {
-			p.add("design.trajectories", fmt.Sprintf("%d: want 2 or more", d.Trajectories))
+			p.Add("design.trajectories", fmt.Sprintf("%d: want 2 or more", d.Trajectories))
 		}
 		if d.Levels == 0 {
 			d.Levels = 4
 		}
 		if d.Levels < 2 || d.Levels%2 != 0 || d.Levels > 1000 {
-			p.add("design.levels", fmt.Sprintf("%d: want an even number from 2 to 1000 (Morris' levels; 4 by default)", d.Levels))
+			p.Add("design.levels", fmt.Sprintf("%d: want an even number from 2 to 1000 (Morris' levels; 4 by default)", d.Levels))
 		}
 	case "":
-		p.add("design", "no kind: want kind = one of grid, lhs, sobol, morris")
+		p.Add("design", "no kind: want kind = one of grid, lhs, sobol, morris")
 	case External:
 		// the layout of a --design file; nothing to check
 	default:
-		p.add("design.kind", fmt.Sprintf("%q is not one of grid, lhs, sobol, morris, external", d.Kind))
+		p.Add("design.kind", fmt.Sprintf("%q is not one of grid, lhs, sobol, morris, external", d.Kind))
 	}
 	if d.Kind != LHS && d.Kind != Sobol && d.Samples != 0 {
-		p.add("design.samples", fmt.Sprintf("not used by a %s design", d.Kind))
+		p.Add("design.samples", fmt.Sprintf("not used by a %s design", d.Kind))
 	}
 	if d.Kind != Morris && (d.Trajectories != 0 || d.Levels != 0) {
-		p.add("design", fmt.Sprintf("trajectories and levels are for morris, not %s", d.Kind))
+		p.Add("design", fmt.Sprintf("trajectories and levels are for morris, not %s", d.Kind))
 	}
 }
 
 func (p *parser) checkFactor(i int, fa *Factor, before []Factor, design string) {
 	at := fmt.Sprintf("factors[%d]", i)
 	if fa.Key == "" {
-		p.add(at, "no key: want key = a numeric scenario key, such as \"population.network_mean\"")
+		p.Add(at, "no key: want key = a numeric scenario key, such as \"population.network_mean\"")
 	}
 	for _, b := range before {
 		if b.Key == fa.Key && fa.Key != "" {
-			p.add(at+".key", fmt.Sprintf("%q is a factor already", fa.Key))
+			p.Add(at+".key", fmt.Sprintf("%q is a factor already", fa.Key))
 		}
 	}
 	if fa.Distribution == "" {
@@ -386,53 +344,42 @@ func (p *parser) checkFactor(i int, fa *Factor, before []Factor, design string) 
 	switch fa.Distribution {
 	case Uniform, LogUniform:
 		if fa.Min == nil || fa.Max == nil {
-			p.add(at, fmt.Sprintf("%s: want min and max", fa.Distribution))
+			p.Add(at, fmt.Sprintf("%s: want min and max", fa.Distribution))
 			return
 		}
 		if fa.Levels != nil {
-			p.add(at+".levels", fmt.Sprintf("a %s factor takes min and max, not levels", fa.Distribution))
+			p.Add(at+".levels", fmt.Sprintf("a %s factor takes min and max, not levels", fa.Distribution))
 		}
 		lo, hi := *fa.Min, *fa.Max
 		switch {
 		case !finite(lo) || !finite(hi):
-			p.add(at, fmt.Sprintf("min %v, max %v: want finite numbers", lo, hi))
+			p.Add(at, fmt.Sprintf("min %v, max %v: want finite numbers", lo, hi))
 		case !(lo < hi):
-			p.add(at+".max", fmt.Sprintf("%g: want more than min (%g)", hi, lo))
+			p.Add(at+".max", fmt.Sprintf("%g: want more than min (%g)", hi, lo))
 		case fa.Distribution == LogUniform && lo <= 0:
-			p.add(at+".min", fmt.Sprintf("%g: a log-uniform factor needs min above 0", lo))
+			p.Add(at+".min", fmt.Sprintf("%g: a log-uniform factor needs min above 0", lo))
 		}
 		if design == Grid && fa.Points < 2 {
-			p.add(at, fmt.Sprintf("points = %d: a grid needs 2 or more points from min to max, or levels", fa.Points))
+			p.Add(at, fmt.Sprintf("points = %d: a grid needs 2 or more points from min to max, or levels", fa.Points))
 		}
 		if design != Grid && fa.Points != 0 {
-			p.add(at+".points", fmt.Sprintf("only a grid design uses points, not %s", design))
+			p.Add(at+".points", fmt.Sprintf("only a grid design uses points, not %s", design))
 		}
 	case Levels:
 		if len(fa.Levels) == 0 {
-			p.add(at, "levels: want at least one value")
+			p.Add(at, "levels: want at least one value")
 		}
 		if fa.Min != nil || fa.Max != nil || fa.Points != 0 {
-			p.add(at, "a levels factor takes levels only, not min, max or points")
+			p.Add(at, "a levels factor takes levels only, not min, max or points")
 		}
 		for j, x := range fa.Levels {
 			if !finite(x) {
-				p.add(at+".levels", fmt.Sprintf("%v: want finite numbers", x))
+				p.Add(at+".levels", fmt.Sprintf("%v: want finite numbers", x))
 			} else if slices.Contains(fa.Levels[:j], x) {
-				p.add(at+".levels", fmt.Sprintf("%g is listed twice", x))
+				p.Add(at+".levels", fmt.Sprintf("%g is listed twice", x))
 			}
 		}
 	default:
-		p.add(at+".distribution", fmt.Sprintf("%q is not one of uniform, log-uniform, levels", fa.Distribution))
+		p.Add(at+".distribution", fmt.Sprintf("%q is not one of uniform, log-uniform, levels", fa.Distribution))
 	}
-}
-
-// reportedBelow says whether an undecoded key lies below one reported
-// already (inside an unknown table), and so needs no line of its own.
-func reportedBelow(reported map[string]bool, k toml.Key) bool {
-	for i := 1; i < len(k); i++ {
-		if reported[k[:i].String()] {
-			return true
-		}
-	}
-	return false
 }

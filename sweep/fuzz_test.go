@@ -24,7 +24,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if file.Design.Kind != External && file.Points() < 1 {
+		if !file.layoutOnly() && file.Points() < 1 {
 			t.Errorf("accepted a %s design of %d points", file.Design.Kind, file.Points())
 		}
 	})

@@ -88,17 +88,12 @@ func (es Errors) Error() string {
 // plain errors (wrong types): toml: line N (last key "k"): msg.
 var plainErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
-// DecodeError turns an error of toml.Decode or MetaData.PrimitiveDecode on
-// a text whose keys are keys into an *Error in file. Its Key is the last
+// decodeError turns an error of toml.Decode or MetaData.PrimitiveDecode on
+// a text whose keys ix indexes into an *Error in file. Its Key is the last
 // key as BurntSushi/toml names it, without array indices. A
 // toml.ParseError keeps its position; a plain error gets its line and the
 // column of its key on that line (1 if the key is not found there).
-func DecodeError(file string, keys []Key, err error) *Error {
-	return DecodeErrorIx(file, NewIndex(keys), err)
-}
-
-// DecodeErrorIx is DecodeError with the keys indexed.
-func DecodeErrorIx(file string, ix *Index, err error) *Error {
+func decodeError(file string, ix *Index, err error) *Error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		e := &Error{File: file, Key: pe.LastKey, Msg: pe.Message}

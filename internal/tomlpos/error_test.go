@@ -49,13 +49,13 @@ func TestDecodeError(t *testing.T) {
 			if err == nil {
 				t.Fatalf("toml.Decode(%q) = nil, want an error", tt.text)
 			}
-			if got := DecodeError("x.toml", Keys(tt.text), err); *got != tt.want {
-				t.Errorf("DecodeError(x.toml, keys, %q) = %+v, want %+v", err, *got, tt.want)
+			if got := decodeError("x.toml", NewIndex(Keys(tt.text)), err); *got != tt.want {
+				t.Errorf("decodeError(x.toml, keys, %q) = %+v, want %+v", err, *got, tt.want)
 			}
 		})
 	}
-	other := DecodeError("x.toml", nil, errors.New("toml: cannot decode to non-pointer"))
+	other := decodeError("x.toml", NewIndex(nil), errors.New("toml: cannot decode to non-pointer"))
 	if want := (Error{File: "x.toml", Msg: "cannot decode to non-pointer"}); *other != want {
-		t.Errorf("DecodeError(x.toml, nil, other) = %+v, want %+v", *other, want)
+		t.Errorf("decodeError(x.toml, nil, other) = %+v, want %+v", *other, want)
 	}
 }

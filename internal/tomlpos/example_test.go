@@ -6,15 +6,15 @@ import (
 	"github.com/returnsim/returnsim/internal/tomlpos"
 )
 
-func ExampleLookup() {
+func ExampleIndex_Lookup() {
 	text := "[[target]]\nname = \"a\"\n\n[[target]]\nname = \"b\"\n  weight = 0\n"
-	keys := tomlpos.Keys(text)
+	ix := tomlpos.NewIndex(tomlpos.Keys(text))
 	e := &tomlpos.Error{File: "targets.toml", Key: "target[1].weight", Msg: "0: want a finite number above 0"}
-	if k, ok := tomlpos.Lookup(keys, e.Key); ok {
+	if k, ok := ix.Lookup(e.Key); ok {
 		e.Line, e.Col = k.Line, k.Col
 	}
 	fmt.Println(e)
-	for _, k := range tomlpos.LookupPlain(keys, "target.name") {
+	for _, k := range ix.LookupPlain("target.name") {
 		fmt.Printf("%s at %d:%d\n", k.Path, k.Line, k.Col)
 	}
 	// Output:

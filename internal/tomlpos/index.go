@@ -21,7 +21,9 @@ func NewIndex(keys []Key) *Index {
 	return ix
 }
 
-// Lookup is the package's Lookup on the indexed keys.
+// Lookup finds where the key at path, or its nearest parent, is written.
+// A path without index that names an array of tables is where its first
+// element is.
 func (ix *Index) Lookup(path string) (Key, bool) {
 	for path != "" {
 		if k, ok := ix.byPath[path]; ok {
@@ -39,5 +41,6 @@ func (ix *Index) Lookup(path string) (Key, bool) {
 	return Key{}, false
 }
 
-// LookupPlain is the package's LookupPlain on the indexed keys.
+// LookupPlain lists, in order, where keys with the plain path plain are
+// written: once for each array-of-tables element that has one.
 func (ix *Index) LookupPlain(plain string) []Key { return ix.byPlain[plain] }

@@ -170,21 +170,3 @@ func unquoted(s string) iter.Seq2[int, byte] {
 		}
 	}
 }
-
-// Lookup finds where the key at path, or its nearest parent, is written.
-// A path without index that names an array of tables is where its first
-// element is. It indexes keys on each call: to look up many paths, use an
-// Index.
-func Lookup(keys []Key, path string) (Key, bool) { return NewIndex(keys).Lookup(path) }
-
-// LookupPlain lists, in order, where keys with the plain path plain are
-// written: once for each array-of-tables element that has one.
-func LookupPlain(keys []Key, plain string) []Key {
-	var out []Key
-	for _, k := range keys {
-		if k.Plain == plain {
-			out = append(out, k)
-		}
-	}
-	return out
-}

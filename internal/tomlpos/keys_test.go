@@ -154,7 +154,7 @@ func TestLookup(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			got, ok := Lookup(tt.keys, tt.path)
+			got, ok := NewIndex(tt.keys).Lookup(tt.path)
 			if ok != (tt.line > 0) || got.Line != tt.line || got.Col != tt.col {
 				t.Errorf("Lookup(keys, %q) = %d:%d, %v, want %d:%d, %v", tt.path, got.Line, got.Col, ok, tt.line, tt.col, tt.line > 0)
 			}
@@ -178,7 +178,7 @@ func TestLookupPlain(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.plain, func(t *testing.T) {
 			var got []string
-			for _, k := range LookupPlain(keys, tt.plain) {
+			for _, k := range NewIndex(keys).LookupPlain(tt.plain) {
 				got = append(got, k.Path)
 			}
 			if !slices.Equal(got, tt.want) {

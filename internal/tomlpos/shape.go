@@ -1,6 +1,9 @@
 package tomlpos
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Limits of Shape. No key of a study or targets file is nested more than
 // seven levels deep (variants.NAME.policy.counselling.provider.ngo is six);
@@ -35,6 +38,7 @@ type shaper struct {
 	i         int
 	line      int
 	lineStart int
+	last      Key // the last key read: its text, line and column
 }
 
 // frame is an open inline table ('{') or array ('[') in a value; depth is
@@ -48,14 +52,14 @@ type frame struct {
 func (s *shaper) count(file string, depth int) *Error {
 	s.units += depth
 	if s.units > MaxKeys {
-		return &Error{File: file, Line: s.line, Col: s.i - s.lineStart + 1,
+		return &Error{File: file, Line: s.last.Line, Col: s.last.Col, Key: s.last.Path,
 			Msg: fmt.Sprintf("too many keys: at most %d, each counted once per level of depth, are read (a study of a hundred variants counts about 15000)", MaxKeys)}
 	}
 	return nil
 }
 
 func (s *shaper) err(file string, depth int) *Error {
-	return &Error{File: file, Line: s.line, Col: s.i - s.lineStart + 1,
+	return &Error{File: file, Line: s.last.Line, Col: s.last.Col, Key: s.last.Path,
 		Msg: fmt.Sprintf("nested %d levels deep: at most %d are read (no key of this program is deeper than 7)", depth, MaxDepth)}
 }
 
@@ -112,8 +116,18 @@ func (s *shaper) skipComment() {
 }
 
 // key reads a possibly dotted key from s.i up to '=', ']', a newline or
-// the end, and returns its number of parts.
+// the end, and returns its number of parts. It keeps the key's place and
+// its text, cut to 40 bytes, for errors.
 func (s *shaper) key() int {
+	s.last = Key{Line: s.line, Col: s.i - s.lineStart + 1}
+	start := s.i
+	defer func() {
+		k := strings.TrimSpace(s.text[start:min(s.i, len(s.text))]) // an escape at the end steps past it
+		if len(k) > 40 {
+			k = strings.TrimRight(strings.ToValidUTF8(k[:40], ""), ".") + "..."
+		}
+		s.last.Path = k
+	}()
 	parts := 1
 	t := s.text
 	for s.i < len(t) {

@@ -3,6 +3,8 @@ package tomlpos
 import (
 	"fmt"
 	"reflect"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -76,26 +78,45 @@ func tagName(f reflect.StructField) string {
 // keysOf lists a struct's keys in field order.
 func keysOf(t reflect.Type) []string { return tableOf(t).keys }
 
-// FieldType is the type of the field that takes key name in struct t, as
+// field is the type of the field that takes key name in struct t, as
 // BurntSushi/toml matches them (by tag, then by name without regard to
 // case, through anonymous structs); an outer field shadows an embedded one.
-func FieldType(t reflect.Type, name string) (reflect.Type, bool) { return field(t, name) }
-
 func field(t reflect.Type, name string) (reflect.Type, bool) {
+	f, ok := fieldOf(t, name)
+	return f.typ, ok
+}
+
+// fieldIndex is field's index sequence, for reflect.Value.FieldByIndex.
+func fieldIndex(t reflect.Type, name string) ([]int, bool) {
+	f, ok := fieldOf(t, name)
+	return f.index, ok
+}
+
+func fieldOf(t reflect.Type, name string) (fieldInfo, bool) {
 	kt := tableOf(t)
-	if ft, ok := kt.types[name]; ok {
-		return ft, true
+	if f, ok := kt.fields[name]; ok {
+		return f, true
 	}
-	ft, ok := kt.untagged[strings.ToLower(name)]
-	return ft, ok
+	f, ok := kt.untagged[strings.ToLower(name)]
+	return f, ok
+}
+
+// fieldInfo is a struct field that takes a key.
+type fieldInfo struct {
+	typ   reflect.Type
+	index []int
 }
 
 // keyTable is what a struct type's fields take, computed once per type.
 type keyTable struct {
-	keys     []string                // in field order, embedded structs' in place
-	types    map[string]reflect.Type // each key's field type, outer fields first
-	untagged map[string]reflect.Type // by lower-case Go name: fields without a tag
-	fold     map[string]string       // lower-case key to key
+	keys     []string             // in field order, embedded structs' in place
+	fields   map[string]fieldInfo // each key's field, outer fields first
+	untagged map[string]fieldInfo // by lower-case Go name: fields without a tag
+	fold     map[string]string    // lower-case key to key
+	// raw is a struct of a toml.Primitive for each key, rawKeys[i] the
+	// key of its field i: what DecodeEach decodes a table into first
+	raw     reflect.Type
+	rawKeys []string
 }
 
 var tables sync.Map // reflect.Type to *keyTable
@@ -104,36 +125,46 @@ func tableOf(t reflect.Type) *keyTable {
 	if kt, ok := tables.Load(t); ok {
 		return kt.(*keyTable)
 	}
-	kt := &keyTable{types: map[string]reflect.Type{}, untagged: map[string]reflect.Type{}, fold: map[string]string{}}
+	kt := &keyTable{fields: map[string]fieldInfo{}, untagged: map[string]fieldInfo{}, fold: map[string]string{}}
 	depthOf := map[string]int{}
-	var walk func(t reflect.Type, depth int)
-	walk = func(t reflect.Type, depth int) {
+	var walk func(t reflect.Type, index []int)
+	walk = func(t reflect.Type, index []int) {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
+			fi := fieldInfo{f.Type, append(append([]int(nil), index...), i)}
 			name := tagName(f)
 			switch {
 			case name == "-" || !f.IsExported() && !f.Anonymous:
 				continue
 			case name == "" && f.Anonymous && elem(f.Type).Kind() == reflect.Struct:
-				walk(elem(f.Type), depth+1)
+				walk(elem(f.Type), fi.index)
 				continue
 			case name == "":
 				name = f.Name
 				if _, ok := kt.untagged[strings.ToLower(name)]; !ok {
-					kt.untagged[strings.ToLower(name)] = f.Type
+					kt.untagged[strings.ToLower(name)] = fi
 				}
 			}
 			kt.keys = append(kt.keys, name)
-			if d, ok := depthOf[name]; !ok || depth < d {
-				depthOf[name] = depth
-				kt.types[name] = f.Type
+			if d, ok := depthOf[name]; !ok || len(index) < d {
+				depthOf[name] = len(index)
+				kt.fields[name] = fi
 			}
 			if _, ok := kt.fold[strings.ToLower(name)]; !ok {
 				kt.fold[strings.ToLower(name)] = name
 			}
 		}
 	}
-	walk(t, 0)
+	walk(t, nil)
+	var raw []reflect.StructField
+	for k := range kt.fields {
+		kt.rawKeys = append(kt.rawKeys, k)
+	}
+	sort.Strings(kt.rawKeys)
+	for i, k := range kt.rawKeys {
+		raw = append(raw, reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[toml.Primitive](), Tag: reflect.StructTag("toml:" + strconv.Quote(k))})
+	}
+	kt.raw = reflect.StructOf(raw)
 	tables.Store(t, kt)
 	return kt
 }
@@ -211,8 +242,8 @@ func caseMismatch(t reflect.Type, path []string) (int, string, bool) {
 		switch t.Kind() {
 		case reflect.Struct:
 			kt := tableOf(t)
-			if f, ok := kt.types[part]; ok {
-				t = f
+			if f, ok := kt.fields[part]; ok {
+				t = f.typ
 				continue
 			}
 			if k, ok := kt.fold[strings.ToLower(part)]; ok {
