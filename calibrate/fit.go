@@ -248,6 +248,45 @@ func (p *Problem) Fit(budget, workers int, record func(Evaluation)) (best []floa
 	return best, dist, errors.Join(err, evalErr)
 }
 
+// PointFit is a point fit's outcome: the start and Fit's best point, each
+// evaluated on the method's table replicates (Detail), with common random
+// numbers, and the better of the two kept. Nelder-Mead compares points on
+// fit_replicates only: a point that wins there may lose on more
+// replicates, and a fit worse than where it started is no fit.
+type PointFit struct {
+	Theta      []float64 // the kept point: Fit's unless the start is closer on the table's replicates
+	Detail     *Detail   // of Theta
+	Start, Fit *Detail   // of the start and of Fit's best point, on the same replicates
+	KeptStart  bool      // the start was at most as far as the fit: Theta is the start
+}
+
+// PointFit evaluates the start on the table's replicates, runs Fit with
+// budget evaluations, evaluates its best point on the same replicates and
+// keeps the closer of the two (the start on a tie). Every evaluation goes
+// to record: the start's as phase "start", the fit's table as "final".
+func (p *Problem) PointFit(budget, workers int, record func(Evaluation)) (*PointFit, error) {
+	start := p.Start()
+	d0, err := p.Detail(start, workers)
+	if err != nil {
+		return nil, err
+	}
+	record(Evaluation{Phase: "start", Theta: start, Distance: d0.Distance})
+	best, _, err := p.Fit(budget, workers, record)
+	if err != nil {
+		return nil, err
+	}
+	d1, err := p.Detail(best, workers)
+	if err != nil {
+		return nil, err
+	}
+	record(Evaluation{Phase: "final", Theta: best, Distance: d1.Distance})
+	pf := &PointFit{Theta: best, Detail: d1, Start: d0, Fit: d1}
+	if !(d1.Distance < d0.Distance) {
+		pf.Theta, pf.Detail, pf.KeptStart = start, d0, true
+	}
+	return pf, nil
+}
+
 // Identification says how well the targets pin a parameter down: the
 // posterior's standard deviation against the prior's.
 type Identification struct {

@@ -96,26 +96,19 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 		trace = append(trace, e)
 		tick()
 	}
-	d0, _, err := prob.Evaluate(prob.Start(), c.workers)
+	// the start and the fit compared on the same (table) replicates, the
+	// closer kept
+	pf, err := prob.PointFit(fitN, c.workers, record)
 	if err != nil {
 		return err
 	}
-	record(calibrate.Evaluation{Phase: "start", Theta: prob.Start(), Distance: d0})
-	best, dist, err := prob.Fit(fitN, c.workers, record)
-	if err != nil {
-		return err
-	}
+	best, detail := pf.Theta, pf.Detail
+	d0, dist := pf.Start.Distance, detail.Distance
 	post, abc, err := prob.ABC(abcN, c.workers, best, sim.NewStream(sim.StreamSeed(uint64(c.seed), 0, "abc", false)), record)
 	var refused *calibrate.RefusedError
 	if err != nil && !errors.As(err, &refused) {
 		return err
 	}
-	detail, err := prob.Detail(best, c.workers)
-	if err != nil {
-		return err
-	}
-	dist = detail.Distance
-	record(calibrate.Evaluation{Phase: "final", Theta: best, Distance: dist})
 	infl, err := prob.Influences(best, c.workers)
 	if err != nil {
 		return err
@@ -158,7 +151,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 			Version: v, Revision: rev, Command: c.command,
 			TargetsFile: name, Study: st.Name, Scenario: st.Scenarios[0].Name,
 			Seed: c.seed, Budget: *budget, Workers: c.workers, Method: spec.Method,
-			Evaluations: len(trace), StartDistance: d0, FitDistance: dist,
+			Evaluations: len(trace), StartDistance: d0, FitDistance: pf.Fit.Distance, KeptStart: pf.KeptStart,
 			PosteriorParticles: len(post), PosteriorRefused: refused != nil,
 			ABCFinalDistance: abc.Final, ABCESS: abc.ESS, Start: start.UTC(), End: time.Now().UTC(),
 		})
@@ -169,8 +162,12 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d simulations in %.0fs; distance %.3g at the defaults, %.3g at the fit; written to %s\n\n",
-		len(trace), time.Since(start).Seconds(), d0, dist, c.out)
+	kept := "the fit"
+	if pf.KeptStart {
+		kept = "the defaults, as the fit is no closer"
+	}
+	fmt.Fprintf(stdout, "%d simulations in %.0fs; distance on the same %d replicates %.3f at the defaults, %.3f at the fit: params.toml holds %s; written to %s\n\n",
+		len(trace), time.Since(start).Seconds(), spec.Method.TableReplicates, d0, pf.Fit.Distance, kept, c.out)
 	printFit(stdout, table, detail.MCSE)
 	fmt.Fprintln(stdout)
 	printABC(stdout, abc)
