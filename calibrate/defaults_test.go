@@ -87,9 +87,11 @@ var meetTargets = flag.Bool("defaults.targets", false, "check that the shipped d
 // about one tolerance by itself (its files are few); at 32 it is about a
 // third of one.
 //
-// It is opt-in (-defaults.targets) while it fails: at the shipped defaults
-// the number of files closed is missed by 0.02 tolerances
-// (docs/calibration.md), and every other target is met.
+// It is opt-in (-defaults.targets): at the shipped defaults the number of
+// files closed was missed by 0.02 tolerances of the scale's former
+// tolerance, 0.05 (docs/calibration.md); the tolerance is now 0.08 (issue
+// 19), and the recalibration that issue asks for decides whether it runs
+// by default.
 func TestDefaultsMeetTargets(t *testing.T) {
 	if !*meetTargets {
 		t.Skip("opt-in: -defaults.targets")
