@@ -26,6 +26,7 @@ type Manifest struct {
 	PosteriorParticles int         `json:"posterior_particles"`
 	PosteriorRefused   bool        `json:"posterior_refused"` // no posterior.csv: see RefusedError
 	Program            string      `json:"program"`
+	Resumed            int         `json:"resumed_evaluations"` // evaluations restored from an interrupted run's journal
 	Revision           string      `json:"revision"`
 	Scenario           string      `json:"scenario"`
 	Seed               int64       `json:"seed"`

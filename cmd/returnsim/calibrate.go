@@ -2,16 +2,20 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"os/signal"
 	"reflect"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/returnsim/returnsim/agents"
@@ -25,6 +29,8 @@ import (
 func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	fs, c := newVerb("calibrate", "out-calibrate", "usage: returnsim calibrate [TARGETS.toml] [flags]\n\nFits the free parameters to the targets (default: the embedded targets.toml).", stderr)
 	budget := fs.Int("budget", 1000, "evaluations to spend at most (each a set of replicates, with the pattern's paired runs when a target needs them): the point fit takes method.fit_share of them, ABC-SMC the rest (a move outside the bounds costs none)")
+	particles := fs.Int("particles", 0, "ABC-SMC particles `N`: sets --budget to the least that buys them (instead of --budget)")
+	resume := fs.Bool("resume", false, "continue the interrupted calibration in --out (same targets, study, seed and budget) from its journalled evaluations")
 	study := fs.String("study", "", "calibrate the first scenario of this study `file` (default: the embedded default study's baseline)")
 	files, err := c.parseVerb(fs, args)
 	if err != nil {
@@ -62,13 +68,31 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 		k := len(spec.Parameters)
 		return fitN, abcN, fitN >= k+2 && spec.Method.Particles(abcN) >= 2*k
 	}
+	// the least budget whose ABC share buys n particles and that builds
+	// the point fit's simplex
+	least := func(n int) int {
+		b := 1
+		for ; b < 1<<30; b++ {
+			if _, abcN, ok := split(b); ok && spec.Method.Particles(abcN) >= n {
+				break
+			}
+		}
+		return b
+	}
+	if *particles != 0 {
+		budgetSet := false
+		fs.Visit(func(f *flag.Flag) { budgetSet = budgetSet || f.Name == "budget" })
+		if budgetSet {
+			return fmt.Errorf("--particles and --budget both given: give one (--particles %d means --budget %d)", *particles, least(*particles))
+		}
+		if *particles < 2*len(spec.Parameters) || *particles > 1<<20 {
+			return fmt.Errorf("--particles %d: want %d (two per free parameter) to %d", *particles, 2*len(spec.Parameters), 1<<20)
+		}
+		*budget = least(*particles)
+	}
 	fitN, abcN, ok := split(*budget)
 	if !ok {
-		least := *budget
-		for _, _, ok := split(least); !ok && least < 1<<30; _, _, ok = split(least) {
-			least++
-		}
-		return fmt.Errorf("--budget %d is too small for %d parameters over %d ABC generations of %d moves: want at least %d", *budget, len(spec.Parameters), spec.Method.Generations, spec.Method.Moves, least)
+		return fmt.Errorf("--budget %d is too small for %d parameters over %d ABC generations of %d moves: want at least %d (%d particles; --particles sets the budget from them)", *budget, len(spec.Parameters), spec.Method.Generations, spec.Method.Moves, least(0), 2*len(spec.Parameters))
 	}
 	upper := map[string]float64{}
 	for _, q := range spec.Parameters {
@@ -88,32 +112,58 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	defer folder.Close()
 	start := time.Now()
-	prob := &calibrate.Problem{Base: st.Scenarios[0].Config, Spec: spec, Seed: uint64(c.seed)}
+	// every evaluation goes through the journal; SIGINT and SIGTERM stop
+	// them, and the folder is left as it was but for the journal
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	batches, err := tasks.OpenBatches(ctx, folder.Dir(), fp, *resume)
+	if err != nil {
+		return err
+	}
+	defer batches.Close()
+	interrupted := func(err error) error {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted: %s is as it was; continue with the same command and --resume", c.out)
+		}
+		return err
+	}
+	prob := &calibrate.Problem{Base: st.Scenarios[0].Config, Spec: spec, Seed: uint64(c.seed), Batches: batches}
 
 	var trace []calibrate.Evaluation
 	tick, done := progress(stderr, *budget, "calibrating")
+	lines := !showsBar(stderr) // in batch, a line per stage instead of the bar
+	logf := func(format string, args ...any) {
+		if lines {
+			fmt.Fprintf(stderr, "calibrate: "+format+" (%d of %d simulations, %s)\n", append(args, len(trace), *budget, time.Since(start).Round(time.Second))...)
+		}
+	}
 	record := func(e calibrate.Evaluation) {
 		trace = append(trace, e)
 		tick()
+	}
+	prob.Progress = func(g int, gen calibrate.Generation, _ int) {
+		logf("ABC generation %d: tolerance %s, %d of %d proposed accepted, ESS %.1f", g, fixed(gen.Tolerance), gen.Accepted, gen.Proposed, gen.ESS)
 	}
 	// the start and the fit compared on the same (table) replicates, the
 	// closer kept
 	pf, err := prob.PointFit(fitN, c.workers, record)
 	if err != nil {
-		return err
+		return interrupted(err)
 	}
 	best, detail := pf.Theta, pf.Detail
 	d0, dist := pf.Start.Distance, detail.Distance
+	logf("point fit: distance %s at the defaults, %s at the fit, on the same %d replicates", fixed(d0), fixed(pf.Fit.Distance), spec.Method.TableReplicates)
 	post, abc, err := prob.ABC(abcN, c.workers, best, sim.NewStream(sim.StreamSeed(uint64(c.seed), 0, "abc", false)), record)
 	var refused *calibrate.RefusedError
 	if err != nil && !errors.As(err, &refused) {
-		return err
+		return interrupted(err)
 	}
 	infl, err := prob.Influences(best, c.workers)
 	if err != nil {
-		return err
+		return interrupted(err)
 	}
 	done()
+	logf("influences of the %d parameters at the fit", len(spec.Parameters))
 	keys := make([]string, len(spec.Parameters))
 	for i, q := range spec.Parameters {
 		keys[i] = q.Key
@@ -132,7 +182,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	write("fit.csv", func(w *bufio.Writer) error { return writeFit(w, table, detail.MCSE) })
 	write("abc.csv", func(w *bufio.Writer) error { return writeABC(w, abc) })
-	write("params.toml", func(w *bufio.Writer) error { return writeParams(w, keys, best, dist, c.command) })
+	write("params.toml", func(w *bufio.Writer) error { return writeParams(w, keys, best, dist, bytesCommand(c.command)) })
 	write("trace.csv", func(w *bufio.Writer) error { return writeTrace(w, keys, trace) })
 	if refused == nil {
 		write("posterior.csv", func(w *bufio.Writer) error {
@@ -150,7 +200,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 			Program: "returnsim", Kind: "calibrate", Fingerprint: fp, Outputs: sums,
 			Version: v, Revision: rev, Command: c.command,
 			TargetsFile: name, Study: st.Name, Scenario: st.Scenarios[0].Name,
-			Seed: c.seed, Budget: *budget, Workers: c.workers, Method: spec.Method,
+			Seed: c.seed, Budget: *budget, Resumed: batches.Resumed(), Workers: c.workers, Method: spec.Method,
 			Evaluations: len(trace), StartDistance: d0, FitDistance: pf.Fit.Distance, KeptStart: pf.KeptStart,
 			PosteriorParticles: len(post), PosteriorRefused: refused != nil,
 			ABCFinalDistance: abc.Final, ABCESS: abc.ESS, Start: start.UTC(), End: time.Now().UTC(),
@@ -162,12 +212,16 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	resumed := ""
+	if n := batches.Resumed(); n > 0 {
+		resumed = fmt.Sprintf(" (%d evaluations resumed from the journal)", n)
+	}
 	kept := "the fit"
 	if pf.KeptStart {
 		kept = "the defaults, as the fit is no closer"
 	}
-	fmt.Fprintf(stdout, "%d simulations in %.0fs; distance on the same %d replicates %.3f at the defaults, %.3f at the fit: params.toml holds %s; written to %s\n\n",
-		len(trace), time.Since(start).Seconds(), spec.Method.TableReplicates, d0, pf.Fit.Distance, kept, c.out)
+	fmt.Fprintf(stdout, "%d simulations in %.0fs%s; distance on the same %d replicates %.3f at the defaults, %.3f at the fit: params.toml holds %s; written to %s\n\n",
+		len(trace), time.Since(start).Seconds(), resumed, spec.Method.TableReplicates, d0, pf.Fit.Distance, kept, c.out)
 	printFit(stdout, table, detail.MCSE)
 	fmt.Fprintln(stdout)
 	printABC(stdout, abc)
@@ -232,6 +286,31 @@ func writeParams(w *bufio.Writer, keys []string, theta []float64, dist float64, 
 	return nil
 }
 
+// bytesCommand is the command line without the flags that do not change
+// a calibration's outputs (--workers, --resume, --force, --max-memory,
+// --out), so that a calibration resumed on other workers, or made in
+// another folder, writes the same bytes.
+func bytesCommand(command []string) []string {
+	var out []string
+	for i := 0; i < len(command); i++ {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(command[i], "-"), "=")
+		if !strings.HasPrefix(command[i], "-") {
+			out = append(out, command[i])
+			continue
+		}
+		switch name {
+		case "resume", "force":
+		case "workers", "max-memory", "out":
+			if !hasValue {
+				i++ // its value
+			}
+		default:
+			out = append(out, command[i])
+		}
+	}
+	return out
+}
+
 func writeTrace(w *bufio.Writer, keys []string, trace []calibrate.Evaluation) error {
 	// lower_bound: the distance leaves out the pattern's part, skipped as
 	// the rest already exceeded the ABC move's tolerance
@@ -281,4 +360,15 @@ func trunc(s string, n int) string {
 		return s
 	}
 	return s[:n-1] + "…"
+}
+
+// fixed writes x in fixed notation with four significant digits (at most
+// six decimals, none for 1,000 and above), so that numbers of one column
+// compare by eye: 110000 beside 122300, never 1.1e+05 beside 1.223e+05.
+func fixed(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) || x == 0 {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	dec := 3 - int(math.Floor(math.Log10(math.Abs(x))))
+	return strconv.FormatFloat(x, 'f', min(max(dec, 0), 6), 64)
 }

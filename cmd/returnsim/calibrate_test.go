@@ -1,16 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/returnsim/returnsim/agents"
 	"github.com/returnsim/returnsim/calibrate"
+	"github.com/returnsim/returnsim/internal/tasks"
 	"github.com/returnsim/returnsim/scenarios"
 )
 
@@ -118,6 +121,8 @@ func TestCalibrateRejects(t *testing.T) {
 	}{
 		{[]string{"calibrate", "testdata/targets-small.toml", "--budget", "5"}, "--budget 5 is too small"},
 		{[]string{"calibrate", "testdata/bad.toml"}, "testdata/bad.toml"},
+		{[]string{"calibrate", "testdata/targets-small.toml", "--particles", "6", "--budget", "40"}, "--particles 6 means --budget 40"},
+		{[]string{"calibrate", "testdata/targets-small.toml", "--particles", "3"}, "want 4 (two per free parameter)"},
 		{[]string{"run", "--posterior", "testdata/small.toml"}, "testdata/small.toml"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -183,5 +188,99 @@ func TestCalibrateKeepsTheCloser(t *testing.T) {
 	}
 	if man.KeptStart != (man.StartDistance <= man.FitDistance) {
 		t.Errorf("manifest kept_start = %v with start %v and fit %v", man.KeptStart, man.StartDistance, man.FitDistance)
+	}
+}
+
+// TestCalibrateInterruptAndResume: SIGTERM (what Slurm sends at a job's
+// time limit) stops a calibration in its ABC generations: it exits with
+// one line naming --resume and leaves the folder without outputs or
+// temporary files; --resume, on another number of workers, then writes the
+// bytes of an uninterrupted calibration and restores the journalled
+// evaluations rather than simulating them again.
+func TestCalibrateInterruptAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the command as processes")
+	}
+	args := []string{"calibrate", "testdata/targets-small.toml", "--study", "testdata/small.toml", "--budget", "300", "--workers", "1", "--seed", "4"}
+	whole := t.TempDir()
+	if out, err := command(t, append(args, "--out", whole)...).CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted calibration: %v\n%s", err, out)
+	}
+	want := outputs(t, whole)
+
+	dir := t.TempDir()
+	cmd := command(t, append(args, "--out", dir)...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// in batch (CI is set) a line per stage: stop it once ABC has begun
+	var lines []string
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if strings.Contains(sc.Text(), "ABC generation 0") {
+			cmd.Process.Signal(syscall.SIGTERM)
+		}
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatalf("the calibration ended normally after SIGTERM: want it stopped (make it longer)\n%s", strings.Join(lines, "\n"))
+	}
+	if last := lines[len(lines)-1]; !strings.Contains(last, "interrupted") || !strings.Contains(last, "--resume") {
+		t.Errorf("after SIGTERM the last line of stderr is %q, want one that tells of --resume\n%s", last, strings.Join(lines, "\n"))
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp")); len(left) != 0 {
+		t.Errorf("after SIGTERM temporary files are left: %v", left)
+	}
+	if got := outputs(t, dir); len(got) != 0 {
+		t.Errorf("after SIGTERM the folder holds %d outputs, want none", len(got))
+	}
+	out, err := command(t, append(args, "--out", dir, "--resume", "--workers", "2")...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("calibrate --resume: %v\n%s", err, out)
+	}
+	got := outputs(t, dir)
+	for name, b := range want {
+		if !bytes.Equal(got[name], b) {
+			t.Errorf("after SIGTERM and --resume %s differs from an uninterrupted calibration's", name)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("after SIGTERM and --resume the folder has %d outputs, want %d", len(got), len(want))
+	}
+	if _, err := os.Stat(filepath.Join(dir, tasks.JournalName)); !os.IsNotExist(err) {
+		t.Errorf("the journal survived a completed calibration: %v", err)
+	}
+	var man calibrate.Manifest
+	b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err := json.Unmarshal(b, &man); err != nil {
+		t.Fatal(err)
+	}
+	if man.Resumed < 10 {
+		t.Errorf("manifest resumed_evaluations = %d: the point fit's journalled evaluations were redone", man.Resumed)
+	}
+}
+
+// TestCalibrateParticles: --particles N spends the least budget that buys
+// N particles. With targets-small.toml's method (fit_share 0.5, 2
+// generations of 1 move), 6 particles take an ABC budget of 6 x (1 + 2 x 1)
+// = 18, and a budget of 40 is the least that leaves it: round(40 x 0.5) =
+// 20 for the fit, 2 for the start and the fit's table, 18 for ABC (39
+// leaves 17).
+func TestCalibrateParticles(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := runArgs(t, "calibrate", "testdata/targets-small.toml", "--study", "testdata/small.toml", "--particles", "6", "--out", dir, "--seed", "3"); err != nil {
+		t.Fatalf("calibrate --particles 6: %v\n%s", err, out)
+	}
+	var man calibrate.Manifest
+	b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err := json.Unmarshal(b, &man); err != nil {
+		t.Fatal(err)
+	}
+	if man.Budget != 40 {
+		t.Errorf("calibrate --particles 6: budget %d, want 40", man.Budget)
 	}
 }
