@@ -567,3 +567,18 @@ func normalise(pop []Particle) {
 		pop[i].Weight /= s
 	}
 }
+
+// Draws resamples n equal-weight draws from the posterior's particles (whose
+// weights sum to 1) by systematic resampling with a uniform from src: the
+// posterior as tools that take a sample, not weights, read it. Each draw
+// is a particle's parameters, shared, not copied.
+func Draws(post []Particle, n int, src *sim.Stream) [][]float64 {
+	if len(post) == 0 || n < 1 {
+		return nil
+	}
+	out := make([][]float64, n)
+	for i, q := range systematic(rand.New(src), post, n) {
+		out[i] = q.Theta
+	}
+	return out
+}

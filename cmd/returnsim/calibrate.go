@@ -184,10 +184,13 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	write("abc.csv", func(w *bufio.Writer) error { return writeABC(w, abc) })
 	write("params.toml", func(w *bufio.Writer) error { return writeParams(w, keys, best, dist, bytesCommand(c.command)) })
 	write("trace.csv", func(w *bufio.Writer) error { return writeTrace(w, keys, trace) })
+	write("statistics.csv", func(w *bufio.Writer) error { return writeStatistics(w, keys, trace) })
 	if refused == nil {
 		write("posterior.csv", func(w *bufio.Writer) error {
 			return calibrate.WritePosterior(w, &calibrate.Posterior{Keys: keys, Particles: post})
 		})
+		draws := calibrate.Draws(post, postDraws, sim.NewStream(sim.StreamSeed(uint64(c.seed), 0, "draws", false)))
+		write("posterior-draws.csv", func(w *bufio.Writer) error { return writeDraws(w, keys, draws) })
 	}
 	write("identification.csv", func(w *bufio.Writer) error { return writeIdent(w, ident, infl) })
 	var sums []tasks.Sum
@@ -249,10 +252,65 @@ func printABC(w io.Writer, r *calibrate.ABCReport) {
 	}
 }
 
+// fitHead is the first line of fit.csv: each row of the fit table, its
+// statistic, component and calendar year (empty when it has none) in
+// columns of their own.
+const fitHead = "target,statistic,component,year,kind,observed,simulated,mc_se,error,within_tolerance\n"
+
 func writeFit(w *bufio.Writer, rows []calibrate.Row, mcse []float64) error {
-	w.WriteString("target,statistic,observed,simulated,mc_se,error,within_tolerance\n")
+	w.WriteString(fitHead)
 	for i, r := range rows {
-		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%t\n", csvQuote(r.Target), csvQuote(r.Statistic), results.FormatFixed(r.Observed), results.FormatFixed(r.Simulated), results.FormatFixed(mcse[i]), results.FormatFixed(r.Error), r.Within)
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%t\n", rowKey(r), r.Kind, results.FormatFixed(r.Observed), results.FormatFixed(r.Simulated), results.FormatFixed(mcse[i]), results.FormatFixed(r.Error), r.Within)
+	}
+	return nil
+}
+
+// rowKey is a fit table row's target, statistic, component and year, as
+// CSV fields.
+func rowKey(r calibrate.Row) string {
+	year := ""
+	if r.Year != 0 {
+		year = strconv.Itoa(r.Year)
+	}
+	return csvQuote(r.Target) + "," + r.Stat + "," + csvQuote(r.Component) + "," + year
+}
+
+// writeStatistics writes every evaluation's simulated statistics in long
+// form: one row per evaluation and row of the fit table, with the
+// evaluation's parameters, so that the simulations can be re-analysed
+// (another tolerance, a regression adjustment, an emulator) without
+// running them again. generation is empty outside ABC; value is NaN for
+// the pattern's row of an evaluation that skipped it (lower_bound in
+// trace.csv); error is the row's error in tolerances, as in fit.csv.
+func writeStatistics(w *bufio.Writer, keys []string, trace []calibrate.Evaluation) error {
+	w.WriteString("evaluation,phase,generation," + strings.Join(keys, ",") + ",target,statistic,component,year,value,error\n")
+	for i, e := range trace {
+		gen := strings.TrimPrefix(e.Phase, "abc-")
+		if gen == e.Phase {
+			gen = ""
+		}
+		var head strings.Builder
+		fmt.Fprintf(&head, "%d,%s,%s", i, e.Phase, gen)
+		for _, x := range e.Theta {
+			head.WriteString("," + strconv.FormatFloat(x, 'g', 10, 64))
+		}
+		for _, r := range e.Rows {
+			fmt.Fprintf(w, "%s,%s,%s,%s\n", head.String(), rowKey(r), results.FormatFixed(r.Simulated), results.FormatFixed(r.Error))
+		}
+	}
+	return nil
+}
+
+// postDraws is how many equal-weight draws posterior-draws.csv holds.
+const postDraws = 1000
+
+// writeDraws writes equal-weight draws of the posterior in long form.
+func writeDraws(w *bufio.Writer, keys []string, draws [][]float64) error {
+	w.WriteString("draw,parameter,value\n")
+	for d, theta := range draws {
+		for i, k := range keys {
+			fmt.Fprintf(w, "%d,%s,%s\n", d, k, strconv.FormatFloat(theta[i], 'g', 10, 64))
+		}
 	}
 	return nil
 }

@@ -28,13 +28,15 @@ func TestCalibrateSmall(t *testing.T) {
 		t.Fatalf("calibrate: %v\n%s", err, out)
 	}
 	heads := map[string]string{
-		"fit.csv":            "target,statistic,observed,simulated,mc_se,error,within_tolerance\n",
-		"abc.csv":            "generation,tolerance,moves,proposed,accepted,ess,shift\n",
-		"trace.csv":          "evaluation,phase,params.absconding.base,state.forced_rate,distance,lower_bound\n",
-		"posterior.csv":      "particle,params.absconding.base,state.forced_rate,weight,distance\n",
-		"identification.csv": "parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict,moved_by\n",
-		"params.toml":        "# Fitted by: returnsim calibrate",
-		"manifest.json":      "{",
+		"fit.csv":             "target,statistic,component,year,kind,observed,simulated,mc_se,error,within_tolerance\n",
+		"statistics.csv":      "evaluation,phase,generation,params.absconding.base,state.forced_rate,target,statistic,component,year,value,error\n",
+		"posterior-draws.csv": "draw,parameter,value\n",
+		"abc.csv":             "generation,tolerance,moves,proposed,accepted,ess,shift\n",
+		"trace.csv":           "evaluation,phase,params.absconding.base,state.forced_rate,distance,lower_bound\n",
+		"posterior.csv":       "particle,params.absconding.base,state.forced_rate,weight,distance\n",
+		"identification.csv":  "parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict,moved_by\n",
+		"params.toml":         "# Fitted by: returnsim calibrate",
+		"manifest.json":       "{",
 	}
 	checkHeads(t, dir, heads)
 	trace, _ := os.ReadFile(filepath.Join(dir, "trace.csv"))
