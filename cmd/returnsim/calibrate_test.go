@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -284,5 +285,57 @@ func TestCalibrateParticles(t *testing.T) {
 	}
 	if man.Budget != 40 {
 		t.Errorf("calibrate --particles 6: budget %d, want 40", man.Budget)
+	}
+}
+
+// TestCalibrationInR runs the R of docs/calibration.md ("Re-analysing a
+// calibration in R": the regression adjustment and the posterior
+// predictive check), as written there, on the files of a small
+// calibration, so that the commands a reader copies work on what
+// calibrate writes. It skips only when Rscript is absent and CI is unset;
+// in CI .ci/run installs R (Debian's r-base-core).
+func TestCalibrationInR(t *testing.T) {
+	rscript, err := exec.LookPath("Rscript")
+	if err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("no Rscript on PATH (apt-get install r-base-core); CI is unset, so skipping")
+		}
+		t.Fatal("no Rscript on PATH, and CI is set: .ci/run must install r-base-core")
+	}
+	doc, err := os.ReadFile("../../docs/calibration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var script strings.Builder
+	for _, block := range strings.Split(string(doc), "```r\n")[1:] {
+		code, _, ok := strings.Cut(block, "```")
+		if !ok {
+			t.Fatal("docs/calibration.md: an R block without its end")
+		}
+		script.WriteString(code)
+	}
+	if script.Len() == 0 {
+		t.Fatal("docs/calibration.md has no R block")
+	}
+	dir := t.TempDir()
+	if out, err := runArgs(t, "calibrate", "testdata/targets-small.toml", "--study", "testdata/small.toml", "--budget", "40", "--out", dir, "--seed", "3"); err != nil {
+		t.Fatalf("calibrate: %v\n%s", err, out)
+	}
+	file := filepath.Join(t.TempDir(), "calibration.R")
+	if err := os.WriteFile(file, []byte(script.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(rscript, file)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("Rscript on docs/calibration.md's R: %v\n%s", err, out)
+	}
+	// the adjusted posterior, one line per parameter, and the check, one
+	// line per row of the fit table
+	for _, want := range []string{"parameter simulations", "params.absconding.base", "state.forced_rate", "observed", "departure mix", "return rate"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the R's output lacks %q:\n%s", want, out)
+		}
 	}
 }
