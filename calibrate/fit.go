@@ -378,22 +378,56 @@ func (p *Problem) PointFit(budget, workers int, record func(Evaluation)) (*Point
 }
 
 // Identification says how well the targets pin a parameter down: the
-// posterior's standard deviation against the prior's.
+// posterior's standard deviation against the prior's, with the Monte
+// Carlo error of a posterior of ESS effective particles.
 type Identification struct {
 	Key             string
 	PriorSD, PostSD float64
 	PostMean        float64
 	Ratio           float64 // PostSD / PriorSD
-	Verdict         string
+	// RatioLow and RatioHigh bound Ratio by two Monte Carlo standard
+	// errors: Ratio x (1 ∓ 2 / sqrt(2 (ESS − 1))), the standard error of a
+	// standard deviation estimated from ESS draws of a normal law.
+	RatioLow, RatioHigh float64
+	// MeanSE is the Monte Carlo standard error of PostMean, PostSD /
+	// sqrt(ESS): two calibrations with the same targets and other seeds
+	// differ in their means by noise alone when the difference is within
+	// about two of sqrt(MeanSE₁² + MeanSE₂²).
+	MeanSE  float64
+	Verdict string
 }
 
+// Identification's verdicts.
+const (
+	Identified    = "identified"
+	WeaklyID      = "weakly identified"
+	NotIdentified = "not identified by these targets"
+	Undecided     = "undecided at this ESS"
+)
+
+// MinESS is the effective sample size below which a posterior is flagged
+// as too small to read: at 100, each tail of a 90% interval holds 5
+// effective particles, and the ratio of posterior to prior SD is known to
+// about ±14% (two standard errors, 2 / sqrt(2 × 99)). The shipped
+// calibration's ESS was below it (docs/calibration.md).
+const MinESS = 100
+
 // Identify compares the posterior's spread with the uniform prior's
-// ((upper-lower)/sqrt 12) for each parameter: a ratio under 0.5 is
-// "identified", under 0.8 "weakly identified", otherwise "not identified
-// by these targets".
+// ((upper-lower)/sqrt 12) for each parameter, and judges it against the
+// Monte Carlo noise of a posterior of its effective sample size (see
+// Identification): "identified" when RatioHigh is under 0.5, "weakly
+// identified" when RatioLow is at least 0.5 and RatioHigh under 0.8, "not
+// identified by these targets" when RatioLow is at least 0.8, and
+// "undecided at this ESS" when the interval straddles 0.5 or 0.8, so that
+// a verdict never rests on noise of more than two standard errors.
 func Identify(params []Parameter, post []Particle) []Identification {
 	out := make([]Identification, len(params))
 	xs, ws := make([]float64, len(post)), make([]float64, len(post))
+	n := ess(post)
+	rel := math.Inf(1) // relative error of an SD, two standard errors
+	if n > 1 {
+		rel = 2 / math.Sqrt(2*(n-1))
+	}
 	for i, q := range params {
 		for j := range post {
 			xs[j], ws[j] = post[j].Theta[i], post[j].Weight
@@ -402,14 +436,17 @@ func Identify(params []Parameter, post []Particle) []Identification {
 		sd := math.Sqrt(v)
 		prior := (q.Upper - q.Lower) / math.Sqrt(12)
 		r := sd / prior
-		verdict := "not identified by these targets"
+		lo, hi := math.Max(0, r*(1-rel)), r*(1+rel)
+		verdict := Undecided
 		switch {
-		case r < 0.5:
-			verdict = "identified"
-		case r < 0.8:
-			verdict = "weakly identified"
+		case hi < 0.5:
+			verdict = Identified
+		case lo >= 0.8:
+			verdict = NotIdentified
+		case lo >= 0.5 && hi < 0.8:
+			verdict = WeaklyID
 		}
-		out[i] = Identification{Key: q.Key, PriorSD: prior, PostSD: sd, PostMean: mean, Ratio: r, Verdict: verdict}
+		out[i] = Identification{Key: q.Key, PriorSD: prior, PostSD: sd, PostMean: mean, Ratio: r, RatioLow: lo, RatioHigh: hi, MeanSE: sd / math.Sqrt(n), Verdict: verdict}
 	}
 	return out
 }

@@ -53,6 +53,9 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	if len(spec.Parameters) == 0 {
 		return fmt.Errorf("%s: no [[parameter]]: nothing to fit", name)
 	}
+	for _, w := range spec.Warnings() {
+		fmt.Fprintf(stderr, "warning: %s: %s\n", name, w)
+	}
 	var st *scenarios.Study
 	if *study == "" {
 		st, err = scenarios.LoadDefault()
@@ -230,6 +233,9 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	printABC(stdout, abc)
 	fmt.Fprintln(stdout)
 	printIdent(stdout, ident, infl)
+	if refused == nil && abc.ESS < calibrate.MinESS {
+		fmt.Fprintf(stderr, "warning: the posterior's effective sample size is %.0f, below %d (docs/calibration.md, \"Honest labels\"): its 90%% intervals rest on about %.1f effective particles in each tail, and two calibrations on other seeds may differ by more than their targets tell apart; spend a larger --budget or --particles\n", abc.ESS, calibrate.MinESS, 0.05*abc.ESS)
+	}
 	if refused != nil {
 		return refused
 	}
@@ -388,9 +394,9 @@ func writeTrace(w *bufio.Writer, keys []string, trace []calibrate.Evaluation) er
 const movedBy = 0.5
 
 func writeIdent(w *bufio.Writer, id []calibrate.Identification, infl []calibrate.Influence) error {
-	w.WriteString("parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict,moved_by\n")
+	w.WriteString("parameter,prior_sd,posterior_mean,mean_mc_se,posterior_sd,sd_ratio,sd_ratio_low,sd_ratio_high,verdict,moved_by\n")
 	for i, r := range id {
-		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s\n", r.Key, results.FormatFixed(r.PriorSD), results.FormatFixed(r.PostMean), results.FormatFixed(r.PostSD), results.FormatFixed(r.Ratio), r.Verdict, csvQuote(strings.Join(infl[i].MovedBy(movedBy), "; ")))
+		fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", r.Key, results.FormatFixed(r.PriorSD), results.FormatFixed(r.PostMean), results.FormatFixed(r.MeanSE), results.FormatFixed(r.PostSD), results.FormatFixed(r.Ratio), results.FormatFixed(r.RatioLow), results.FormatFixed(r.RatioHigh), r.Verdict, csvQuote(strings.Join(infl[i].MovedBy(movedBy), "; ")))
 	}
 	return nil
 }
@@ -407,9 +413,9 @@ func printFit(w io.Writer, rows []calibrate.Row, mcse []float64) {
 }
 
 func printIdent(w io.Writer, id []calibrate.Identification, infl []calibrate.Influence) {
-	fmt.Fprintf(w, "%-34s %10s %10s %6s  %-32s %s\n", "parameter", "post.mean", "post.sd", "sd/prior", "verdict", "moved by (targets, >= 0.5 tolerance per prior SD)")
+	fmt.Fprintf(w, "%-34s %10s %10s %10s %-17s  %-32s %s\n", "parameter", "post.mean", "MC SE", "post.sd", "sd/prior [2 MC SE]", "verdict", "moved by (targets, >= 0.5 tolerance per prior SD)")
 	for i, r := range id {
-		fmt.Fprintf(w, "%-34s %10.4g %10.4g %6.2f  %-32s %s\n", r.Key, r.PostMean, r.PostSD, r.Ratio, r.Verdict, strings.Join(infl[i].MovedBy(movedBy), "; "))
+		fmt.Fprintf(w, "%-34s %10s %10s %10s %-17s  %-32s %s\n", r.Key, fixed(r.PostMean), fixed(r.MeanSE), fixed(r.PostSD), fmt.Sprintf("%.2f [%.2f, %.2f]", r.Ratio, r.RatioLow, r.RatioHigh), r.Verdict, strings.Join(infl[i].MovedBy(movedBy), "; "))
 	}
 }
 

@@ -35,7 +35,7 @@ func TestCalibrateSmall(t *testing.T) {
 		"abc.csv":             "generation,tolerance,moves,proposed,accepted,ess,shift\n",
 		"trace.csv":           "evaluation,phase,params.absconding.base,state.forced_rate,distance,lower_bound\n",
 		"posterior.csv":       "particle,params.absconding.base,state.forced_rate,weight,distance\n",
-		"identification.csv":  "parameter,prior_sd,posterior_mean,posterior_sd,sd_ratio,verdict,moved_by\n",
+		"identification.csv":  "parameter,prior_sd,posterior_mean,mean_mc_se,posterior_sd,sd_ratio,sd_ratio_low,sd_ratio_high,verdict,moved_by\n",
 		"params.toml":         "# Fitted by: returnsim calibrate",
 		"manifest.json":       "{",
 	}
