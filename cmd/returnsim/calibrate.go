@@ -251,10 +251,10 @@ func writeABC(w *bufio.Writer, r *calibrate.ABCReport) error {
 }
 
 func printABC(w io.Writer, r *calibrate.ABCReport) {
-	fmt.Fprintf(w, "ABC-SMC: %d generations; posterior within distance %.3g, effective sample size %.0f\n", len(r.Generations), r.Final, r.ESS)
+	fmt.Fprintf(w, "ABC-SMC: %d generations; posterior within distance %s, effective sample size %.0f\n", len(r.Generations), fixed(r.Final), r.ESS)
 	fmt.Fprintf(w, "%10s %12s %6s %9s %9s %7s %s\n", "generation", "tolerance", "moves", "proposed", "accepted", "ESS", "shift (prior SDs)")
 	for g, x := range r.Generations {
-		fmt.Fprintf(w, "%10d %12.4g %6d %9d %9d %7.1f %.3f\n", g, x.Tolerance, x.Moves, x.Proposed, x.Accepted, x.ESS, x.Shift)
+		fmt.Fprintf(w, "%10d %12s %6d %9d %9d %7.1f %.3f\n", g, fixed(x.Tolerance), x.Moves, x.Proposed, x.Accepted, x.ESS, x.Shift)
 	}
 }
 
@@ -402,13 +402,17 @@ func writeIdent(w *bufio.Writer, id []calibrate.Identification, infl []calibrate
 }
 
 func printFit(w io.Writer, rows []calibrate.Row, mcse []float64) {
-	fmt.Fprintf(w, "%-60s %10s %10s %9s %8s  %s\n", "target: statistic", "observed", "simulated", "MC SE", "error", "within tolerance")
-	for i, r := range rows {
-		fmt.Fprintf(w, "%-60s %10.4g %10.4g %9.3g %8.3f  %t\n", trunc(r.Target+": "+r.Statistic, 60), r.Observed, r.Simulated, mcse[i], r.Error, r.Within)
+	tw, cw := len("target"), len("statistic")
+	for _, r := range rows {
+		tw, cw = max(tw, len(r.Target)), max(cw, len(r.Statistic))
 	}
-	fmt.Fprintf(w, "\n%-60s %10s  %s\n", "target", "RMS error", "met (RMS error at most 1 tolerance)")
+	fmt.Fprintf(w, "%-*s  %-*s %10s %10s %9s %8s  %s\n", tw, "target", cw, "statistic", "observed", "simulated", "MC SE", "error", "within tolerance")
+	for i, r := range rows {
+		fmt.Fprintf(w, "%-*s  %-*s %10s %10s %9s %8.3f  %t\n", tw, r.Target, cw, r.Statistic, fixed(r.Observed), fixed(r.Simulated), fixed(mcse[i]), r.Error, r.Within)
+	}
+	fmt.Fprintf(w, "\n%-*s %10s  %s\n", tw, "target", "RMS error", "met (RMS error at most 1 tolerance)")
 	for _, f := range calibrate.Fits(rows) {
-		fmt.Fprintf(w, "%-60s %10.2f  %t\n", trunc(f.Target, 60), f.RMS, f.Met)
+		fmt.Fprintf(w, "%-*s %10.2f  %t\n", tw, f.Target, f.RMS, f.Met)
 	}
 }
 
@@ -417,13 +421,6 @@ func printIdent(w io.Writer, id []calibrate.Identification, infl []calibrate.Inf
 	for i, r := range id {
 		fmt.Fprintf(w, "%-34s %10s %10s %10s %-17s  %-32s %s\n", r.Key, fixed(r.PostMean), fixed(r.MeanSE), fixed(r.PostSD), fmt.Sprintf("%.2f [%.2f, %.2f]", r.Ratio, r.RatioLow, r.RatioHigh), r.Verdict, strings.Join(infl[i].MovedBy(movedBy), "; "))
 	}
-}
-
-func trunc(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-1] + "…"
 }
 
 // fixed writes x in fixed notation with four significant digits (at most

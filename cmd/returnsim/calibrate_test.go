@@ -339,3 +339,19 @@ func TestCalibrationInR(t *testing.T) {
 		}
 	}
 }
+
+// TestFixed: the console's numbers in fixed notation, four significant
+// digits, never an exponent.
+func TestFixed(t *testing.T) {
+	for _, tc := range []struct {
+		x    float64
+		want string
+	}{
+		{110000, "110000"}, {122345.6, "122346"}, {2.35, "2.350"}, {0.000435, "0.000435"},
+		{-0.6244, "-0.6244"}, {0, "0"}, {math.NaN(), "NaN"}, {math.Inf(1), "+Inf"}, {1e-9, "0.000000"},
+	} {
+		if got := fixed(tc.x); got != tc.want {
+			t.Errorf("fixed(%v) = %q, want %q", tc.x, got, tc.want)
+		}
+	}
+}
