@@ -8,12 +8,14 @@
 //     run's summary.csv and, when present, replicates.csv,
 //     timeseries.csv, manifest.json, persons.csv and cases.csv; or, in a
 //     folder without summary.csv, a sweep's points.csv, manifest.json and,
-//     when present, sensitivity.csv. It is generic over metric names and
+//     when present, sensitivity.csv; or, in a folder with neither, a
+//     calibration's fit.csv and, when present, abc.csv,
+//     posterior-draws.csv, identification.csv and manifest.json. It is generic over metric names and
 //     reads CSV columns by header name, so added columns and metrics never
 //     break it.
 //   - Only what identifies the folder is required: summary.csv for a run,
-//     points.csv and manifest.json for a sweep; a folder with neither
-//     summary.csv nor points.csv is an error that says so. Any other file
+//     points.csv and manifest.json for a sweep, fit.csv for a calibration;
+//     a folder with none of them is an error that says so. Any other file
 //     or metric that is absent leaves its section out with a short note
 //     saying what is missing. Malformed input is an error: one line naming
 //     the file, the line and the column

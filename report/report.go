@@ -78,7 +78,10 @@ func Build(dir string) (*Page, error) {
 			if ok, _ := exists(join(dir, "points.csv")); ok {
 				return buildSweep(dir) // a sweep's folder
 			}
-			return nil, fmt.Errorf("%s: no summary.csv or points.csv: not a result folder of returnsim run or sweep", dir)
+			if ok, _ := exists(join(dir, "fit.csv")); ok {
+				return buildCalibration(dir) // a calibration's folder
+			}
+			return nil, fmt.Errorf("%s: no summary.csv, points.csv or fit.csv: not a result folder of returnsim run, sweep or calibrate", dir)
 		}
 		return nil, err
 	}

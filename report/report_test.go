@@ -523,3 +523,41 @@ func TestPosteriorFromSummary(t *testing.T) {
 		})
 	}
 }
+
+// TestCalibrationPage: a calibration's folder (testdata/calibration, the
+// files of returnsim calibrate testdata/targets-small.toml --study
+// testdata/small.toml --budget 40 --seed 3) gets the fit table, ABC's
+// generations with their chart, a histogram per free parameter and the
+// identification table.
+func TestCalibrationPage(t *testing.T) {
+	pg, err := Build("testdata/calibration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, s := range pg.Sections {
+		ids = append(ids, s.ID)
+	}
+	if got := strings.Join(ids, " "); got != "fit abc marginals identification" {
+		t.Fatalf("sections %s, want fit abc marginals identification", got)
+	}
+	fit := pg.Sections[0].Tables[0]
+	if len(fit.Rows) != 4 || fit.Rows[0][1].Text != "departure_mix: avr+independent" || fit.Caption != "4 of 4 rows within their tolerance" {
+		t.Errorf("fit table: %d rows, first statistic %q, caption %q; want fit.csv's 4 rows, departure_mix: avr+independent, 4 of 4 within", len(fit.Rows), fit.Rows[0][1].Text, fit.Caption)
+	}
+	if !strings.Contains(pg.Sections[0].Intro, "2.649 at the start, 0.2770 at the fit") {
+		t.Errorf("fit intro %q, want the manifest's distances at the start and the fit", pg.Sections[0].Intro)
+	}
+	if abc := pg.Sections[1]; len(abc.Tables[0].Rows) != 3 || len(abc.Charts) != 1 {
+		t.Errorf("ABC section: %d generations and %d charts, want abc.csv's 3 and one chart", len(abc.Tables[0].Rows), len(abc.Charts))
+	}
+	if n := len(pg.Sections[2].Charts); n != 2 {
+		t.Errorf("%d marginal charts, want one per free parameter, 2", n)
+	}
+	if id := pg.Sections[3].Tables[0]; len(id.Rows) != 2 || !strings.Contains(id.Rows[0][4].Text, "[") {
+		t.Errorf("identification: %d rows, ratio %q; want 2 rows with the ratio's Monte Carlo interval", len(id.Rows), id.Rows[0][4].Text)
+	}
+	if _, err := pg.HTML(); err != nil {
+		t.Fatal(err)
+	}
+}

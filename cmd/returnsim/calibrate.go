@@ -423,13 +423,6 @@ func printIdent(w io.Writer, id []calibrate.Identification, infl []calibrate.Inf
 	}
 }
 
-// fixed writes x in fixed notation with four significant digits (at most
-// six decimals, none for 1,000 and above), so that numbers of one column
-// compare by eye: 110000 beside 122300, never 1.1e+05 beside 1.223e+05.
-func fixed(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) || x == 0 {
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	}
-	dec := 3 - int(math.Floor(math.Log10(math.Abs(x))))
-	return strconv.FormatFloat(x, 'f', min(max(dec, 0), 6), 64)
-}
+// fixed writes x in fixed notation with four significant digits
+// (results.FormatSignificant).
+func fixed(x float64) string { return results.FormatSignificant(x, 4) }

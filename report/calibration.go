@@ -1,0 +1,314 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/returnsim/returnsim/results"
+)
+
+// calManifest is what the page reads of a calibration's manifest.json
+// (calibrate.Manifest, which report may not import: calibrate imports
+// results).
+type calManifest struct {
+	Kind               string   `json:"kind"`
+	Version            string   `json:"version"`
+	Revision           string   `json:"revision"`
+	Command            []string `json:"command"`
+	Seed               int64    `json:"seed"`
+	Budget             int      `json:"budget"`
+	Evaluations        int      `json:"evaluations"`
+	TargetsFile        string   `json:"targets_file"`
+	Study              string   `json:"study"`
+	Scenario           string   `json:"scenario"`
+	StartDistance      float64  `json:"start_distance"`
+	FitDistance        float64  `json:"fit_distance"`
+	KeptStart          bool     `json:"kept_start"`
+	PosteriorParticles int      `json:"posterior_particles"`
+	PosteriorRefused   bool     `json:"posterior_refused"`
+	ABCESS             float64  `json:"abc_ess"`
+	ABCFinalDistance   float64  `json:"abc_final_distance"`
+}
+
+// sig is a calibration's number in fixed notation, four significant
+// digits, as the console writes it.
+func sig(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "n/a"
+	}
+	return results.FormatSignificant(x, 4)
+}
+
+// buildCalibration lays out the page of a calibration's folder: the fit
+// table (fit.csv), ABC-SMC's generations (abc.csv), the posterior's
+// marginals (posterior-draws.csv) and identification (identification.csv).
+// Only fit.csv is required; manifest.json adds the provenance and the
+// distances at the start and the fit.
+func buildCalibration(dir string) (*Page, error) {
+	var m *calManifest
+	switch err := readJSON(join(dir, "manifest.json"), &m); {
+	case errors.Is(err, fs.ErrNotExist):
+		m = nil
+	case err != nil:
+		return nil, err
+	}
+	pg := &Page{Title: "Calibration", Study: "the calibration",
+		Lead: "How well the fitted model meets its targets, how ABC-SMC narrowed the tolerance, and what the posterior says of each free parameter; every number comes from the calibration folder's files."}
+	if m != nil && m.Study != "" {
+		pg.Title = "Calibration: " + m.Study + ", " + m.Scenario
+	}
+	for _, f := range []func(string, *calManifest) (*Section, error){calFit, calGenerations, calMarginals, calIdentification} {
+		s, err := f(dir, m)
+		if err != nil {
+			return nil, err
+		}
+		pg.Sections = append(pg.Sections, s)
+	}
+	if m != nil {
+		pg.FootNote = fmt.Sprintf("Provenance: returnsim %s, revision %s; targets %s; seed %d; budget %d, %d evaluations. Command: %s",
+			m.Version, m.Revision, m.TargetsFile, m.Seed, m.Budget, m.Evaluations, strings.Join(m.Command, " "))
+	} else {
+		pg.FootNote = "No manifest.json in the folder: the version, seed and targets file are unknown."
+	}
+	return pg, nil
+}
+
+// calFit is the fit table at the point fit, as fit.csv has it.
+func calFit(dir string, m *calManifest) (*Section, error) {
+	s := &Section{ID: "fit", Title: "The fit table"}
+	t, err := openTable(join(dir, "fit.csv"), "target", "statistic", "observed", "simulated", "error", "within_tolerance")
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	if m != nil {
+		kept := "the fit"
+		if m.KeptStart {
+			kept = "the start, as the fit was no closer"
+		}
+		s.Intro = fmt.Sprintf("Distance to the targets on the same replicates: %s at the start, %s at the fit; params.toml holds %s. Each row's error is its miss in tolerances on the target's scale: a row within one tolerance (or an inequality that holds) meets its target.", sig(m.StartDistance), sig(m.FitDistance), kept)
+	}
+	tab := Table{Head: []string{"target", "statistic", "observed", "simulated", "MC SE", "error (tolerances)", "within"}}
+	met, rows := 0, 0
+	for {
+		ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		stat := t.str("statistic")
+		if t.has("component") { // fit.csv splits statistic, component and year
+			stat = strings.TrimSpace(stat + ": " + strings.TrimSpace(t.str("component")+" "+t.str("year")))
+		}
+		var x [4]float64
+		for i, c := range []string{"observed", "simulated", "mc_se", "error"} {
+			if x[i], err = t.float(c); err != nil {
+				return nil, err
+			}
+		}
+		within := t.str("within_tolerance") == "true"
+		rows++
+		if within {
+			met++
+		}
+		tab.Rows = append(tab.Rows, []Cell{{Text: t.str("target")}, {Text: stat, Left: true}, {Text: sig(x[0])}, {Text: sig(x[1])}, {Text: sig(x[2])}, {Text: strconv.FormatFloat(x[3], 'f', 2, 64)}, {Text: map[bool]string{true: "yes", false: "no"}[within], Left: true}})
+	}
+	tab.Caption = fmt.Sprintf("%d of %d rows within their tolerance", met, rows)
+	s.Tables = append(s.Tables, tab)
+	return s, nil
+}
+
+// calGenerations is ABC-SMC's generations: tolerance, acceptance and ESS,
+// as a table and a chart.
+func calGenerations(dir string, m *calManifest) (*Section, error) {
+	s := &Section{ID: "abc", Title: "ABC-SMC's generations"}
+	t, err := openTable(join(dir, "abc.csv"), "generation", "tolerance", "proposed", "accepted", "ess")
+	if errors.Is(err, fs.ErrNotExist) {
+		s.Note = "No abc.csv in the folder: the generations are unknown."
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	tab := Table{Head: []string{"generation", "tolerance", "moves", "proposed", "accepted", "acceptance", "ESS", "shift (prior SDs)"}}
+	var gens, tols, esss []float64
+	for {
+		ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		g, err := t.int("generation")
+		if err != nil {
+			return nil, err
+		}
+		var x [5]float64
+		for i, c := range []string{"tolerance", "proposed", "accepted", "ess", "shift"} {
+			if c == "tolerance" && t.str(c) == "+Inf" {
+				x[i] = math.Inf(1) // generation 0 has none
+				continue
+			}
+			if x[i], err = t.float(c); err != nil {
+				return nil, err
+			}
+		}
+		acc := "n/a"
+		if x[1] > 0 {
+			acc = strconv.FormatFloat(100*x[2]/x[1], 'f', 1, 64) + "%"
+		}
+		tab.Rows = append(tab.Rows, []Cell{{Text: strconv.Itoa(g)}, {Text: sig(x[0])}, {Text: t.str("moves")}, {Text: sig(x[1])}, {Text: sig(x[2])}, {Text: acc}, {Text: strconv.FormatFloat(x[3], 'f', 1, 64)}, {Text: sig(x[4])}})
+		gens, tols, esss = append(gens, float64(g)), append(tols, x[0]), append(esss, x[3])
+	}
+	s.Tables = append(s.Tables, tab)
+	if m != nil {
+		s.Intro = fmt.Sprintf("The posterior's %d particles lie within distance %s of the targets; their effective sample size is %s.", m.PosteriorParticles, sig(m.ABCFinalDistance), strconv.FormatFloat(m.ABCESS, 'f', 0, 64))
+		if m.PosteriorRefused {
+			s.Intro += " The posterior was refused: its particles lie above the targets file's max_distance."
+		}
+	}
+	finite := func(xs []float64) []float64 {
+		out := make([]float64, len(xs))
+		for i, x := range xs {
+			out[i] = x
+			if math.IsInf(x, 0) {
+				out[i] = math.NaN()
+			}
+		}
+		return out
+	}
+	if len(gens) > 1 {
+		last := len(gens) - 1
+		c, err := lineChart("abc-tolerance", "ABC-SMC: tolerance and effective sample size by generation", "generation", "tolerance; ESS",
+			fmt.Sprintf("The tolerance fell to %s by generation %d, at an effective sample size of %.1f.", sig(tols[last]), last, esss[last]),
+			false, []line{{label: "tolerance", xs: gens, ys: finite(tols)}, {label: "ESS", xs: gens, ys: esss}})
+		if err != nil {
+			return nil, err
+		}
+		s.Charts = append(s.Charts, c)
+	}
+	return s, nil
+}
+
+// calMarginals draws a histogram of each parameter's posterior draws
+// (posterior-draws.csv, equal weights).
+func calMarginals(dir string, _ *calManifest) (*Section, error) {
+	s := &Section{ID: "marginals", Title: "The posterior's marginals"}
+	t, err := openTable(join(dir, "posterior-draws.csv"), "draw", "parameter", "value")
+	if errors.Is(err, fs.ErrNotExist) {
+		s.Note = "No posterior-draws.csv in the folder (no posterior was written, or the calibration predates the file)."
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	var keys []string
+	draws := map[string][]float64{}
+	for {
+		ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		k := t.str("parameter")
+		x, err := t.float("value")
+		if err != nil {
+			return nil, err
+		}
+		if _, seen := draws[k]; !seen {
+			keys = append(keys, k)
+		}
+		draws[k] = append(draws[k], x)
+	}
+	s.Intro = "Equal-weight draws resampled from the posterior's particles; a draw repeats a particle, so few distinct particles show as few tall bars."
+	for i, k := range keys {
+		xs := append([]float64(nil), draws[k]...)
+		sort.Float64s(xs)
+		q := func(p float64) float64 { return xs[min(len(xs)-1, int(p*float64(len(xs))))] }
+		p := newPlot(k, k, "draws")
+		p.X.Tick.Marker = roundTicks{}
+		h, err := plotter.NewHist(plotter.Values(xs), 20)
+		if err != nil {
+			return nil, fmt.Errorf("posterior-draws.csv: %s: %w", k, err)
+		}
+		h.FillColor = colour(5)
+		h.LineStyle.Width = vg.Points(0.5)
+		p.Add(plotter.NewGrid(), h)
+		c, err := render(fmt.Sprintf("posterior-%02d", i), k,
+			fmt.Sprintf("%s: median %s, 90%% of the draws between %s and %s.", k, sig(q(0.5)), sig(q(0.05)), sig(q(0.95))), p, nil, chartMinH)
+		if err != nil {
+			return nil, err
+		}
+		s.Charts = append(s.Charts, c)
+	}
+	return s, nil
+}
+
+// calIdentification is identification.csv: each parameter's posterior
+// against its prior, with the verdict read off Monte Carlo noise.
+func calIdentification(dir string, _ *calManifest) (*Section, error) {
+	s := &Section{ID: "identification", Title: "Identification"}
+	t, err := openTable(join(dir, "identification.csv"), "parameter", "posterior_mean", "posterior_sd", "sd_ratio", "verdict")
+	if errors.Is(err, fs.ErrNotExist) {
+		s.Note = "No identification.csv in the folder."
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	s.Intro = "The posterior's SD over the prior's, with two Monte Carlo standard errors either side where the folder gives them: a verdict is read off that interval, not off the ratio alone (docs/calibration.md, \"Honest labels\")."
+	tab := Table{Head: []string{"parameter", "posterior mean", "MC SE of the mean", "posterior SD", "SD / prior SD", "verdict", "moved by"}}
+	for {
+		ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		var x [6]float64
+		for i, c := range []string{"posterior_mean", "mean_mc_se", "posterior_sd", "sd_ratio", "sd_ratio_low", "sd_ratio_high"} {
+			if x[i], err = t.float(c); err != nil {
+				return nil, err
+			}
+		}
+		ratio := strconv.FormatFloat(x[3], 'f', 2, 64)
+		if !math.IsNaN(x[4]) {
+			ratio += fmt.Sprintf(" [%.2f, %.2f]", x[4], x[5])
+		}
+		tab.Rows = append(tab.Rows, []Cell{{Text: t.str("parameter")}, {Text: sig(x[0])}, {Text: sig(x[1])}, {Text: sig(x[2])}, {Text: ratio}, {Text: t.str("verdict"), Left: true}, {Text: t.str("moved_by"), Left: true}})
+	}
+	s.Tables = append(s.Tables, tab)
+	return s, nil
+}
+
+// roundTicks are gonum's default ticks labelled at 6 significant digits:
+// a tick at -5.7 computed as -5.700000000000001 reads -5.7.
+type roundTicks struct{}
+
+func (roundTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
+		}
+	}
+	return ts
+}
