@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"io/fs"
 	"math"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/returnsim/returnsim/results"
 )
@@ -66,7 +68,7 @@ func buildCalibration(dir string) (*Page, error) {
 	if m != nil && m.Study != "" {
 		pg.Title = "Calibration: " + m.Study + ", " + m.Scenario
 	}
-	for _, f := range []func(string, *calManifest) (*Section, error){calFit, calGenerations, calMarginals, calIdentification} {
+	for _, f := range []func(string, *calManifest) (*Section, error){calFit, calGenerations, calMarginals, calPairs, calIdentification} {
 		s, err := f(dir, m)
 		if err != nil {
 			return nil, err
@@ -311,4 +313,122 @@ func (roundTicks) Ticks(min, max float64) []plot.Tick {
 		}
 	}
 	return ts
+}
+
+// calPairs draws every pair of parameters of the posterior's particles
+// (posterior.csv) in one scatter matrix: cell (i, j), below the diagonal,
+// has parameter j across and i up, each scaled to the range of its
+// particles, so that a ridge or a trade-off between two parameters shows.
+// Parameters are numbered on the axes and named in the reading.
+func calPairs(dir string, _ *calManifest) (*Section, error) {
+	s := &Section{ID: "pairs", Title: "The posterior's pairs"}
+	t, err := openTable(join(dir, "posterior.csv"), "particle", "weight", "distance")
+	if errors.Is(err, fs.ErrNotExist) {
+		s.Note = "No posterior.csv in the folder: no posterior was written."
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	var keys []string
+	for name := range t.col {
+		if name != "particle" && name != "weight" && name != "distance" {
+			keys = append(keys, name)
+		}
+	}
+	sort.Slice(keys, func(a, b int) bool { return t.col[keys[a]] < t.col[keys[b]] })
+	k := len(keys)
+	vals := make([][]float64, k)
+	for {
+		ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		for i, key := range keys {
+			x, err := t.float(key)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = append(vals[i], x)
+		}
+	}
+	if k < 2 || len(vals[0]) < 2 {
+		s.Note = "Fewer than two parameters or particles: no pairs to draw."
+		return s, nil
+	}
+	// each parameter scaled to [0, 1] over its particles
+	unit := make([][]float64, k)
+	for i, xs := range vals {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, x := range xs {
+			lo, hi = math.Min(lo, x), math.Max(hi, x)
+		}
+		unit[i] = make([]float64, len(xs))
+		for n, x := range xs {
+			if hi > lo {
+				unit[i][n] = (x - lo) / (hi - lo)
+			} else {
+				unit[i][n] = 0.5
+			}
+		}
+	}
+	var pts plotter.XYs
+	for i := 1; i < k; i++ {
+		for j := 0; j < i; j++ {
+			for n := range unit[i] {
+				pts = append(pts, plotter.XY{X: float64(j) + 0.05 + 0.9*unit[j][n], Y: float64(k-1-i) + 0.05 + 0.9*unit[i][n]})
+			}
+		}
+	}
+	p := newPlot("Pairs of the posterior's particles", "parameter (across)", "parameter (up)")
+	sc, err := plotter.NewScatter(pts)
+	if err != nil {
+		return nil, err
+	}
+	sc.GlyphStyle.Radius = vg.Points(1.2)
+	sc.GlyphStyle.Color = colour(5)
+	sc.GlyphStyle.Shape = draw.CircleGlyph{}
+	// each cell's frame
+	for i := 1; i < k; i++ {
+		for j := 0; j < i; j++ {
+			x, y := float64(j), float64(k-1-i)
+			frame, err := plotter.NewLine(plotter.XYs{{X: x, Y: y}, {X: x + 1, Y: y}, {X: x + 1, Y: y + 1}, {X: x, Y: y + 1}, {X: x, Y: y}})
+			if err != nil {
+				return nil, err
+			}
+			frame.LineStyle.Color = color.Gray{Y: 180}
+			frame.LineStyle.Width = vg.Points(0.5)
+			p.Add(frame)
+		}
+	}
+	p.Add(sc)
+	across, up := plot.ConstantTicks{}, plot.ConstantTicks{}
+	for i := 0; i <= k; i++ {
+		across = append(across, plot.Tick{Value: float64(i)})
+		up = append(up, plot.Tick{Value: float64(i)})
+	}
+	names := make([]string, k)
+	for i, key := range keys {
+		names[i] = fmt.Sprintf("%d %s", i+1, key)
+		if i < k-1 {
+			across = append(across, plot.Tick{Value: float64(i) + 0.5, Label: strconv.Itoa(i + 1)})
+		}
+		if i > 0 {
+			up = append(up, plot.Tick{Value: float64(k-1-i) + 0.5, Label: strconv.Itoa(i + 1)})
+		}
+	}
+	p.X.Tick.Marker, p.Y.Tick.Marker = across, up
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, float64(k-1), 0, float64(k-1)
+	c, err := render("posterior-pairs", "Pairs of the posterior's particles",
+		fmt.Sprintf("Each of the %d particles in every pair of parameters, each scaled to the range of its particles; parameters: %s.", len(vals[0]), strings.Join(names, ", ")),
+		p, nil, max(chartMinH, vg.Length(k)*1.2*vg.Centimeter+3*vg.Centimeter))
+	if err != nil {
+		return nil, err
+	}
+	s.Charts = append(s.Charts, c)
+	return s, nil
 }

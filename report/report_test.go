@@ -538,8 +538,8 @@ func TestCalibrationPage(t *testing.T) {
 	for _, s := range pg.Sections {
 		ids = append(ids, s.ID)
 	}
-	if got := strings.Join(ids, " "); got != "fit abc marginals identification" {
-		t.Fatalf("sections %s, want fit abc marginals identification", got)
+	if got := strings.Join(ids, " "); got != "fit abc marginals pairs identification" {
+		t.Fatalf("sections %s, want fit abc marginals pairs identification", got)
 	}
 	fit := pg.Sections[0].Tables[0]
 	if len(fit.Rows) != 4 || fit.Rows[0][1].Text != "departure_mix: avr+independent" || fit.Caption != "4 of 4 rows within their tolerance" {
@@ -554,7 +554,10 @@ func TestCalibrationPage(t *testing.T) {
 	if n := len(pg.Sections[2].Charts); n != 2 {
 		t.Errorf("%d marginal charts, want one per free parameter, 2", n)
 	}
-	if id := pg.Sections[3].Tables[0]; len(id.Rows) != 2 || !strings.Contains(id.Rows[0][4].Text, "[") {
+	if len(pg.Sections[3].Charts) != 1 {
+		t.Errorf("%d pair plots, want one", len(pg.Sections[3].Charts))
+	}
+	if id := pg.Sections[4].Tables[0]; len(id.Rows) != 2 || !strings.Contains(id.Rows[0][4].Text, "[") {
 		t.Errorf("identification: %d rows, ratio %q; want 2 rows with the ratio's Monte Carlo interval", len(id.Rows), id.Rows[0][4].Text)
 	}
 	if _, err := pg.HTML(); err != nil {
