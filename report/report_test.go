@@ -192,7 +192,7 @@ func TestBadInput(t *testing.T) {
 		{"short row", map[string]string{"summary.csv": good + "ngo,verified_per_1000,1\n"}, `summary.csv:3:1: wrong number of fields`},
 		{"no metric column", map[string]string{"summary.csv": "scenario,mean\nbaseline,1\n"}, `summary.csv:1: no column "metric" in the header`},
 		{"twice", map[string]string{"summary.csv": good + "baseline,verified_per_1000,1,0,2,0,0,0\n"}, `summary.csv:3: scenario baseline, metric verified_per_1000 appears twice`},
-		{"no summary", map[string]string{"replicates.csv": "scenario,replicate\n"}, `: no summary.csv or points.csv: not a result folder of returnsim run or sweep`},
+		{"no summary", map[string]string{"replicates.csv": "scenario,replicate\n"}, `: no summary.csv, points.csv or fit.csv: not a result folder of returnsim run, sweep or calibrate`},
 		{"bad date", map[string]string{"summary.csv": good, "timeseries.csv": "scenario,replicate,month,date,avr\nbaseline,0,0,2017-1,3\n"}, `timeseries.csv:2: date: "2017-1" is not a month like 2017-01`},
 		{"bad replicate", map[string]string{"summary.csv": good, "replicates.csv": "scenario,replicate,seed,x\nbaseline,one,1,2\n"}, `replicates.csv:2: replicate: "one" is not a whole number`},
 		{"bad manifest", map[string]string{"summary.csv": good, "manifest.json": "{\n  \"seed\": 1,\n  \"study\": 3\n}\n"}, `manifest.json:3:`},
