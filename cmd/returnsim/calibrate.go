@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	budget := fs.Int("budget", 1000, "evaluations to spend at most (each a set of replicates, with the pattern's paired runs when a target needs them): the point fit takes method.fit_share of them, ABC-SMC the rest (a move outside the bounds costs none)")
 	particles := fs.Int("particles", 0, "ABC-SMC particles `N`: sets --budget to the least that buys them (instead of --budget)")
 	resume := fs.Bool("resume", false, "continue the interrupted calibration in --out (same targets, study, seed and budget) from its journalled evaluations")
+	shardFlag := fs.String("shard", "", "spread the evaluations over N processes that share --out: this one is shard `K/N`; run every shard, again and again, until shard 0 writes the outputs (docs/calibration.md, deploy/slurm/calibrate.sbatch)")
 	study := fs.String("study", "", "calibrate the first scenario of this study `file` (default: the embedded default study's baseline)")
 	files, err := c.parseVerb(fs, args)
 	if err != nil {
@@ -109,7 +111,25 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	h := sha256.New()
 	fmt.Fprintf(h, "returnsim calibrate v1\ntargets=%s\nscenario=%s\nseed=%d\nbudget=%d\n", sha(text), st.Scenarios[0].ConfigSHA256(), c.seed, *budget)
 	fp := hex.EncodeToString(h.Sum(nil))
-	folder, err := tasks.Open(c.out, "calibrate", fp, c.force)
+	sh := tasks.All
+	if *shardFlag != "" {
+		if sh, err = tasks.ParseShard(*shardFlag); err != nil {
+			return err
+		}
+	}
+	// shard 0 writes the outputs into --out; shard K's journal is in
+	// --out/.shard-K, hidden from the folder's outputs
+	shardDir := func(k int) string {
+		if k == 0 {
+			return c.out
+		}
+		return filepath.Join(c.out, fmt.Sprintf(".shard-%d", k))
+	}
+	kind := "calibrate"
+	if sh.K != 0 {
+		kind = "calibrate-shard"
+	}
+	folder, err := tasks.Open(shardDir(sh.K), kind, fp, c.force)
 	if err != nil {
 		return err
 	}
@@ -119,14 +139,28 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 	// them, and the folder is left as it was but for the journal
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	batches, err := tasks.OpenBatches(ctx, folder.Dir(), fp, *resume)
+	var batches *tasks.Batches
+	if sh.N > 1 {
+		peers := make([]string, sh.N)
+		for k := range peers {
+			peers[k] = shardDir(k)
+		}
+		batches, err = tasks.OpenShardBatches(ctx, folder.Dir(), peers, fp, sh)
+	} else {
+		batches, err = tasks.OpenBatches(ctx, folder.Dir(), fp, *resume)
+	}
 	if err != nil {
 		return err
 	}
 	defer batches.Close()
 	interrupted := func(err error) error {
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			return fmt.Errorf("interrupted: %s is as it was; continue with the same command and --resume", c.out)
+		case errors.Is(err, tasks.ErrWaiting):
+			// a shard's round is done: not a failure
+			fmt.Fprintf(stdout, "shard %s: its evaluations so far are journalled (%d taken from the journals); it waits for the other shards: run every shard again\n", sh, batches.Resumed())
+			return nil
 		}
 		return err
 	}
@@ -166,6 +200,10 @@ func calibrateCmd(args []string, stdout, stderr io.Writer) error {
 		return interrupted(err)
 	}
 	done()
+	if sh.K != 0 {
+		fmt.Fprintf(stdout, "shard %s: every evaluation is done; shard 0 writes the outputs to %s\n", sh, c.out)
+		return nil
+	}
 	logf("influences of the %d parameters at the fit", len(spec.Parameters))
 	keys := make([]string, len(spec.Parameters))
 	for i, q := range spec.Parameters {
@@ -352,8 +390,8 @@ func writeParams(w *bufio.Writer, keys []string, theta []float64, dist float64, 
 
 // bytesCommand is the command line without the flags that do not change
 // a calibration's outputs (--workers, --resume, --force, --max-memory,
-// --out), so that a calibration resumed on other workers, or made in
-// another folder, writes the same bytes.
+// --out, --shard), so that a calibration resumed on other workers, made in
+// another folder or spread over shards, writes the same bytes.
 func bytesCommand(command []string) []string {
 	var out []string
 	for i := 0; i < len(command); i++ {
@@ -364,7 +402,7 @@ func bytesCommand(command []string) []string {
 		}
 		switch name {
 		case "resume", "force":
-		case "workers", "max-memory", "out":
+		case "workers", "max-memory", "out", "shard":
 			if !hasValue {
 				i++ // its value
 			}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -352,6 +353,83 @@ func TestFixed(t *testing.T) {
 	} {
 		if got := fixed(tc.x); got != tc.want {
 			t.Errorf("fixed(%v) = %q, want %q", tc.x, got, tc.want)
+		}
+	}
+}
+
+// TestCalibrateShards: a calibration spread over 3 shards, each run in
+// turn, round after round, until shard 0 writes the outputs, writes the
+// bytes of one process; a shard whose evaluations wait for the others
+// says so and succeeds, and the shards' journals stay hidden in --out.
+func TestCalibrateShards(t *testing.T) {
+	args := []string{"calibrate", "testdata/targets-small.toml", "--study", "testdata/small.toml", "--budget", "40", "--seed", "3"}
+	one := t.TempDir()
+	if out, err := runArgs(t, append(args, "--out", one)...); err != nil {
+		t.Fatalf("one process: %v\n%s", err, out)
+	}
+	want := outputs(t, one)
+	dir := t.TempDir()
+	waited := false
+	for round := 0; ; round++ {
+		if round == 20 {
+			t.Fatal("shard 0 wrote no outputs in 20 rounds")
+		}
+		for k := range 3 {
+			out, err := runArgs(t, append(args, "--out", dir, "--shard", fmt.Sprintf("%d/3", k), "--workers", "1")...)
+			if err != nil {
+				t.Fatalf("round %d, shard %d/3: %v\n%s", round, k, err, out)
+			}
+			waited = waited || strings.Contains(out, "waits for the other shards")
+		}
+		if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
+			break
+		}
+	}
+	if !waited {
+		t.Error("no shard waited for another: the evaluations were not spread")
+	}
+	got := outputs(t, dir)
+	for name, b := range want {
+		if !bytes.Equal(got[name], b) {
+			t.Errorf("3 shards: %s differs from one process's", name)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("3 shards wrote %d outputs, one process %d", len(got), len(want))
+	}
+}
+
+// TestCalibrateSbatch runs deploy/slurm/calibrate.sbatch with a stand-in
+// for sbatch that runs each job at once (testdata/slurm-stub): its rounds
+// of shard arrays, each followed by the step that submits the next, end
+// when shard 0 has written the outputs, and those are one process's
+// bytes. It tests the chain, not Slurm.
+func TestCalibrateSbatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command and runs the script")
+	}
+	bin := returnsimBinary(t)
+	args := []string{"calibrate", "testdata/targets-small.toml", "--study", "testdata/small.toml", "--budget", "40", "--seed", "3"}
+	one := t.TempDir()
+	if out, err := runArgs(t, append(args, "--out", one)...); err != nil {
+		t.Fatalf("one process: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	stub, _ := filepath.Abs("testdata/slurm-stub")
+	cmd := exec.Command("bash", "../../deploy/slurm/calibrate.sbatch")
+	cmd.Env = append(os.Environ(), "PATH="+stub+string(os.PathListSeparator)+os.Getenv("PATH"), "RETURNSIM="+bin,
+		"CAL_OUT="+dir, "CAL_SHARDS=3", "CAL_SEED=3", "CAL_BUDGET=40", "CAL_TARGETS=testdata/targets-small.toml", "CAL_STUDY=testdata/small.toml", "CAL_ROUNDS=20")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("calibrate.sbatch: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "calibration complete after round") {
+		t.Errorf("calibrate.sbatch did not say it completed:\n%s", out)
+	}
+	want, got := outputs(t, one), outputs(t, dir)
+	for name, b := range want {
+		if !bytes.Equal(got[name], b) {
+			t.Errorf("calibrate.sbatch in 3 shards: %s differs from one process's", name)
 		}
 	}
 }

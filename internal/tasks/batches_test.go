@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -68,5 +69,74 @@ func TestBatchesResume(t *testing.T) {
 	}
 	if done >= int64(len(want)) {
 		t.Errorf("resumed run did %d of %d tasks: want the journalled ones restored", done, len(want))
+	}
+}
+
+// TestShardBatches: a run of batches spread over 3 shards, run in rounds
+// (each shard in turn, until one gets through), emits what one process
+// emits; a batch of one task is done by every shard without waiting.
+func TestShardBatches(t *testing.T) {
+	// batch sizes: 1, then the last record's value, as a calibration's
+	// next batch depends on the last ones' results
+	run := func(open func() (*Batches, error)) ([]string, error) {
+		b, err := open()
+		if err != nil {
+			return nil, err
+		}
+		defer b.Close()
+		var emitted []string
+		n := 1
+		for range 4 {
+			var last string
+			err := b.Run(n, 2, func(_ context.Context, k int) ([]byte, error) {
+				return []byte(fmt.Sprint(k%4 + 2)), nil
+			}, func(k int, rec []byte) error {
+				emitted = append(emitted, fmt.Sprintf("%d:%s", k, rec))
+				last = string(rec)
+				return nil
+			})
+			if err != nil {
+				return emitted, err
+			}
+			fmt.Sscan(last, &n)
+		}
+		return emitted, nil
+	}
+	want, err := run(func() (*Batches, error) { return OpenBatches(context.Background(), t.TempDir(), "fp", false) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	dirs := []string{root + "/0", root + "/1", root + "/2"}
+	for _, d := range dirs {
+		os.MkdirAll(d, 0o755)
+	}
+	for round := 0; ; round++ {
+		if round == 10 {
+			t.Fatal("no shard got through in 10 rounds")
+		}
+		var got []string
+		done := false
+		for k := range dirs {
+			got, err = run(func() (*Batches, error) {
+				return OpenShardBatches(context.Background(), dirs[k], dirs, "fp", Shard{k, 3})
+			})
+			if err == nil {
+				done = true
+				break
+			}
+			if !errors.Is(err, ErrWaiting) {
+				t.Fatalf("round %d, shard %d: %v", round, k, err)
+			}
+		}
+		if done {
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("3 shards emitted %v, one process %v", got, want)
+			}
+			break
+		}
+	}
+	if _, err := OpenShardBatches(context.Background(), dirs[0], dirs, "other", Shard{0, 3}); err == nil {
+		t.Error("a shard read the journals of a run with another fingerprint")
 	}
 }

@@ -6,6 +6,9 @@
 //
 // Ordered is the one ordered-parallel runner of the module: Run adds a
 // journal and shards to it, and calibrate runs its replicates with it.
+// Batches journals a run whose tasks come in batches decided one after
+// another (a calibration's evaluations), and OpenShardBatches spreads
+// each batch over shards that read each other's journals.
 //
 // What Run promises:
 //   - Each task index that the Shard owns is done once, by one of
