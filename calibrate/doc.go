@@ -38,6 +38,11 @@
 //     targets already exceed the tolerance skips the pattern's runs
 //     (EvaluateWithin): its distance is then a lower bound, marked so,
 //     and the posterior is the same as without the shortcut.
+//   - With Problem.Batches set, every evaluation goes through that
+//     journal (internal/tasks) in a fixed order, so an interrupted
+//     calibration replays to the same results, and shards that share
+//     their journals compute the same ones; the evaluations of a batch
+//     (an ABC round of moves) are independent of each other.
 //   - A logistic regression either returns the maximum-likelihood estimate
 //     or an error that says why there is none (separation, collinear
 //     columns, no convergence); it never returns diverging coefficients as

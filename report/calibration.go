@@ -50,6 +50,42 @@ func sig(x float64) string {
 	return results.FormatSignificant(x, 4)
 }
 
+// eachRow calls row for each row of dir's CSV file name, which must have
+// the required columns. A missing file puts note in s and returns false;
+// with note "" it is an error.
+func eachRow(dir, name string, s *Section, note string, required []string, row func(t *table) error) (bool, error) {
+	t, err := openTable(join(dir, name), required...)
+	if errors.Is(err, fs.ErrNotExist) && note != "" {
+		s.Note = note
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer t.close()
+	for {
+		ok, err := t.next()
+		if err != nil || !ok {
+			return err == nil, err
+		}
+		if err := row(t); err != nil {
+			return false, err
+		}
+	}
+}
+
+// floats parses the named columns of t's current row.
+func floats(t *table, names ...string) ([]float64, error) {
+	x := make([]float64, len(names))
+	for i, c := range names {
+		var err error
+		if x[i], err = t.float(c); err != nil {
+			return nil, err
+		}
+	}
+	return x, nil
+}
+
 // buildCalibration lays out the page of a calibration's folder: the fit
 // table (fit.csv), ABC-SMC's generations (abc.csv), the posterior's
 // marginals (posterior-draws.csv) and identification (identification.csv).
@@ -87,11 +123,6 @@ func buildCalibration(dir string) (*Page, error) {
 // calFit is the fit table at the point fit, as fit.csv has it.
 func calFit(dir string, m *calManifest) (*Section, error) {
 	s := &Section{ID: "fit", Title: "The fit table"}
-	t, err := openTable(join(dir, "fit.csv"), "target", "statistic", "observed", "simulated", "error", "within_tolerance")
-	if err != nil {
-		return nil, err
-	}
-	defer t.close()
 	if m != nil {
 		kept := "the fit"
 		if m.KeptStart {
@@ -101,23 +132,14 @@ func calFit(dir string, m *calManifest) (*Section, error) {
 	}
 	tab := Table{Head: []string{"target", "statistic", "observed", "simulated", "MC SE", "error (tolerances)", "within"}}
 	met, rows := 0, 0
-	for {
-		ok, err := t.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
+	_, err := eachRow(dir, "fit.csv", s, "", []string{"target", "statistic", "observed", "simulated", "error", "within_tolerance"}, func(t *table) error {
 		stat := t.str("statistic")
 		if t.has("component") { // fit.csv splits statistic, component and year
 			stat = strings.TrimSpace(stat + ": " + strings.TrimSpace(t.str("component")+" "+t.str("year")))
 		}
-		var x [4]float64
-		for i, c := range []string{"observed", "simulated", "mc_se", "error"} {
-			if x[i], err = t.float(c); err != nil {
-				return nil, err
-			}
+		x, err := floats(t, "observed", "simulated", "mc_se", "error")
+		if err != nil {
+			return err
 		}
 		within := t.str("within_tolerance") == "true"
 		rows++
@@ -125,6 +147,10 @@ func calFit(dir string, m *calManifest) (*Section, error) {
 			met++
 		}
 		tab.Rows = append(tab.Rows, []Cell{{Text: t.str("target")}, {Text: stat, Left: true}, {Text: sig(x[0])}, {Text: sig(x[1])}, {Text: sig(x[2])}, {Text: strconv.FormatFloat(x[3], 'f', 2, 64)}, {Text: map[bool]string{true: "yes", false: "no"}[within], Left: true}})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	tab.Caption = fmt.Sprintf("%d of %d rows within their tolerance", met, rows)
 	s.Tables = append(s.Tables, tab)
@@ -135,45 +161,33 @@ func calFit(dir string, m *calManifest) (*Section, error) {
 // as a table and a chart.
 func calGenerations(dir string, m *calManifest) (*Section, error) {
 	s := &Section{ID: "abc", Title: "ABC-SMC's generations"}
-	t, err := openTable(join(dir, "abc.csv"), "generation", "tolerance", "proposed", "accepted", "ess")
-	if errors.Is(err, fs.ErrNotExist) {
-		s.Note = "No abc.csv in the folder: the generations are unknown."
-		return s, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer t.close()
 	tab := Table{Head: []string{"generation", "tolerance", "moves", "proposed", "accepted", "acceptance", "ESS", "shift (prior SDs)"}}
 	var gens, tols, esss []float64
-	for {
-		ok, err := t.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
+	found, err := eachRow(dir, "abc.csv", s, "No abc.csv in the folder: the generations are unknown.", []string{"generation", "tolerance", "proposed", "accepted", "ess"}, func(t *table) error {
 		g, err := t.int("generation")
 		if err != nil {
-			return nil, err
+			return err
 		}
-		var x [5]float64
-		for i, c := range []string{"tolerance", "proposed", "accepted", "ess", "shift"} {
-			if c == "tolerance" && t.str(c) == "+Inf" {
-				x[i] = math.Inf(1) // generation 0 has none
-				continue
+		tol := math.Inf(1) // generation 0 has none
+		if t.str("tolerance") != "+Inf" {
+			if tol, err = t.float("tolerance"); err != nil {
+				return err
 			}
-			if x[i], err = t.float(c); err != nil {
-				return nil, err
-			}
+		}
+		x, err := floats(t, "proposed", "accepted", "ess", "shift")
+		if err != nil {
+			return err
 		}
 		acc := "n/a"
-		if x[1] > 0 {
-			acc = strconv.FormatFloat(100*x[2]/x[1], 'f', 1, 64) + "%"
+		if x[0] > 0 {
+			acc = strconv.FormatFloat(100*x[1]/x[0], 'f', 1, 64) + "%"
 		}
-		tab.Rows = append(tab.Rows, []Cell{{Text: strconv.Itoa(g)}, {Text: sig(x[0])}, {Text: t.str("moves")}, {Text: sig(x[1])}, {Text: sig(x[2])}, {Text: acc}, {Text: strconv.FormatFloat(x[3], 'f', 1, 64)}, {Text: sig(x[4])}})
-		gens, tols, esss = append(gens, float64(g)), append(tols, x[0]), append(esss, x[3])
+		tab.Rows = append(tab.Rows, []Cell{{Text: strconv.Itoa(g)}, {Text: sig(tol)}, {Text: t.str("moves")}, {Text: sig(x[0])}, {Text: sig(x[1])}, {Text: acc}, {Text: strconv.FormatFloat(x[2], 'f', 1, 64)}, {Text: sig(x[3])}})
+		gens, tols, esss = append(gens, float64(g)), append(tols, tol), append(esss, x[2])
+		return nil
+	})
+	if err != nil || !found {
+		return s, err
 	}
 	s.Tables = append(s.Tables, tab)
 	if m != nil {
@@ -209,34 +223,22 @@ func calGenerations(dir string, m *calManifest) (*Section, error) {
 // (posterior-draws.csv, equal weights).
 func calMarginals(dir string, _ *calManifest) (*Section, error) {
 	s := &Section{ID: "marginals", Title: "The posterior's marginals"}
-	t, err := openTable(join(dir, "posterior-draws.csv"), "draw", "parameter", "value")
-	if errors.Is(err, fs.ErrNotExist) {
-		s.Note = "No posterior-draws.csv in the folder (no posterior was written, or the calibration predates the file)."
-		return s, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer t.close()
 	var keys []string
 	draws := map[string][]float64{}
-	for {
-		ok, err := t.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
+	found, err := eachRow(dir, "posterior-draws.csv", s, "No posterior-draws.csv in the folder (no posterior was written, or the calibration predates the file).", []string{"draw", "parameter", "value"}, func(t *table) error {
 		k := t.str("parameter")
 		x, err := t.float("value")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if _, seen := draws[k]; !seen {
 			keys = append(keys, k)
 		}
 		draws[k] = append(draws[k], x)
+		return nil
+	})
+	if err != nil || !found {
+		return s, err
 	}
 	s.Intro = "Equal-weight draws resampled from the posterior's particles; a draw repeats a particle, so few distinct particles show as few tall bars."
 	for i, k := range keys {
@@ -266,37 +268,23 @@ func calMarginals(dir string, _ *calManifest) (*Section, error) {
 // against its prior, with the verdict read off Monte Carlo noise.
 func calIdentification(dir string, _ *calManifest) (*Section, error) {
 	s := &Section{ID: "identification", Title: "Identification"}
-	t, err := openTable(join(dir, "identification.csv"), "parameter", "posterior_mean", "posterior_sd", "sd_ratio", "verdict")
-	if errors.Is(err, fs.ErrNotExist) {
-		s.Note = "No identification.csv in the folder."
-		return s, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer t.close()
-	s.Intro = "The posterior's SD over the prior's, with two Monte Carlo standard errors either side where the folder gives them: a verdict is read off that interval, not off the ratio alone (docs/calibration.md, \"Honest labels\")."
 	tab := Table{Head: []string{"parameter", "posterior mean", "MC SE of the mean", "posterior SD", "SD / prior SD", "verdict", "moved by"}}
-	for {
-		ok, err := t.next()
+	found, err := eachRow(dir, "identification.csv", s, "No identification.csv in the folder.", []string{"parameter", "posterior_mean", "posterior_sd", "sd_ratio", "verdict"}, func(t *table) error {
+		x, err := floats(t, "posterior_mean", "mean_mc_se", "posterior_sd", "sd_ratio", "sd_ratio_low", "sd_ratio_high")
 		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		var x [6]float64
-		for i, c := range []string{"posterior_mean", "mean_mc_se", "posterior_sd", "sd_ratio", "sd_ratio_low", "sd_ratio_high"} {
-			if x[i], err = t.float(c); err != nil {
-				return nil, err
-			}
+			return err
 		}
 		ratio := strconv.FormatFloat(x[3], 'f', 2, 64)
 		if !math.IsNaN(x[4]) {
 			ratio += fmt.Sprintf(" [%.2f, %.2f]", x[4], x[5])
 		}
 		tab.Rows = append(tab.Rows, []Cell{{Text: t.str("parameter")}, {Text: sig(x[0])}, {Text: sig(x[1])}, {Text: sig(x[2])}, {Text: ratio}, {Text: t.str("verdict"), Left: true}, {Text: t.str("moved_by"), Left: true}})
+		return nil
+	})
+	if err != nil || !found {
+		return s, err
 	}
+	s.Intro = "The posterior's SD over the prior's, with two Monte Carlo standard errors either side where the folder gives them: a verdict is read off that interval, not off the ratio alone (docs/calibration.md, \"Honest labels\")."
 	s.Tables = append(s.Tables, tab)
 	return s, nil
 }
@@ -322,40 +310,28 @@ func (roundTicks) Ticks(min, max float64) []plot.Tick {
 // Parameters are numbered on the axes and named in the reading.
 func calPairs(dir string, _ *calManifest) (*Section, error) {
 	s := &Section{ID: "pairs", Title: "The posterior's pairs"}
-	t, err := openTable(join(dir, "posterior.csv"), "particle", "weight", "distance")
-	if errors.Is(err, fs.ErrNotExist) {
-		s.Note = "No posterior.csv in the folder: no posterior was written."
-		return s, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer t.close()
 	var keys []string
-	for name := range t.col {
-		if name != "particle" && name != "weight" && name != "distance" {
-			keys = append(keys, name)
-		}
-	}
-	sort.Slice(keys, func(a, b int) bool { return t.col[keys[a]] < t.col[keys[b]] })
-	k := len(keys)
-	vals := make([][]float64, k)
-	for {
-		ok, err := t.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		for i, key := range keys {
-			x, err := t.float(key)
-			if err != nil {
-				return nil, err
+	var vals [][]float64 // per parameter, per particle
+	found, err := eachRow(dir, "posterior.csv", s, "No posterior.csv in the folder: no posterior was written.", []string{"particle", "weight", "distance"}, func(t *table) error {
+		if keys == nil { // the parameters: every column but these, in order
+			for name := range t.col {
+				if name != "particle" && name != "weight" && name != "distance" {
+					keys = append(keys, name)
+				}
 			}
-			vals[i] = append(vals[i], x)
+			sort.Slice(keys, func(a, b int) bool { return t.col[keys[a]] < t.col[keys[b]] })
+			vals = make([][]float64, len(keys))
 		}
+		x, err := floats(t, keys...)
+		for i := range x {
+			vals[i] = append(vals[i], x[i])
+		}
+		return err
+	})
+	if err != nil || !found {
+		return s, err
 	}
+	k := len(keys)
 	if k < 2 || len(vals[0]) < 2 {
 		s.Note = "Fewer than two parameters or particles: no pairs to draw."
 		return s, nil

@@ -246,15 +246,7 @@ func TestCalibrateInterruptAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatalf("calibrate --resume: %v\n%s", err, out)
 	}
-	got := outputs(t, dir)
-	for name, b := range want {
-		if !bytes.Equal(got[name], b) {
-			t.Errorf("after SIGTERM and --resume %s differs from an uninterrupted calibration's", name)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("after SIGTERM and --resume the folder has %d outputs, want %d", len(got), len(want))
-	}
+	sameOutputs(t, want, outputs(t, dir), "after SIGTERM and --resume")
 	if _, err := os.Stat(filepath.Join(dir, tasks.JournalName)); !os.IsNotExist(err) {
 		t.Errorf("the journal survived a completed calibration: %v", err)
 	}
@@ -388,15 +380,7 @@ func TestCalibrateShards(t *testing.T) {
 	if !waited {
 		t.Error("no shard waited for another: the evaluations were not spread")
 	}
-	got := outputs(t, dir)
-	for name, b := range want {
-		if !bytes.Equal(got[name], b) {
-			t.Errorf("3 shards: %s differs from one process's", name)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("3 shards wrote %d outputs, one process %d", len(got), len(want))
-	}
+	sameOutputs(t, want, outputs(t, dir), "in 3 shards")
 }
 
 // TestCalibrateSbatch runs deploy/slurm/calibrate.sbatch with a stand-in
@@ -426,10 +410,20 @@ func TestCalibrateSbatch(t *testing.T) {
 	if !strings.Contains(string(out), "calibration complete after round") {
 		t.Errorf("calibrate.sbatch did not say it completed:\n%s", out)
 	}
-	want, got := outputs(t, one), outputs(t, dir)
+	sameOutputs(t, outputs(t, one), outputs(t, dir), "calibrate.sbatch in 3 shards")
+}
+
+// sameOutputs reports every output of a calibration (outputs' files) that
+// differs from a single uninterrupted process's, and a different number of
+// them; how says how got was made.
+func sameOutputs(t *testing.T, want, got map[string][]byte, how string) {
+	t.Helper()
 	for name, b := range want {
 		if !bytes.Equal(got[name], b) {
-			t.Errorf("calibrate.sbatch in 3 shards: %s differs from one process's", name)
+			t.Errorf("%s: %s differs from one uninterrupted process's", how, name)
 		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s: %d outputs, one process wrote %d", how, len(got), len(want))
 	}
 }
