@@ -103,6 +103,9 @@ func TestWorkersShardsMerge(t *testing.T) {
 			t.Errorf("shard %d wrote points.csv", k)
 		}
 	}
+	failed := filepath.Join(root, "failed")
+	os.MkdirAll(failed, 0o755)
+	os.WriteFile(filepath.Join(failed, tasks.JournalName), nil, 0o644)
 	merged := filepath.Join(root, "merged")
 	// in any order of folders
 	if _, err := Merge([]string{dirs[2], dirs[0], dirs[1]}, MergeOptions{Out: merged}); err != nil {
@@ -117,7 +120,13 @@ func TestWorkersShardsMerge(t *testing.T) {
 	}{
 		{"missing", []string{dirs[0], dirs[2]}, "missing shard 1/3"},
 		{"twice", []string{dirs[0], dirs[1], dirs[1], dirs[2]}, "shard given twice: 1/3"},
-		{"not a sweep", []string{dirs[0], root}, "has no manifest.json"},
+		{"not a sweep", []string{dirs[0], root}, "no manifest.json"},
+		// a job array with shard 1 failed (a journal, no manifest) and
+		// shard 2 never started: both named, with the shards missing
+		{"unfinished", []string{dirs[0], failed, filepath.Join(root, "never")},
+			"merge: missing shard 1/3, 2/3; not finished: " + failed + " (no manifest.json, a journal: the shard failed, was stopped or is still running), " +
+				filepath.Join(root, "never") + " (no such folder: the shard never started); run those shards again"},
+		{"none finished", []string{failed}, "merge: no finished shard: " + failed + " (no manifest.json, a journal"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Merge(c.dirs, MergeOptions{Out: t.TempDir()})
@@ -141,7 +150,8 @@ func TestWorkersShardsMerge(t *testing.T) {
 
 // TestInterruptResume: a sweep cancelled midway leaves no temporary file
 // and no output, and the same call again resumes it to the bytes of an
-// uninterrupted run, running only the tasks that were not finished.
+// uninterrupted run, running only the tasks that were not finished; once
+// finished, the same call again runs none.
 func TestInterruptResume(t *testing.T) {
 	p := plan(t, "testdata/lhs.toml", 2)
 	whole := t.TempDir()
@@ -173,9 +183,14 @@ func TestInterruptResume(t *testing.T) {
 		t.Errorf("resume restored %d of %d tasks, want at least the 4 written before the interrupt and not all", st.Restored, st.Tasks)
 	}
 	sameOutputs(t, whole, dir, "runs.csv", "points.csv")
-	if _, err := os.Stat(filepath.Join(dir, tasks.JournalName)); err == nil {
-		t.Error("the journal is still there after the sweep finished")
+	// a finished sweep keeps its journal: the same call again redoes nothing
+	if _, err := os.Stat(filepath.Join(dir, tasks.JournalName)); err != nil {
+		t.Errorf("the journal is gone after the sweep finished: %v", err)
 	}
+	if st := run(t, p, dir, tasks.All, 1); st.Restored != st.Tasks {
+		t.Errorf("the finished sweep run again restored %d of %d tasks, want all", st.Restored, st.Tasks)
+	}
+	sameOutputs(t, whole, dir, "runs.csv", "points.csv")
 }
 
 // TestSobolSweep: a sobol sweep writes sensitivity.csv, the same as
