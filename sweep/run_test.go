@@ -343,3 +343,63 @@ max = 0.5
 		t.Errorf("Table = %v:\n%s\nwant dashes for undefined indices", err, b.String())
 	}
 }
+
+// TestMorrisSweep: a morris sweep's sensitivity.csv gives, for each factor,
+// SALib's four statistics by SALib's names (mu, mu_star, sigma,
+// mu_star_conf), so that pivoting the index column gives SALib's frame;
+// mu_star_conf is a half-width, positive here, of the order of the
+// percentile interval's (within a factor of two: both are 95% intervals
+// of the same bootstrap, one normal, one by percentiles).
+func TestMorrisSweep(t *testing.T) {
+	f, err := Parse("morris.toml", []byte(`
+study = "testdata/short.toml"
+outputs = ["avr"]
+bootstrap = 200
+[design]
+kind = "morris"
+trajectories = 6
+[[factors]]
+key = "population.network_mean"
+min = 0.2
+max = 0.6
+[[factors]]
+key = "params.avr.conditions"
+min = 0
+max = 2
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(f, 1, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	run(t, p, dir, tasks.All, 2)
+	idx, _, err := Sensitivity(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]map[string]Index{}
+	for _, x := range idx {
+		if got[x.Factor] == nil {
+			got[x.Factor] = map[string]Index{}
+		}
+		got[x.Factor][x.Index] = x
+	}
+	for _, fac := range []string{"population.network_mean", "params.avr.conditions"} {
+		ix := got[fac]
+		if len(ix) != 4 {
+			t.Errorf("%s: indices %v, want mu, mu_star, sigma, mu_star_conf", fac, ix)
+			continue
+		}
+		ms, conf := ix["mu_star"], ix["mu_star_conf"].Value
+		half := (ms.High - ms.Low) / 2
+		if !(conf > 0) || conf > 2*half || conf < half/2 {
+			t.Errorf("%s: mu_star_conf %v against the percentile interval's half-width %v", fac, conf, half)
+		}
+	}
+	if s := read(t, filepath.Join(dir, "sensitivity.csv")); !strings.Contains(s, ",morris,params.avr.conditions,mu_star_conf,") {
+		t.Errorf("sensitivity.csv has no mu_star_conf row:\n%s", s)
+	}
+}
