@@ -193,16 +193,17 @@ func TestInterruptResume(t *testing.T) {
 	sameOutputs(t, whole, dir, "runs.csv", "points.csv")
 }
 
-// TestSobolSweep: a sobol sweep writes sensitivity.csv, the same as
-// Sensitivity computes from its runs.csv; a metric not swept is refused.
-func TestSobolSweep(t *testing.T) {
-	f, err := Parse("sobol.toml", []byte(`
+// twoFactorSweep runs, on two workers with seed 1, a sweep of the short
+// scenario over two factors with one output, its design given by the
+// [design] table's lines, and returns its folder.
+func twoFactorSweep(t *testing.T, output, design string) string {
+	t.Helper()
+	f, err := Parse("sweep.toml", []byte(`
 study = "testdata/short.toml"
-outputs = ["avr_share"]
+outputs = ["`+output+`"]
 bootstrap = 200
 [design]
-kind = "sobol"
-samples = 4
+`+design+`
 [[factors]]
 key = "population.network_mean"
 min = 0.2
@@ -221,6 +222,13 @@ max = 2
 	}
 	dir := t.TempDir()
 	run(t, p, dir, tasks.All, 2)
+	return dir
+}
+
+// TestSobolSweep: a sobol sweep writes sensitivity.csv, the same as
+// Sensitivity computes from its runs.csv; a metric not swept is refused.
+func TestSobolSweep(t *testing.T) {
+	dir := twoFactorSweep(t, "avr_share", "kind = \"sobol\"\nsamples = 4")
 	got := read(t, filepath.Join(dir, "sensitivity.csv"))
 	if n := strings.Count(got, "\n"); n != 1+2*2 {
 		t.Errorf("sensitivity.csv has %d lines, want a header and S1, ST of 2 factors:\n%s", n, got)
@@ -351,31 +359,7 @@ max = 0.5
 // percentile interval's (within a factor of two: both are 95% intervals
 // of the same bootstrap, one normal, one by percentiles).
 func TestMorrisSweep(t *testing.T) {
-	f, err := Parse("morris.toml", []byte(`
-study = "testdata/short.toml"
-outputs = ["avr"]
-bootstrap = 200
-[design]
-kind = "morris"
-trajectories = 6
-[[factors]]
-key = "population.network_mean"
-min = 0.2
-max = 0.6
-[[factors]]
-key = "params.avr.conditions"
-min = 0
-max = 2
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := NewPlan(f, 1, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	run(t, p, dir, tasks.All, 2)
+	dir := twoFactorSweep(t, "avr", "kind = \"morris\"\ntrajectories = 6")
 	idx, _, err := Sensitivity(dir, "")
 	if err != nil {
 		t.Fatal(err)
