@@ -55,7 +55,12 @@ type Foot struct {
 	Seed                                         int64
 	Replicates                                   int
 	Scenarios                                    []results.ManifestScenario
+	Inputs                                       []FootInput // a sweep's inputs, in place of Scenarios
 }
+
+// FootInput is one input of a sweep in the provenance table: what it is,
+// its file (or scenario) and the SHA-256 that identifies it.
+type FootInput struct{ What, File, SHA256 string }
 
 // inputs are a result folder's files, nil where absent.
 type inputs struct {

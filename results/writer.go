@@ -30,13 +30,24 @@ func FormatFixed(x float64) string {
 	return strconv.FormatFloat(x, 'f', 6, 64)
 }
 
+// ReplicatesHeaderDraw is replicates.csv's header in a run with a
+// posterior: a draw column after the seed, the posterior row that gave
+// the replicate its parameters. A run without one keeps ReplicatesHeader.
+var ReplicatesHeaderDraw = "scenario,replicate,seed,draw," + strings.Join(MetricNames, ",")
+
 // AppendReplicateRow appends the line of replicates.csv of replicate
 // index of scenario, with stream seed seed and metrics in the order of
 // MetricNames: counts without decimals, the rest at FormatFixed's precision.
-func AppendReplicateRow(b []byte, scenario string, index int, seed uint64, metrics []float64) []byte {
+// A draw of 0 or more (a run with a posterior) is written after the seed:
+// the 0-based row of the posterior file whose parameters the replicate ran
+// with; a negative draw writes no such column (ReplicatesHeader).
+func AppendReplicateRow(b []byte, scenario string, index int, seed uint64, draw int, metrics []float64) []byte {
 	b = append(b, scenario...)
 	b = strconv.AppendInt(append(b, ','), int64(index), 10)
 	b = append(append(b, ','), SeedText(seed)...)
+	if draw >= 0 {
+		b = strconv.AppendInt(append(b, ','), int64(draw), 10)
+	}
 	for i, x := range metrics {
 		b = append(b, ',')
 		if Metrics[i].Count {
