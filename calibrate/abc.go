@@ -69,15 +69,43 @@ type Particle struct {
 // It refuses a posterior, with an error of type *RefusedError and the
 // particles it would have written, when its particles lie above the
 // method's max_distance.
+//
+// After each generation it calls p.Progress, when set, with the generation,
+// its number and the simulations spent so far.
 func (p *Problem) ABC(budget, workers int, start []float64, src *sim.Stream, record func(Evaluation)) ([]Particle, *ABCReport, error) {
-	eval := func(theta []float64, eps float64) (float64, bool, error) {
-		return p.EvaluateWithin(theta, eps, 1)
+	batch := func(thetas [][]float64, eps float64) ([]*Detail, error) {
+		return p.evaluateAll(thetas, workers, p.Spec.Method.Replicates, false, eps)
 	}
-	return abcSMC(p.Spec.Parameters, p.Spec.Method, budget, workers, start, src, record, eval)
+	return abcRun(p.Spec.Parameters, p.Spec.Method, budget, start, src, record, batch, p.Progress)
 }
 
-// abcSMC is ABC with the distance computed by eval.
+// abcSMC is ABC with the distance computed by eval, on workers goroutines.
 func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src *sim.Stream, record func(Evaluation), eval func(theta []float64, eps float64) (float64, bool, error)) ([]Particle, *ABCReport, error) {
+	batch := func(thetas [][]float64, eps float64) ([]*Detail, error) {
+		out := make([]*Detail, len(thetas))
+		var firstErr error
+		type result struct {
+			d   *Detail
+			err error
+		}
+		err := tasks.Ordered(context.Background(), len(thetas), workers, func(_ context.Context, i int) (result, error) {
+			d, exact, err := eval(thetas[i], eps)
+			return result{&Detail{Distance: d, LowerBound: !exact}, err}, nil // every evaluation is recorded; the first error is returned after
+		}, func(i int, r result) error {
+			if r.err != nil && firstErr == nil {
+				firstErr = r.err
+			}
+			out[i] = r.d
+			return nil
+		})
+		return out, errors.Join(err, firstErr)
+	}
+	return abcRun(qs, m, budget, start, src, record, batch, nil)
+}
+
+// abcRun is ABC with the distances of a batch of parameter sets computed
+// by batch; progress, when not nil, hears of every generation.
+func abcRun(qs []Parameter, m Method, budget int, start []float64, src *sim.Stream, record func(Evaluation), batch func(thetas [][]float64, eps float64) ([]*Detail, error), progress func(g int, gen Generation, spent int)) ([]Particle, *ABCReport, error) {
 	k := len(qs)
 	n := m.Particles(budget)
 	if n < 2*k {
@@ -88,25 +116,16 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 	}
 	rng := rand.New(src)
 	evaluate := func(phase string, thetas [][]float64, eps float64) ([]float64, error) {
+		ds, err := batch(thetas, eps)
 		dists := make([]float64, len(thetas))
-		var firstErr error
-		type result struct {
-			d     float64
-			exact bool
-			err   error
-		}
-		err := tasks.Ordered(context.Background(), len(thetas), workers, func(_ context.Context, i int) (result, error) {
-			d, exact, err := eval(thetas[i], eps)
-			return result{d, exact, err}, nil // every evaluation is recorded; the first error is returned after
-		}, func(i int, r result) error {
-			if r.err != nil && firstErr == nil {
-				firstErr = r.err
+		for i, d := range ds {
+			if d == nil {
+				return nil, err // a batch stopped midway: nothing more to record
 			}
-			dists[i] = r.d
-			record(Evaluation{Phase: phase, Theta: thetas[i], Distance: r.d, LowerBound: !r.exact})
-			return nil
-		})
-		return dists, errors.Join(err, firstErr)
+			dists[i] = d.Distance
+			record(Evaluation{Phase: phase, Theta: thetas[i], Distance: d.Distance, LowerBound: d.LowerBound, Rows: d.Rows})
+		}
+		return dists, err
 	}
 
 	prop := startProposal(qs, m, start)
@@ -133,6 +152,9 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 	}
 	expNormalise(pop)
 	rep := &ABCReport{Generations: []Generation{{Tolerance: math.Inf(1), Proposed: n, Accepted: finite, ESS: ess(pop), Shift: math.NaN()}}}
+	if progress != nil {
+		progress(0, rep.Generations[0], n)
+	}
 
 	spent := n
 	accepted := -1.0 // the share of the last generation's moves accepted; none yet
@@ -205,6 +227,9 @@ func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src 
 		gen.Moves = moves
 		gen.Shift = shift(qs, pop, next)
 		rep.Generations = append(rep.Generations, gen)
+		if progress != nil {
+			progress(g, gen, spent)
+		}
 		pop = next
 		if last {
 			break
@@ -541,4 +566,19 @@ func normalise(pop []Particle) {
 	for i := range pop {
 		pop[i].Weight /= s
 	}
+}
+
+// Draws resamples n equal-weight draws from the posterior's particles (whose
+// weights sum to 1) by systematic resampling with a uniform from src: the
+// posterior as tools that take a sample, not weights, read it. Each draw
+// is a particle's parameters, shared, not copied.
+func Draws(post []Particle, n int, src *sim.Stream) [][]float64 {
+	if len(post) == 0 || n < 1 {
+		return nil
+	}
+	out := make([][]float64, n)
+	for i, q := range systematic(rand.New(src), post, n) {
+		out[i] = q.Theta
+	}
+	return out
 }

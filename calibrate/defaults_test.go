@@ -41,13 +41,24 @@ func TestDefaultsFit(t *testing.T) {
 	}
 	type shipped struct{ sim, se float64 }
 	want := map[string]shipped{}
+	// by column name: the shipped file has statistic and component in one
+	// field, fit.csv since has them (and the year) in fields of their own
+	col := map[string]int{}
+	for i, name := range recs[0] {
+		col[name] = i
+	}
 	for _, r := range recs[1:] {
-		x, err1 := strconv.ParseFloat(r[3], 64)
-		se, err2 := strconv.ParseFloat(r[4], 64)
+		x, err1 := strconv.ParseFloat(r[col["simulated"]], 64)
+		se, err2 := strconv.ParseFloat(r[col["mc_se"]], 64)
 		if err1 != nil || err2 != nil {
 			t.Fatalf("fit-shipped.csv: row %v: %v %v", r, err1, err2)
 		}
-		want[r[0]+": "+r[1]] = shipped{x, se}
+		stat := r[col["statistic"]]
+		if c, ok := col["component"]; ok {
+			label := strings.TrimSpace(r[c] + " " + r[col["year"]])
+			stat += ": " + label
+		}
+		want[r[col["target"]]+": "+stat] = shipped{x, se}
 	}
 	d, _ := defaultsDetail(t, 4, 20261201)
 	if len(d.Rows) != len(want) {
@@ -87,9 +98,11 @@ var meetTargets = flag.Bool("defaults.targets", false, "check that the shipped d
 // about one tolerance by itself (its files are few); at 32 it is about a
 // third of one.
 //
-// It is opt-in (-defaults.targets) while it fails: at the shipped defaults
-// the number of files closed is missed by 0.02 tolerances
-// (docs/calibration.md), and every other target is met.
+// It is opt-in (-defaults.targets): at the shipped defaults the number of
+// files closed was missed by 0.02 tolerances of the scale's former
+// tolerance, 0.05 (docs/calibration.md); the tolerance is now 0.08 (issue
+// 19), and the recalibration that issue asks for decides whether it runs
+// by default.
 func TestDefaultsMeetTargets(t *testing.T) {
 	if !*meetTargets {
 		t.Skip("opt-in: -defaults.targets")

@@ -3,6 +3,8 @@ package calibrate
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 )
 
 // shareFloor keeps shares away from 0 and 1 before their logit is taken:
@@ -18,6 +20,14 @@ const ratioFloor = 1e-6
 type Row struct {
 	Target    string // the target's name
 	Statistic string // statistic and component, "avr_by_file: file 3", or pair, "avr_nigeria_iraq: NG < IQ"
+	// Stat, Component and Year are Statistic in parts, for tools that
+	// want them in columns of their own: the statistic's name as targets
+	// give it ("departures_independent_by_year"), the component without
+	// its calendar year ("independent"; "" when the label is a year
+	// alone) and the year (0 when the component has none).
+	Stat      string
+	Component string
+	Year      int
 	Kind      Kind
 	Observed  float64 // the target's value; for an order, 0: the largest difference allowed
 	Simulated float64 // the statistic's value; for an order, the first component minus the second
@@ -89,9 +99,10 @@ func (t *Target) rows(s *Stats) []Row {
 	var rows []Row
 	if t.Kind == Order {
 		for k := 0; k+1 < len(v); k++ {
+			pair := st.labels[k] + " < " + st.labels[k+1]
 			rows = append(rows, Row{
 				Target: t.Name, Kind: t.Kind,
-				Statistic: fmt.Sprintf("%s: %s < %s", st.name, st.labels[k], st.labels[k+1]),
+				Statistic: st.name + ": " + pair, Stat: st.name, Component: pair,
 				Simulated: v[k] - v[k+1],
 				Error:     max(0, g(v[k])-g(v[k+1])) / t.Tolerance,
 				Within:    v[k] < v[k+1],
@@ -100,10 +111,11 @@ func (t *Target) rows(s *Stats) []Row {
 		return rows
 	}
 	for k, x := range v {
+		comp, year := splitYear(st.labels[k])
 		r := Row{
 			Target: t.Name, Kind: t.Kind,
-			Statistic: st.name + ": " + st.labels[k],
-			Observed:  t.Value[k], Simulated: x,
+			Statistic: st.name + ": " + st.labels[k], Stat: st.name, Component: comp, Year: year,
+			Observed: t.Value[k], Simulated: x,
 			Error: (g(x) - g(t.Value[k])) / t.Tolerance,
 		}
 		switch t.Kind {
@@ -118,6 +130,20 @@ func (t *Target) rows(s *Stats) []Row {
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// splitYear splits a component's label into the label without a calendar
+// year at its end and the year: "independent 2017" is ("independent",
+// 2017), "2020" is ("", 2020), "file 3" is ("file 3", 0).
+func splitYear(label string) (string, int) {
+	rest, last := "", label
+	if i := strings.LastIndexByte(label, ' '); i >= 0 {
+		rest, last = label[:i], label[i+1:]
+	}
+	if y, err := strconv.Atoi(last); err == nil && len(last) == 4 && y >= 1900 && y <= 2100 {
+		return rest, y
+	}
+	return label, 0
 }
 
 // scale is the transform on which the statistic is compared: the logit for

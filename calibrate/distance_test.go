@@ -155,3 +155,21 @@ func TestFits(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitYear(t *testing.T) {
+	for _, tc := range []struct {
+		label, comp string
+		year        int
+	}{
+		{"independent 2017", "independent", 2017},
+		{"2020", "", 2020},
+		{"AVR 2017", "AVR", 2017},
+		{"file 3", "file 3", 0},
+		{"files 6+ vs 1", "files 6+ vs 1", 0},
+		{"per 84 months", "per 84 months", 0},
+	} {
+		if c, y := splitYear(tc.label); c != tc.comp || y != tc.year {
+			t.Errorf("splitYear(%q) = %q, %d, want %q, %d", tc.label, c, y, tc.comp, tc.year)
+		}
+	}
+}

@@ -1,10 +1,13 @@
 package calibrate
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,6 +24,16 @@ type Problem struct {
 	Base sim.Config // the baseline; each evaluation sets the free parameters on a copy
 	Spec *Spec
 	Seed uint64 // seeds of the replicates, the same at every evaluation
+
+	// Batches, when set, journals every evaluation, so that an
+	// interrupted calibration resumes where it stopped and ends in the
+	// same bytes, and carries the context that stops the evaluations (an
+	// evaluation then fails with its error). A restored evaluation has no
+	// Stats. Nil: evaluations run to the end, unjournalled.
+	Batches *tasks.Batches
+	// Progress, when set, hears of each ABC generation: its number, the
+	// generation, and the simulations ABC has spent so far.
+	Progress func(g int, gen Generation, spent int)
 }
 
 // Evaluation is one simulated parameter set.
@@ -32,6 +45,10 @@ type Evaluation struct {
 	// targets alone put it beyond the tolerance of an ABC move, so the
 	// pattern's paired runs were skipped (see EvaluateWithin).
 	LowerBound bool
+	// Rows is the fit table at Theta, on the evaluation's replicates
+	// pooled: the simulated statistics (the pattern's row NaN when it was
+	// skipped). Nil for an ABC run on a distance function alone.
+	Rows []Row
 }
 
 // Config returns the baseline with the free parameters set to theta,
@@ -63,7 +80,7 @@ const studyStart = "2017-01"
 // to the targets and the statistics of the pooled files (with the
 // pattern's changes when a target compares them).
 func (p *Problem) Evaluate(theta []float64, workers int) (float64, *Stats, error) {
-	d, err := p.evaluate(theta, workers, p.Spec.Method.Replicates, false, math.Inf(1))
+	d, err := p.evaluateOne(theta, workers, p.Spec.Method.Replicates, false, math.Inf(1))
 	if err != nil {
 		return math.Inf(1), nil, err
 	}
@@ -77,7 +94,7 @@ func (p *Problem) Evaluate(theta []float64, workers int) (float64, *Stats, error
 // replicate) and returns that partial distance, a lower bound above eps,
 // with exact false. Otherwise it returns Evaluate's distance, exact.
 func (p *Problem) EvaluateWithin(theta []float64, eps float64, workers int) (d float64, exact bool, err error) {
-	det, err := p.evaluate(theta, workers, p.Spec.Method.Replicates, false, eps)
+	det, err := p.evaluateOne(theta, workers, p.Spec.Method.Replicates, false, eps)
 	if err != nil {
 		return math.Inf(1), true, err
 	}
@@ -105,19 +122,92 @@ type Detail struct {
 // them the seeds of every evaluation) and adds the Monte Carlo error of
 // each row of the fit table.
 func (p *Problem) Detail(theta []float64, workers int) (*Detail, error) {
-	return p.evaluate(theta, workers, p.Spec.Method.TableReplicates, true, math.Inf(1))
+	return p.evaluateOne(theta, workers, p.Spec.Method.TableReplicates, true, math.Inf(1))
+}
+
+// evaluateOne is evaluateAll of one parameter set.
+func (p *Problem) evaluateOne(theta []float64, workers, R int, detail bool, eps float64) (*Detail, error) {
+	ds, err := p.evaluateAll([][]float64{theta}, workers, R, detail, eps)
+	if err != nil {
+		return nil, err
+	}
+	return ds[0], nil
+}
+
+// evaluateAll evaluates each of thetas on R replicates (evaluate), as one
+// batch of p.Batches when it is set. One parameter set runs its replicates
+// on workers goroutines; more run workers evaluations at once, each on
+// one. Either way the results are the same.
+func (p *Problem) evaluateAll(thetas [][]float64, workers, R int, detail bool, eps float64) ([]*Detail, error) {
+	outer, inner := workers, 1
+	if len(thetas) == 1 {
+		outer, inner = 1, workers
+	}
+	out := make([]*Detail, len(thetas))
+	if p.Batches == nil {
+		err := tasks.Ordered(context.Background(), len(thetas), outer, func(ctx context.Context, i int) (*Detail, error) {
+			return p.evaluate(ctx, thetas[i], inner, R, detail, eps)
+		}, func(i int, d *Detail) error {
+			out[i] = d
+			return nil
+		})
+		return out, err
+	}
+	err := p.Batches.Run(len(thetas), outer, func(ctx context.Context, i int) ([]byte, error) {
+		d, err := p.evaluate(ctx, thetas[i], inner, R, detail, eps)
+		if err != nil {
+			return nil, err
+		}
+		return encodeDetail(thetas[i], d)
+	}, func(i int, rec []byte) error {
+		var err error
+		out[i], err = decodeDetail(rec, thetas[i])
+		return err
+	})
+	return out, err
+}
+
+// journalRecord is an evaluation as the journal keeps it: a Detail
+// without its Stats, and the parameters it was made at.
+type journalRecord struct {
+	Theta        []float64
+	Distance     float64
+	LowerBound   bool
+	Rows         []Row
+	MCSE         []float64
+	PerReplicate [][]Row
+}
+
+func encodeDetail(theta []float64, d *Detail) ([]byte, error) {
+	var b bytes.Buffer
+	err := gob.NewEncoder(&b).Encode(journalRecord{theta, d.Distance, d.LowerBound, d.Rows, d.MCSE, d.PerReplicate})
+	return b.Bytes(), err
+}
+
+// decodeDetail reads back a journalled evaluation, which must have been
+// made at theta: a resumed calibration asks for the evaluations of the
+// interrupted one in the same order.
+func decodeDetail(rec []byte, theta []float64) (*Detail, error) {
+	var r journalRecord
+	if err := gob.NewDecoder(bytes.NewReader(rec)).Decode(&r); err != nil {
+		return nil, fmt.Errorf("resume: a journalled evaluation is unreadable: %w", err)
+	}
+	if !slices.Equal(r.Theta, theta) {
+		return nil, fmt.Errorf("resume: the journal holds an evaluation at %v where this calibration asks for %v: it was written by another version of the program; rerun without --resume", r.Theta, theta)
+	}
+	return &Detail{Distance: r.Distance, LowerBound: r.LowerBound, Rows: r.Rows, MCSE: r.MCSE, PerReplicate: r.PerReplicate}, nil
 }
 
 // evaluate runs R replicates at theta; with a finite eps it may skip the
 // pattern, as EvaluateWithin says.
-func (p *Problem) evaluate(theta []float64, workers, R int, detail bool, eps float64) (*Detail, error) {
+func (p *Problem) evaluate(ctx context.Context, theta []float64, workers, R int, detail bool, eps float64) (*Detail, error) {
 	cfg, err := p.Config(theta)
 	if err != nil {
 		return nil, err
 	}
 	reps := make([]*Collector, R)
 	all := NewCollector(cfg.Origins)
-	err = tasks.Ordered(context.Background(), R, workers, func(_ context.Context, r int) (*Collector, error) {
+	err = tasks.Ordered(ctx, R, workers, func(_ context.Context, r int) (*Collector, error) {
 		c := NewCollector(cfg.Origins)
 		sim.Run(&cfg, sim.StreamSeed(p.Seed, r, "", true), c)
 		return c, nil
@@ -136,17 +226,16 @@ func (p *Problem) evaluate(theta []float64, workers, R int, detail bool, eps flo
 	var patterns []Pattern
 	if p.Spec.needsPattern() {
 		if d := distance(p.Spec.Targets, s, patternStatistic); d > eps {
-			return &Detail{Distance: d, LowerBound: true, Stats: s}, nil
+			return &Detail{Distance: d, LowerBound: true, Stats: s, Rows: Table(p.Spec.Targets, s)}, nil
 		}
 		if s.Pattern, patterns, err = p.Spec.Pattern.Measure(cfg, p.Seed, workers); err != nil {
 			return nil, err
 		}
 	}
-	d := &Detail{Distance: Distance(p.Spec.Targets, s), Stats: s}
+	d := &Detail{Distance: Distance(p.Spec.Targets, s), Stats: s, Rows: Table(p.Spec.Targets, s)}
 	if !detail {
 		return d, nil
 	}
-	d.Rows = Table(p.Spec.Targets, s)
 	per := make([][]Row, R)
 	for r, c := range reps {
 		sr, err := c.Stats()
@@ -229,13 +318,14 @@ func (p *Problem) Fit(budget, workers int, record func(Evaluation)) (best []floa
 	f := func(z []float64) float64 {
 		theta := p.fromZ(z)
 		d := math.Inf(1)
-		r, err := p.evaluate(theta, workers, p.Spec.Method.FitReplicates, false, math.Inf(1))
+		r, err := p.evaluateOne(theta, workers, p.Spec.Method.FitReplicates, false, math.Inf(1))
+		var rows []Row
 		if err == nil {
-			d = r.Distance
+			d, rows = r.Distance, r.Rows
 		} else if evalErr == nil {
 			evalErr = err
 		}
-		record(Evaluation{Phase: "fit", Theta: theta, Distance: d})
+		record(Evaluation{Phase: "fit", Theta: theta, Distance: d, Rows: rows})
 		if d < dist {
 			best, dist = theta, d
 		}
@@ -248,23 +338,96 @@ func (p *Problem) Fit(budget, workers int, record func(Evaluation)) (best []floa
 	return best, dist, errors.Join(err, evalErr)
 }
 
+// PointFit is a point fit's outcome: the start and Fit's best point, each
+// evaluated on the method's table replicates (Detail), with common random
+// numbers, and the better of the two kept. Nelder-Mead compares points on
+// fit_replicates only: a point that wins there may lose on more
+// replicates, and a fit worse than where it started is no fit.
+type PointFit struct {
+	Theta      []float64 // the kept point: Fit's unless the start is closer on the table's replicates
+	Detail     *Detail   // of Theta
+	Start, Fit *Detail   // of the start and of Fit's best point, on the same replicates
+	KeptStart  bool      // the start was at most as far as the fit: Theta is the start
+}
+
+// PointFit evaluates the start on the table's replicates, runs Fit with
+// budget evaluations, evaluates its best point on the same replicates and
+// keeps the closer of the two (the start on a tie). Every evaluation goes
+// to record: the start's as phase "start", the fit's table as "final".
+func (p *Problem) PointFit(budget, workers int, record func(Evaluation)) (*PointFit, error) {
+	start := p.Start()
+	d0, err := p.Detail(start, workers)
+	if err != nil {
+		return nil, err
+	}
+	record(Evaluation{Phase: "start", Theta: start, Distance: d0.Distance, Rows: d0.Rows})
+	best, _, err := p.Fit(budget, workers, record)
+	if err != nil {
+		return nil, err
+	}
+	d1, err := p.Detail(best, workers)
+	if err != nil {
+		return nil, err
+	}
+	record(Evaluation{Phase: "final", Theta: best, Distance: d1.Distance, Rows: d1.Rows})
+	pf := &PointFit{Theta: best, Detail: d1, Start: d0, Fit: d1}
+	if !(d1.Distance < d0.Distance) {
+		pf.Theta, pf.Detail, pf.KeptStart = start, d0, true
+	}
+	return pf, nil
+}
+
 // Identification says how well the targets pin a parameter down: the
-// posterior's standard deviation against the prior's.
+// posterior's standard deviation against the prior's, with the Monte
+// Carlo error of a posterior of ESS effective particles.
 type Identification struct {
 	Key             string
 	PriorSD, PostSD float64
 	PostMean        float64
 	Ratio           float64 // PostSD / PriorSD
-	Verdict         string
+	// RatioLow and RatioHigh bound Ratio by two Monte Carlo standard
+	// errors: Ratio x (1 ∓ 2 / sqrt(2 (ESS − 1))), the standard error of a
+	// standard deviation estimated from ESS draws of a normal law.
+	RatioLow, RatioHigh float64
+	// MeanSE is the Monte Carlo standard error of PostMean, PostSD /
+	// sqrt(ESS): two calibrations with the same targets and other seeds
+	// differ in their means by noise alone when the difference is within
+	// about two of sqrt(MeanSE₁² + MeanSE₂²).
+	MeanSE  float64
+	Verdict string
 }
 
+// Identification's verdicts.
+const (
+	Identified    = "identified"
+	WeaklyID      = "weakly identified"
+	NotIdentified = "not identified by these targets"
+	Undecided     = "undecided at this ESS"
+)
+
+// MinESS is the effective sample size below which a posterior is flagged
+// as too small to read: at 100, each tail of a 90% interval holds 5
+// effective particles, and the ratio of posterior to prior SD is known to
+// about ±14% (two standard errors, 2 / sqrt(2 × 99)). The shipped
+// calibration's ESS was below it (docs/calibration.md).
+const MinESS = 100
+
 // Identify compares the posterior's spread with the uniform prior's
-// ((upper-lower)/sqrt 12) for each parameter: a ratio under 0.5 is
-// "identified", under 0.8 "weakly identified", otherwise "not identified
-// by these targets".
+// ((upper-lower)/sqrt 12) for each parameter, and judges it against the
+// Monte Carlo noise of a posterior of its effective sample size (see
+// Identification): "identified" when RatioHigh is under 0.5, "weakly
+// identified" when RatioLow is at least 0.5 and RatioHigh under 0.8, "not
+// identified by these targets" when RatioLow is at least 0.8, and
+// "undecided at this ESS" when the interval straddles 0.5 or 0.8, so that
+// a verdict never rests on noise of more than two standard errors.
 func Identify(params []Parameter, post []Particle) []Identification {
 	out := make([]Identification, len(params))
 	xs, ws := make([]float64, len(post)), make([]float64, len(post))
+	n := ess(post)
+	rel := math.Inf(1) // relative error of an SD, two standard errors
+	if n > 1 {
+		rel = 2 / math.Sqrt(2*(n-1))
+	}
 	for i, q := range params {
 		for j := range post {
 			xs[j], ws[j] = post[j].Theta[i], post[j].Weight
@@ -273,14 +436,17 @@ func Identify(params []Parameter, post []Particle) []Identification {
 		sd := math.Sqrt(v)
 		prior := (q.Upper - q.Lower) / math.Sqrt(12)
 		r := sd / prior
-		verdict := "not identified by these targets"
+		lo, hi := math.Max(0, r*(1-rel)), r*(1+rel)
+		verdict := Undecided
 		switch {
-		case r < 0.5:
-			verdict = "identified"
-		case r < 0.8:
-			verdict = "weakly identified"
+		case hi < 0.5:
+			verdict = Identified
+		case lo >= 0.8:
+			verdict = NotIdentified
+		case lo >= 0.5 && hi < 0.8:
+			verdict = WeaklyID
 		}
-		out[i] = Identification{Key: q.Key, PriorSD: prior, PostSD: sd, PostMean: mean, Ratio: r, Verdict: verdict}
+		out[i] = Identification{Key: q.Key, PriorSD: prior, PostSD: sd, PostMean: mean, Ratio: r, RatioLow: lo, RatioHigh: hi, MeanSE: sd / math.Sqrt(n), Verdict: verdict}
 	}
 	return out
 }
@@ -317,39 +483,41 @@ func (in *Influence) MovedBy(min float64) []string {
 // Influences estimates each free parameter's Influence at theta, with one
 // replicate (and the pattern) at each end: 2 x parameters evaluations.
 func (p *Problem) Influences(theta []float64, workers int) ([]Influence, error) {
-	errs := func(th []float64) ([]float64, error) {
-		d, err := p.evaluate(th, workers, 1, false, math.Inf(1))
-		if err != nil {
-			return nil, err
-		}
-		out := make([]float64, len(p.Spec.Targets))
-		for i := range p.Spec.Targets {
-			for _, r := range p.Spec.Targets[i].rows(d.Stats) {
-				if math.Abs(r.Error) > math.Abs(out[i]) {
-					out[i] = r.Error
-				}
-			}
-		}
-		return out, nil
-	}
 	names := make([]string, len(p.Spec.Targets))
 	for i := range p.Spec.Targets {
 		names[i] = p.Spec.Targets[i].Name
 	}
-	out := make([]Influence, len(p.Spec.Parameters))
+	// each target's error: the largest of its rows', in the targets' order
+	errs := func(d *Detail) []float64 {
+		out := make([]float64, len(names))
+		t := 0
+		for _, r := range d.Rows {
+			for names[t] != r.Target {
+				t++
+			}
+			if math.Abs(r.Error) > math.Abs(out[t]) {
+				out[t] = r.Error
+			}
+		}
+		return out
+	}
+	// both ends of every parameter, in one batch
+	ends := make([][]float64, 0, 2*len(p.Spec.Parameters))
 	for i, q := range p.Spec.Parameters {
 		h := (q.Upper - q.Lower) / 20
 		lo, hi := append([]float64(nil), theta...), append([]float64(nil), theta...)
 		lo[i] = math.Max(q.Lower, theta[i]-h)
 		hi[i] = math.Min(q.Upper, theta[i]+h)
-		a, err := errs(lo)
-		if err != nil {
-			return nil, err
-		}
-		b, err := errs(hi)
-		if err != nil {
-			return nil, err
-		}
+		ends = append(ends, lo, hi)
+	}
+	ds, err := p.evaluateAll(ends, workers, 1, false, math.Inf(1))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Influence, len(p.Spec.Parameters))
+	for i, q := range p.Spec.Parameters {
+		lo, hi := ends[2*i], ends[2*i+1]
+		a, b := errs(ds[2*i]), errs(ds[2*i+1])
 		sd := (q.Upper - q.Lower) / math.Sqrt(12)
 		ch := make([]float64, len(a))
 		for j := range a {

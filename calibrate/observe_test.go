@@ -23,7 +23,7 @@ import (
 func (p *Problem) Observe(theta []float64, seed uint64, workers int) (*Spec, error) {
 	q := *p
 	q.Seed = seed
-	d, err := q.evaluate(theta, workers, 1, false, math.Inf(1))
+	d, err := q.evaluateOne(theta, workers, 1, false, math.Inf(1))
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 
@@ -88,4 +89,30 @@ func FuzzParsePosterior(f *testing.F) {
 			t.Fatalf("posterior %q written twice differs:\n%s\nthen\n%s", data, once.Bytes(), twice.Bytes())
 		}
 	})
+}
+
+// TestIdentifyNoise: a posterior SD of 0.4 prior SDs is "identified" at an
+// ESS of 1,000 (0.4 x (1 + 2 / sqrt(2 x 999)) = 0.43 < 0.5) and
+// "undecided" at 20, where two Monte Carlo standard errors reach 0.4 x (1
+// + 2 / sqrt(38)) = 0.53.
+func TestIdentifyNoise(t *testing.T) {
+	q := []Parameter{{Key: "x", Lower: 0, Upper: 1}}
+	sd := 0.4 / math.Sqrt(12)
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{1000, Identified}, {20, Undecided}} {
+		post := make([]Particle, tc.n)
+		for i := range post {
+			x := 0.5 - sd
+			if i%2 == 1 {
+				x = 0.5 + sd
+			}
+			post[i] = Particle{Theta: []float64{x}, Weight: 1 / float64(tc.n)}
+		}
+		id := Identify(q, post)[0]
+		if id.Verdict != tc.want || math.Abs(id.Ratio-0.4) > 1e-9 {
+			t.Errorf("Identify at ESS %d: ratio %v [%v, %v], %q; want 0.4, %q", tc.n, id.Ratio, id.RatioLow, id.RatioHigh, id.Verdict, tc.want)
+		}
+	}
 }

@@ -175,3 +175,29 @@ func FuzzParseTargets(f *testing.F) {
 		}
 	})
 }
+
+// TestWarningsMaxDistance: the embedded targets' max_distance is twice
+// their weights (no warning); dropping a target and keeping the bound
+// warns; with the bound left to its default nothing warns.
+func TestWarningsMaxDistance(t *testing.T) {
+	spec, err := ParseSpec(DefaultTargetsName, DefaultTargetsText())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := spec.Warnings(); len(w) != 0 {
+		t.Errorf("embedded targets: warnings %q, want none", w)
+	}
+	spec.Targets = spec.Targets[1:]
+	if w := spec.Warnings(); len(w) != 1 || !strings.Contains(w[0], "max_distance is 22") {
+		t.Errorf("a target dropped, max_distance kept: warnings %q, want one on max_distance", w)
+	}
+	text := bytes.Replace(DefaultTargetsText(), []byte("\nmax_distance = 22"), []byte("\n"), 1)
+	spec, err = ParseSpec("default-bound.toml", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Targets = spec.Targets[1:]
+	if w := spec.Warnings(); len(w) != 0 {
+		t.Errorf("max_distance left to its default: warnings %q, want none", w)
+	}
+}

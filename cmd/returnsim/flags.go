@@ -115,8 +115,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // nothing when no bar is shown. The bar redraws at most ten times a
 // second.
 func progress(stderr io.Writer, n int, what string) (tick, done func()) {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) || os.Getenv("CI") != "" {
+	if !showsBar(stderr) {
 		return func() {}, func() {}
 	}
 	bar := progressbar.NewOptions(n,
@@ -127,6 +126,13 @@ func progress(stderr io.Writer, n int, what string) (tick, done func()) {
 		progressbar.OptionClearOnFinish(),
 	)
 	return func() { bar.Add(1) }, func() { bar.Finish() }
+}
+
+// showsBar reports whether progress bars are shown on stderr: it is a
+// terminal and CI is not set. Otherwise the run is in batch.
+func showsBar(stderr io.Writer) bool {
+	f, ok := stderr.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("CI") == ""
 }
 
 // revision is the VCS revision stamped at build time, with

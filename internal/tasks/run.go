@@ -60,15 +60,21 @@ func Run(ctx context.Context, opt Options, n int, do func(ctx context.Context, i
 		defer j.close()
 	}
 
-	// tasks sh.K, sh.K+sh.N, ... in order; a restored one goes through a
-	// worker as a mark, and is read back from the journal only when emitted
-	owned := sh.Count(n)
+	// tasks sh.K, sh.K+sh.N, ... in order
+	return journalled(ctx, j, restored, sh.Count(n), opt.Workers, func(k int) int { return sh.K + k*sh.N }, do, emit)
+}
+
+// journalled does the owned tasks index(0), ..., index(owned-1) with do on
+// workers goroutines, appending each record to j (when not nil), and
+// passes every record to emit in that order. A restored task goes through
+// a worker as a mark, and is read back from the journal only when emitted.
+func journalled(ctx context.Context, j *journal, restored map[int]span, owned, workers int, index func(k int) int, do func(ctx context.Context, i int) ([]byte, error), emit func(i int, rec []byte) error) error {
 	type record struct {
 		b        []byte
 		restored bool
 	}
 	work := func(ctx context.Context, k int) (record, error) {
-		i := sh.K + k*sh.N
+		i := index(k)
 		if _, ok := restored[i]; ok {
 			return record{restored: true}, nil
 		}
@@ -78,8 +84,8 @@ func Run(ctx context.Context, opt Options, n int, do func(ctx context.Context, i
 		}
 		return record{b: b}, err
 	}
-	return Ordered(ctx, owned, opt.Workers, work, func(k int, r record) error {
-		i := sh.K + k*sh.N
+	return Ordered(ctx, owned, workers, work, func(k int, r record) error {
+		i := index(k)
 		if r.restored {
 			var err error
 			if r.b, err = j.read(restored[i]); err != nil {
