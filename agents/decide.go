@@ -84,8 +84,10 @@ func Predict(a *Agent, o *Origin, pol *Policy, p *Params) LogOdds {
 		y += ab.Departure
 	case NoShelter:
 		y += ab.NoShelter
-	case FRL:
-		y += ab.FRL
+	case VBL:
+		y += ab.VBL
+	case FamilyLocation:
+		y += ab.FamilyLoc
 	}
 	if a.Household == Family {
 		y += ab.FamilyInNL
@@ -270,8 +272,8 @@ func SessionEffect(a *Agent, o *Origin, m Moment, q float64, c *Counselling, p *
 // PathwayOf classifies a return on the agency spectrum of seed 001, by the
 // first rule that holds:
 //
-//  1. coercion: in detention, or in a freedom-restricting location with an
-//     origin of high cooperation (deportation is imminent);
+//  1. coercion: in detention, or in a freedom-restricting or family location
+//     with an origin of high cooperation (deportation is imminent);
 //  2. high agency: health has deteriorated, or family pull is at least
 //     HighAgencyPull;
 //  3. acceptance: the appeal is still pending, or the final decision is at
@@ -280,7 +282,7 @@ func SessionEffect(a *Agent, o *Origin, m Moment, q float64, c *Counselling, p *
 //  5. otherwise acceptance.
 func PathwayOf(a *Agent, o *Origin, p *PathwayParams) Pathway {
 	switch {
-	case a.Shelter == Detention || (a.Shelter == FRL && o.Class == CoopHigh):
+	case a.Shelter == Detention || ((a.Shelter == VBL || a.Shelter == FamilyLocation) && o.Class == CoopHigh):
 		return Coercion
 	case a.HealthWorse || a.FamilyPull >= p.HighAgencyPull:
 		return HighAgency

@@ -55,7 +55,7 @@ func stageTerms(p *agents.Params) {
 	p.Absconding.Reception = -2.5
 	p.Absconding.Departure = 0.8
 	p.Absconding.NoShelter = 0.6
-	p.Absconding.FRL = -0.8
+	p.Absconding.VBL, p.Absconding.FamilyLoc = -0.8, -0.7
 }
 
 // testAgent is a single person on a first file, three months past the
@@ -135,9 +135,17 @@ func TestDecide(t *testing.T) {
 		{
 			name:   "freedom-restricting location",
 			params: stageTerms,
-			agent:  func(a *agents.Agent) { a.Shelter = agents.FRL },
+			agent:  func(a *agents.Agent) { a.Shelter = agents.VBL },
 			avr:    -3, ind: -4,
-			abs: -2 + -0.8, // Base + FRL
+			abs: -2 + -0.8, // Base + VBL
+			np:  -5,
+		},
+		{
+			name:   "family location",
+			params: stageTerms,
+			agent:  func(a *agents.Agent) { a.Shelter = agents.FamilyLocation },
+			avr:    -3, ind: -4,
+			abs: -2 + -0.7, // Base + FamilyLoc
 			np:  -5,
 		},
 		{
@@ -371,7 +379,7 @@ func TestReintegrationLogOdds(t *testing.T) {
 		{"require deadline, appeal pending", deadline, true, ma, agents.Reception, 0.15 * lnv * (1 - 0.6*0.3)},
 		{"require deadline, departure period", deadline, true, ma, agents.Departure, 0.15 * lnv * (1 - 0.6*0.3)},
 		{"require deadline, past it without shelter", deadline, true, ma, agents.NoShelter, 0},
-		{"require deadline, past it in a location", deadline, true, ma, agents.FRL, 0},
+		{"require deadline, past it in a location", deadline, true, ma, agents.VBL, 0},
 		{"require deadline, past it in detention", deadline, true, ma, agents.Detention, 0},
 		{"no deadline requirement, past it", pkg, true, ma, agents.NoShelter, 0.15 * lnv * (1 - 0.6*0.3)},
 		{"distance 0 keeps the whole effect", pkg, true, tr, agents.Departure, 0.15 * lnv},
@@ -510,8 +518,8 @@ func TestPathwayOf(t *testing.T) {
 	}{
 		{"detention is coercion", with(func(a *agents.Agent) { a.Shelter = agents.Detention }), medium, agents.Coercion},
 		{"detention before health (rule 1 before 2)", with(func(a *agents.Agent) { a.Shelter, a.HealthWorse = agents.Detention, true }), medium, agents.Coercion},
-		{"location with high cooperation is coercion", with(func(a *agents.Agent) { a.Shelter, a.FamilyPull = agents.FRL, 0.9 }), high, agents.Coercion},
-		{"location with medium cooperation is not", with(func(a *agents.Agent) { a.Shelter = agents.FRL }), medium, agents.Hopelessness},
+		{"location with high cooperation is coercion", with(func(a *agents.Agent) { a.Shelter, a.FamilyPull = agents.FamilyLocation, 0.9 }), high, agents.Coercion},
+		{"location with medium cooperation is not", with(func(a *agents.Agent) { a.Shelter = agents.VBL }), medium, agents.Hopelessness},
 		{"no shelter with high cooperation is not", long, high, agents.Hopelessness},
 		{"health is high agency", with(func(a *agents.Agent) { a.HealthWorse = true }), medium, agents.HighAgency},
 		{"pull at the threshold is high agency", with(func(a *agents.Agent) { a.FamilyPull = 0.7 }), medium, agents.HighAgency},
@@ -641,7 +649,8 @@ func TestAge(t *testing.T) {
 		// past the final decision, hope loses HopeDecay 0.1; trust falls by TrustDecay 0.2 only without shelter
 		{agents.Departure, fields{3, 11, 4, 0.5 * 0.9, 0.5, 0.4, 0.2}},
 		{agents.NoShelter, fields{3, 11, 4, 0.5 * 0.9, 0.5 * 0.8, 0.4, 0.2}},
-		{agents.FRL, fields{3, 11, 4, 0.5 * 0.9, 0.5, 0.4, 0.2}},
+		{agents.VBL, fields{3, 11, 4, 0.5 * 0.9, 0.5, 0.4, 0.2}},
+		{agents.FamilyLocation, fields{3, 11, 4, 0.5 * 0.9, 0.5, 0.4, 0.2}},
 		{agents.Detention, fields{3, 11, 4, 0.5 * 0.9, 0.5, 0.4, 0.2}},
 	} {
 		t.Run(c.shelter.String(), func(t *testing.T) {

@@ -43,7 +43,7 @@ func ExamplePathwayOf() {
 		a     agents.Agent
 	}{
 		{"in detention", agents.Agent{Shelter: agents.Detention, MonthsSinceFinal: 10, MonthsIrregular: 30}},
-		{"in a location, deportation imminent", agents.Agent{Shelter: agents.FRL, MonthsSinceFinal: 10, MonthsIrregular: 30}},
+		{"in a location, deportation imminent", agents.Agent{Shelter: agents.VBL, MonthsSinceFinal: 10, MonthsIrregular: 30}},
 		{"health deteriorated", agents.Agent{Shelter: agents.NoShelter, HealthWorse: true, MonthsSinceFinal: 10, MonthsIrregular: 30}},
 		{"two months after the final decision", agents.Agent{Shelter: agents.NoShelter, MonthsSinceFinal: 2, MonthsIrregular: 2}},
 		{"three years without status", agents.Agent{Shelter: agents.NoShelter, MonthsSinceFinal: 36, MonthsIrregular: 36}},

@@ -49,7 +49,8 @@ type AbscondingParams struct {
 	Reception  float64 `toml:"reception" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect while sheltered in reception with an appeal pending"`
 	Departure  float64 `toml:"departure" unit:"log-odds" range:"-10,10" src:"seed 002 (shelter ends four weeks after the final rejection); size assumption" desc:"effect in the departure period"`
 	NoShelter  float64 `toml:"no_shelter" unit:"log-odds" range:"-10,10" src:"seed 002 (shelter ends at the deadline); size assumption" desc:"effect after the deadline without shelter"`
-	FRL        float64 `toml:"frl" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect in a freedom-restricting or family location"`
+	VBL        float64 `toml:"vbl" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect in the freedom-restricting location (VBL)"`
+	FamilyLoc  float64 `toml:"family_location" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect in a family location"`
 	FamilyInNL float64 `toml:"family_in_nl" unit:"log-odds" range:"-5,5" src:"assumption" desc:"effect of a family with children in the Netherlands"`
 }
 
@@ -130,7 +131,7 @@ func DefaultParams() Params {
 		Independent: IndependentParams{Base: -4.3539, Weight: 0.6},
 		Absconding: AbscondingParams{
 			Base: -5.5689, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
-			NoShelter: 0.6, FRL: -0.8, FamilyInNL: -0.6,
+			NoShelter: 0.6, VBL: -0.8, FamilyLoc: -0.8, FamilyInNL: -0.6,
 		},
 		NewProcedure: NewProcedureParams{Base: -5.4891, Hope: 2.0, Network: 0.5},
 		Counselling: CounsellingParams{

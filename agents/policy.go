@@ -207,10 +207,24 @@ func (r *Reintegration) Cache(origins []Origin, p *ReintegrateParams) {
 	}
 }
 
+// Capacity is what the places and removals of the return system can take,
+// 0 meaning no limit. What happens when a place is full is a rule of the
+// engine (docs/ODD.md, section 7.15): a single person finds no place in the
+// VBL and is without shelter; a family waits in the departure period for a
+// family location; a detention is not carried out; a forced return beyond
+// the month's removals fails and the person stays.
+type Capacity struct {
+	VBLPlaces       int `toml:"vbl_places" unit:"persons" range:"0,1000000" src:"ANP/Argos, Oct 2016: 350 residents in May 2016 (docs/sources.md); 0 here (no limit) until the recalibration that adopts places" desc:"places in the freedom-restricting location; 0: no limit"`
+	FamilyPlaces    int `toml:"family_places" unit:"households" range:"0,1000000" src:"Kamerstuk 29344 nr. 107: about 545 families in family locations on 1 Nov 2012 (docs/sources.md); 0 here (no limit) until the recalibration that adopts places" desc:"places in family locations, in households; 0: no limit"`
+	DetentionPlaces int `toml:"detention_places" unit:"persons" range:"0,1000000" src:"Kamerstuk 33930-VI nr. 5: 933 places planned from 2016 (docs/sources.md); 0 here (no limit) until the recalibration that adopts places" desc:"places in immigration detention; 0: no limit"`
+	RemovalsMonth   int `toml:"removals_per_month" unit:"forced returns a month" range:"0,1000000" src:"assumption; escorted removals 815 (2019), 342 (2020), 568 (2021), and 46-60% of booked flights not taken (docs/sources.md); 0 here (no limit)" desc:"forced returns the service can carry out in a month (escorts, flights, travel documents); 0: no limit"`
+}
+
 // Policy is the policy in force in a month.
 type Policy struct {
 	Counselling   Counselling   `toml:"counselling"`
 	Reintegration Reintegration `toml:"reintegration"`
+	Capacity      Capacity      `toml:"capacity"`
 	Enforcement   float64       `toml:"enforcement" unit:"multiplier" range:"0,10" src:"assumption" desc:"intensity of enforcement: multiplies the hazards of detention, of forced return (in and outside detention), of being found while out of sight and of a file that opens past the deadline starting in detention, and the credibility of the threat of deportation"`
 }
 

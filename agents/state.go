@@ -15,19 +15,21 @@ func (h Household) String() string { return householdNames[h] }
 
 // Shelter is where a migrant stays. It also marks the stage of the case:
 // Reception while the first negative decision is under appeal, Departure in
-// the four weeks after the final negative decision, and NoShelter, FRL or
-// Detention after the departure deadline.
+// the four weeks after the final negative decision, and NoShelter, VBL,
+// FamilyLocation or Detention after the departure deadline.
 type Shelter uint8
 
 const (
-	Reception Shelter = iota // asylum reception while an appeal is pending
-	Departure                // four-week departure period after the final decision (seed 002)
-	NoShelter                // shelter ended at the deadline (seed 002)
-	FRL                      // freedom-restricting location (vrijheidsbeperkende locatie) or family location
-	Detention                // immigration detention
+	Reception      Shelter = iota // asylum reception while an appeal is pending
+	Departure                     // four-week departure period after the final decision (seed 002)
+	NoShelter                     // shelter ended at the deadline (seed 002)
+	VBL                           // freedom-restricting location (vrijheidsbeperkende locatie, Ter Apel), for single persons
+	FamilyLocation                // family location (gezinslocatie), for families with minor children
+	Detention                     // immigration detention
+	NumShelters
 )
 
-var shelterNames = [...]string{"reception", "departure-period", "no-shelter", "freedom-restricting-location", "detention"}
+var shelterNames = [...]string{"reception", "departure-period", "no-shelter", "freedom-restricting-location", "family-location", "detention"}
 
 func (s Shelter) String() string { return shelterNames[s] }
 
@@ -156,6 +158,7 @@ type Agent struct {
 	Trust float64 // [0,1] trust in government actors
 
 	Shelter          Shelter
+	ShelterSince     int  // first month spent in the current shelter (a file's first month at its opening)
 	Leaving          bool // shelter ended this month without a place: registered departed without supervision next month unless the file closes otherwise or the person is detained
 	MonthsIrregular  int  // months of stay without legal status, over all files
 	MonthsOpen       int  // months this file has been open

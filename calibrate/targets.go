@@ -79,17 +79,17 @@ type Parameter struct {
 
 // Method sets how a calibration spends its budget of simulations.
 type Method struct {
-	Replicates      int     `toml:"replicates"`       // replicates of the baseline per ABC evaluation (same seeds every time)
-	FitReplicates   int     `toml:"fit_replicates"`   // replicates per evaluation of the point fit
-	TableReplicates int     `toml:"table_replicates"` // replicates of the fit table at the fit, for its Monte Carlo errors
-	MaxDistance     float64 `toml:"max_distance"`     // a posterior with a particle above it is refused; 0 or unset: twice the targets' summed weights
-	FitShare        float64 `toml:"fit_share"`        // share of the budget for the Nelder-Mead point fit; the rest is ABC-SMC
-	Generations     int     `toml:"generations"`      // ABC-SMC generations
-	Keep            float64 `toml:"keep"`             // share of each generation's particles below the next tolerance
-	Moves           int     `toml:"moves"`            // Metropolis-Hastings moves of every particle in each ABC generation after the first (the fewest, with unmoved)
-	Unmoved         float64 `toml:"unmoved"`          // 0: moves per generation; else the chance a particle may keep its place through a generation's moves, which sets their number (see ABC)
-	StartPrior      float64 `toml:"start_prior"`      // share of ABC's generation 0 drawn from the priors when it starts at the point fit
-	StartSpread     float64 `toml:"start_spread"`     // standard deviation, in prior SDs, of the Gaussian around the point fit that draws the rest
+	Replicates      int     `toml:"replicates" json:"replicates"`             // replicates of the baseline per ABC evaluation (same seeds every time)
+	FitReplicates   int     `toml:"fit_replicates" json:"fit_replicates"`     // replicates per evaluation of the point fit
+	TableReplicates int     `toml:"table_replicates" json:"table_replicates"` // replicates of the fit table at the fit, for its Monte Carlo errors
+	MaxDistance     float64 `toml:"max_distance" json:"max_distance"`         // a posterior with a particle above it is refused; 0 or unset: twice the targets' summed weights
+	FitShare        float64 `toml:"fit_share" json:"fit_share"`               // share of the budget for the Nelder-Mead point fit; the rest is ABC-SMC
+	Generations     int     `toml:"generations" json:"generations"`           // ABC-SMC generations
+	Keep            float64 `toml:"keep" json:"keep"`                         // share of each generation's particles below the next tolerance
+	Moves           int     `toml:"moves" json:"moves"`                       // Metropolis-Hastings moves of every particle in each ABC generation after the first (the fewest, with unmoved)
+	Unmoved         float64 `toml:"unmoved" json:"unmoved"`                   // 0: moves per generation; else the chance a particle may keep its place through a generation's moves, which sets their number (see ABC)
+	StartPrior      float64 `toml:"start_prior" json:"start_prior"`           // share of ABC's generation 0 drawn from the priors when it starts at the point fit
+	StartSpread     float64 `toml:"start_spread" json:"start_spread"`         // standard deviation, in prior SDs, of the Gaussian around the point fit that draws the rest
 }
 
 // Spec is a calibration: targets, free parameters and method.

@@ -176,13 +176,10 @@ func (h hIntervals) XError(i int) (float64, float64) {
 func intervalChart(name, title, xlabel, reading string, rows []interval, zeroLine bool) (*Chart, error) {
 	p := newPlot(title, xlabel, "")
 	pts := hIntervals(rows)
-	sc, err := plotter.NewScatter(pts)
+	sc, err := dots(pts)
 	if err != nil {
 		return nil, err
 	}
-	sc.GlyphStyle.Shape = draw.CircleGlyph{}
-	sc.GlyphStyle.Radius = vg.Points(3.5)
-	sc.GlyphStyle.Color = colour(5)
 	eb, err := plotter.NewXErrorBars(pts)
 	if err != nil {
 		return nil, err
@@ -204,12 +201,10 @@ func intervalChart(name, title, xlabel, reading string, rows []interval, zeroLin
 		pad = 1
 	}
 	p.X.Min, p.X.Max = lo-pad, hi+pad
-	zero, err := plotter.NewLine(plotter.XYs{{X: 0, Y: -0.5}, {X: 0, Y: float64(len(rows)) - 0.5}})
+	zero, err := guide(plotter.XYs{{X: 0, Y: -0.5}, {X: 0, Y: float64(len(rows)) - 0.5}})
 	if err != nil {
 		return nil, err
 	}
-	zero.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-	zero.LineStyle.Color = color.Gray{Y: 110}
 	p.Add(plotter.NewGrid())
 	if zeroLine {
 		p.Add(zero)
@@ -222,6 +217,29 @@ func intervalChart(name, title, xlabel, reading string, rows []interval, zeroLin
 	p.NominalY(names...)
 	p.Y.Min, p.Y.Max = -0.6, float64(len(rows))-0.4
 	return render(name, title, reading, p, nil, rowsHeight(len(rows)))
+}
+
+// dots are the points of the charts' scatters: filled circles in one colour.
+func dots(xy plotter.XYer) (*plotter.Scatter, error) {
+	sc, err := plotter.NewScatter(xy)
+	if err != nil {
+		return nil, err
+	}
+	sc.GlyphStyle.Shape = draw.CircleGlyph{}
+	sc.GlyphStyle.Radius = vg.Points(3.5)
+	sc.GlyphStyle.Color = colour(5)
+	return sc, nil
+}
+
+// guide is a dashed grey reference line through xy: zero, a diagonal.
+func guide(xy plotter.XYs) (*plotter.Line, error) {
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return nil, err
+	}
+	l.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	l.LineStyle.Color = color.Gray{Y: 110}
+	return l, nil
 }
 
 func rowsHeight(n int) vg.Length {
@@ -358,4 +376,53 @@ func barChart(name, title, xlabel, reading string, categories []string, series [
 		return render(name, title, reading, p, nil, h)
 	}
 	return render(name, title, reading, p, &leg, h)
+}
+
+// point is one labelled point of a scatter chart.
+type point struct {
+	label string
+	x, y  float64
+}
+
+// labelledScatter draws labelled points from 0 on both axes, with a
+// dashed diagonal y = x when diagonal is set (for Morris' mu*-sigma plane:
+// above it a factor's effects vary more than their mean size, the mark of
+// non-linearity or interaction).
+func labelledScatter(name, title, xlabel, ylabel, reading string, pts []point, diagonal bool) (*Chart, error) {
+	p := newPlot(title, xlabel, ylabel)
+	xys := make(plotter.XYs, len(pts))
+	labels := make([]string, len(pts))
+	hi := 0.0
+	for i, q := range pts {
+		xys[i].X, xys[i].Y, labels[i] = q.x, q.y, q.label
+		hi = math.Max(hi, math.Max(q.x, q.y))
+	}
+	if hi == 0 {
+		hi = 1
+	}
+	hi *= 1.15
+	sc, err := dots(xys)
+	if err != nil {
+		return nil, err
+	}
+	lb, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+	if err != nil {
+		return nil, err
+	}
+	for i := range lb.TextStyle {
+		lb.TextStyle[i].Font = sans(9)
+		lb.TextStyle[i].XAlign = draw.XLeft
+	}
+	lb.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(2)}
+	p.Add(plotter.NewGrid())
+	if diagonal {
+		d, err := guide(plotter.XYs{{X: 0, Y: 0}, {X: hi, Y: hi}})
+		if err != nil {
+			return nil, err
+		}
+		p.Add(d)
+	}
+	p.Add(sc, lb)
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, hi*1.35, 0, hi // room on the right for the labels
+	return render(name, title, reading, p, nil, chartH)
 }

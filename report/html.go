@@ -67,9 +67,11 @@ details summary { cursor: pointer; color: #0072b2; }
 {{end}}
 <footer>
 {{with .Foot}}<p><b>Provenance.</b> returnsim {{.Version}}, revision <code>{{.Revision}}</code>; study {{.Study}}; seed {{.Seed}}; {{.Replicates}} replicates{{if .Posterior}}; parameters drawn from {{.Posterior}}{{end}}.<br>Command: <code>{{.Command}}</code></p>
-<table><thead><tr><th>scenario</th><th>file</th><th>file SHA-256</th><th>configuration SHA-256</th></tr></thead><tbody>
+{{if .Inputs}}<table><thead><tr><th>input</th><th>file</th><th>SHA-256</th></tr></thead><tbody>
+{{range .Inputs}}<tr><th>{{.What}}</th><td>{{.File}}</td><td><code>{{.SHA256}}</code></td></tr>
+{{end}}</tbody></table>{{else}}<table><thead><tr><th>scenario</th><th>file</th><th>file SHA-256</th><th>configuration SHA-256</th></tr></thead><tbody>
 {{range .Scenarios}}<tr><th>{{.Name}}</th><td>{{.File}}</td><td><code>{{.FileSHA256}}</code></td><td><code>{{.ConfigSHA256}}</code></td></tr>
-{{end}}</tbody></table>{{end}}
+{{end}}</tbody></table>{{end}}{{end}}
 {{if .FootNote}}<p>{{.FootNote}}</p>{{end}}
 </footer>
 </main>

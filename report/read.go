@@ -233,7 +233,7 @@ func readReplicates(path string) (*Replicates, error) {
 	defer t.close()
 	var metrics []string
 	for name := range t.col {
-		if name != "scenario" && name != "replicate" && name != "seed" {
+		if name != "scenario" && name != "replicate" && name != "seed" && name != "draw" {
 			metrics = append(metrics, name)
 		}
 	}

@@ -55,7 +55,12 @@ type Foot struct {
 	Seed                                         int64
 	Replicates                                   int
 	Scenarios                                    []results.ManifestScenario
+	Inputs                                       []FootInput // a sweep's inputs, in place of Scenarios
 }
+
+// FootInput is one input of a sweep in the provenance table: what it is,
+// its file (or scenario) and the SHA-256 that identifies it.
+type FootInput struct{ What, File, SHA256 string }
 
 // inputs are a result folder's files, nil where absent.
 type inputs struct {
@@ -453,7 +458,7 @@ func nanMean(xs []float64) float64 {
 
 // costItems are the cost items in the order of results.Metrics;
 // the report finds them by name, so it works on a folder without them.
-var costItems = []string{"cost_forced_eur", "cost_avr_eur", "cost_package_eur", "cost_sessions_eur", "cost_reception_eur", "cost_frl_eur", "cost_detention_eur"}
+var costItems = []string{"cost_forced_eur", "cost_avr_eur", "cost_package_eur", "cost_sessions_eur", "cost_reception_eur", "cost_vbl_eur", "cost_family_location_eur", "cost_detention_eur"}
 
 func (in *inputs) costs() (*Section, error) {
 	s := &Section{ID: "costs", Title: "Costs and additional returns"}

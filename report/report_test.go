@@ -564,3 +564,45 @@ func TestCalibrationPage(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMorrisSweepPage: a Morris sweep's page (testdata/sweep-morris: the
+// real output of `returnsim sweep cmd/returnsim/testdata/sweep-morris.toml
+// --workers 1`) speaks of Morris, not Sobol; draws for each output the
+// ranked mu* and the mu*-sigma plane; has no NaN cell (mu, sigma and
+// mu_star_conf have no interval, and show none); and lists its inputs'
+// hashes in the provenance table.
+func TestMorrisSweepPage(t *testing.T) {
+	pg, err := Build("testdata/sweep-morris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := pg.Sections[1]
+	if strings.Contains(d.Intro, "Sobol") || !strings.Contains(d.Intro, "Morris") || strings.Contains(pg.Lead, "variation each factor accounts for") {
+		t.Errorf("lead %q, intro %q: want Morris wording, not Sobol's", pg.Lead, d.Intro)
+	}
+	var planes int
+	for _, c := range d.Charts {
+		if strings.HasPrefix(c.Name, "morris-plane-") {
+			planes++
+		}
+	}
+	if len(d.Charts) != 6 || planes != 3 {
+		t.Errorf("%d charts, %d of them mu*-sigma planes: want mu* and the plane for each of the 3 outputs", len(d.Charts), planes)
+	}
+	if got := strings.Join(d.Tables[0].Head, ","); got != "factor,mu_star,mu,sigma,mu_star_conf" {
+		t.Errorf("table head %s, want SALib's names", got)
+	}
+	b, err := pg.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	if strings.Contains(html, "NaN") {
+		t.Errorf("the page shows NaN")
+	}
+	for _, want := range []string{"d58789063a9496b652b9b26d4e1024cae596695ced6f3a689f60cf554a034c08", "29ef708e7b40dd335e5ab9a4cfccda492a556f8d40fd6386c9f38458314d0043", "1c9202a646e8770c056dcc30dc689f80df1a3e2880a352da7b648b6c13db4e6a"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the provenance table lacks %s (the manifest's sweep, design and scenario hashes)", want)
+		}
+	}
+}

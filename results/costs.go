@@ -14,13 +14,14 @@ type CostCounts struct {
 	PackageEUR      float64 // reintegration package actually paid, cash and in kind, EUR
 	Sessions        int     // counselling sessions given (not asked)
 	MonthsReception int     // person-months in asylum reception
-	MonthsFRL       int     // person-months in a freedom-restricting or family location
+	MonthsVBL       int     // person-months in the freedom-restricting location
+	MonthsFamily    int     // household-months in a family location
 	MonthsDetention int     // person-months in immigration detention
 }
 
 // CostItems are a replicate's costs to the state by item, in EUR.
 type CostItems struct {
-	Forced, AVR, Package, Sessions, Reception, FRL, Detention float64
+	Forced, AVR, Package, Sessions, Reception, VBL, FamilyLocation, Detention float64
 }
 
 // CostOf prices counts with unit costs u: forced returns x forced_eur, AVR
@@ -28,19 +29,20 @@ type CostItems struct {
 // person-month x its unit cost. It is a pure function.
 func CostOf(u sim.Costs, n CostCounts) CostItems {
 	return CostItems{
-		Forced:    float64(n.Forced) * u.ForcedEUR,
-		AVR:       float64(n.AVR) * u.AVREUR,
-		Package:   n.PackageEUR,
-		Sessions:  float64(n.Sessions) * u.SessionEUR,
-		Reception: float64(n.MonthsReception) * u.MonthReceptionEUR,
-		FRL:       float64(n.MonthsFRL) * u.MonthFRLEUR,
-		Detention: float64(n.MonthsDetention) * u.MonthDetentionEUR,
+		Forced:         float64(n.Forced) * u.ForcedEUR,
+		AVR:            float64(n.AVR) * u.AVREUR,
+		Package:        n.PackageEUR,
+		Sessions:       float64(n.Sessions) * u.SessionEUR,
+		Reception:      float64(n.MonthsReception) * u.MonthReceptionEUR,
+		VBL:            float64(n.MonthsVBL) * u.MonthVBLEUR,
+		FamilyLocation: float64(n.MonthsFamily) * u.MonthFamilyEUR,
+		Detention:      float64(n.MonthsDetention) * u.MonthDetentionEUR,
 	}
 }
 
 // Total is the sum of the items.
 func (c CostItems) Total() float64 {
-	return c.Forced + c.AVR + c.Package + c.Sessions + c.Reception + c.FRL + c.Detention
+	return c.Forced + c.AVR + c.Package + c.Sessions + c.Reception + c.VBL + c.FamilyLocation + c.Detention
 }
 
 // Check reports negative counts, which no engine should produce.
@@ -51,7 +53,8 @@ func (n CostCounts) Check() error {
 	}{
 		{"forced", float64(n.Forced)}, {"avr", float64(n.AVR)}, {"package_eur", n.PackageEUR},
 		{"sessions", float64(n.Sessions)}, {"months_reception", float64(n.MonthsReception)},
-		{"months_frl", float64(n.MonthsFRL)}, {"months_detention", float64(n.MonthsDetention)},
+		{"months_vbl", float64(n.MonthsVBL)}, {"months_family_location", float64(n.MonthsFamily)},
+		{"months_detention", float64(n.MonthsDetention)},
 	} {
 		if !(f.v >= 0) {
 			return fmt.Errorf("results: cost count %s = %v: want 0 or more", f.name, f.v)

@@ -14,24 +14,32 @@ import (
 
 // Manifest is a run folder's manifest.json: what produced the folder.
 type Manifest struct {
-	Program     string             `json:"program"`
-	Kind        string             `json:"kind"`
-	Version     string             `json:"version"`
-	Revision    string             `json:"revision"`
-	Command     []string           `json:"command"`
-	Fingerprint string             `json:"fingerprint"` // of the arguments that decide the outputs' bytes
-	Study       string             `json:"study"`
-	Seed        int64              `json:"seed"`
-	Replicates  int                `json:"replicates"`
-	Workers     int                `json:"workers"`
-	Resumed     int                `json:"resumed_replicates,omitempty"` // replicates restored from an interrupted run
-	CRN         bool               `json:"common_random_numbers"`
-	Posterior   string             `json:"posterior,omitempty"`
-	Files       []string           `json:"files"`
-	Outputs     []tasks.Sum        `json:"outputs"` // every other file of the folder, with its SHA-256
-	Scenarios   []ManifestScenario `json:"scenarios"`
-	Start       time.Time          `json:"start"`
-	End         time.Time          `json:"end"`
+	Program     string   `json:"program"`
+	Kind        string   `json:"kind"`
+	Version     string   `json:"version"`
+	Revision    string   `json:"revision"`
+	Command     []string `json:"command"`
+	Fingerprint string   `json:"fingerprint"` // of the arguments that decide the outputs' bytes
+	Study       string   `json:"study"`
+	Seed        int64    `json:"seed"`
+	Replicates  int      `json:"replicates"`
+	Workers     int      `json:"workers"`
+	Resumed     int      `json:"resumed_replicates,omitempty"` // replicates restored from an interrupted run
+	CRN         bool     `json:"common_random_numbers"`
+	Posterior   string   `json:"posterior,omitempty"`
+	// With a posterior: the SHA-256 of its file's bytes, the keys whose
+	// values each replicate takes from its draw (replicates.csv's draw
+	// column), and a sentence saying so. Each scenario's Config then holds,
+	// for those keys, that sentence's pointer in place of a value no
+	// replicate ran with.
+	PosteriorSHA256 string             `json:"posterior_sha256,omitempty"`
+	PosteriorKeys   []string           `json:"posterior_keys,omitempty"`
+	Parameters      string             `json:"parameters,omitempty"`
+	Files           []string           `json:"files"`
+	Outputs         []tasks.Sum        `json:"outputs"` // every other file of the folder, with its SHA-256
+	Scenarios       []ManifestScenario `json:"scenarios"`
+	Start           time.Time          `json:"start"`
+	End             time.Time          `json:"end"`
 
 	// SummaryColumns says what summary.csv's columns mean in this run:
 	// which interval is of the mean, which predictive over parameter draws,

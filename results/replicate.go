@@ -61,6 +61,13 @@ func (r *Replicate) Month(c *sim.MonthCounts) {
 	for _, n := range c.OpenedBy {
 		b = appendInt(b, n)
 	}
+	for _, n := range c.Places {
+		b = appendInt(b, n)
+	}
+	b = appendInt(b, c.VBLRefused)
+	b = appendInt(b, c.FamilyQueued)
+	b = appendInt(b, c.DetentionRefused)
+	b = appendInt(b, c.RemovalsFailed)
 	b = append(b, '\n')
 	r.series.Write(b)
 	r.buf = b
@@ -144,7 +151,8 @@ func (r *Replicate) CostCounts() CostCounts { return CostCountsOf(&r.Totals) }
 func CostCountsOf(t *sim.Totals) CostCounts {
 	return CostCounts{
 		Forced: t.Outcomes[agents.Forced], AVR: t.Outcomes[agents.AVR], PackageEUR: t.PackageEUR,
-		Sessions: t.SessionsGiven, MonthsReception: t.MonthsReception, MonthsFRL: t.MonthsFRL, MonthsDetention: t.MonthsDetention,
+		Sessions: t.SessionsGiven, MonthsReception: t.MonthsReception, MonthsVBL: t.MonthsVBL, MonthsFamily: t.MonthsFamilyLocation,
+		MonthsDetention: t.MonthsDetention,
 	}
 }
 

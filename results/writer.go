@@ -14,9 +14,10 @@ import (
 var (
 	ReplicatesHeader = "scenario,replicate,seed," + strings.Join(MetricNames, ",")
 	SummaryHeader    = "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high,pred90_low,pred90_high,diff_pred90_low,diff_pred90_high,p_above_baseline"
-	TimeseriesHeader = "scenario,replicate,month,date,active,out_of_sight,in_procedure,avr,independent,forced,absconded,regularised,new_procedure,opened,opened_ind,opened_police,opened_kmar,opened_other"
-	CasesHeader      = "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider"
-	PersonsHeader    = "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,counselled,package_paid"
+	TimeseriesHeader = "scenario,replicate,month,date,active,out_of_sight,in_procedure,avr,independent,forced,absconded,regularised,new_procedure,opened,opened_ind,opened_police,opened_kmar,opened_other," +
+		"in_reception,in_departure_period,no_shelter,in_vbl,in_family_location,in_detention,vbl_refused,family_queued,detention_refused,removals_failed"
+	CasesHeader   = "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider"
+	PersonsHeader = "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,counselled,package_paid"
 )
 
 // FormatFixed writes x with six decimals ("NaN" for NaN): the fixed
@@ -29,13 +30,24 @@ func FormatFixed(x float64) string {
 	return strconv.FormatFloat(x, 'f', 6, 64)
 }
 
+// ReplicatesHeaderDraw is replicates.csv's header in a run with a
+// posterior: a draw column after the seed, the posterior row that gave
+// the replicate its parameters. A run without one keeps ReplicatesHeader.
+var ReplicatesHeaderDraw = "scenario,replicate,seed,draw," + strings.Join(MetricNames, ",")
+
 // AppendReplicateRow appends the line of replicates.csv of replicate
 // index of scenario, with stream seed seed and metrics in the order of
 // MetricNames: counts without decimals, the rest at FormatFixed's precision.
-func AppendReplicateRow(b []byte, scenario string, index int, seed uint64, metrics []float64) []byte {
+// A draw of 0 or more (a run with a posterior) is written after the seed:
+// the 0-based row of the posterior file whose parameters the replicate ran
+// with; a negative draw writes no such column (ReplicatesHeader).
+func AppendReplicateRow(b []byte, scenario string, index int, seed uint64, draw int, metrics []float64) []byte {
 	b = append(b, scenario...)
 	b = strconv.AppendInt(append(b, ','), int64(index), 10)
 	b = append(append(b, ','), SeedText(seed)...)
+	if draw >= 0 {
+		b = strconv.AppendInt(append(b, ','), int64(draw), 10)
+	}
 	for i, x := range metrics {
 		b = append(b, ',')
 		if Metrics[i].Count {

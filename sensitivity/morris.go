@@ -10,12 +10,20 @@ import (
 // MorrisIndex summarises the elementary effects of one factor: their mean
 // Mu, the mean of their absolute values MuStar (with a bootstrap interval)
 // and their standard deviation Sigma (n-1 denominator, as SALib).
+// MuStarConf is SALib's mu_star_conf: the half-width of a 95% normal
+// interval of mu*, 1.96 times the standard deviation (n-1) of its
+// bootstrap resamples; NaN without resamples.
 type MorrisIndex struct {
-	Mu     float64
-	MuStar Interval
-	Sigma  float64
-	N      int // elementary effects
+	Mu         float64
+	MuStar     Interval
+	MuStarConf float64
+	Sigma      float64
+	N          int // elementary effects
 }
+
+// z975 is the 97.5% quantile of the standard normal, SALib's
+// norm.ppf(0.5 + 0.95/2) for mu_star_conf.
+const z975 = 1.959963984540054
 
 // Morris computes elementary effects from trajectories of k+1 points each:
 // x holds each point's coordinates in the unit hypercube and y its output,
@@ -78,7 +86,7 @@ func Morris(x [][]float64, y []float64, k, resamples int, src rand.Source) ([]Mo
 			}
 			m.Sigma = math.Sqrt(ss / (n - 1))
 		}
-		m.MuStar.Low, m.MuStar.High = math.NaN(), math.NaN()
+		m.MuStar.Low, m.MuStar.High, m.MuStarConf = math.NaN(), math.NaN(), math.NaN()
 		if resamples > 0 {
 			bs := make([]float64, resamples)
 			for b := range bs {
@@ -89,6 +97,17 @@ func Morris(x [][]float64, y []float64, k, resamples int, src rand.Source) ([]Mo
 				bs[b] = a / n
 			}
 			m.MuStar.Low, m.MuStar.High = percentileInterval(bs)
+			if resamples > 1 {
+				var mean, ss float64
+				for _, b := range bs {
+					mean += b
+				}
+				mean /= float64(resamples)
+				for _, b := range bs {
+					ss += (b - mean) * (b - mean)
+				}
+				m.MuStarConf = z975 * math.Sqrt(ss/float64(resamples-1))
+			}
 		}
 		out[i] = m
 	}

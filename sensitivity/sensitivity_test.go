@@ -199,3 +199,43 @@ func TestMorrisNonlinear(t *testing.T) {
 		t.Error("Morris with a step that moves two factors: nil error, want one")
 	}
 }
+
+// TestMorrisMuStarConf: mu_star_conf is SALib's half-width of the 95%
+// interval of mu*, 1.96 bootstrap standard deviations. With one factor and
+// n = 400 effects of known |e|, the bootstrap standard deviation of their
+// mean is sd(|e|)/sqrt(n) (population sd, the bootstrap's); with 2,000
+// resamples it is estimated within about 1/sqrt(2*2000) = 1.6%, so 8%
+// is five of those errors. With every effect equal it is 0, and without
+// resamples NaN.
+func TestMorrisMuStarConf(t *testing.T) {
+	const n, resamples = 400, 2000
+	rng := rand.New(rand.NewPCG(3, 4))
+	var xs [][]float64
+	var ys, abs []float64
+	for range n {
+		e := rng.NormFloat64()*2 + 1
+		xs = append(xs, []float64{0}, []float64{0.5})
+		ys = append(ys, 0, e*0.5)
+		abs = append(abs, math.Abs(e))
+	}
+	var mean, ss float64
+	for _, a := range abs {
+		mean += a / n
+	}
+	for _, a := range abs {
+		ss += (a - mean) * (a - mean)
+	}
+	want := 1.959963984540054 * math.Sqrt(ss/n) / math.Sqrt(n)
+	got, err := Morris(xs, ys, 1, resamples, rand.NewPCG(5, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := got[0].MuStarConf; math.Abs(c-want) > 0.08*want {
+		t.Errorf("MuStarConf = %v, want %v within 8%%", c, want)
+	}
+	flat, _ := Morris([][]float64{{0}, {0.5}, {0}, {0.5}}, []float64{0, 1, 0, 1}, 1, 100, rand.NewPCG(1, 1))
+	none, _ := Morris([][]float64{{0}, {0.5}, {0}, {0.5}}, []float64{0, 1, 0, 2}, 1, 0, rand.NewPCG(1, 1))
+	if flat[0].MuStarConf != 0 || !math.IsNaN(none[0].MuStarConf) {
+		t.Errorf("MuStarConf = %v with equal effects, %v without resamples: want 0 and NaN", flat[0].MuStarConf, none[0].MuStarConf)
+	}
+}

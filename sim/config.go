@@ -211,7 +211,8 @@ type Costs struct {
 	AVREUR            float64 `toml:"avr_eur" unit:"EUR per return" range:"0,1000000" src:"European Court of Auditors 2021 (docs/sources.md): about 560 EUR per voluntary return, EU average" desc:"cost of one assisted return, without the reintegration package"`
 	SessionEUR        float64 `toml:"session_eur" unit:"EUR per session" range:"0,100000" src:"assumption: about half a counsellor-day" desc:"cost of one counselling session"`
 	MonthReceptionEUR float64 `toml:"month_reception_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in asylum reception while an appeal is pending"`
-	MonthFRLEUR       float64 `toml:"month_frl_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in a freedom-restricting or family location"`
+	MonthVBLEUR       float64 `toml:"month_vbl_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in the freedom-restricting location (VBL)"`
+	MonthFamilyEUR    float64 `toml:"month_family_location_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in a family location, per household"`
 	MonthDetentionEUR float64 `toml:"month_detention_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in immigration detention"`
 }
 
@@ -219,7 +220,7 @@ type Costs struct {
 func DefaultCosts() Costs {
 	return Costs{
 		ForcedEUR: 3414, AVREUR: 560, SessionEUR: 150,
-		MonthReceptionEUR: 1200, MonthFRLEUR: 1500, MonthDetentionEUR: 6000,
+		MonthReceptionEUR: 1200, MonthVBLEUR: 1500, MonthFamilyEUR: 1500, MonthDetentionEUR: 6000,
 	}
 }
 
@@ -234,7 +235,7 @@ type Population struct {
 	TrustMean       float64 `toml:"trust_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean initial trust in government actors"`
 	StigmaShare     float64 `toml:"stigma_share" unit:"share" range:"0,1" src:"seed 000, seed 001 (stigma or fear of return can outweigh the threat); size assumption" desc:"share of persons insensitive to the threat of deportation"`
 	SensitivityMean float64 `toml:"sensitivity_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean sensitivity to the threat among the others"`
-	FRLShare        float64 `toml:"frl_share" unit:"share" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to the split of DT&V's departures by type" desc:"share of single persons placed in a freedom-restricting location at the deadline (families always keep a family location)"`
+	FRLShare        float64 `toml:"frl_share" unit:"share" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to the split of DT&V's departures by type" desc:"share of single persons placed in the freedom-restricting location (VBL) at the deadline, while it has places (families go to a family location)"`
 }
 
 // StateParams are the state's decisions: appeals, detention, forced return,
@@ -255,6 +256,10 @@ type StateParams struct {
 	DetainOnFind          float64 `toml:"detain_on_find" unit:"probability at cooperation 1" range:"0,1" src:"assumption" desc:"chance that the file of a person found again, or the first file of a person unknown before from the police, the Marechaussee or others, starts in detention, times the origin's cooperation and the enforcement in force"`
 	UnsupervisedOnLeaving float64 `toml:"unsupervised_on_leaving" unit:"share" range:"0,1" src:"DT&V Leidraad terugkeer en vertrek, 'Bericht van vertrek'; INLIA 2013 (COA); Meldpunt Vreemdelingendetentie (docs/sources.md): a person who leaves reception without a known destination, or is released from detention without removal, is registered as departed without supervision" desc:"share of persons left without a place when their shelter ends (at the deadline, or at release from detention) whom DT&V registers as departed without supervision a month later, closing the file, unless they have left verifiably or been detained"`
 	StatusOutOfSight      float64 `toml:"status_out_of_sight" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance that a person out of sight obtains legal status (marriage, a no-fault permit)"`
+	VBLMonths             int     `toml:"vbl_months" unit:"months" range:"0,600" src:"DT&V, 'vrijheidsbeperkende locatie' (docs/sources.md): admission with a prospect of departure within 12 weeks, a stay of at most 12 weeks (3 months); 0 here (no limit) until the recalibration that adopts it" desc:"longest stay in the VBL, after which shelter ends without a place; 0: no limit"`
+	FamilyDetention       float64 `toml:"family_detention" unit:"multiplier" range:"0,1" src:"Meldpunt Vreemdelingendetentie 2020; Ministry of Justice via RD, Dec 2020 (docs/sources.md): families are detained as a last resort, in the closed family facility, briefly; 1 here (as single persons) until the recalibration that adopts a value" desc:"multiplies the chances that a family is detained (after the deadline, and on being found)"`
+	FamilyDetentionMonths float64 `toml:"family_detention_months" unit:"months" range:"0.1,18" src:"Meldpunt Vreemdelingendetentie 2020 (docs/sources.md): 9 days on average for families (0.3 months); 3 here (as single persons) until the recalibration that adopts it" desc:"mean months a family stays in detention before release"`
+	FamilyForced          float64 `toml:"family_forced" unit:"multiplier" range:"0,1" src:"assumption (families are rarely removed by force outside the closed family facility); 1 here (as single persons) until the recalibration that adopts a value" desc:"multiplies a family's chance of forced return outside detention"`
 }
 
 //go:embed origins.csv
@@ -313,6 +318,7 @@ func DefaultConfig() Config {
 			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25,
 			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.0226, FindKMarShare: 0.1,
 			DetainOnFind: 0.3, StatusOutOfSight: 0.0005, UnsupervisedOnLeaving: 1,
+			FamilyDetention: 1, FamilyDetentionMonths: 3, FamilyForced: 1,
 		},
 		Params:       agents.DefaultParams(),
 		Policy:       agents.DefaultPolicy(),

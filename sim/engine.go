@@ -27,16 +27,22 @@ type engine struct {
 	nextChange int          // first month after this one in which the policy or the restriction in force changes
 	restr      *Restriction // the restriction in force this month, or nil
 
-	files []file
-	lanes []lane
-	stale []int32 // case ids of files given a session this month (invalidate)
-	todo  []pendingStep
-	sink  int // what stepAll reads ahead; kept so that the reads are not dropped
-	away  []awaySlot
-	free  []int32   // unused indices of away
-	cal   [][]entry // calendar of away events, by month t+Warmup
-	spare [][]entry // months of cal carried out, emptied, to reuse
-	nAway [2]int    // persons in a procedure, out of sight
+	files    []file
+	lanes    []lane
+	stale    []int32 // case ids of files given a session this month (invalidate)
+	todo     []pendingStep
+	sink     int // what stepAll reads ahead; kept so that the reads are not dropped
+	away     []awaySlot
+	free     []int32                 // unused indices of away
+	cal      [][]entry               // calendar of away events, by month t+Warmup
+	spare    [][]entry               // months of cal carried out, emptied, to reuse
+	nAway    [2]int                  // persons in a procedure, out of sight
+	stock    [agents.NumShelters]int // open files by place (stepFile keeps it)
+	removals int                     // forced returns carried out this month (policy.capacity.removals_per_month)
+
+	isrc       Stream // the stream of intake counts
+	change     int    // index of the next policy change in cfg.Changes
+	nextPolicy int    // month of the next policy change, or math.MaxInt
 
 	queue   []request // sessions asked for and not yet given
 	due     []pending // buffer of the requests seen this month
@@ -61,59 +67,78 @@ type engine struct {
 func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 	e := newEngine(cfg, seed, rec)
 	defer e.returnBuffers()
-	nextPolicy := math.MaxInt
-	if len(cfg.Changes) > 0 {
-		nextPolicy = cfg.Changes[0].FromMonth
+	e.begin()
+	for e.t < cfg.Months {
+		e.month()
 	}
-	e.restrict(nextPolicy)
-	isrc := intakeStream(seed)
+	e.horizon()
+	return e.totals
+}
+
+// begin opens the initial stock's files, before the first month simulated,
+// and moves to that month.
+func (e *engine) begin() {
+	cfg := e.cfg
+	e.nextPolicy = math.MaxInt
+	if len(cfg.Changes) > 0 {
+		e.nextPolicy = cfg.Changes[0].FromMonth
+	}
+	e.restrict(e.nextPolicy)
 	e.t = -cfg.Warmup - 1 // the stock's files opened before the first month simulated
 	for i := 0; i < cfg.Intake.InitialStock; i++ {
 		e.newPerson(agents.IND, true)
 	}
 	e.t++
-	change := 0
-	for ; e.t < cfg.Months; e.t++ {
-		if change < len(cfg.Changes) && e.t >= cfg.Changes[change].FromMonth {
-			old := e.pol.Enforcement
-			e.pol = &cfg.Changes[change].Policy
-			change++
-			nextPolicy = math.MaxInt
-			if change < len(cfg.Changes) {
-				nextPolicy = cfg.Changes[change].FromMonth
-			}
-			if e.pol.Enforcement != old {
-				e.reschedule() // finds out of sight depend on enforcement
-			}
+}
+
+// month simulates month e.t, records it if it is a recorded month, and
+// moves to the next.
+func (e *engine) month() {
+	cfg := e.cfg
+	if e.change < len(cfg.Changes) && e.t >= cfg.Changes[e.change].FromMonth {
+		old := e.pol.Enforcement
+		e.pol = &cfg.Changes[e.change].Policy
+		e.change++
+		e.nextPolicy = math.MaxInt
+		if e.change < len(cfg.Changes) {
+			e.nextPolicy = cfg.Changes[e.change].FromMonth
 		}
-		e.restrict(nextPolicy)
-		e.counts = MonthCounts{Month: e.t}
-		e.awayDue()
-		for s := agents.Source(0); s < agents.NumSources; s++ {
-			if lambda := cfg.NewPerMonth(e.t, s); lambda > 0 {
-				for n := int(distuv.Poisson{Lambda: lambda, Src: &isrc}.Rand()); n > 0; n-- {
-					e.newPerson(s, false)
-				}
-			}
-		}
-		e.totals.Stepped += len(e.lanes)
-		e.stepAll()
-		e.counsel()
-		if e.t >= 0 {
-			e.counts.Active = len(e.lanes)
-			e.counts.InProcedure, e.counts.OutOfSight = e.nAway[0], e.nAway[1]
-			e.totals.Intake += e.counts.Opened
-			for s := range e.counts.OpenedBy {
-				e.totals.OpenedBy[s] += e.counts.OpenedBy[s]
-			}
-			for o := agents.AVR; o < agents.NumOutcomes; o++ {
-				e.totals.Outcomes[o] += e.counts.Closed[o]
-			}
-			e.rec.Month(&e.counts)
+		if e.pol.Enforcement != old {
+			e.reschedule() // finds out of sight depend on enforcement
 		}
 	}
-	e.horizon()
-	return e.totals
+	e.restrict(e.nextPolicy)
+	e.counts = MonthCounts{Month: e.t}
+	e.removals = 0
+	e.awayDue()
+	for s := agents.Source(0); s < agents.NumSources; s++ {
+		if lambda := cfg.NewPerMonth(e.t, s); lambda > 0 {
+			for n := int(distuv.Poisson{Lambda: lambda, Src: &e.isrc}.Rand()); n > 0; n-- {
+				e.newPerson(s, false)
+			}
+		}
+	}
+	e.totals.Stepped += len(e.lanes)
+	e.stepAll()
+	e.counsel()
+	if e.t >= 0 {
+		e.counts.Active = len(e.lanes)
+		e.counts.InProcedure, e.counts.OutOfSight = e.nAway[0], e.nAway[1]
+		e.counts.Places = e.stock
+		e.totals.VBLRefused += e.counts.VBLRefused
+		e.totals.FamilyQueued += e.counts.FamilyQueued
+		e.totals.DetentionRefused += e.counts.DetentionRefused
+		e.totals.RemovalsFailed += e.counts.RemovalsFailed
+		e.totals.Intake += e.counts.Opened
+		for s := range e.counts.OpenedBy {
+			e.totals.OpenedBy[s] += e.counts.OpenedBy[s]
+		}
+		for o := agents.AVR; o < agents.NumOutcomes; o++ {
+			e.totals.Outcomes[o] += e.counts.Closed[o]
+		}
+		e.rec.Month(&e.counts)
+	}
+	e.t++
 }
 
 // newEngine returns the engine of a replicate of cfg with stream seed seed
@@ -133,6 +158,7 @@ func newEngine(cfg *Config, seed uint64, rec Recorder) *engine {
 	e.buf = getBuffers(min(n, cfg.Intake.InitialStock+1<<17), min(n, cfg.Intake.InitialStock+1<<16), min(n, 1<<15))
 	e.files, e.lanes, e.away = e.buf.files, e.buf.lanes, e.buf.away
 	e.cal = make([][]entry, cfg.Warmup+cfg.Months)
+	e.isrc = intakeStream(seed)
 	return e
 }
 

@@ -62,8 +62,10 @@ func (e *engine) countPlaces(s agents.Shelter, n int) {
 	switch s {
 	case agents.Reception:
 		e.totals.MonthsReception += n
-	case agents.FRL:
-		e.totals.MonthsFRL += n
+	case agents.VBL:
+		e.totals.MonthsVBL += n
+	case agents.FamilyLocation:
+		e.totals.MonthsFamilyLocation += n
 	case agents.Detention:
 		e.totals.MonthsDetention += n
 	}

@@ -65,20 +65,38 @@ func (e *engine) pastDeadline(a *agents.Agent, u, v float64) {
 }
 
 // placeFound sets the shelter of a file that opens past the deadline: in
-// detention with chance DetainOnFind x cooperation x enforcement (for draw
-// u), else a family location for families or by the FRL share (draw v).
+// detention with chance DetainOnFind x cooperation x enforcement (times
+// FamilyDetention for a family; for draw u) while detention has a place,
+// else by deadlineShelter (draw v).
 func (e *engine) placeFound(a *agents.Agent, u, v float64) {
 	o := &e.cfg.Origins[a.Origin]
-	if u < e.cfg.State.DetainOnFind*o.Cooperation*e.pol.Enforcement {
-		a.Shelter = agents.Detention
-		return
+	st := &e.cfg.State
+	p := st.DetainOnFind * o.Cooperation * e.pol.Enforcement
+	if a.Household == agents.Family {
+		p *= st.FamilyDetention
+	}
+	if u < p {
+		if e.detentionPlace() {
+			a.Shelter = agents.Detention
+			return
+		}
+		e.counts.DetentionRefused++
 	}
 	a.Shelter = e.deadlineShelter(a, v)
 }
 
+// deadlineShelter is where a person goes whose shelter ends past the
+// deadline, for draw u: a family to a family location; a single person to
+// the VBL with chance FRLShare while it has places, else without shelter.
 func (e *engine) deadlineShelter(a *agents.Agent, u float64) agents.Shelter {
-	if a.Household == agents.Family || u < e.cfg.Population.FRLShare {
-		return agents.FRL
+	if a.Household == agents.Family {
+		return agents.FamilyLocation
+	}
+	if u < e.cfg.Population.FRLShare {
+		if c := e.pol.Capacity.VBLPlaces; c == 0 || e.stock[agents.VBL] < c {
+			return agents.VBL
+		}
+		e.counts.VBLRefused++
 	}
 	return agents.NoShelter
 }

@@ -39,7 +39,12 @@ import (
 //   - The total is raised by a relative 1e-9 and an absolute 1e-12, far
 //     above any difference of rounding between this sum and step's.
 //   - A periodic session is asked in step's month, so until is at most the
-//     first month whose ageing makes MonthsOpen a multiple of PeriodMonths.
+//     first month whose ageing makes MonthsOpen a multiple of PeriodMonths;
+//     likewise a stay in the VBL ends in step's month, so until is at most
+//     its last month (State.VBLMonths).
+//   - A place that is full (policy.capacity) only takes events away: a
+//     detention or a removal that is not carried out; the bound still
+//     holds.
 //   - A session given (counsel) changes the boosts: it ages the file to the
 //     end of the month first and ends its interval.
 //
@@ -77,6 +82,8 @@ func (e *engine) open(a *agents.Agent, src Stream) int32 {
 	// The initial stock opens before the first month simulated, and is
 	// first stepped (and aged) in that month.
 	first := max(e.t, -e.cfg.Warmup)
+	a.ShelterSince = first
+	e.stock[a.Shelter]++
 	e.files = append(e.files, file{a: *a, synced: first})
 	fi := int32(len(e.files) - 1)
 	b, until := e.bound(&e.files[fi].a, first)
@@ -199,9 +206,16 @@ func (e *engine) stepFile(l *lane, u float64) (closed bool) {
 	fi := l.file
 	f := &e.files[fi]
 	e.catchUp(f, e.t)
+	was := f.a.Shelter
 	changed := e.step(fi, &l.src, u)
 	if f.done {
+		e.stock[was]--
 		return true
+	}
+	if now := f.a.Shelter; now != was {
+		e.stock[was]--
+		e.stock[now]++
+		f.a.ShelterSince = e.t
 	}
 	f.synced = e.t + 1
 	if changed || int32(e.t+1) >= l.until {
@@ -258,6 +272,9 @@ func (e *engine) bound(a *agents.Agent, from int) (float64, int32) {
 	if c := &e.pol.Counselling; c.Timing == agents.Periodic {
 		pm := c.PeriodMonths
 		until = min(until, from+(pm-(a.MonthsOpen+1)%pm)%pm)
+	}
+	if m := e.cfg.State.VBLMonths; a.Shelter == agents.VBL && m > 0 {
+		until = min(until, a.ShelterSince+m) // the stay ends in step's month
 	}
 	if until <= from {
 		return 0, none

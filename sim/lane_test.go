@@ -41,7 +41,7 @@ func drawRanges(t *testing.T, v any, r *rand.Rand) {
 // (the comment at the top of lane.go). Counselling boosts of either sign
 // are drawn, so that each term's direction is tried.
 func TestBoundHolds(t *testing.T) {
-	shelters := []agents.Shelter{agents.Reception, agents.NoShelter, agents.FRL, agents.Detention}
+	shelters := []agents.Shelter{agents.Reception, agents.NoShelter, agents.VBL, agents.FamilyLocation, agents.Detention}
 	timings := []agents.Timing{agents.AtFinalDecision, agents.Periodic}
 	r := rand.New(rand.NewPCG(5, 6))
 	sets, persons := 300, 60
@@ -107,7 +107,7 @@ func TestCatchUpIsAge(t *testing.T) {
 	}
 	e := newEngine(&cfg, 0, nil)
 	defer e.returnBuffers()
-	for _, s := range []agents.Shelter{agents.Reception, agents.NoShelter, agents.FRL, agents.Detention} {
+	for _, s := range []agents.Shelter{agents.Reception, agents.NoShelter, agents.VBL, agents.Detention} {
 		for _, n := range []int{1, 7, 60} {
 			a := agents.Agent{Shelter: s, Hope: 0.7, Trust: 0.6, CounselAVR: 0.9, CounselLegal: 0.3, MonthsIrregular: 5, MonthsOpen: 2, MonthsSinceFinal: 3}
 			want := a
@@ -121,8 +121,8 @@ func TestCatchUpIsAge(t *testing.T) {
 			}
 		}
 	}
-	if tot := e.totals; tot.MonthsReception != 68 || tot.MonthsFRL != 68 || tot.MonthsDetention != 68 {
-		t.Errorf("catchUp counted %d, %d, %d months in reception, FRL, detention; want 68 each (1+7+60)", tot.MonthsReception, tot.MonthsFRL, tot.MonthsDetention)
+	if tot := e.totals; tot.MonthsReception != 68 || tot.MonthsVBL != 68 || tot.MonthsDetention != 68 {
+		t.Errorf("catchUp counted %d, %d, %d months in reception, the VBL, detention; want 68 each (1+7+60)", tot.MonthsReception, tot.MonthsVBL, tot.MonthsDetention)
 	}
 }
 

@@ -39,6 +39,12 @@ type MonthCounts struct {
 	Opened      int                     // files opened in the month
 	OpenedBy    [agents.NumSources]int  // files opened in the month, by source
 	Closed      [agents.NumOutcomes]int // files closed in the month, by outcome (index 0 unused)
+
+	Places           [agents.NumShelters]int // files open at the end of the month, by place
+	VBLRefused       int                     // single persons who found no place in the VBL at the deadline
+	FamilyQueued     int                     // families who waited in the departure period for a family location
+	DetentionRefused int                     // detentions not carried out for want of a place
+	RemovalsFailed   int                     // forced returns that failed for want of removal capacity
 }
 
 // Recorder receives a run's output. Month is called once a recorded month,
@@ -72,8 +78,9 @@ func (Discard) Person(*PersonRecord) {}
 //
 // Counselling's process and the places that cost money: sessions asked and
 // given in the recorded months, the months given sessions waited, the
-// person-months spent in reception, a freedom-restricting or family
-// location and detention, and the reintegration packages paid, in EUR.
+// person-months spent in reception, the freedom-restricting location, a
+// family location and detention, and the reintegration packages paid, in
+// EUR.
 type Totals struct {
 	Intake   int
 	OpenedBy [agents.NumSources]int
@@ -86,8 +93,11 @@ type Totals struct {
 	SessionsAsked, SessionsGiven int
 	WaitMonths                   int
 
-	MonthsReception, MonthsFRL, MonthsDetention int
-	PackageEUR                                  float64
+	MonthsReception, MonthsVBL, MonthsFamilyLocation, MonthsDetention int
+	PackageEUR                                                        float64
+
+	// Capacity: the month counts of the same names, summed.
+	VBLRefused, FamilyQueued, DetentionRefused, RemovalsFailed int
 
 	// Stepped counts the person-months spent in a file, warm-up included;
 	// Exact those of them stepped in full (the others cost a draw and a

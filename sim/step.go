@@ -61,17 +61,24 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) stateEvents {
 		end := 1 / st.AppealMonths
 		ok := adjust(st.AppealSuccess, a.CounselLegal)
 		ev[evStatus], ev[evFinalDecision] = end*ok, end*(1-ok)
-	case agents.NoShelter, agents.FRL:
+	case agents.NoShelter, agents.VBL, agents.FamilyLocation:
 		enf := e.pol.Enforcement * o.Cooperation
 		ev[evStatus] = adjust(st.RegularisedRate, a.CounselLegal)
 		ev[evForced] = st.ForcedRate * enf * e.travel()
 		ev[evDetained] = st.DetentionRate * enf
+		if a.Household == agents.Family {
+			ev[evForced] *= st.FamilyForced
+			ev[evDetained] *= st.FamilyDetention
+		}
 		if a.Shelter == agents.NoShelter {
 			ev[evPolice] = p.Dynamics.PoliceRate
 		}
 	case agents.Detention:
 		ev[evForced] = st.ForcedDetained * o.Cooperation * e.pol.Enforcement * e.travel()
 		ev[evReleased] = 1 / st.DetentionMonths
+		if a.Household == agents.Family {
+			ev[evReleased] = 1 / st.FamilyDetentionMonths
+		}
 	}
 	return ev
 }
@@ -154,6 +161,10 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		}
 		return true
 	case evForced:
+		if !e.removal() {
+			e.counts.RemovalsFailed++ // no escort, flight or travel document this month: the person stays
+			break
+		}
 		e.leave(f, agents.Forced, agents.Coercion) // a forced return is coercion by definition
 		return true
 	case evHealth:
@@ -162,6 +173,10 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		a.Shelter = e.deadlineShelter(a, 1) // a family location for families, else no shelter
 		a.Leaving = e.registers(a, uniform(src))
 	case evDetained:
+		if !e.detentionPlace() {
+			e.counts.DetentionRefused++ // no place: the person stays where they are
+			break
+		}
 		a.Shelter = agents.Detention
 		agents.PoliceExperience(a, &p.Dynamics)
 		if e.pol.Counselling.Timing == agents.InDetention {
@@ -181,14 +196,22 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 			return true
 		}
 	}
-	if stage == agents.Departure && !e.keepShelter() {
-		// The four weeks are over: shelter ends, or moves to a
-		// freedom-restricting or family location.
+	if stage == agents.Departure && !e.keepShelter() && e.familyWaits(a) {
+		e.counts.FamilyQueued++ // a family location is full: the family keeps its shelter a month longer
+	} else if stage == agents.Departure && !e.keepShelter() {
+		// The four weeks are over: shelter ends, or moves to the
+		// freedom-restricting location or a family location.
 		a.Shelter = e.deadlineShelter(a, uniform(src))
 		a.Leaving = e.registers(a, uniform(src))
 		if e.pol.Counselling.Timing == agents.AtDeadline {
 			e.ask(fi, agents.MomentDeadline)
 		}
+	}
+	if stage == agents.VBL && a.Shelter == agents.VBL && e.vblEnds(a) {
+		// The stay in the VBL is over without a departure: shelter ends
+		// without a place.
+		a.Shelter = agents.NoShelter
+		a.Leaving = e.registers(a, uniform(src))
 	}
 	agents.Age(a, 1, p)
 	if c := &e.pol.Counselling; c.Timing == agents.Periodic && a.MonthsOpen%c.PeriodMonths == 0 {
@@ -204,4 +227,35 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 // chance State.UnsupervisedOnLeaving.
 func (e *engine) registers(a *agents.Agent, u float64) bool {
 	return a.Shelter == agents.NoShelter && u < e.cfg.State.UnsupervisedOnLeaving
+}
+
+// removal reports whether a forced return can be carried out this month,
+// and counts it: policy.capacity.removals_per_month (0: no limit).
+func (e *engine) removal() bool {
+	if c := e.pol.Capacity.RemovalsMonth; c > 0 && e.removals >= c {
+		return false
+	}
+	e.removals++
+	return true
+}
+
+// detentionPlace reports whether detention has a place: fewer persons in
+// it than policy.capacity.detention_places (0: no limit).
+func (e *engine) detentionPlace() bool {
+	c := e.pol.Capacity.DetentionPlaces
+	return c == 0 || e.stock[agents.Detention] < c
+}
+
+// familyWaits reports whether agent a is a family that must wait in the
+// departure period because every family location is taken.
+func (e *engine) familyWaits(a *agents.Agent) bool {
+	c := e.pol.Capacity.FamilyPlaces
+	return a.Household == agents.Family && c > 0 && e.stock[agents.FamilyLocation] >= c
+}
+
+// vblEnds reports whether agent a's stay in the VBL ends this month: it has
+// lasted State.VBLMonths months (0: no limit) before this one.
+func (e *engine) vblEnds(a *agents.Agent) bool {
+	m := e.cfg.State.VBLMonths
+	return m > 0 && e.t-a.ShelterSince >= m
 }

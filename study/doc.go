@@ -21,6 +21,10 @@
 //     same parameter set, drawn from a stream of the seed and r, and
 //     summary.csv adds 90% predictive intervals over those draws; the
 //     posterior is checked against every scenario before anything runs.
+//     replicates.csv then names each replicate's draw (its draw column, the
+//     0-based row of the posterior), and manifest.json the posterior's
+//     SHA-256 and the keys it sets, which the scenarios' configs there mark
+//     as taken from it rather than listing a value no replicate ran with.
 //   - Nothing half-written: the folder is an internal/tasks Folder, locked
 //     while the run holds it, refused when it holds another run's results
 //     (unless Options.Force), and its files are renamed into place only when

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -94,7 +95,11 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
-	repW.WriteString(results.ReplicatesHeader + "\n")
+	if post != nil {
+		repW.WriteString(results.ReplicatesHeaderDraw + "\n")
+	} else {
+		repW.WriteString(results.ReplicatesHeader + "\n")
+	}
 	serW.WriteString(results.TimeseriesHeader + "\n")
 	var casW, perW *bufio.Writer
 	if keepCases {
@@ -115,6 +120,7 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		metrics[s] = make([][]float64, reps)
 	}
 	n := len(st.Scenarios) * reps
+	draws := drawsOf(post, opt.Seed, reps)
 	var computed atomic.Int64
 	seedOf := func(i int) uint64 {
 		return sim.StreamSeed(uint64(opt.Seed), i%reps, st.Scenarios[i/reps].Name, st.CRN)
@@ -127,8 +133,7 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		if post != nil {
 			own := sc.Config
 			own.Changes = append([]sim.Change(nil), sc.Config.Changes...)
-			u := uniformOf(sim.StreamSeed(uint64(opt.Seed), r, "posterior", false))
-			if err := post.Apply(&own, post.Draw(u)); err != nil {
+			if err := post.Apply(&own, &post.Particles[draws[r]]); err != nil {
 				return nil, fmt.Errorf("scenario %s with a posterior draw: %w", sc.Name, err)
 			}
 			cfg = &own
@@ -155,7 +160,11 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 			return fmt.Errorf("replicate %d of scenario %s: %w", r, names[s], err)
 		}
 		metrics[s][r] = m
-		row = results.AppendReplicateRow(row[:0], names[s], r, seedOf(i), m)
+		draw := -1
+		if post != nil {
+			draw = draws[r]
+		}
+		row = results.AppendReplicateRow(row[:0], names[s], r, seedOf(i), draw, m)
 		repW.Write(row)
 		serW.Write(rr.series)
 		if keepCases {
@@ -193,7 +202,8 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		SummaryColumns: summaryColumns(post != nil, reps),
 	}
 	if post != nil {
-		man.Posterior = post.File
+		man.Posterior, man.PosteriorSHA256, man.PosteriorKeys = post.File, post.SHA256, post.Keys
+		man.Parameters = fmt.Sprintf("replicate r of every scenario ran with the parameters of one row of %s (SHA-256 %s), the 0-based row in replicates.csv's draw column; for the keys in posterior_keys, each scenario's config holds not a value but %q", post.File, post.SHA256, fromPosterior)
 	}
 	seen := map[string]bool{}
 	for i := range st.Scenarios {
@@ -202,9 +212,13 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 			seen[sc.File] = true
 			man.Files = append(man.Files, sc.File)
 		}
+		cm := sc.ConfigMap()
+		if post != nil {
+			markPosterior(cm, post.Keys)
+		}
 		man.Scenarios = append(man.Scenarios, results.ManifestScenario{
 			Name: sc.Name, Description: sc.Description, File: sc.File,
-			FileSHA256: sc.FileSHA256, ConfigSHA256: sc.ConfigSHA256(), Config: sc.ConfigMap(),
+			FileSHA256: sc.FileSHA256, ConfigSHA256: sc.ConfigSHA256(), Config: cm,
 		})
 	}
 	man.End = time.Now().UTC()
@@ -269,6 +283,49 @@ func summaryColumns(draws bool, reps int) map[string]string {
 		"pred90_low,pred90_high":                    "90% predictive interval of the value over parameter draws: the 5% and 95% empirical quantiles of the draws' values" + here,
 		"diff_pred90_low,diff_pred90_high":          "90% predictive interval of the paired difference from the baseline over parameter draws" + here,
 		"p_above_baseline":                          "share of parameter draws in which the paired difference is above 0, a tie counting half; NaN for the baseline" + here,
+	}
+}
+
+// drawsOf is, for each replicate r, the index of the particle of post
+// (its 0-based row in the posterior file) that replicate r of every
+// scenario runs with: drawn by weight with a uniform from the stream of
+// the run seed, r and "posterior". Nil without a posterior.
+func drawsOf(post *calibrate.Posterior, seed int64, reps int) []int {
+	if post == nil {
+		return nil
+	}
+	draws := make([]int, reps)
+	for r := range draws {
+		q := post.Draw(uniformOf(sim.StreamSeed(uint64(seed), r, "posterior", false)))
+		for i := range post.Particles {
+			if &post.Particles[i] == q {
+				draws[r] = i
+			}
+		}
+	}
+	return draws
+}
+
+// fromPosterior stands in a run manifest's scenario config for a value
+// that each replicate took from its posterior draw.
+const fromPosterior = "from the posterior: see replicates.csv's draw column"
+
+// markPosterior replaces, in a scenario's config map (TOML tables as
+// nested maps), the value of each key of keys by fromPosterior, so that
+// the manifest does not list as run a value no replicate ran with. A key
+// whose path is not a chain of tables (none of the posterior's today) is
+// left: posterior_keys still names it.
+func markPosterior(cfg map[string]any, keys []string) {
+	for _, k := range keys {
+		m, path := cfg, strings.Split(k, ".")
+		for _, p := range path[:len(path)-1] {
+			if m, _ = m[p].(map[string]any); m == nil {
+				break
+			}
+		}
+		if _, ok := m[path[len(path)-1]]; ok {
+			m[path[len(path)-1]] = fromPosterior
+		}
 	}
 }
 

@@ -115,7 +115,9 @@ func (a *aggregator) complete() error {
 }
 
 // Index is one line of sensitivity.csv: a Sobol index (S1, ST) or a
-// Morris statistic (mu_star, mu, sigma) of one factor for one output.
+// Morris statistic of one factor for one output, by SALib's names: mu_star
+// (with a percentile bootstrap interval), mu, sigma and mu_star_conf,
+// SALib's half-width of mu*'s 95% interval (1.96 bootstrap SDs).
 type Index struct {
 	Metric, Method, Factor, Index string
 	Value, Low, High              float64
@@ -128,7 +130,8 @@ func bootstrapSeed(seed uint64) uint64 {
 
 // Analyse computes the sensitivity indices of every output from the
 // points' factor values and output means: Sobol S1 and ST for a sobol
-// design (Saltelli's layout), Morris mu*, mu and sigma for a morris design.
+// design (Saltelli's layout), Morris mu_star, mu, sigma and mu_star_conf
+// for a morris design.
 // Other designs have no indices (nil, nil). The bootstrap draws from a
 // stream of seed, the same for every output.
 func Analyse(design string, factors []Factor, values, means [][]float64, outputs []string, bootstrap int, seed uint64) ([]Index, error) {
@@ -178,7 +181,8 @@ func Analyse(design string, factors []Factor, values, means [][]float64, outputs
 				out = append(out,
 					Index{name, "morris", f.Key, "mu_star", s[i].MuStar.Value, s[i].MuStar.Low, s[i].MuStar.High},
 					Index{name, "morris", f.Key, "mu", s[i].Mu, nan, nan},
-					Index{name, "morris", f.Key, "sigma", s[i].Sigma, nan, nan})
+					Index{name, "morris", f.Key, "sigma", s[i].Sigma, nan, nan},
+					Index{name, "morris", f.Key, "mu_star_conf", s[i].MuStarConf, nan, nan})
 			}
 		}
 	}
@@ -264,10 +268,10 @@ func Table(w io.Writer, idx []Index, metric string) error {
 				fmt.Fprintf(w, "%-*s  %-25s  %-25s\n", width, r.factor, iv(r.cols["S1"]), iv(r.cols["ST"]))
 			}
 		} else {
-			fmt.Fprintf(w, "%s: Morris elementary effects per whole factor range, ranked by mu* (95%% bootstrap intervals)\n", m)
-			fmt.Fprintf(w, "%-*s  %-25s  %-10s  %-10s\n", width, "factor", "mu*", "mu", "sigma")
+			fmt.Fprintf(w, "%s: Morris elementary effects per whole factor range, ranked by mu_star (95%% bootstrap intervals; SALib's names)\n", m)
+			fmt.Fprintf(w, "%-*s  %-25s  %-12s  %-10s  %-10s\n", width, "factor", "mu_star", "mu_star_conf", "mu", "sigma")
 			for _, r := range rows {
-				fmt.Fprintf(w, "%-*s  %-25s  %-10s  %-10s\n", width, r.factor, iv(r.cols["mu_star"]), iv(r.cols["mu"]), iv(r.cols["sigma"]))
+				fmt.Fprintf(w, "%-*s  %-25s  %-12s  %-10s  %-10s\n", width, r.factor, iv(r.cols["mu_star"]), iv(r.cols["mu_star_conf"]), iv(r.cols["mu"]), iv(r.cols["sigma"]))
 			}
 		}
 	}

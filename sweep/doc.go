@@ -35,6 +35,10 @@
 //   - A shard writes runs.csv and manifest.json only; points.csv and
 //     sensitivity.csv need every replicate of every point, and come from
 //     the unsharded run or from Merge.
+//   - A finished sweep or shard keeps its journal, so that the same Run
+//     again restores every task and simulates none (a job array
+//     resubmitted after one of its shards failed). Merge names every shard
+//     that is missing or did not finish, not only the first.
 //   - Factors are set on a copy of the base scenario through the scenarios
 //     package (Scenario.With), so a factor is any key it accepts, checked
 //     against the key's declared range; every point's configuration is

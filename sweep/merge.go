@@ -23,19 +23,46 @@ type MergeOptions struct {
 	Command []string // for the manifest, which keeps the version that simulated
 }
 
+// rerunShards says how to recover from shards that did not finish.
+const rerunShards = "run those shards again (the same command or job array: a finished shard keeps its journal and redoes nothing), then merge again"
+
+// unfinishedShard says why dir holds no finished shard, or "" when it has
+// a manifest.json (which ReadManifest then checks).
+func unfinishedShard(dir string) string {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return "no such folder: the shard never started"
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); !errors.Is(err, os.ErrNotExist) {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(dir, tasks.JournalName)); err == nil {
+		return "no manifest.json, a journal: the shard failed, was stopped or is still running"
+	}
+	return "no manifest.json: the shard failed before its first task or is still starting"
+}
+
 // Merge joins the folders of the shards of one sweep into opt.Out: the same
 // runs.csv, points.csv and sensitivity.csv, byte for byte, as one unsharded
 // run. It checks that every folder comes from the same sweep file, seed,
 // design, scenario, replicates and outputs, that each shard K/N appears
-// exactly once and that each runs.csv is the one its manifest hashed.
+// exactly once and that each runs.csv is the one its manifest hashed. A
+// shard missing or not finished (a folder without manifest.json) is named
+// with all the others, so that one look says which shards to run again.
 // Rows are streamed: memory holds one row per shard and, for sobol and
 // morris designs, each point's factors and output means.
 func Merge(dirs []string, opt MergeOptions) (*Manifest, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("merge: no folders given")
 	}
-	mans := make([]*Manifest, len(dirs))
-	for i, d := range dirs {
+	// a folder without a manifest holds no finished shard: name every one,
+	// with the shards the finished ones leave missing, before refusing
+	var mans []*Manifest
+	var finished, unfinished []string
+	for _, d := range dirs {
+		if why := unfinishedShard(d); why != "" {
+			unfinished = append(unfinished, d+" ("+why+")")
+			continue
+		}
 		m, err := ReadManifest(d)
 		if err != nil {
 			return nil, err
@@ -43,11 +70,15 @@ func Merge(dirs []string, opt MergeOptions) (*Manifest, error) {
 		if len(m.MergedFrom) > 0 {
 			return nil, fmt.Errorf("%s is a merged sweep: merge the shard folders it came from", d)
 		}
-		mans[i] = m
-		if i > 0 && identity(m) != identity(mans[0]) {
-			return nil, fmt.Errorf("merge: %s is not a shard of the sweep in %s: %s", d, dirs[0], differences(mans[0], m))
+		if len(mans) > 0 && identity(m) != identity(mans[0]) {
+			return nil, fmt.Errorf("merge: %s is not a shard of the sweep in %s: %s", d, finished[0], differences(mans[0], m))
 		}
+		mans, finished = append(mans, m), append(finished, d)
 	}
+	if len(finished) == 0 {
+		return nil, fmt.Errorf("merge: no finished shard: %s; %s", strings.Join(unfinished, ", "), rerunShards)
+	}
+	dirs = finished
 	shards := make([]tasks.Shard, len(dirs))
 	for i, m := range mans {
 		sh, err := tasks.ParseShard(m.Shard)
@@ -81,8 +112,14 @@ func Merge(dirs []string, opt MergeOptions) (*Manifest, error) {
 	if len(missing) > 0 {
 		problems = append(problems, "missing shard "+strings.Join(missing, ", "))
 	}
+	if len(unfinished) > 0 {
+		problems = append(problems, "not finished: "+strings.Join(unfinished, ", "))
+	}
 	if len(twice) > 0 {
 		problems = append(problems, "shard given twice: "+strings.Join(twice, "; "))
+	}
+	if len(missing) > 0 || len(unfinished) > 0 {
+		problems = append(problems, rerunShards)
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("merge: %s", strings.Join(problems, "; "))

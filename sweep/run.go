@@ -242,6 +242,10 @@ func Run(ctx context.Context, p *Plan, opt Options) (*Stats, error) {
 		return nil, err
 	}
 	defer fo.Close() // aborts what is not committed
+	// a finished sweep keeps its journal: the same command again (a job
+	// array resubmitted after one shard failed) restores every task and
+	// redoes none
+	fo.KeepJournal = true
 	_, err = os.Stat(filepath.Join(opt.Out, tasks.JournalName))
 	resume := err == nil && !opt.Force
 	runsW, err := fo.Create("runs.csv")

@@ -103,6 +103,9 @@ func TestWorkersShardsMerge(t *testing.T) {
 			t.Errorf("shard %d wrote points.csv", k)
 		}
 	}
+	failed := filepath.Join(root, "failed")
+	os.MkdirAll(failed, 0o755)
+	os.WriteFile(filepath.Join(failed, tasks.JournalName), nil, 0o644)
 	merged := filepath.Join(root, "merged")
 	// in any order of folders
 	if _, err := Merge([]string{dirs[2], dirs[0], dirs[1]}, MergeOptions{Out: merged}); err != nil {
@@ -117,7 +120,13 @@ func TestWorkersShardsMerge(t *testing.T) {
 	}{
 		{"missing", []string{dirs[0], dirs[2]}, "missing shard 1/3"},
 		{"twice", []string{dirs[0], dirs[1], dirs[1], dirs[2]}, "shard given twice: 1/3"},
-		{"not a sweep", []string{dirs[0], root}, "has no manifest.json"},
+		{"not a sweep", []string{dirs[0], root}, "no manifest.json"},
+		// a job array with shard 1 failed (a journal, no manifest) and
+		// shard 2 never started: both named, with the shards missing
+		{"unfinished", []string{dirs[0], failed, filepath.Join(root, "never")},
+			"merge: missing shard 1/3, 2/3; not finished: " + failed + " (no manifest.json, a journal: the shard failed, was stopped or is still running), " +
+				filepath.Join(root, "never") + " (no such folder: the shard never started); run those shards again"},
+		{"none finished", []string{failed}, "merge: no finished shard: " + failed + " (no manifest.json, a journal"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Merge(c.dirs, MergeOptions{Out: t.TempDir()})
@@ -141,7 +150,8 @@ func TestWorkersShardsMerge(t *testing.T) {
 
 // TestInterruptResume: a sweep cancelled midway leaves no temporary file
 // and no output, and the same call again resumes it to the bytes of an
-// uninterrupted run, running only the tasks that were not finished.
+// uninterrupted run, running only the tasks that were not finished; once
+// finished, the same call again runs none.
 func TestInterruptResume(t *testing.T) {
 	p := plan(t, "testdata/lhs.toml", 2)
 	whole := t.TempDir()
@@ -173,21 +183,27 @@ func TestInterruptResume(t *testing.T) {
 		t.Errorf("resume restored %d of %d tasks, want at least the 4 written before the interrupt and not all", st.Restored, st.Tasks)
 	}
 	sameOutputs(t, whole, dir, "runs.csv", "points.csv")
-	if _, err := os.Stat(filepath.Join(dir, tasks.JournalName)); err == nil {
-		t.Error("the journal is still there after the sweep finished")
+	// a finished sweep keeps its journal: the same call again redoes nothing
+	if _, err := os.Stat(filepath.Join(dir, tasks.JournalName)); err != nil {
+		t.Errorf("the journal is gone after the sweep finished: %v", err)
 	}
+	if st := run(t, p, dir, tasks.All, 1); st.Restored != st.Tasks {
+		t.Errorf("the finished sweep run again restored %d of %d tasks, want all", st.Restored, st.Tasks)
+	}
+	sameOutputs(t, whole, dir, "runs.csv", "points.csv")
 }
 
-// TestSobolSweep: a sobol sweep writes sensitivity.csv, the same as
-// Sensitivity computes from its runs.csv; a metric not swept is refused.
-func TestSobolSweep(t *testing.T) {
-	f, err := Parse("sobol.toml", []byte(`
+// twoFactorSweep runs, on two workers with seed 1, a sweep of the short
+// scenario over two factors with one output, its design given by the
+// [design] table's lines, and returns its folder.
+func twoFactorSweep(t *testing.T, output, design string) string {
+	t.Helper()
+	f, err := Parse("sweep.toml", []byte(`
 study = "testdata/short.toml"
-outputs = ["avr_share"]
+outputs = ["`+output+`"]
 bootstrap = 200
 [design]
-kind = "sobol"
-samples = 4
+`+design+`
 [[factors]]
 key = "population.network_mean"
 min = 0.2
@@ -206,6 +222,13 @@ max = 2
 	}
 	dir := t.TempDir()
 	run(t, p, dir, tasks.All, 2)
+	return dir
+}
+
+// TestSobolSweep: a sobol sweep writes sensitivity.csv, the same as
+// Sensitivity computes from its runs.csv; a metric not swept is refused.
+func TestSobolSweep(t *testing.T) {
+	dir := twoFactorSweep(t, "avr_share", "kind = \"sobol\"\nsamples = 4")
 	got := read(t, filepath.Join(dir, "sensitivity.csv"))
 	if n := strings.Count(got, "\n"); n != 1+2*2 {
 		t.Errorf("sensitivity.csv has %d lines, want a header and S1, ST of 2 factors:\n%s", n, got)
@@ -326,5 +349,41 @@ max = 0.5
 	var b strings.Builder
 	if err := Table(&b, idx, ""); err != nil || !strings.Contains(b.String(), "params.counselling.moment_detention        -") {
 		t.Errorf("Table = %v:\n%s\nwant dashes for undefined indices", err, b.String())
+	}
+}
+
+// TestMorrisSweep: a morris sweep's sensitivity.csv gives, for each factor,
+// SALib's four statistics by SALib's names (mu, mu_star, sigma,
+// mu_star_conf), so that pivoting the index column gives SALib's frame;
+// mu_star_conf is a half-width, positive here, of the order of the
+// percentile interval's (within a factor of two: both are 95% intervals
+// of the same bootstrap, one normal, one by percentiles).
+func TestMorrisSweep(t *testing.T) {
+	dir := twoFactorSweep(t, "avr", "kind = \"morris\"\ntrajectories = 6")
+	idx, _, err := Sensitivity(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]map[string]Index{}
+	for _, x := range idx {
+		if got[x.Factor] == nil {
+			got[x.Factor] = map[string]Index{}
+		}
+		got[x.Factor][x.Index] = x
+	}
+	for _, fac := range []string{"population.network_mean", "params.avr.conditions"} {
+		ix := got[fac]
+		if len(ix) != 4 {
+			t.Errorf("%s: indices %v, want mu, mu_star, sigma, mu_star_conf", fac, ix)
+			continue
+		}
+		ms, conf := ix["mu_star"], ix["mu_star_conf"].Value
+		half := (ms.High - ms.Low) / 2
+		if !(conf > 0) || conf > 2*half || conf < half/2 {
+			t.Errorf("%s: mu_star_conf %v against the percentile interval's half-width %v", fac, conf, half)
+		}
+	}
+	if s := read(t, filepath.Join(dir, "sensitivity.csv")); !strings.Contains(s, ",morris,params.avr.conditions,mu_star_conf,") {
+		t.Errorf("sensitivity.csv has no mu_star_conf row:\n%s", s)
 	}
 }

@@ -135,17 +135,30 @@ func showsBar(stderr io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("CI") == ""
 }
 
-// version returns the module version and VCS revision of this binary.
-// The build records the revision when it builds a module in a Git work
-// tree (go build, go install); go run and go test do not, and then the
-// revision is asked of git in the current folder, if that is a work tree of
-// this module. The revision ends in "+modified" when the tree had
-// uncommitted changes; it says why when it is unknown.
+// revision is the VCS revision stamped at build time, with
+//
+//	go build -ldflags "-X main.revision=$(git rev-parse HEAD)" ./cmd/returnsim
+//
+// (docs/running.md), so that a binary built without VCS information
+// (-buildvcs=false, or outside a work tree) and run outside a checkout, as
+// on a cluster, still knows the revision it was built from.
+var revision string
+
+// version returns the module version and VCS revision of this binary: the
+// stamped revision when there is one. Otherwise the build records the
+// revision when it builds a module in a Git work tree (go build, go
+// install); go run and go test do not, and then the revision is asked of
+// git in the current folder, if that is a work tree of this module. The
+// revision ends in "+modified" when the tree had uncommitted changes; it
+// says why when it is unknown.
 func version() (v, rev string) {
 	v = "(devel)"
 	info, ok := debug.ReadBuildInfo()
 	if ok && info.Main.Version != "" {
 		v = info.Main.Version
+	}
+	if revision != "" {
+		return v, revision
 	}
 	if ok {
 		for _, s := range info.Settings {

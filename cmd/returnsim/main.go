@@ -27,7 +27,7 @@ const usage = `usage: returnsim <command> [arguments]
 
 commands:
   run [FILE.toml ...]    run a study's scenarios (no file: the embedded default study)
-  check FILE.toml ...    validate study files and report every problem
+  check FILE.toml ...    validate study, sweep and targets files and report every problem
   calibrate [TARGETS]    fit the free parameters to the study's findings
   report DIR             write DIR/report.html, the planner's report of a result folder
   sweep FILE.toml        run a parameter sweep (grid, lhs, sobol, morris or --design CSV)

@@ -159,7 +159,7 @@ func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior s
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 	fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon. Replicate r of")
-	fmt.Fprintf(w, "every scenario ran with parameter draw r from %s.\n", posterior)
+	fmt.Fprintf(w, "every scenario ran with the same parameter draw from %s (replicates.csv's draw column names its row).\n", posterior)
 	fmt.Fprintln(w, "The 95% CI of the mean says where the average over draws lies; it narrows with more replicates.")
 	fmt.Fprintln(w, "The 90% predictive interval says where one outcome may lie given what the parameters could be;")
 	fmt.Fprintln(w, "it does not narrow. P(beats baseline): the share of draws with more than the baseline, ties")

@@ -55,7 +55,9 @@
 //   - Nothing half-written: files are written to hidden temporary files and
 //     renamed into place by Commit only when all are complete. Commit then
 //     removes every file of the earlier run (as its owner record lists
-//     them) that the new run did not write, and the journal. With force on
+//     them) that the new run did not write, and the journal (unless
+//     KeepJournal is set: a finished sweep keeps it, so that running it
+//     again restores every task). With force on
 //     a folder of files no run recorded, those the new run writes are
 //     replaced and the others left: they may not be a run's. Abort (or a failed Commit before its renames)
 //     removes the temporary files and leaves the folder as it was, journal

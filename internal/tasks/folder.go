@@ -31,6 +31,11 @@ type Folder struct {
 	fp   string
 	lock *os.File
 	prev []string // files of the run that last committed here
+
+	// KeepJournal, when set, leaves the journal in the folder at Commit,
+	// so that the same run started again restores every task from it and
+	// redoes none (a sweep's shard resubmitted as a whole job array).
+	KeepJournal bool
 }
 
 // Open creates dir if needed, locks it, removes a killed run's temporary
@@ -106,7 +111,7 @@ func list(names []string) string {
 
 // Commit flushes, syncs and closes every file, renames them into place,
 // records the run as the folder's owner, removes the earlier run's files
-// that this one did not write, and the journal. If anything fails before
+// that this one did not write, and the journal unless KeepJournal is set. If anything fails before
 // the renames, nothing is renamed.
 func (fo *Folder) Commit() error {
 	names, err := fo.close()
@@ -141,6 +146,10 @@ func (fo *Folder) Commit() error {
 		}
 	}
 	fo.prev = names
+	if fo.KeepJournal {
+		syncDir(fo.dir)
+		return nil
+	}
 	if err := os.Remove(filepath.Join(fo.dir, JournalName)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}

@@ -43,7 +43,7 @@ func main() {
 	full := filepath.Join("testdata", "full")
 	os.MkdirAll(full, 0o755)
 	metricNames := []string{"persons", "verified_per_1000", "avr_per_1000", "independent_per_1000", "forced_per_1000", "left_unseen_per_1000", "status_per_1000",
-		"sessions_asked", "sessions_given", "mean_wait_months", "counselled_share", "months_reception", "months_frl", "months_detention", "package_eur",
+		"sessions_asked", "sessions_given", "mean_wait_months", "counselled_share", "months_reception", "months_vbl", "months_family_location", "months_detention", "package_eur",
 		"avr", "forced", "return_rate", "avr_share"}
 	// costs and pairing as results computes them, from its table of metrics
 	var tail []results.Metric
@@ -143,14 +143,14 @@ func main() {
 			}
 			sessionsGiven := int(float64(n) * 0.5 * sc.sessions)
 			cc := results.CostCounts{Forced: counts[2], AVR: counts[0], PackageEUR: pkg, Sessions: sessionsGiven,
-				MonthsReception: 3 * n, MonthsFRL: n / 2, MonthsDetention: n / 10}
+				MonthsReception: 3 * n, MonthsVBL: n / 3, MonthsFamily: n / 6, MonthsDetention: n / 10}
 			items := results.CostOf(unit, cc)
 			costs[s][r], additional[s][r] = items.Total(), float64(pair.Additional)
 			per := func(k int) float64 { return 1000 * float64(k) / float64(n) }
 			verified := counts[0] + counts[1] + counts[2]
 			m := []float64{float64(n), per(verified), per(counts[0]), per(counts[1]), per(counts[2]), per(counts[3]), per(counts[4]),
 				float64(sessionsGiven) * 1.2, float64(sessionsGiven), 0.8 * sc.sessions, 0.3 * sc.sessions * (1 + 0.02*float64(r)),
-				float64(cc.MonthsReception), float64(cc.MonthsFRL), float64(cc.MonthsDetention), pkg,
+				float64(cc.MonthsReception), float64(cc.MonthsVBL), float64(cc.MonthsFamily), float64(cc.MonthsDetention), pkg,
 				float64(counts[0]), float64(counts[2]), float64(verified) / float64(n), float64(counts[0]) / float64(n-counts[5])}
 			f := results.Figures{Costs: items, Cost: items.Total(), Pairing: pair, BaseCost: costs[0][r]}
 			for _, t := range tail {

@@ -1,0 +1,157 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/returnsim/returnsim/agents"
+)
+
+// monthly runs cfg's replicate with seed 1 month by month, calling check
+// after each month with the engine as it stands, and returns the totals.
+func monthly(t *testing.T, cfg *Config, rec Recorder, check func(e *engine)) Totals {
+	t.Helper()
+	if err := cfg.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(cfg, StreamSeed(1, 0, "", true), rec)
+	defer e.returnBuffers()
+	e.begin()
+	for e.t < cfg.Months {
+		e.month()
+		check(e)
+	}
+	e.horizon()
+	return e.totals
+}
+
+// placesConfig is a small run in which detention and forced return are
+// common, so that capacities bind.
+func placesConfig() Config {
+	cfg := DefaultConfig()
+	cfg.Months, cfg.Warmup, cfg.Intake.Scale = 36, 60, 0.25
+	cfg.Population.FamilyShare = 0.3
+	cfg.State.DetentionRate, cfg.State.ForcedRate = 0.08, 0.05
+	return cfg
+}
+
+// recount is the number of open files in each place, counted afresh.
+func recount(e *engine) [agents.NumShelters]int {
+	var n [agents.NumShelters]int
+	for _, l := range e.lanes {
+		n[e.files[l.file].a.Shelter]++
+	}
+	return n
+}
+
+// TestPlacesStock: after every month the engine's stock by place equals a
+// count of the open files' places, and the recorded stocks add up to the
+// files open, with and without capacities.
+func TestPlacesStock(t *testing.T) {
+	for _, capped := range []bool{false, true} {
+		cfg := placesConfig()
+		if capped {
+			cfg.Policy.Capacity = agents.Capacity{VBLPlaces: 30, FamilyPlaces: 20, DetentionPlaces: 40, RemovalsMonth: 5}
+			cfg.State.VBLMonths = 3
+		}
+		var r monthRecorder
+		monthly(t, &cfg, &r, func(e *engine) {
+			if got := recount(e); got != e.stock {
+				t.Fatalf("capped %v, month %d: stock %v, recount %v", capped, e.t-1, e.stock, got)
+			}
+		})
+		for _, c := range r.months {
+			sum := 0
+			for _, n := range c.Places {
+				sum += n
+			}
+			if sum != c.Active {
+				t.Fatalf("capped %v, month %d: places sum to %d, files open %d", capped, c.Month, sum, c.Active)
+			}
+		}
+	}
+}
+
+// monthRecorder keeps the month counts of a run.
+type monthRecorder struct {
+	Discard
+	months []MonthCounts
+}
+
+func (r *monthRecorder) Month(c *MonthCounts) { r.months = append(r.months, *c) }
+
+// TestCapacities: with places and removals limited, detention and the VBL
+// never hold more than their places, no month carries out more forced
+// returns than its removals, a stay in the VBL never passes its months,
+// and each limit binds (its count of refusals is positive), so the test
+// would fail if a limit were ignored.
+func TestCapacities(t *testing.T) {
+	cfg := placesConfig()
+	caps := agents.Capacity{VBLPlaces: 30, FamilyPlaces: 20, DetentionPlaces: 40, RemovalsMonth: 5}
+	cfg.Policy.Capacity = caps
+	cfg.State.VBLMonths = 3
+	var r monthRecorder
+	tot := monthly(t, &cfg, &r, func(e *engine) {
+		if e.stock[agents.Detention] > caps.DetentionPlaces || e.stock[agents.VBL] > caps.VBLPlaces {
+			t.Fatalf("month %d: %d in detention (places %d), %d in the VBL (places %d)", e.t-1,
+				e.stock[agents.Detention], caps.DetentionPlaces, e.stock[agents.VBL], caps.VBLPlaces)
+		}
+		if e.removals > caps.RemovalsMonth {
+			t.Fatalf("month %d: %d removals, capacity %d", e.t-1, e.removals, caps.RemovalsMonth)
+		}
+		for _, l := range e.lanes {
+			if a := &e.files[l.file].a; a.Shelter == agents.VBL && e.t-a.ShelterSince > cfg.State.VBLMonths {
+				t.Fatalf("month %d: a file has been in the VBL since month %d, longer than %d months", e.t-1, a.ShelterSince, cfg.State.VBLMonths)
+			}
+		}
+	})
+	for _, c := range r.months {
+		if c.Closed[agents.Forced] > caps.RemovalsMonth {
+			t.Fatalf("month %d: %d forced returns, capacity %d", c.Month, c.Closed[agents.Forced], caps.RemovalsMonth)
+		}
+	}
+	if tot.VBLRefused == 0 || tot.FamilyQueued == 0 || tot.DetentionRefused == 0 || tot.RemovalsFailed == 0 {
+		t.Errorf("a limit never bound: VBL refused %d, families queued %d, detention refused %d, removals failed %d",
+			tot.VBLRefused, tot.FamilyQueued, tot.DetentionRefused, tot.RemovalsFailed)
+	}
+	free := placesConfig()
+	ft := monthly(t, &free, Discard{}, func(*engine) {})
+	if ft.Outcomes[agents.Forced] <= tot.Outcomes[agents.Forced] {
+		t.Errorf("forced returns: %d without limits, %d with: the limits should lower them", ft.Outcomes[agents.Forced], tot.Outcomes[agents.Forced])
+	}
+}
+
+// personRecorder keeps the person records of a run.
+type personRecorder struct {
+	Discard
+	persons []PersonRecord
+}
+
+func (r *personRecorder) Person(p *PersonRecord) { r.persons = append(r.persons, *p) }
+
+// TestFamilyFactors: with the family multipliers at 0, no family is
+// detained or removed by force; at 1 (the shipped value) families are, so
+// the test would fail if the multipliers were not applied.
+func TestFamilyFactors(t *testing.T) {
+	for _, f := range []float64{0, 1} {
+		cfg := placesConfig()
+		cfg.State.FamilyDetention, cfg.State.FamilyForced = f, f
+		var r personRecorder
+		detained := 0
+		monthly(t, &cfg, &r, func(e *engine) {
+			for _, l := range e.lanes {
+				if a := &e.files[l.file].a; a.Household == agents.Family && a.Shelter == agents.Detention {
+					detained++
+				}
+			}
+		})
+		forced := 0
+		for _, p := range r.persons {
+			if p.Household == agents.Family && p.Fate == agents.FateForced {
+				forced++
+			}
+		}
+		if (f == 0) != (detained == 0 && forced == 0) {
+			t.Errorf("family multipliers %g: %d family-months in detention, %d families removed by force", f, detained, forced)
+		}
+	}
+}
