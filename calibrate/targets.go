@@ -98,8 +98,6 @@ type Spec struct {
 	Parameters []Parameter
 	Method     Method
 	Pattern    *PatternSpec // nil when the file has no [pattern]
-
-	maxDistanceSet bool // the file set method.max_distance
 }
 
 // Warnings are what a spec allows but a reader should hear of: a
@@ -111,7 +109,7 @@ func (s *Spec) Warnings() []string {
 	for i := range s.Targets {
 		w += s.Targets[i].Weight
 	}
-	if s.maxDistanceSet && s.Method.MaxDistance != 2*w {
+	if s.Method.MaxDistance != 2*w { // a file without it has the default for its own targets
 		return []string{fmt.Sprintf("method.max_distance is %v, but these targets weigh %v in all: the default bound, twice their weights, is %v; if the targets changed since max_distance was set, set it again (or remove it for the default)", s.Method.MaxDistance, w, 2*w)}
 	}
 	return nil
@@ -184,7 +182,6 @@ func ParseSpec(file string, data []byte) (*Spec, error) {
 		pattern.check(p.Add)
 	}
 	spec := &Spec{Targets: raw.Target, Parameters: raw.Parameter, Method: raw.Method, Pattern: pattern}
-	spec.maxDistanceSet = spec.Method.MaxDistance != 0
 	if spec.Method.MaxDistance == 0 {
 		// a mean squared miss of 2 per target: about 1.4 tolerances each
 		for i := range spec.Targets {

@@ -178,7 +178,8 @@ func FuzzParseTargets(f *testing.F) {
 
 // TestWarningsMaxDistance: the embedded targets' max_distance is twice
 // their weights (no warning); dropping a target and keeping the bound
-// warns; with the bound left to its default nothing warns.
+// warns; a file that drops a target (of weight 1) and the bound gets the
+// default, twice its weights, 20, and no warning.
 func TestWarningsMaxDistance(t *testing.T) {
 	spec, err := ParseSpec(DefaultTargetsName, DefaultTargetsText())
 	if err != nil {
@@ -191,13 +192,17 @@ func TestWarningsMaxDistance(t *testing.T) {
 	if w := spec.Warnings(); len(w) != 1 || !strings.Contains(w[0], "max_distance is 22") {
 		t.Errorf("a target dropped, max_distance kept: warnings %q, want one on max_distance", w)
 	}
-	text := bytes.Replace(DefaultTargetsText(), []byte("\nmax_distance = 22"), []byte("\n"), 1)
-	spec, err = ParseSpec("default-bound.toml", text)
+	// the first target dropped from the file, and max_distance with it
+	text := DefaultTargetsText()
+	first := bytes.Index(text, []byte("\n[[target]]\n"))
+	second := first + 1 + bytes.Index(text[first+1:], []byte("\n[[target]]\n"))
+	text = append(text[:first:first], text[second:]...)
+	text = bytes.Replace(text, []byte("\nmax_distance = 22"), []byte("\n"), 1)
+	spec, err = ParseSpec("dropped.toml", text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec.Targets = spec.Targets[1:]
-	if w := spec.Warnings(); len(w) != 0 {
-		t.Errorf("max_distance left to its default: warnings %q, want none", w)
+	if w := spec.Warnings(); len(w) != 0 || spec.Method.MaxDistance != 20 {
+		t.Errorf("a target and max_distance dropped: max_distance %v, warnings %q; want 20 and none", spec.Method.MaxDistance, w)
 	}
 }
