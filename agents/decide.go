@@ -22,13 +22,17 @@ func Drivers(a *Agent, o *Origin, enforcement float64, p *AVRParams) float64 {
 	if stay > p.StayCapMonths {
 		stay = p.StayCapMonths
 	}
+	threat := p.Threat * a.Sensitivity * o.Cooperation * enforcement
+	if a.Household == Family {
+		threat *= p.FamilyThreat
+	}
 	x := p.FamilyPull*a.FamilyPull -
 		p.FamilyPressure*a.FamilyPressure -
 		p.Network*a.Network -
 		p.StayPerYear*float64(stay)/12 -
 		p.Hope*a.Hope +
 		p.Trust*a.Trust +
-		p.Threat*a.Sensitivity*o.Cooperation*enforcement +
+		threat +
 		p.Conditions*(o.Conditions-0.5)
 	if a.HealthWorse {
 		x += p.Health
@@ -179,7 +183,11 @@ func rise(x, y float64) float64 {
 
 func newProcedure(a *Agent, p *Params) float64 {
 	n := &p.NewProcedure
-	return n.Base + n.Hope*a.Hope + n.Network*a.Network + a.CounselLegal
+	x := n.Base + n.Hope*a.Hope + n.Network*a.Network + a.CounselLegal
+	if a.Household == Family {
+		x += n.Family
+	}
+	return x
 }
 
 // ReintegrationLogOdds is the AVR effect of the reintegration package for

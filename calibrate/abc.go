@@ -1,14 +1,11 @@
 package calibrate
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
 
-	"github.com/returnsim/returnsim/internal/tasks"
 	"github.com/returnsim/returnsim/sim"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -77,30 +74,6 @@ func (p *Problem) ABC(budget, workers int, start []float64, src *sim.Stream, rec
 		return p.evaluateAll(thetas, workers, p.Spec.Method.Replicates, false, eps)
 	}
 	return abcRun(p.Spec.Parameters, p.Spec.Method, budget, start, src, record, batch, p.Progress)
-}
-
-// abcSMC is ABC with the distance computed by eval, on workers goroutines.
-func abcSMC(qs []Parameter, m Method, budget, workers int, start []float64, src *sim.Stream, record func(Evaluation), eval func(theta []float64, eps float64) (float64, bool, error)) ([]Particle, *ABCReport, error) {
-	batch := func(thetas [][]float64, eps float64) ([]*Detail, error) {
-		out := make([]*Detail, len(thetas))
-		var firstErr error
-		type result struct {
-			d   *Detail
-			err error
-		}
-		err := tasks.Ordered(context.Background(), len(thetas), workers, func(_ context.Context, i int) (result, error) {
-			d, exact, err := eval(thetas[i], eps)
-			return result{&Detail{Distance: d, LowerBound: !exact}, err}, nil // every evaluation is recorded; the first error is returned after
-		}, func(i int, r result) error {
-			if r.err != nil && firstErr == nil {
-				firstErr = r.err
-			}
-			out[i] = r.d
-			return nil
-		})
-		return out, errors.Join(err, firstErr)
-	}
-	return abcRun(qs, m, budget, start, src, record, batch, nil)
 }
 
 // abcRun is ABC with the distances of a batch of parameter sets computed

@@ -75,32 +75,6 @@ func (p *Problem) Config(theta []float64) (sim.Config, error) {
 // studyStart is the first month of the study's files, January 2017.
 const studyStart = "2017-01"
 
-// Evaluate runs the spec's replicates of the baseline at theta with the
-// problem's seeds, on up to workers goroutines, and returns the distance
-// to the targets and the statistics of the pooled files (with the
-// pattern's changes when a target compares them).
-func (p *Problem) Evaluate(theta []float64, workers int) (float64, *Stats, error) {
-	d, err := p.evaluateOne(theta, workers, p.Spec.Method.Replicates, false, math.Inf(1))
-	if err != nil {
-		return math.Inf(1), nil, err
-	}
-	return d.Distance, d.Stats, nil
-}
-
-// EvaluateWithin is Evaluate for a caller that needs the distance only
-// when it is at most eps, as an ABC move does. Every term of the distance
-// is at least 0, so when the targets other than the pattern's already put
-// theta beyond eps it skips the pattern's paired runs (as costly as a
-// replicate) and returns that partial distance, a lower bound above eps,
-// with exact false. Otherwise it returns Evaluate's distance, exact.
-func (p *Problem) EvaluateWithin(theta []float64, eps float64, workers int) (d float64, exact bool, err error) {
-	det, err := p.evaluateOne(theta, workers, p.Spec.Method.Replicates, false, eps)
-	if err != nil {
-		return math.Inf(1), true, err
-	}
-	return det.Distance, !det.LowerBound, nil
-}
-
 // Detail is one evaluation with its fit table and the Monte Carlo error of
 // every row: how much the simulated value moves between replicates.
 type Detail struct {

@@ -170,6 +170,17 @@ func (c *Collector) calendar(s *Stats) {
 			dep, avr, police = [3]float64{nan, nan, nan}, nan, nan
 		}
 		s.Departures[y], s.AVRs[y], s.PoliceFiles[y] = dep, avr, police
+		for p := range s.Stocks[y] {
+			s.Stocks[y][p] = math.NaN()
+			if whole {
+				sum := 0.0
+				for mo := 0; mo < 12; mo++ {
+					k := &c.byMonth[12*y+mo]
+					sum += float64(k.places[p]) / float64(k.runs)
+				}
+				s.Stocks[y][p] = sum / 12
+			}
+		}
 		if y >= 3 {
 			s.ReturnRateByYear[y-3] = math.NaN()
 			if verified, opened, whole := c.yearTotals(y); whole {

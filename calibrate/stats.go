@@ -40,6 +40,7 @@ type monthly struct {
 	files  int // files opened in the month, all sources
 	closed [agents.NumOutcomes]int
 	opened [agents.NumSources]int
+	places [agents.NumShelters]int // files open at the month's end, by place
 }
 
 type cell struct{ closed, avr int }
@@ -81,6 +82,9 @@ func (c *Collector) Month(m *sim.MonthCounts) {
 	}
 	for s := range m.OpenedBy {
 		k.opened[s] += m.OpenedBy[s]
+	}
+	for s := range m.Places {
+		k.places[s] += m.Places[s]
 	}
 }
 
@@ -141,6 +145,9 @@ func (c *Collector) Add(o *Collector) {
 		}
 		for i, n := range o.byMonth[m].opened {
 			c.byMonth[m].opened[i] += n
+		}
+		for i, n := range o.byMonth[m].places {
+			c.byMonth[m].places[i] += n
 		}
 	}
 }
@@ -204,6 +211,11 @@ type Stats struct {
 	AVRs             [studyYears]float64
 	PoliceFiles      [studyYears]float64
 	ReturnRateByYear [4]float64
+
+	// Stocks are the mean numbers of files open at the month's end, per
+	// run, by place and calendar year 2017-2023 (households for a family
+	// location); NaN for a year not recorded whole.
+	Stocks [studyYears][agents.NumShelters]float64
 
 	// Pattern is the paired change in verified departures per 1,000
 	// persons from each policy and context factor (pattern.go); nil unless
@@ -417,6 +429,15 @@ var statistics = []statistic{
 		values: func(s *Stats) []float64 { return s.departures(2) }},
 	{name: "police_files_by_year", labels: yearLabels("police")[1:], count: true,
 		values: func(s *Stats) []float64 { return append([]float64(nil), s.PoliceFiles[1:]...) }},
+	{name: "family_location_households", labels: []string{"2017", "2018"}, count: true,
+		values: func(s *Stats) []float64 {
+			return []float64{s.Stocks[0][agents.FamilyLocation], s.Stocks[1][agents.FamilyLocation]}
+		}},
+	{name: "detention_persons", labels: []string{"2017-2019", "2020"}, count: true,
+		values: func(s *Stats) []float64 {
+			d := func(y int) float64 { return s.Stocks[y][agents.Detention] }
+			return []float64{(d(0) + d(1) + d(2)) / 3, d(3)}
+		}},
 	{name: "avr_2017", labels: []string{"AVR 2017"}, count: true,
 		values: func(s *Stats) []float64 { return []float64{s.AVRs[0]} }},
 	{name: "return_rate_by_year", labels: []string{"2020", "2021", "2022", "2023"},

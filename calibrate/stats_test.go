@@ -241,6 +241,9 @@ func nanless(s *Stats) *Stats {
 		}
 		fix(&c.AVRs[y])
 		fix(&c.PoliceFiles[y])
+		for p := range c.Stocks[y] {
+			fix(&c.Stocks[y][p])
+		}
 	}
 	for i := range c.ReturnRateByYear {
 		fix(&c.ReturnRateByYear[i])

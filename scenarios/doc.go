@@ -4,7 +4,8 @@
 // [variants.NAME] that override parts of it; a file without variants is one
 // scenario. Each scenario starts from sim.DefaultConfig, then base, then its
 // variant: a key given replaces the value below it, and an array (origins,
-// intake.years, restrictions, reintegration.eligible, policy_changes)
+// intake.years, restrictions, arrangements, reintegration.eligible,
+// policy_changes)
 // given replaces the whole array. A [[policy_changes]] table starts from
 // the policy in force before it.
 //

@@ -33,7 +33,7 @@ Ranges are inclusive. "seed 00N" names a document listed in ` + "`docs/sources.m
 	cfg := sim.DefaultConfig()
 	var section string
 	for _, s := range agents.Specs(&cfg) {
-		if s.Key == "origins" || s.Key == "policy_changes" || s.Key == "restrictions" {
+		if s.Key == "origins" || s.Key == "policy_changes" || s.Key == "restrictions" || s.Key == "arrangements" {
 			continue
 		}
 		head := s.Key
@@ -53,6 +53,7 @@ Ranges are inclusive. "seed 00N" names a document listed in ` + "`docs/sources.m
 	b.WriteString("\n## `policy_changes`\n\nAn array of tables `[[base.policy_changes]]`, in increasing order. Each holds `from` (the first calendar month the policy is in force, `\"2017-07\"`) or `from_month` (0 = the first recorded month; it must lie inside the horizon) and any `counselling`, `reintegration` or `enforcement` keys above, which change the policy in force before it; the rest carries over. A variant that gives no `policy_changes` inherits the base's, applied on top of its own policy.\n\n```toml\n[[base.policy_changes]]\nfrom = \"2017-07\"\nreintegration.cash_eur = 300\n```\n")
 
 	b.WriteString("\n## `restrictions`\n\nAn array of tables `[[base.restrictions]]`: periods in which events outside the return system limit it, for every scenario whatever its policy. Each holds `from` and `to` (calendar months, both included), `travel` (the share, 0 to 1, of the usual monthly chance of a departure that needs travel, AVR, independent departure and forced return, that remains) and `keep_shelter` (the departure period does not end: the person keeps its shelter past the deadline). They come in order without overlap and may lie outside the horizon; given, the array replaces the default, and an empty array removes it. The default is the COVID-19 stop of spring 2020 (docs/ODD.md section 7.13; source: DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020, docs/sources.md):\n\n```toml\n[[base.restrictions]]\nfrom = \"2020-04\"\nto = \"2020-06\"\ntravel = 0.07\nkeep_shelter = true\n```\n")
+	b.WriteString("\n## `arrangements`\n\nAn array of tables `[[base.arrangements]]`: one-off grants of legal status to long-staying families, for every scenario whatever its policy. Each holds `month` (the calendar month of the grants), `min_years` (the least years since the family first entered the return system) and `share` (the chance that an eligible family, in a file, a procedure or out of sight, is granted status). None by default; the 2019 arrangement for long-staying children is (docs/ODD.md section 7.15; source: DT&V, 18 February 2020; IND, kinderpardon, docs/sources.md):\n\n```toml\n[[base.arrangements]]\nmonth = \"2019-12\"\nmin_years = 5\nshare = 0.517\n```\n")
 	b.WriteString("\n## `origins`\n\nAn array of tables `[[base.origins]]`; given, it replaces the whole default table. Shares must sum to 1; codes are unique; the class must agree with the cooperation index (low below 1/3, high from 2/3).\n\n| key | unit | range | meaning |\n|---|---|---|---|\n")
 	for _, s := range agents.Specs(&agents.Origin{}) {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", s.Key, s.Unit, rangeText(s.Range), s.Desc)

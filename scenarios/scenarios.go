@@ -282,6 +282,9 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 		if def("restrictions") {
 			raw.Restrictions = nil
 		}
+		if def("arrangements") {
+			raw.Arrangements = nil
+		}
 		return raw
 	}
 	raw := fresh()
@@ -305,6 +308,9 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 		}
 		if raw.Restrictions == nil {
 			raw.Restrictions = was.Restrictions
+		}
+		if raw.Arrangements == nil {
+			raw.Arrangements = was.Arrangements
 		}
 	}
 	changes = inherited
@@ -364,6 +370,9 @@ func cloneConfig(c sim.Config) sim.Config {
 	c.Intake.Years = append([]sim.IntakeYear(nil), c.Intake.Years...)
 	if c.Restrictions != nil {
 		c.Restrictions = append([]sim.Restriction{}, c.Restrictions...)
+	}
+	if c.Arrangements != nil {
+		c.Arrangements = append([]sim.Arrangement{}, c.Arrangements...)
 	}
 	c.Policy = clonePolicy(c.Policy)
 	ch := make([]sim.Change, len(c.Changes))

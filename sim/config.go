@@ -26,6 +26,7 @@ type Config struct {
 	Policy       agents.Policy   `toml:"policy"`
 	Changes      []Change        `toml:"policy_changes"`
 	Restrictions []Restriction   `toml:"restrictions" src:"DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020 (docs/sources.md)" desc:"periods of outside limits on departures and on the end of reception (COVID-19, spring 2020)"`
+	Arrangements []Arrangement   `toml:"arrangements" src:"DT&V, 18 February 2020; IND, 'kinderpardon' (docs/sources.md)" desc:"one-off grants of status to long-staying families (the 2019 arrangement for long-staying children)"`
 	Origins      []agents.Origin `toml:"origins"`
 	Costs        Costs           `toml:"costs"`
 
@@ -256,10 +257,11 @@ type StateParams struct {
 	DetainOnFind          float64 `toml:"detain_on_find" unit:"probability at cooperation 1" range:"0,1" src:"assumption" desc:"chance that the file of a person found again, or the first file of a person unknown before from the police, the Marechaussee or others, starts in detention, times the origin's cooperation and the enforcement in force"`
 	UnsupervisedOnLeaving float64 `toml:"unsupervised_on_leaving" unit:"share" range:"0,1" src:"DT&V Leidraad terugkeer en vertrek, 'Bericht van vertrek'; INLIA 2013 (COA); Meldpunt Vreemdelingendetentie (docs/sources.md): a person who leaves reception without a known destination, or is released from detention without removal, is registered as departed without supervision" desc:"share of persons left without a place when their shelter ends (at the deadline, or at release from detention) whom DT&V registers as departed without supervision a month later, closing the file, unless they have left verifiably or been detained"`
 	StatusOutOfSight      float64 `toml:"status_out_of_sight" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance that a person out of sight obtains legal status (marriage, a no-fault permit)"`
-	VBLMonths             int     `toml:"vbl_months" unit:"months" range:"0,600" src:"DT&V, 'vrijheidsbeperkende locatie' (docs/sources.md): admission with a prospect of departure within 12 weeks, a stay of at most 12 weeks (3 months); 0 here (no limit) until the recalibration that adopts it" desc:"longest stay in the VBL, after which shelter ends without a place; 0: no limit"`
-	FamilyDetention       float64 `toml:"family_detention" unit:"multiplier" range:"0,1" src:"Meldpunt Vreemdelingendetentie 2020; Ministry of Justice via RD, Dec 2020 (docs/sources.md): families are detained as a last resort, in the closed family facility, briefly; 1 here (as single persons) until the recalibration that adopts a value" desc:"multiplies the chances that a family is detained (after the deadline, and on being found)"`
-	FamilyDetentionMonths float64 `toml:"family_detention_months" unit:"months" range:"0.1,18" src:"Meldpunt Vreemdelingendetentie 2020 (docs/sources.md): 9 days on average for families (0.3 months); 3 here (as single persons) until the recalibration that adopts it" desc:"mean months a family stays in detention before release"`
-	FamilyForced          float64 `toml:"family_forced" unit:"multiplier" range:"0,1" src:"assumption (families are rarely removed by force outside the closed family facility); 1 here (as single persons) until the recalibration that adopts a value" desc:"multiplies a family's chance of forced return outside detention"`
+	VBLMonths             int     `toml:"vbl_months" unit:"months" range:"0,600" src:"DT&V, 'vrijheidsbeperkende locatie' (docs/sources.md): a stay of at most 12 weeks (3 months); 0 here (no limit) until the recalibration that adopts it" desc:"longest stay in the VBL, after which shelter ends without a place; 0: no limit"`
+	VBLCooperation        float64 `toml:"vbl_min_cooperation" unit:"index" range:"0,1" src:"DT&V, 'vrijheidsbeperkende locatie' (docs/sources.md): admission with a prospect of departure within 12 weeks; 1/3 (the low cooperation class gives no prospect) is an assumption; 0 here (no condition) until the recalibration that adopts it" desc:"least cooperation of the origin on forced return for a single person to be admitted to the VBL"`
+	FamilyDetention       float64 `toml:"family_detention" unit:"multiplier" range:"0,1" src:"derived (docs/sources.md): in 2019 about 70 families (275 persons) were placed in the closed family facility against 3,790 detention placements; per household, with families 15% of households, (70 / 0.15) / (3,515 / 0.85) = 0.11; 1 here (as single persons) until the recalibration that adopts it" desc:"multiplies the chances that a family is detained (after the deadline, and on being found)"`
+	FamilyDetentionMonths float64 `toml:"family_detention_months" unit:"months" range:"1,18" src:"Meldpunt Vreemdelingendetentie 2020 (docs/sources.md): 9 days on average for families, below the model's month; 3 here (as single persons) until the recalibration that adopts a value" desc:"mean months a family stays in detention before release"`
+	FamilyForced          float64 `toml:"family_forced" unit:"multiplier" range:"0,1" src:"Ministry of Justice via RD, Dec 2020; answers to parliamentary questions, Nov 2020 (docs/sources.md): families are removed by force from the closed family facility, after a short detention, not from a family location; 1 here (as single persons) until the recalibration that adopts a value" desc:"multiplies a family's chance of forced return outside detention"`
 }
 
 //go:embed origins.csv
@@ -360,6 +362,7 @@ func (c *Config) Prepare() error {
 	c.start = start
 	add(c.resolveIntake())
 	add(c.checkRestrictions(start))
+	add(c.checkArrangements(start))
 	c.Changes = slices.Clone(c.Changes)
 	if len(c.Origins) == 0 {
 		add(&agents.FieldError{Key: "origins", Msg: "no origin countries: want at least one"})

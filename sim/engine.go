@@ -110,6 +110,7 @@ func (e *engine) month() {
 	e.restrict(e.nextPolicy)
 	e.counts = MonthCounts{Month: e.t}
 	e.removals = 0
+	e.arrange()
 	e.awayDue()
 	for s := agents.Source(0); s < agents.NumSources; s++ {
 		if lambda := cfg.NewPerMonth(e.t, s); lambda > 0 {

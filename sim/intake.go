@@ -86,13 +86,14 @@ func (e *engine) placeFound(a *agents.Agent, u, v float64) {
 }
 
 // deadlineShelter is where a person goes whose shelter ends past the
-// deadline, for draw u: a family to a family location; a single person to
-// the VBL with chance FRLShare while it has places, else without shelter.
+// deadline, for draw u: a family to a family location; a single person from
+// an origin that cooperates at least VBLCooperation to the VBL with chance
+// FRLShare while it has places; anyone else without shelter.
 func (e *engine) deadlineShelter(a *agents.Agent, u float64) agents.Shelter {
 	if a.Household == agents.Family {
 		return agents.FamilyLocation
 	}
-	if u < e.cfg.Population.FRLShare {
+	if u < e.cfg.Population.FRLShare && e.cfg.Origins[a.Origin].Cooperation >= e.cfg.State.VBLCooperation {
 		if c := e.pol.Capacity.VBLPlaces; c == 0 || e.stock[agents.VBL] < c {
 			return agents.VBL
 		}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"testing"
 
 	"github.com/returnsim/returnsim/agents"
@@ -153,5 +154,52 @@ func TestFamilyFactors(t *testing.T) {
 		if (f == 0) != (detained == 0 && forced == 0) {
 			t.Errorf("family multipliers %g: %d family-months in detention, %d families removed by force", f, detained, forced)
 		}
+	}
+}
+
+// TestArrangement: in the arrangement's month every family in the return
+// system that entered at least min_years before, and only such a family,
+// is granted status with chance share: the grants lie within four binomial
+// standard errors of share x the eligible families counted the month
+// before, and no ineligible person is granted.
+func TestArrangement(t *testing.T) {
+	cfg := placesConfig()
+	cfg.Months, cfg.Warmup = 48, 120
+	cfg.Arrangements = []Arrangement{{Month: "2019-12", MinYears: 5, Share: 0.5}}
+	eligible := 0
+	var r personRecorder
+	monthly(t, &cfg, &r, func(e *engine) {
+		if e.t != 35 { // the month before 2019-12 has just run
+			return
+		}
+		ok := func(a *agents.Agent) bool { return a.Household == agents.Family && e.t-a.FirstMonth >= 60 }
+		for _, l := range e.lanes {
+			if ok(&e.files[l.file].a) {
+				eligible++
+			}
+		}
+		for i := range e.away {
+			if w := &e.away[i]; w.used && ok(&w.a) {
+				eligible++
+			}
+		}
+	})
+	granted := 0
+	for _, p := range r.persons {
+		if p.Fate != agents.FateStatus || p.FateMonth != 35 {
+			continue
+		}
+		if p.Household == agents.Family && 35-p.FirstMonth >= 60 {
+			granted++
+		}
+	}
+	if eligible < 100 {
+		t.Fatalf("%d eligible families: too few to test", eligible)
+	}
+	// persons who leave with status in month 35 by other routes are few;
+	// the bound allows them within the four standard errors
+	want, se := 0.5*float64(eligible), math.Sqrt(0.25*float64(eligible))
+	if d := float64(granted) - want; math.Abs(d) > 4*se {
+		t.Errorf("%d of %d eligible families granted status in 2019-12, want %.0f ± %.0f", granted, eligible, want, 4*se)
 	}
 }

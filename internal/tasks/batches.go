@@ -189,9 +189,6 @@ func scanJournal(path, fingerprint string, recs map[int][]byte) error {
 	}
 }
 
-// Context is the context the batches run under.
-func (b *Batches) Context() context.Context { return b.ctx }
-
 // Resumed is the number of tasks so far whose records came from the
 // journal of an interrupted run.
 func (b *Batches) Resumed() int { return b.resumed }
