@@ -171,14 +171,15 @@ func (c *Collector) calendar(s *Stats) {
 		}
 		s.Departures[y], s.AVRs[y], s.PoliceFiles[y] = dep, avr, police
 		for p := range s.Stocks[y] {
-			s.Stocks[y][p] = math.NaN()
+			s.Stocks[y][p], s.Left[y][p] = math.NaN(), math.NaN()
 			if whole {
-				sum := 0.0
+				stock, left := 0.0, 0.0
 				for mo := 0; mo < 12; mo++ {
 					k := &c.byMonth[12*y+mo]
-					sum += float64(k.places[p]) / float64(k.runs)
+					stock += float64(k.places[p]) / float64(k.runs)
+					left += float64(k.left[p]) / float64(k.runs)
 				}
-				s.Stocks[y][p] = sum / 12
+				s.Stocks[y][p], s.Left[y][p] = stock/12, left
 			}
 		}
 		if y >= 3 {

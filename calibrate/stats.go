@@ -41,6 +41,7 @@ type monthly struct {
 	closed [agents.NumOutcomes]int
 	opened [agents.NumSources]int
 	places [agents.NumShelters]int // files open at the month's end, by place
+	left   [agents.NumShelters]int // files closed by absconding, by the place left
 }
 
 type cell struct{ closed, avr int }
@@ -85,6 +86,7 @@ func (c *Collector) Month(m *sim.MonthCounts) {
 	}
 	for s := range m.Places {
 		k.places[s] += m.Places[s]
+		k.left[s] += m.AbscondedFrom[s]
 	}
 }
 
@@ -148,6 +150,7 @@ func (c *Collector) Add(o *Collector) {
 		}
 		for i, n := range o.byMonth[m].places {
 			c.byMonth[m].places[i] += n
+			c.byMonth[m].left[i] += o.byMonth[m].left[i]
 		}
 	}
 }
@@ -216,6 +219,11 @@ type Stats struct {
 	// run, by place and calendar year 2017-2023 (households for a family
 	// location); NaN for a year not recorded whole.
 	Stocks [studyYears][agents.NumShelters]float64
+
+	// Left are the files closed by absconding a year, per run, by the place
+	// the person left (households for a family location); NaN for a year
+	// not recorded whole.
+	Left [studyYears][agents.NumShelters]float64
 
 	// Pattern is the paired change in verified departures per 1,000
 	// persons from each policy and context factor (pattern.go); nil unless
@@ -432,6 +440,10 @@ var statistics = []statistic{
 	{name: "family_location_households", labels: []string{"2017", "2018"}, count: true,
 		values: func(s *Stats) []float64 {
 			return []float64{s.Stocks[0][agents.FamilyLocation], s.Stocks[1][agents.FamilyLocation]}
+		}},
+	{name: "family_location_absconded", labels: []string{"2017", "2018"}, count: true,
+		values: func(s *Stats) []float64 {
+			return []float64{s.Left[0][agents.FamilyLocation], s.Left[1][agents.FamilyLocation]}
 		}},
 	{name: "detention_persons", labels: []string{"2017-2019", "2020"}, count: true,
 		values: func(s *Stats) []float64 {

@@ -243,6 +243,7 @@ func nanless(s *Stats) *Stats {
 		fix(&c.PoliceFiles[y])
 		for p := range c.Stocks[y] {
 			fix(&c.Stocks[y][p])
+			fix(&c.Left[y][p])
 		}
 	}
 	for i := range c.ReturnRateByYear {
@@ -305,5 +306,35 @@ func TestCollectorWithSim(t *testing.T) {
 	}
 	if police != float64(study.police) || forced != float64(study.forced) {
 		t.Errorf("police files %v, forced returns 2017-2022 %v: want %d and %d, the months' counts", police, forced, study.police, study.forced)
+	}
+}
+
+// TestStocksAndLeft: the stocks by place are the mean of the month-end
+// stocks of each whole year, and the files left by absconding their sum,
+// per run.
+func TestStocksAndLeft(t *testing.T) {
+	c := NewCollector(handOrigins())
+	for run := range 2 {
+		for m := range 24 {
+			var mc sim.MonthCounts
+			mc.Month = m
+			mc.Places[agents.FamilyLocation] = 100 + 10*run + m/12 // 2017: 100 and 110; 2018: 101 and 111
+			mc.AbscondedFrom[agents.FamilyLocation] = 1 + run      // 12 and 24 a year
+			c.Month(&mc)
+		}
+	}
+	s := &Stats{}
+	c.calendar(s)
+	if got := s.Stocks[0][agents.FamilyLocation]; got != 105 {
+		t.Errorf("family-location stock 2017 = %v, want 105 (the mean of 100 and 110)", got)
+	}
+	if got := s.Stocks[1][agents.FamilyLocation]; got != 106 {
+		t.Errorf("family-location stock 2018 = %v, want 106", got)
+	}
+	if got := s.Left[0][agents.FamilyLocation]; got != 18 {
+		t.Errorf("households left 2017 = %v, want 18 (12 and 24 over two runs)", got)
+	}
+	if !math.IsNaN(s.Stocks[2][agents.FamilyLocation]) {
+		t.Errorf("stock 2019 = %v, want NaN: not recorded", s.Stocks[2][agents.FamilyLocation])
 	}
 }

@@ -96,7 +96,7 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"missing kind", second(4, ""),
 			"bad.toml:10:1: target[1].kind: missing: want equals, at_most or order"},
 		{"unknown statistic", second(3, `statistic = "avr_by_age"`),
-			`bad.toml:12:1: target[1].statistic: "avr_by_age" is not one of avr_by_file, avr_by_cooperation, avr_nigeria_iraq, return_rate, departure_mix, closed_files, avr_odds_ratio_file3, avr_odds_ratio_file6, avr_odds_ratio_cooperation, departures_independent_by_year, departures_forced_by_year, departures_unsupervised_by_year, police_files_by_year, family_location_households, detention_persons, avr_2017, return_rate_by_year, policy_vs_context`},
+			`bad.toml:12:1: target[1].statistic: "avr_by_age" is not one of avr_by_file, avr_by_cooperation, avr_nigeria_iraq, return_rate, departure_mix, closed_files, avr_odds_ratio_file3, avr_odds_ratio_file6, avr_odds_ratio_cooperation, departures_independent_by_year, departures_forced_by_year, departures_unsupervised_by_year, police_files_by_year, family_location_households, family_location_absconded, detention_persons, avr_2017, return_rate_by_year, policy_vs_context`},
 		{"too few values", second(5, "value = [0.11]"),
 			"bad.toml:14:1: target[1].value: 1 values: want 2 (high, low)"},
 		{"share out of range", second(5, "value = [0.11, 1.5]"),

@@ -45,6 +45,8 @@ type MonthCounts struct {
 	FamilyQueued     int                     // families who waited in the departure period for a family location
 	DetentionRefused int                     // detentions not carried out for want of a place
 	RemovalsFailed   int                     // forced returns that failed for want of removal capacity
+
+	AbscondedFrom [agents.NumShelters]int // files closed by absconding in the month, by the place left
 }
 
 // Recorder receives a run's output. Month is called once a recorded month,

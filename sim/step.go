@@ -134,6 +134,9 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		}
 		u -= h.AVR + h.Independent
 		if u < h.Absconded {
+			if e.t >= 0 {
+				e.counts.AbscondedFrom[a.Shelter]++
+			}
 			e.close(f, agents.Absconded, agents.NoPathway)
 			e.goAway(f, src, agents.OutOfSight)
 			return true
@@ -191,6 +194,9 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 			// A month after leaving shelter without a place, a person who
 			// has neither left verifiably nor been detained is registered
 			// as departed without supervision: the file closes.
+			if e.t >= 0 {
+				e.counts.AbscondedFrom[agents.NoShelter]++
+			}
 			e.close(f, agents.Absconded, agents.NoPathway)
 			e.goAway(f, src, agents.OutOfSight)
 			return true
