@@ -108,11 +108,13 @@ func TestKubernetesJob(t *testing.T) {
 	}
 }
 
-// TestSlurmScript checks deploy/slurm/sweep.sbatch's syntax; .ci/run
-// submits it to a real Slurm.
+// TestSlurmScript checks the syntax of deploy/slurm's scripts; .ci/run
+// submits both to a real Slurm (.ci/slurm-sweep).
 func TestSlurmScript(t *testing.T) {
-	if out, err := exec.Command("bash", "-n", "../../deploy/slurm/sweep.sbatch").CombinedOutput(); err != nil {
-		t.Errorf("bash -n sweep.sbatch: %v\n%s", err, out)
+	for _, f := range []string{"sweep.sbatch", "calibrate.sbatch"} {
+		if out, err := exec.Command("bash", "-n", "../../deploy/slurm/"+f).CombinedOutput(); err != nil {
+			t.Errorf("bash -n %s: %v\n%s", f, err, out)
+		}
 	}
 }
 

@@ -122,7 +122,8 @@ func (b *Batches) Run(n, workers int, do func(ctx context.Context, i int) ([]byt
 // is one), and peers are the folders of the other shards' journals, in
 // shard order (peers[sh.K] is dir itself, not read). What the others had
 // journalled when it opens is read once, and their journals are never
-// written: a torn tail (a shard writing or killed) is left alone.
+// written: a torn tail (a shard writing or killed) is left alone, and a
+// journal cut before the end of its header (a shard starting) is empty.
 func OpenShardBatches(ctx context.Context, dir string, peers []string, fingerprint string, sh Shard) (*Batches, error) {
 	if err := sh.Check(); err != nil {
 		return nil, err
@@ -156,7 +157,8 @@ func shardPrint(fingerprint string, sh Shard) string {
 
 // scanJournal reads the records of the journal at path, whose header must
 // hold fingerprint, into recs, up to its first torn or corrupt frame; a
-// journal not there adds nothing.
+// journal not there, or not past its header yet (a shard creating it),
+// adds nothing.
 func scanJournal(path, fingerprint string, recs map[int][]byte) error {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -167,11 +169,23 @@ func scanJournal(path, fingerprint string, recs map[int][]byte) error {
 	}
 	defer f.Close()
 	r := bufio.NewReader(f)
+	// a shard started at the same time as this one (the tasks of a job
+	// array) may be creating its journal: a file that ends before its
+	// header does is that, and holds nothing yet
 	magic := make([]byte, len(journalMagic))
-	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != journalMagic {
+	n, err := io.ReadFull(r, magic)
+	if err != nil && string(magic[:n]) == journalMagic[:n] {
+		return nil
+	}
+	if err != nil || string(magic) != journalMagic {
 		return fmt.Errorf("%s is not a journal of this program", path)
 	}
 	idx, payload, ok := readFrame(r)
+	if !ok {
+		if _, err := r.Peek(1); err == io.EOF {
+			return nil // a header being written
+		}
+	}
 	if !ok || idx != headerIndex {
 		return fmt.Errorf("%s has no readable header", path)
 	}

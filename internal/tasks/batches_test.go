@@ -140,3 +140,46 @@ func TestShardBatches(t *testing.T) {
 		t.Error("a shard read the journals of a run with another fingerprint")
 	}
 }
+
+// TestShardBatchesPeerStarting: shards started at once (a Slurm job
+// array) read each other's journals while they are being created; a
+// peer's journal caught empty or with half its header is a shard
+// starting, read as nothing yet, not an error. A full header of another
+// run still is one.
+func TestShardBatchesPeerStarting(t *testing.T) {
+	root := t.TempDir()
+	dirs := []string{root + "/0", root + "/1"}
+	for _, d := range dirs {
+		os.MkdirAll(d, 0o755)
+	}
+	// the whole journal a starting shard 1 writes: magic, then its header
+	b, err := OpenShardBatches(context.Background(), dirs[1], dirs, "fp", Shard{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	whole, err := os.ReadFile(dirs[1] + "/" + JournalName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, len(journalMagic) / 2, len(journalMagic), len(journalMagic) + 5, len(whole) - 1} {
+		if err := os.WriteFile(dirs[1]+"/"+JournalName, whole[:n], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(dirs[0] + "/" + JournalName)
+		b, err := OpenShardBatches(context.Background(), dirs[0], dirs, "fp", Shard{0, 2})
+		if err != nil {
+			t.Errorf("shard 0 with shard 1's journal cut at %d of %d bytes: %v", n, len(whole), err)
+			continue
+		}
+		if len(b.peers) != 0 {
+			t.Errorf("shard 0 read %d records from a journal with no whole header", len(b.peers))
+		}
+		b.Close()
+	}
+	os.WriteFile(dirs[1]+"/"+JournalName, whole, 0o644)
+	os.Remove(dirs[0] + "/" + JournalName)
+	if _, err := OpenShardBatches(context.Background(), dirs[0], dirs, "other", Shard{0, 2}); err == nil {
+		t.Error("a shard read a peer's journal of a run with another fingerprint")
+	}
+}
