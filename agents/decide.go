@@ -92,6 +92,8 @@ func Predict(a *Agent, o *Origin, pol *Policy, p *Params) LogOdds {
 		y += ab.VBL
 	case FamilyLocation:
 		y += ab.FamilyLoc
+	case LVV:
+		y += ab.LVV
 	}
 	if a.Household == Family {
 		y += ab.FamilyInNL

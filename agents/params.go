@@ -52,6 +52,7 @@ type AbscondingParams struct {
 	NoShelter  float64 `toml:"no_shelter" unit:"log-odds" range:"-10,10" src:"seed 002 (shelter ends at the deadline); size assumption" desc:"effect after the deadline without shelter"`
 	VBL        float64 `toml:"vbl" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect in the freedom-restricting location (VBL)"`
 	FamilyLoc  float64 `toml:"family_location" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect in a family location"`
+	LVV        float64 `toml:"lvv" unit:"log-odds" range:"-10,10" src:"assumption (as the VBL)" desc:"effect in a national aliens facility (LVV)"`
 	FamilyInNL float64 `toml:"family_in_nl" unit:"log-odds" range:"-5,5" src:"assumption" desc:"effect of a family with children in the Netherlands"`
 }
 
@@ -133,7 +134,7 @@ func DefaultParams() Params {
 		Independent: IndependentParams{Base: -4.3539, Weight: 0.6},
 		Absconding: AbscondingParams{
 			Base: -5.5689, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
-			NoShelter: 0.6, VBL: -0.8, FamilyLoc: -0.8, FamilyInNL: -0.6,
+			NoShelter: 0.6, VBL: -0.8, FamilyLoc: -0.8, LVV: -0.8, FamilyInNL: -0.6,
 		},
 		NewProcedure: NewProcedureParams{Base: -5.4891, Hope: 2.0, Network: 0.5},
 		Counselling: CounsellingParams{

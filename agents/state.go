@@ -25,11 +25,12 @@ const (
 	NoShelter                     // shelter ended at the deadline (seed 002)
 	VBL                           // freedom-restricting location (vrijheidsbeperkende locatie, Ter Apel), for single persons
 	FamilyLocation                // family location (gezinslocatie), for families with minor children
+	LVV                           // national aliens facility (landelijke vreemdelingenvoorziening), single persons, from 2019
 	Detention                     // immigration detention
 	NumShelters
 )
 
-var shelterNames = [...]string{"reception", "departure-period", "no-shelter", "freedom-restricting-location", "family-location", "detention"}
+var shelterNames = [...]string{"reception", "departure-period", "no-shelter", "freedom-restricting-location", "family-location", "national-aliens-facility", "detention"}
 
 func (s Shelter) String() string { return shelterNames[s] }
 

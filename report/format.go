@@ -141,6 +141,7 @@ var labels = map[string]string{
 	"cost_reception_eur":       "reception",
 	"cost_vbl_eur":             "the freedom-restricting location",
 	"cost_family_location_eur": "family locations",
+	"cost_lvv_eur":             "national aliens facilities",
 	"cost_detention_eur":       "detention",
 	"additional_verified":      "additional verified departures",
 	"lost_verified":            "lost verified departures",

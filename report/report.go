@@ -458,7 +458,7 @@ func nanMean(xs []float64) float64 {
 
 // costItems are the cost items in the order of results.Metrics;
 // the report finds them by name, so it works on a folder without them.
-var costItems = []string{"cost_forced_eur", "cost_avr_eur", "cost_package_eur", "cost_sessions_eur", "cost_reception_eur", "cost_vbl_eur", "cost_family_location_eur", "cost_detention_eur"}
+var costItems = []string{"cost_forced_eur", "cost_avr_eur", "cost_package_eur", "cost_sessions_eur", "cost_reception_eur", "cost_vbl_eur", "cost_family_location_eur", "cost_lvv_eur", "cost_detention_eur"}
 
 func (in *inputs) costs() (*Section, error) {
 	s := &Section{ID: "costs", Title: "Costs and additional returns"}

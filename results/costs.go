@@ -16,12 +16,13 @@ type CostCounts struct {
 	MonthsReception int     // person-months in asylum reception
 	MonthsVBL       int     // person-months in the freedom-restricting location
 	MonthsFamily    int     // household-months in a family location
+	MonthsLVV       int     // person-months in a national aliens facility
 	MonthsDetention int     // person-months in immigration detention
 }
 
 // CostItems are a replicate's costs to the state by item, in EUR.
 type CostItems struct {
-	Forced, AVR, Package, Sessions, Reception, VBL, FamilyLocation, Detention float64
+	Forced, AVR, Package, Sessions, Reception, VBL, FamilyLocation, LVV, Detention float64
 }
 
 // CostOf prices counts with unit costs u: forced returns x forced_eur, AVR
@@ -36,13 +37,14 @@ func CostOf(u sim.Costs, n CostCounts) CostItems {
 		Reception:      float64(n.MonthsReception) * u.MonthReceptionEUR,
 		VBL:            float64(n.MonthsVBL) * u.MonthVBLEUR,
 		FamilyLocation: float64(n.MonthsFamily) * u.MonthFamilyEUR,
+		LVV:            float64(n.MonthsLVV) * u.MonthLVVEUR,
 		Detention:      float64(n.MonthsDetention) * u.MonthDetentionEUR,
 	}
 }
 
 // Total is the sum of the items.
 func (c CostItems) Total() float64 {
-	return c.Forced + c.AVR + c.Package + c.Sessions + c.Reception + c.VBL + c.FamilyLocation + c.Detention
+	return c.Forced + c.AVR + c.Package + c.Sessions + c.Reception + c.VBL + c.FamilyLocation + c.LVV + c.Detention
 }
 
 // Check reports negative counts, which no engine should produce.
@@ -53,7 +55,7 @@ func (n CostCounts) Check() error {
 	}{
 		{"forced", float64(n.Forced)}, {"avr", float64(n.AVR)}, {"package_eur", n.PackageEUR},
 		{"sessions", float64(n.Sessions)}, {"months_reception", float64(n.MonthsReception)},
-		{"months_vbl", float64(n.MonthsVBL)}, {"months_family_location", float64(n.MonthsFamily)},
+		{"months_vbl", float64(n.MonthsVBL)}, {"months_family_location", float64(n.MonthsFamily)}, {"months_lvv", float64(n.MonthsLVV)},
 		{"months_detention", float64(n.MonthsDetention)},
 	} {
 		if !(f.v >= 0) {

@@ -11,14 +11,14 @@ import (
 
 func TestCostOf(t *testing.T) {
 	// Unit costs chosen so each item is easy to check by hand.
-	u := sim.Costs{ForcedEUR: 3414, AVREUR: 560, SessionEUR: 150, MonthReceptionEUR: 1200, MonthVBLEUR: 1500, MonthFamilyEUR: 1700, MonthDetentionEUR: 6000}
+	u := sim.Costs{ForcedEUR: 3414, AVREUR: 560, SessionEUR: 150, MonthReceptionEUR: 1200, MonthVBLEUR: 1500, MonthFamilyEUR: 1700, MonthLVVEUR: 1100, MonthDetentionEUR: 6000}
 	tests := []struct {
 		name string
 		n    CostCounts
 		want CostItems
 	}{
 		{"nothing", CostCounts{}, CostItems{}},
-		{"one of each", CostCounts{1, 1, 300, 1, 1, 1, 1, 1}, CostItems{3414, 560, 300, 150, 1200, 1500, 1700, 6000}},
+		{"one of each", CostCounts{1, 1, 300, 1, 1, 1, 1, 1, 1}, CostItems{3414, 560, 300, 150, 1200, 1500, 1700, 1100, 6000}},
 		{"a replicate", CostCounts{Forced: 10, AVR: 20, PackageEUR: 36000, Sessions: 100, MonthsReception: 7, MonthsVBL: 3, MonthsFamily: 2, MonthsDetention: 2},
 			CostItems{Forced: 34140, AVR: 11200, Package: 36000, Sessions: 15000, Reception: 8400, VBL: 4500, FamilyLocation: 3400, Detention: 12000}},
 	}

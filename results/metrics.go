@@ -56,6 +56,7 @@ var Metrics = func() []Metric {
 		count("months_reception", "person-months in reception with an appeal pending", func(t *sim.Totals) int { return t.MonthsReception }),
 		count("months_vbl", "person-months in the freedom-restricting location (VBL)", func(t *sim.Totals) int { return t.MonthsVBL }),
 		count("months_family_location", "household-months in a family location", func(t *sim.Totals) int { return t.MonthsFamilyLocation }),
+		count("months_lvv", "person-months in a national aliens facility (LVV)", func(t *sim.Totals) int { return t.MonthsLVV }),
 		count("months_detention", "person-months in immigration detention", func(t *sim.Totals) int { return t.MonthsDetention }),
 		count("vbl_refused", "single persons who found no place in the VBL at the deadline (policy.capacity.vbl_places)", func(t *sim.Totals) int { return t.VBLRefused }),
 		count("family_queued", "household-months families waited in the departure period for a family location (policy.capacity.family_places)", func(t *sim.Totals) int { return t.FamilyQueued }),
@@ -89,6 +90,7 @@ var Metrics = func() []Metric {
 		cost("cost_reception_eur", "person-months in reception at their unit cost", func(c *CostItems) float64 { return c.Reception }),
 		cost("cost_vbl_eur", "person-months in the VBL at their unit cost", func(c *CostItems) float64 { return c.VBL }),
 		cost("cost_family_location_eur", "household-months in a family location at their unit cost", func(c *CostItems) float64 { return c.FamilyLocation }),
+		cost("cost_lvv_eur", "person-months in a national aliens facility at their unit cost", func(c *CostItems) float64 { return c.LVV }),
 		cost("cost_detention_eur", "person-months in detention at their unit cost", func(c *CostItems) float64 { return c.Detention }),
 		Metric{Name: "cost_total_eur", Desc: "the cost items' sum, EUR", Value: func(f *Figures) float64 { return f.Cost }},
 

@@ -151,7 +151,7 @@ func (r *Replicate) CostCounts() CostCounts { return CostCountsOf(&r.Totals) }
 func CostCountsOf(t *sim.Totals) CostCounts {
 	return CostCounts{
 		Forced: t.Outcomes[agents.Forced], AVR: t.Outcomes[agents.AVR], PackageEUR: t.PackageEUR,
-		Sessions: t.SessionsGiven, MonthsReception: t.MonthsReception, MonthsVBL: t.MonthsVBL, MonthsFamily: t.MonthsFamilyLocation,
+		Sessions: t.SessionsGiven, MonthsReception: t.MonthsReception, MonthsVBL: t.MonthsVBL, MonthsFamily: t.MonthsFamilyLocation, MonthsLVV: t.MonthsLVV,
 		MonthsDetention: t.MonthsDetention,
 	}
 }

@@ -214,6 +214,7 @@ type Costs struct {
 	MonthReceptionEUR float64 `toml:"month_reception_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in asylum reception while an appeal is pending"`
 	MonthVBLEUR       float64 `toml:"month_vbl_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in the freedom-restricting location (VBL)"`
 	MonthFamilyEUR    float64 `toml:"month_family_location_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in a family location, per household"`
+	MonthLVVEUR       float64 `toml:"month_lvv_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption (as the VBL)" desc:"cost of a month in a national aliens facility (LVV)"`
 	MonthDetentionEUR float64 `toml:"month_detention_eur" unit:"EUR per person-month" range:"0,100000" src:"assumption" desc:"cost of a month in immigration detention"`
 }
 
@@ -221,7 +222,7 @@ type Costs struct {
 func DefaultCosts() Costs {
 	return Costs{
 		ForcedEUR: 3414, AVREUR: 560, SessionEUR: 150,
-		MonthReceptionEUR: 1200, MonthVBLEUR: 1500, MonthFamilyEUR: 1500, MonthDetentionEUR: 6000,
+		MonthReceptionEUR: 1200, MonthVBLEUR: 1500, MonthFamilyEUR: 1500, MonthLVVEUR: 1500, MonthDetentionEUR: 6000,
 	}
 }
 
@@ -259,6 +260,7 @@ type StateParams struct {
 	StatusOutOfSight      float64 `toml:"status_out_of_sight" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance that a person out of sight obtains legal status (marriage, a no-fault permit)"`
 	VBLMonths             int     `toml:"vbl_months" unit:"months" range:"0,600" src:"DT&V, 'vrijheidsbeperkende locatie' (docs/sources.md): a stay of at most 12 weeks (3 months); 0 here (no limit) until the recalibration that adopts it" desc:"longest stay in the VBL, after which shelter ends without a place; 0: no limit"`
 	VBLCooperation        float64 `toml:"vbl_min_cooperation" unit:"index" range:"0,1" src:"DT&V, 'vrijheidsbeperkende locatie' (docs/sources.md): admission with a prospect of departure within 12 weeks; 1/3 (the low cooperation class gives no prospect) is an assumption; 0 here (no condition) until the recalibration that adopts it" desc:"least cooperation of the origin on forced return for a single person to be admitted to the VBL"`
+	LVVShare              float64 `toml:"lvv_share" unit:"share" range:"0,1" src:"assumption (the LVV takes single persons whom shelter would leave without a place, while it has places)" desc:"chance that a single person whose shelter ends without a place goes to a national aliens facility with a free place"`
 	FamilyDetention       float64 `toml:"family_detention" unit:"multiplier" range:"0,1" src:"derived (docs/sources.md): in 2019 about 70 families (275 persons) were placed in the closed family facility against 3,790 detention placements; per household, with families 15% of households, (70 / 0.15) / (3,515 / 0.85) = 0.11; 1 here (as single persons) until the recalibration that adopts it" desc:"multiplies the chances that a family is detained (after the deadline, and on being found)"`
 	FamilyDetentionMonths float64 `toml:"family_detention_months" unit:"months" range:"1,18" src:"Meldpunt Vreemdelingendetentie 2020 (docs/sources.md): 9 days on average for families, below the model's month; 3 here (as single persons) until the recalibration that adopts a value" desc:"mean months a family stays in detention before release"`
 	FamilyForced          float64 `toml:"family_forced" unit:"multiplier" range:"0,1" src:"Ministry of Justice via RD, Dec 2020; answers to parliamentary questions, Nov 2020 (docs/sources.md): families are removed by force from the closed family facility, after a short detention, not from a family location; 1 here (as single persons) until the recalibration that adopts a value" desc:"multiplies a family's chance of forced return outside detention"`
@@ -320,7 +322,7 @@ func DefaultConfig() Config {
 			DetentionRate: 0.02, DetentionMonths: 3, ForcedDetained: 0.25,
 			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.0226, FindKMarShare: 0.1,
 			DetainOnFind: 0.3, StatusOutOfSight: 0.0005, UnsupervisedOnLeaving: 1,
-			FamilyDetention: 1, FamilyDetentionMonths: 3, FamilyForced: 1,
+			FamilyDetention: 1, FamilyDetentionMonths: 3, FamilyForced: 1, LVVShare: 1,
 		},
 		Params:       agents.DefaultParams(),
 		Policy:       agents.DefaultPolicy(),

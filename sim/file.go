@@ -66,6 +66,8 @@ func (e *engine) countPlaces(s agents.Shelter, n int) {
 		e.totals.MonthsVBL += n
 	case agents.FamilyLocation:
 		e.totals.MonthsFamilyLocation += n
+	case agents.LVV:
+		e.totals.MonthsLVV += n
 	case agents.Detention:
 		e.totals.MonthsDetention += n
 	}

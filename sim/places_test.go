@@ -203,3 +203,29 @@ func TestArrangement(t *testing.T) {
 		t.Errorf("%d of %d eligible families granted status in 2019-12, want %.0f ± %.0f", granted, eligible, want, 4*se)
 	}
 }
+
+// TestLVV: with places in the national aliens facilities, single persons
+// whose shelter ends without a place go there while places are free, the
+// facilities never hold more than their places, and no family is there;
+// with none (the shipped value) nobody is, and no draw is made for it (the
+// golden files hold that).
+func TestLVV(t *testing.T) {
+	cfg := placesConfig()
+	cfg.Policy.Capacity.LVVPlaces = 60
+	cfg.State.VBLMonths = 3
+	most := 0
+	monthly(t, &cfg, Discard{}, func(e *engine) {
+		if e.stock[agents.LVV] > 60 {
+			t.Fatalf("month %d: %d in the LVV, places 60", e.t-1, e.stock[agents.LVV])
+		}
+		most = max(most, e.stock[agents.LVV])
+		for _, l := range e.lanes {
+			if a := &e.files[l.file].a; a.Shelter == agents.LVV && (a.Household == agents.Family || a.Leaving) {
+				t.Fatalf("month %d: a family, or a person to be registered as departed, in the LVV: %+v", e.t-1, *a)
+			}
+		}
+	})
+	if most < 55 {
+		t.Errorf("the LVV held at most %d of its 60 places: single persons should fill it", most)
+	}
+}

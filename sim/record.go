@@ -95,8 +95,8 @@ type Totals struct {
 	SessionsAsked, SessionsGiven int
 	WaitMonths                   int
 
-	MonthsReception, MonthsVBL, MonthsFamilyLocation, MonthsDetention int
-	PackageEUR                                                        float64
+	MonthsReception, MonthsVBL, MonthsFamilyLocation, MonthsLVV, MonthsDetention int
+	PackageEUR                                                                   float64
 
 	// Capacity: the month counts of the same names, summed.
 	VBLRefused, FamilyQueued, DetentionRefused, RemovalsFailed int

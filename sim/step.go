@@ -61,7 +61,7 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) stateEvents {
 		end := 1 / st.AppealMonths
 		ok := adjust(st.AppealSuccess, a.CounselLegal)
 		ev[evStatus], ev[evFinalDecision] = end*ok, end*(1-ok)
-	case agents.NoShelter, agents.VBL, agents.FamilyLocation:
+	case agents.NoShelter, agents.VBL, agents.FamilyLocation, agents.LVV:
 		enf := e.pol.Enforcement * o.Cooperation
 		ev[evStatus] = adjust(st.RegularisedRate, a.CounselLegal)
 		ev[evForced] = st.ForcedRate * enf * e.travel()
@@ -174,6 +174,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		a.HealthWorse = true
 	case evReleased:
 		a.Shelter = e.deadlineShelter(a, 1) // a family location for families, else no shelter
+		e.lvvOr(a, src)
 		a.Leaving = e.registers(a, uniform(src))
 	case evDetained:
 		if !e.detentionPlace() {
@@ -208,6 +209,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		// The four weeks are over: shelter ends, or moves to the
 		// freedom-restricting location or a family location.
 		a.Shelter = e.deadlineShelter(a, uniform(src))
+		e.lvvOr(a, src)
 		a.Leaving = e.registers(a, uniform(src))
 		if e.pol.Counselling.Timing == agents.AtDeadline {
 			e.ask(fi, agents.MomentDeadline)
@@ -217,6 +219,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		// The stay in the VBL is over without a departure: shelter ends
 		// without a place.
 		a.Shelter = agents.NoShelter
+		e.lvvOr(a, src)
 		a.Leaving = e.registers(a, uniform(src))
 	}
 	agents.Age(a, 1, p)
@@ -264,4 +267,18 @@ func (e *engine) familyWaits(a *agents.Agent) bool {
 func (e *engine) vblEnds(a *agents.Agent) bool {
 	m := e.cfg.State.VBLMonths
 	return m > 0 && e.t-a.ShelterSince >= m
+}
+
+// lvvOr sends agent a, a single person whose shelter has just ended
+// without a place, to a national aliens facility with a free place, with
+// chance State.LVVShare (one uniform from src). With no LVV places in
+// force it draws nothing.
+func (e *engine) lvvOr(a *agents.Agent, src *Stream) {
+	c := e.pol.Capacity.LVVPlaces
+	if c == 0 || a.Shelter != agents.NoShelter || a.Household != agents.Single || e.stock[agents.LVV] >= c {
+		return
+	}
+	if uniform(src) < e.cfg.State.LVVShare {
+		a.Shelter = agents.LVV
+	}
 }
