@@ -7,7 +7,7 @@ import (
 )
 
 // TestParseMessages: the whole error text of the mistakes a reviewer made
-// as a planner would (issue 18), each of which was reported wrong: without
+// as a planner would (in an outside review), each of which was reported wrong: without
 // its line, in the library's words, out of order, with a spurious line or
 // with a problem left out.
 func TestParseMessages(t *testing.T) {

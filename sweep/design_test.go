@@ -222,7 +222,7 @@ func TestDesignErrors(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	for _, c := range []struct{ name, text, want string }{
 		{"unknown key", sweepText("lhs", "samples = 4\nsample = 3", "", ""), "t.toml:7:1: design.sample: unknown key"},
-		// issue 18: a sweep file suggested nothing, a study file did
+		// a sweep file once suggested nothing where a study file did
 		{"misspelt key", "replicatse = 2\n" + sweepText("lhs", "samples = 4", "", ""), "t.toml:1:1: replicatse: unknown key: did you mean replicates?"},
 		{"key nested 41 levels", "x" + strings.Repeat(".a", 40) + " = 1\n" + sweepText("lhs", "samples = 4", "", ""), "t.toml:1:1: x.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a...: nested 41 levels deep: at most 12 are read"},
 		{"unknown design", sweepText("latin", "", "", ""), "t.toml:5:1: design.kind: \"latin\" is not one of"},

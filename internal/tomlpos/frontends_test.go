@@ -43,7 +43,7 @@ var frontEnds = []struct {
 
 // TestFrontEndsAgree: study, targets and sweep files get the same
 // treatment for the same mistakes, so that their front ends cannot drift
-// apart again (issue 18: a sweep file once decoded a key nested 41 levels
+// apart again (a sweep file once decoded a key nested 41 levels
 // that a study file refused, and suggested nothing for a misspelt key).
 func TestFrontEndsAgree(t *testing.T) {
 	for _, fe := range frontEnds {
