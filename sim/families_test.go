@@ -8,14 +8,6 @@ import (
 	"github.com/returnsim/returnsim/sim"
 )
 
-// caseRecorder keeps the case records of a run.
-type caseRecorder struct {
-	sim.Discard
-	cases []sim.CaseRecord
-}
-
-func (r *caseRecorder) Case(c *sim.CaseRecord) { r.cases = append(r.cases, *c) }
-
 // TestFamiliesAsTheLawTreatsThem: with the family values the sources give
 // (docs/ODD.md, section 7.15; they become the defaults with the
 // recalibration that adopts them), families leave with assistance less
@@ -41,7 +33,7 @@ func TestFamiliesAsTheLawTreatsThem(t *testing.T) {
 		if err := cfg.Prepare(); err != nil {
 			t.Fatal(err)
 		}
-		var r caseRecorder
+		var r recorder
 		sim.Run(&cfg, sim.StreamSeed(7, rep, "", true), &r)
 		for _, c := range r.cases {
 			closed := c.ClosedMonth

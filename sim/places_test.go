@@ -54,7 +54,7 @@ func TestPlacesStock(t *testing.T) {
 			cfg.Policy.Capacity = agents.Capacity{VBLPlaces: 30, FamilyPlaces: 20, DetentionPlaces: 40, RemovalsMonth: 5}
 			cfg.State.VBLMonths = 3
 		}
-		var r monthRecorder
+		var r kept
 		monthly(t, &cfg, &r, func(e *engine) {
 			if got := recount(e); got != e.stock {
 				t.Fatalf("capped %v, month %d: stock %v, recount %v", capped, e.t-1, e.stock, got)
@@ -72,13 +72,16 @@ func TestPlacesStock(t *testing.T) {
 	}
 }
 
-// monthRecorder keeps the month counts of a run.
-type monthRecorder struct {
+// kept is a run's month counts and person records, copied (the engine's
+// pointers are valid only during the call).
+type kept struct {
 	Discard
-	months []MonthCounts
+	months  []MonthCounts
+	persons []PersonRecord
 }
 
-func (r *monthRecorder) Month(c *MonthCounts) { r.months = append(r.months, *c) }
+func (r *kept) Month(c *MonthCounts)   { r.months = append(r.months, *c) }
+func (r *kept) Person(p *PersonRecord) { r.persons = append(r.persons, *p) }
 
 // TestCapacities: with places and removals limited, detention and the VBL
 // never hold more than their places, no month carries out more forced
@@ -90,7 +93,7 @@ func TestCapacities(t *testing.T) {
 	caps := agents.Capacity{VBLPlaces: 30, FamilyPlaces: 20, DetentionPlaces: 40, RemovalsMonth: 5}
 	cfg.Policy.Capacity = caps
 	cfg.State.VBLMonths = 3
-	var r monthRecorder
+	var r kept
 	tot := monthly(t, &cfg, &r, func(e *engine) {
 		if e.stock[agents.Detention] > caps.DetentionPlaces || e.stock[agents.VBL] > caps.VBLPlaces {
 			t.Fatalf("month %d: %d in detention (places %d), %d in the VBL (places %d)", e.t-1,
@@ -121,14 +124,6 @@ func TestCapacities(t *testing.T) {
 	}
 }
 
-// personRecorder keeps the person records of a run.
-type personRecorder struct {
-	Discard
-	persons []PersonRecord
-}
-
-func (r *personRecorder) Person(p *PersonRecord) { r.persons = append(r.persons, *p) }
-
 // TestFamilyFactors: with the family multipliers at 0, no family is
 // detained or removed by force; at 1 (the shipped value) families are, so
 // the test would fail if the multipliers were not applied.
@@ -136,7 +131,7 @@ func TestFamilyFactors(t *testing.T) {
 	for _, f := range []float64{0, 1} {
 		cfg := placesConfig()
 		cfg.State.FamilyDetention, cfg.State.FamilyForced = f, f
-		var r personRecorder
+		var r kept
 		detained := 0
 		monthly(t, &cfg, &r, func(e *engine) {
 			for _, l := range e.lanes {
@@ -167,7 +162,7 @@ func TestArrangement(t *testing.T) {
 	cfg.Months, cfg.Warmup = 48, 120
 	cfg.Arrangements = []Arrangement{{Month: "2019-12", MinYears: 5, Share: 0.5}}
 	eligible := 0
-	var r personRecorder
+	var r kept
 	monthly(t, &cfg, &r, func(e *engine) {
 		if e.t != 35 { // the month before 2019-12 has just run
 			return
