@@ -32,7 +32,7 @@ type AVRParams struct {
 	FamilyInNL     float64 `toml:"family_in_nl" unit:"log-odds" range:"-5,5" src:"assumption" desc:"effect of a family with children in the Netherlands"`
 	Pending        float64 `toml:"pending" unit:"log-odds" range:"-10,5" src:"seed 001 (most return only after legal options are exhausted); size assumption" desc:"effect while the appeal is pending"`
 	Detained       float64 `toml:"detained" unit:"log-odds" range:"-5,10" src:"seed 001 (coercion: detention, imminent deportation); size assumption" desc:"effect of being in detention"`
-	FamilyThreat   float64 `toml:"family_threat" unit:"fraction" range:"0,1" src:"derived (docs/sources.md): in 2019 about 45 families were removed by force against about 2,585 single persons (2,760 forced returns); per household, with families 15% of households, (45 / 0.15) / (2,585 / 0.85) = 0.1; 1 here (as single persons) until the recalibration that adopts it" desc:"share of the threat of deportation that a family feels, against a single person: families are rarely removed by force"`
+	FamilyThreat   float64 `toml:"family_threat" unit:"fraction" range:"0,1" src:"derived (docs/sources.md): in 2019 about 45 families were removed by force against about 2,585 single persons (2,760 forced returns); per household, with families 15% of households, (45 / 0.15) / (2,585 / 0.85) = 0.1" desc:"share of the threat of deportation that a family feels, against a single person: families are rarely removed by force"`
 }
 
 // IndependentParams drive departure without assistance: the same drivers as
@@ -51,7 +51,7 @@ type AbscondingParams struct {
 	Departure  float64 `toml:"departure" unit:"log-odds" range:"-10,10" src:"seed 002 (shelter ends four weeks after the final rejection); size assumption" desc:"effect in the departure period"`
 	NoShelter  float64 `toml:"no_shelter" unit:"log-odds" range:"-10,10" src:"seed 002 (shelter ends at the deadline); size assumption" desc:"effect after the deadline without shelter"`
 	VBL        float64 `toml:"vbl" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect in the freedom-restricting location (VBL)"`
-	FamilyLoc  float64 `toml:"family_location" unit:"log-odds" range:"-10,10" src:"assumption" desc:"effect in a family location"`
+	FamilyLoc  float64 `toml:"family_location" unit:"log-odds" range:"-10,10" src:"calibrated: point fit (docs/calibration.md) to the households leaving family locations without a known destination" desc:"effect in a family location"`
 	LVV        float64 `toml:"lvv" unit:"log-odds" range:"-10,10" src:"assumption (as the VBL)" desc:"effect in a national aliens facility (LVV)"`
 	FamilyInNL float64 `toml:"family_in_nl" unit:"log-odds" range:"-5,5" src:"assumption" desc:"effect of a family with children in the Netherlands"`
 }
@@ -61,7 +61,7 @@ type NewProcedureParams struct {
 	Base    float64 `toml:"base" unit:"log-odds per month" range:"-15,5" src:"calibrated: point fit (docs/calibration.md) to the odds ratios by procedures and the files closed" desc:"intercept of the monthly new-procedure hazard"`
 	Hope    float64 `toml:"hope" unit:"log-odds per unit hope" range:"0,10" src:"seed 001 (hope of legal status); size assumption" desc:"effect of hope of legal status"`
 	Network float64 `toml:"network" unit:"log-odds per unit network" range:"0,10" src:"assumption" desc:"effect of a support network (legal help) in the Netherlands"`
-	Family  float64 `toml:"family" unit:"log-odds" range:"-5,5" src:"procedures in the child's interest that single persons lack (docs/sources.md); its size is an assumption; 0 here until the recalibration that adopts one" desc:"effect of a family with children in the Netherlands on a new application"`
+	Family  float64 `toml:"family" unit:"log-odds" range:"-5,5" src:"procedures in the child's interest that single persons lack (docs/sources.md); its size is an assumption, 0 until a source gives one" desc:"effect of a family with children in the Netherlands on a new application"`
 }
 
 // CounsellingParams set the effect of one counselling session.
@@ -129,7 +129,7 @@ func DefaultParams() Params {
 		AVR: AVRParams{
 			Base: -4.8313, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
 			StayPerYear: 0.3624, StayCapMonths: 120, Hope: 1.5, Trust: 0.6,
-			Threat: 1.0379, Conditions: 7.1226, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0, FamilyThreat: 1,
+			Threat: 1.0379, Conditions: 7.1226, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0, FamilyThreat: 0.1,
 		},
 		Independent: IndependentParams{Base: -4.3539, Weight: 0.6},
 		Absconding: AbscondingParams{

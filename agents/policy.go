@@ -214,11 +214,11 @@ func (r *Reintegration) Cache(origins []Origin, p *ReintegrateParams) {
 // family location; a detention is not carried out; a forced return beyond
 // the month's removals fails and the person stays.
 type Capacity struct {
-	VBLPlaces       int `toml:"vbl_places" unit:"persons" range:"0,1000000" src:"ANP/Argos, Oct 2016: 350 residents in May 2016 (docs/sources.md); 0 here (no limit) until the recalibration that adopts places" desc:"places in the freedom-restricting location; 0: no limit"`
-	FamilyPlaces    int `toml:"family_places" unit:"households" range:"0,1000000" src:"Kamerstuk 29344 nr. 107: about 545 families in family locations on 1 Nov 2012 (docs/sources.md); 0 here (no limit) until the recalibration that adopts places" desc:"places in family locations, in households; 0: no limit"`
-	DetentionPlaces int `toml:"detention_places" unit:"persons" range:"0,1000000" src:"Kamerstuk 33930-VI nr. 5: 933 places planned from 2016 (docs/sources.md); 0 here (no limit) until the recalibration that adopts places" desc:"places in immigration detention; 0: no limit"`
-	LVVPlaces       int `toml:"lvv_places" unit:"persons" range:"0,1000000" src:"WODC 2020, 2022; Volkskrant, May 2023 (docs/sources.md): the LVV pilot from spring 2019, 1,019 persons entered by the end of 2019, 1,142 beds in 2023; 0 here (no LVV) until the recalibration that adopts it, as a dated change from 2019-04" desc:"places in the national aliens facilities (LVV); 0: no LVV (unlike the other places, 0 is none, not no limit)"`
-	RemovalsMonth   int `toml:"removals_per_month" unit:"forced returns a month" range:"0,1000000" src:"assumption; escorted removals 815 (2019), 342 (2020), 568 (2021), and 46-60% of booked flights not taken (docs/sources.md); 0 here (no limit)" desc:"forced returns the service can carry out in a month (escorts, flights, travel documents); 0: no limit"`
+	VBLPlaces       int `toml:"vbl_places" unit:"persons" range:"0,1000000" src:"ANP/Argos, Oct 2016: 350 residents in May 2016 (docs/sources.md), taken as its places (its capacity after 2016 is not published)" desc:"places in the freedom-restricting location; 0: no limit"`
+	FamilyPlaces    int `toml:"family_places" unit:"households" range:"0,1000000" src:"Kamerstuk 29344 nr. 107: about 545 families in family locations on 1 Nov 2012 (docs/sources.md); 0 (no limit): families keep a right to shelter, and COA opened family places as needed (assumption)" desc:"places in family locations, in households; 0: no limit"`
+	DetentionPlaces int `toml:"detention_places" unit:"persons" range:"0,1000000" src:"Kamerstuk 33930-VI nr. 5: 933 places planned from 2016 (docs/sources.md)" desc:"places in immigration detention; 0: no limit"`
+	LVVPlaces       int `toml:"lvv_places" unit:"persons" range:"0,1000000" src:"WODC 2020, 2022; Volkskrant, May 2023 (docs/sources.md): the LVV pilot from spring 2019, 1,019 persons entered by the end of 2019, 1,142 beds in 2023; 0 before the pilot: the default study dates 1,000 places from 2019-04" desc:"places in the national aliens facilities (LVV); 0: no LVV (unlike the other places, 0 is none, not no limit)"`
+	RemovalsMonth   int `toml:"removals_per_month" unit:"forced returns a month" range:"0,1000000" src:"derived (docs/sources.md): 6,670 removal flights booked in 2018 (NOS, Jul 2019), a twelfth of them a month; removals that fail for want of travel documents are in the origin's cooperation" desc:"forced returns the service can carry out in a month (escorts, flights, travel documents); 0: no limit"`
 }
 
 // Policy is the policy in force in a month.
@@ -238,6 +238,7 @@ func DefaultPolicy() Policy {
 			Counsellors: 60, SessionsPer: 30, Overload: Dilute, CountryKnowledge: 0.3,
 		},
 		Reintegration: Reintegration{CashEUR: 500, InKindEUR: 1500},
+		Capacity:      Capacity{VBLPlaces: 350, DetentionPlaces: 933, RemovalsMonth: 556},
 		Enforcement:   1,
 	}
 }

@@ -170,6 +170,26 @@ func (c *Collector) calendar(s *Stats) {
 			dep, avr, police = [3]float64{nan, nan, nan}, nan, nan
 		}
 		s.Departures[y], s.AVRs[y], s.PoliceFiles[y] = dep, avr, police
+		s.Detained[y], s.Departed[y] = math.NaN(), math.NaN()
+		if whole {
+			var placed, verified, ended float64
+			for mo := 0; mo < 12; mo++ {
+				k := &c.byMonth[12*y+mo]
+				runs := float64(k.runs)
+				placed += float64(k.detained) / runs
+				for o, n := range k.leftDetention {
+					ended += float64(n) / runs
+					switch agents.Outcome(o) {
+					case agents.AVR, agents.Independent, agents.Forced:
+						verified += float64(n) / runs
+					}
+				}
+			}
+			s.Detained[y] = placed
+			if ended > 0 {
+				s.Departed[y] = verified / ended
+			}
+		}
 		for p := range s.Stocks[y] {
 			s.Stocks[y][p], s.Left[y][p] = math.NaN(), math.NaN()
 			if whole {

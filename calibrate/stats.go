@@ -42,6 +42,9 @@ type monthly struct {
 	opened [agents.NumSources]int
 	places [agents.NumShelters]int // files open at the month's end, by place
 	left   [agents.NumShelters]int // files closed by absconding, by the place left
+
+	detained      int                     // placements in detention
+	leftDetention [agents.NumOutcomes]int // left detention, by outcome (Open: released)
 }
 
 type cell struct{ closed, avr int }
@@ -87,6 +90,10 @@ func (c *Collector) Month(m *sim.MonthCounts) {
 	for s := range m.Places {
 		k.places[s] += m.Places[s]
 		k.left[s] += m.AbscondedFrom[s]
+	}
+	k.detained += m.Detained
+	for o := range m.LeftDetention {
+		k.leftDetention[o] += m.LeftDetention[o]
 	}
 }
 
@@ -151,6 +158,10 @@ func (c *Collector) Add(o *Collector) {
 		for i, n := range o.byMonth[m].places {
 			c.byMonth[m].places[i] += n
 			c.byMonth[m].left[i] += o.byMonth[m].left[i]
+		}
+		c.byMonth[m].detained += o.byMonth[m].detained
+		for i, n := range o.byMonth[m].leftDetention {
+			c.byMonth[m].leftDetention[i] += n
 		}
 	}
 }
@@ -224,6 +235,13 @@ type Stats struct {
 	// the person left (households for a family location); NaN for a year
 	// not recorded whole.
 	Left [studyYears][agents.NumShelters]float64
+
+	// Detained are the placements in detention a year, per run; Departed
+	// the share of the stays in detention that ended that year which ended
+	// in a verified departure (AVR, independent, forced) rather than a
+	// release or another outcome. NaN for a year not recorded whole, and
+	// Departed also for a year in which no stay ended.
+	Detained, Departed [studyYears]float64
 
 	// Pattern is the paired change in verified departures per 1,000
 	// persons from each policy and context factor (pattern.go); nil unless
@@ -450,6 +468,10 @@ var statistics = []statistic{
 			d := func(y int) float64 { return s.Stocks[y][agents.Detention] }
 			return []float64{(d(0) + d(1) + d(2)) / 3, d(3)}
 		}},
+	{name: "detention_placements", labels: yearLabels("placements")[1:], count: true,
+		values: func(s *Stats) []float64 { return append([]float64(nil), s.Detained[1:]...) }},
+	{name: "detention_departure_share", labels: []string{"2017", "2018", "2019"},
+		values: func(s *Stats) []float64 { return append([]float64(nil), s.Departed[:3]...) }},
 	{name: "avr_2017", labels: []string{"AVR 2017"}, count: true,
 		values: func(s *Stats) []float64 { return []float64{s.AVRs[0]} }},
 	{name: "return_rate_by_year", labels: []string{"2020", "2021", "2022", "2023"},

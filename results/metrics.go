@@ -58,6 +58,7 @@ var Metrics = func() []Metric {
 		count("months_family_location", "household-months in a family location", func(t *sim.Totals) int { return t.MonthsFamilyLocation }),
 		count("months_lvv", "person-months in a national aliens facility (LVV)", func(t *sim.Totals) int { return t.MonthsLVV }),
 		count("months_detention", "person-months in immigration detention", func(t *sim.Totals) int { return t.MonthsDetention }),
+		count("detained", "placements in immigration detention in the recorded months: detained in a file, or a file that opened in detention", func(t *sim.Totals) int { return t.Detained }),
 		count("vbl_refused", "single persons who found no place in the VBL at the deadline (policy.capacity.vbl_places)", func(t *sim.Totals) int { return t.VBLRefused }),
 		count("family_queued", "household-months families waited in the departure period for a family location (policy.capacity.family_places)", func(t *sim.Totals) int { return t.FamilyQueued }),
 		count("detention_refused", "detentions not carried out for want of a place (policy.capacity.detention_places)", func(t *sim.Totals) int { return t.DetentionRefused }),

@@ -68,6 +68,8 @@ func (r *Replicate) Month(c *sim.MonthCounts) {
 	b = appendInt(b, c.FamilyQueued)
 	b = appendInt(b, c.DetentionRefused)
 	b = appendInt(b, c.RemovalsFailed)
+	b = appendInt(b, c.Detained)
+	b = appendInt(b, c.LeftDetention[agents.Open])
 	b = append(b, '\n')
 	r.series.Write(b)
 	r.buf = b

@@ -130,6 +130,7 @@ func (e *engine) month() {
 		e.totals.FamilyQueued += e.counts.FamilyQueued
 		e.totals.DetentionRefused += e.counts.DetentionRefused
 		e.totals.RemovalsFailed += e.counts.RemovalsFailed
+		e.totals.Detained += e.counts.Detained
 		e.totals.Intake += e.counts.Opened
 		for s := range e.counts.OpenedBy {
 			e.totals.OpenedBy[s] += e.counts.OpenedBy[s]

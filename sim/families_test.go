@@ -8,9 +8,9 @@ import (
 	"github.com/returnsim/returnsim/sim"
 )
 
-// TestFamiliesAsTheLawTreatsThem: with the family values the sources give
-// (docs/ODD.md, section 7.15; they become the defaults with the
-// recalibration that adopts them), families leave with assistance less
+// TestFamiliesAsTheLawTreatsThem: at the defaults, with the family values
+// the sources give (docs/ODD.md, section 7.15), families leave with
+// assistance less
 // often than single persons and are removed by force much less often, per
 // month they spend in a file (the hazard, not the share of persons: single
 // persons leave the files sooner, many out of sight). Dutch research on
@@ -27,9 +27,6 @@ func TestFamiliesAsTheLawTreatsThem(t *testing.T) {
 	for rep := range 4 {
 		cfg := sim.DefaultConfig()
 		cfg.Intake.Scale = 0.25
-		st := &cfg.State
-		st.FamilyDetention, st.FamilyDetentionMonths, st.FamilyForced = 0.11, 1, 0
-		cfg.Params.AVR.FamilyThreat = 0.1
 		if err := cfg.Prepare(); err != nil {
 			t.Fatal(err)
 		}

@@ -26,6 +26,9 @@ func (e *engine) close(f *file, out agents.Outcome, pw agents.Pathway) {
 	f.done = true
 	if e.t >= 0 {
 		e.counts.Closed[out]++
+		if f.a.Shelter == agents.Detention {
+			e.counts.LeftDetention[out]++
+		}
 		e.recordCase(&f.a, out, pw)
 	}
 }
@@ -90,6 +93,7 @@ func (e *engine) start(a *agents.Agent, src Stream, from agents.Source) {
 	a.MonthsOpen = 0
 	a.Counselled = false
 	a.SessionDue = false
+	a.Leaving = false // a registration belongs to the file whose shelter ended
 	e.counts.Opened++
 	e.counts.OpenedBy[from]++
 	fi := e.open(a, src)

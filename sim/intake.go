@@ -78,6 +78,7 @@ func (e *engine) placeFound(a *agents.Agent, u, v float64) {
 	if u < p {
 		if e.detentionPlace() {
 			a.Shelter = agents.Detention
+			e.counts.Detained++
 			return
 		}
 		e.counts.DetentionRefused++

@@ -46,6 +46,9 @@ type MonthCounts struct {
 	DetentionRefused int                     // detentions not carried out for want of a place
 	RemovalsFailed   int                     // forced returns that failed for want of removal capacity
 
+	Detained      int                     // placements in detention in the month: detained in a file, or a file that opens in detention
+	LeftDetention [agents.NumOutcomes]int // persons who left detention in the month, by the outcome that closed their file; Open: released, the file stays open
+
 	AbscondedFrom [agents.NumShelters]int // files closed by absconding in the month, by the place left
 }
 
@@ -100,6 +103,9 @@ type Totals struct {
 
 	// Capacity: the month counts of the same names, summed.
 	VBLRefused, FamilyQueued, DetentionRefused, RemovalsFailed int
+
+	// Detained counts the placements in detention (MonthCounts.Detained).
+	Detained int
 
 	// Stepped counts the person-months spent in a file, warm-up included;
 	// Exact those of them stepped in full (the others cost a draw and a

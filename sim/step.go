@@ -173,6 +173,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 	case evHealth:
 		a.HealthWorse = true
 	case evReleased:
+		e.counts.LeftDetention[agents.Open]++
 		a.Shelter = e.deadlineShelter(a, 1) // a family location for families, else no shelter
 		e.lvvOr(a, src)
 		a.Leaving = e.registers(a, uniform(src))
@@ -182,6 +183,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 			break
 		}
 		a.Shelter = agents.Detention
+		e.counts.Detained++
 		agents.PoliceExperience(a, &p.Dynamics)
 		if e.pol.Counselling.Timing == agents.InDetention {
 			e.ask(fi, agents.MomentDetention)
