@@ -40,9 +40,10 @@ type engine struct {
 	stock    [agents.NumShelters]int // open files by place (stepFile keeps it)
 	removals int                     // forced returns carried out this month (policy.capacity.removals_per_month)
 
-	isrc       Stream // the stream of intake counts
-	change     int    // index of the next policy change in cfg.Changes
-	nextPolicy int    // month of the next policy change, or math.MaxInt
+	isrc       Stream   // the stream of intake counts
+	changes    []Change // the dated policy changes to come: cfg.Changes, or a continuation's (fork.go)
+	change     int      // index of the next policy change in changes
+	nextPolicy int      // month of the next policy change, or math.MaxInt
 
 	queue   []request // sessions asked for and not yet given
 	due     []pending // buffer of the requests seen this month
@@ -80,8 +81,8 @@ func Run(cfg *Config, seed uint64, rec Recorder) Totals {
 func (e *engine) begin() {
 	cfg := e.cfg
 	e.nextPolicy = math.MaxInt
-	if len(cfg.Changes) > 0 {
-		e.nextPolicy = cfg.Changes[0].FromMonth
+	if len(e.changes) > 0 {
+		e.nextPolicy = e.changes[0].FromMonth
 	}
 	e.restrict(e.nextPolicy)
 	e.t = -cfg.Warmup - 1 // the stock's files opened before the first month simulated
@@ -95,13 +96,13 @@ func (e *engine) begin() {
 // moves to the next.
 func (e *engine) month() {
 	cfg := e.cfg
-	if e.change < len(cfg.Changes) && e.t >= cfg.Changes[e.change].FromMonth {
+	if e.change < len(e.changes) && e.t >= e.changes[e.change].FromMonth {
 		old := e.pol.Enforcement
-		e.pol = &cfg.Changes[e.change].Policy
+		e.pol = &e.changes[e.change].Policy
 		e.change++
 		e.nextPolicy = math.MaxInt
-		if e.change < len(cfg.Changes) {
-			e.nextPolicy = cfg.Changes[e.change].FromMonth
+		if e.change < len(e.changes) {
+			e.nextPolicy = e.changes[e.change].FromMonth
 		}
 		if e.pol.Enforcement != old {
 			e.reschedule() // finds out of sight depend on enforcement
@@ -149,7 +150,7 @@ func (e *engine) month() {
 // passed Prepare. Its large buffers come from a pool: returnBuffers gives them
 // back.
 func newEngine(cfg *Config, seed uint64, rec Recorder) *engine {
-	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy, t: -cfg.Warmup, nextChange: math.MaxInt}
+	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy, changes: cfg.Changes, t: -cfg.Warmup, nextChange: math.MaxInt}
 	e.rnd = wrap(&e.src)
 	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
 	// Room for the default study's caseload (2^17 records, open and closed

@@ -1,0 +1,174 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+
+	"github.com/returnsim/returnsim/agents"
+)
+
+// A History is a replicate simulated from the first month of the warm-up
+// up to its fork month under one configuration (a study's baseline): the
+// state from which every scenario of the study continues (Continue). It
+// is simulated once per replicate; each continuation works on a copy of
+// it, so a History can be continued any number of times, in parallel.
+//
+// A continuation is the replicate a straight Run would give under the
+// history's configuration up to the fork and the scenario's from it: the
+// scenario's policy in force at the fork takes over in the fork month as a
+// dated policy change would (TestForkIsADatedChange). Persons, files,
+// places, the counselling queue, the calendar of events away and every
+// random stream carry over exactly, so scenarios stay paired person by
+// person.
+type History struct {
+	e    *engine
+	fork int
+	pol  agents.Policy // the policy in force in the month before the fork
+}
+
+// policyAt is the policy of cfg in force in month t: its base policy, or
+// its last change from t or before.
+func policyAt(cfg *Config, t int) agents.Policy {
+	p := cfg.Policy
+	for _, c := range cfg.Changes {
+		if c.FromMonth <= t {
+			p = c.Policy
+		}
+	}
+	return p
+}
+
+// RunHistory simulates cfg with stream seed seed up to month fork (not
+// included; a recorded month, or a warm-up month as a negative index down
+// to -cfg.Warmup) and sends what it records before the fork to rec. cfg
+// must have passed Prepare and must not change while the History is in
+// use. Release gives its buffers back.
+func RunHistory(cfg *Config, seed uint64, fork int, rec Recorder) (*History, error) {
+	if fork < -cfg.Warmup || fork > cfg.Months {
+		return nil, fmt.Errorf("sim: fork at month %d: want a month from %d (the first of the warm-up) to %d (the horizon)", fork, -cfg.Warmup, cfg.Months)
+	}
+	e := newEngine(cfg, seed, rec)
+	e.begin()
+	for e.t < fork {
+		e.month()
+	}
+	e.rec = nil // a continuation records to its own
+	return &History{e: e, fork: fork, pol: *e.pol}, nil
+}
+
+// Fork is the month from which the history's continuations differ.
+func (h *History) Fork() int { return h.fork }
+
+// Release gives the history's buffers back; it must not be used after.
+func (h *History) Release() {
+	h.e.returnBuffers()
+	h.e = nil
+}
+
+// Forkable reports why cfg cannot continue history h, or nil if it can:
+// cfg must equal the history's configuration in everything but the policy
+// (its base policy and its dated changes), since everything else already
+// shaped the shared months. Of cfg's policy only the one in force at the
+// fork and the changes after it are used (Continue); a study refuses a
+// scenario that dates a change of its own before the fork. Both must have
+// passed Prepare.
+func (h *History) Forkable(cfg *Config) error {
+	a, b := *h.e.cfg, *cfg
+	a.Policy, b.Policy = agents.Policy{}, agents.Policy{}
+	a.Changes, b.Changes = nil, nil
+	if !reflect.DeepEqual(a, b) {
+		return fmt.Errorf("sim: the scenario differs from the history in more than its policy (%s): it would change the shared history", firstDifference(&a, &b))
+	}
+	return nil
+}
+
+// firstDifference names the first top-level field in which a and b differ.
+func firstDifference(a, b *Config) string {
+	va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
+	for i := range va.NumField() {
+		if !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
+			f := va.Type().Field(i)
+			if k := f.Tag.Get("toml"); k != "" {
+				return k
+			}
+			return f.Name
+		}
+	}
+	return "nothing"
+}
+
+// Continue simulates the months from the fork to the horizon on a copy of
+// h's state under cfg, which must be Forkable from h, and sends what they
+// record, and the horizon's records, to rec. The Totals are the
+// replicate's: the history's recorded months included.
+func (h *History) Continue(cfg *Config, rec Recorder) (Totals, error) {
+	if err := h.Forkable(cfg); err != nil {
+		return Totals{}, err
+	}
+	if h.fork == -h.e.cfg.Warmup {
+		// Nothing is shared, not even the persons of the initial stock
+		// (who draw their provider under the policy in force): the run is
+		// the scenario's own.
+		return Run(cfg, h.e.rep, rec), nil
+	}
+	e := h.copy(cfg, rec)
+	defer e.returnBuffers()
+	for e.t < cfg.Months {
+		e.month()
+	}
+	e.horizon()
+	return e.totals, nil
+}
+
+// copy returns a copy of the history's engine that continues under cfg,
+// recording to rec. The policy in force before the fork is the history's
+// (kept in the copy); the scenario's policy in force at the fork, if it
+// differs, takes over in the fork month as a dated change, and its later
+// changes follow.
+func (h *History) copy(cfg *Config, rec Recorder) *engine {
+	o := h.e
+	e := &engine{}
+	*e = *o
+	e.cfg, e.rec = cfg, rec
+	e.rnd = wrap(&e.src)
+	e.buf = getBuffers(cap(o.files), cap(o.lanes), cap(o.away))
+	e.files = append(e.buf.files, o.files...)
+	e.lanes = append(e.buf.lanes, o.lanes...)
+	e.away = append(e.buf.away, o.away...)
+	e.stale = slices.Clone(o.stale)
+	e.todo = nil
+	e.free = slices.Clone(o.free)
+	e.cal = make([][]entry, len(o.cal))
+	for k := range o.cal {
+		if k >= h.fork+cfg.Warmup { // months carried out hold nothing more to read
+			e.cal[k] = slices.Clone(o.cal[k])
+		}
+	}
+	e.spare = nil
+	e.queue = slices.Clone(o.queue)
+	e.due = nil
+	pol := new(agents.Policy)
+	*pol = h.pol
+	e.pol = pol
+	// The scenario's policy from the fork on, as changes: the one in force
+	// at the fork (its base, or its last change before or at the fork),
+	// then its changes after it.
+	e.changes = []Change{{FromMonth: h.fork, Policy: policyAt(cfg, h.fork)}}
+	for _, c := range cfg.Changes {
+		if c.FromMonth > h.fork {
+			e.changes = append(e.changes, c)
+		}
+	}
+	e.change = 0
+	e.nextPolicy = math.MaxInt
+	if len(e.changes) > 0 {
+		e.nextPolicy = e.changes[0].FromMonth
+	}
+	// Bounds drawn up under the history's policy hold until the fork.
+	for i := range e.lanes {
+		e.lanes[i].until = min(e.lanes[i].until, int32(h.fork))
+	}
+	return e
+}

@@ -1,0 +1,192 @@
+package sim_test
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/sim"
+)
+
+// forkConfigs are a baseline with a dated change before the fork, and a
+// variant that differs from it in everything a policy holds that the
+// engine reads: counselling at another moment by another provider,
+// twice the enforcement (which redraws the schedule of everyone out of
+// sight), other capacities, and a change of its own after the fork.
+func forkConfigs(t *testing.T, fork int) (base, variant sim.Config) {
+	t.Helper()
+	base = smallConfig()
+	base.Months = 36
+	early := base.Policy
+	early.Reintegration.CashEUR = 300
+	base.Changes = []sim.Change{{From: "2017-07", Policy: early}}
+	variant = base
+	v := func(p agents.Policy) agents.Policy {
+		p.Counselling.Timing = agents.AtDeadline
+		p.Counselling.Provider = agents.Only(agents.NGO)
+		p.Enforcement = 2
+		p.Capacity.DetentionPlaces = 40
+		p.Capacity.LVVPlaces = 200
+		return p
+	}
+	variant.Policy = v(base.Policy)
+	late := v(early)
+	late.Enforcement = 0.5
+	variant.Changes = []sim.Change{{From: "2017-07", Policy: v(early)}, {From: monthName(fork + 7), Policy: late}}
+	for _, c := range []*sim.Config{&base, &variant} {
+		if err := c.Prepare(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return base, variant
+}
+
+// monthName is the calendar month of recorded month t of a run from 2017-01.
+func monthName(t int) string { return fmt.Sprintf("%d-%02d", 2017+t/12, t%12+1) }
+
+// TestForkIsADatedChange: continuing a variant from the baseline's history
+// at month F gives, record for record, the straight run whose policy is
+// the baseline's before F and the variant's from F: the variant's policy
+// in force at F as a change dated F, then its own later changes. Every
+// person, file, stream and calendar entry carries over exactly, so the
+// continuation is the replicate that history would have had.
+func TestForkIsADatedChange(t *testing.T) {
+	for _, fork := range []int{1, 11, 20} {
+		base, variant := forkConfigs(t, fork)
+		// the straight run: the baseline's changes before the fork, the
+		// variant's policy from it
+		straight := base
+		straight.Changes = nil
+		for _, c := range base.Changes {
+			if c.FromMonth < fork {
+				straight.Changes = append(straight.Changes, c)
+			}
+		}
+		at := variant.Policy
+		for _, c := range variant.Changes {
+			if c.FromMonth <= fork {
+				at = c.Policy
+			}
+		}
+		straight.Changes = append(straight.Changes, sim.Change{FromMonth: fork, Policy: at})
+		for _, c := range variant.Changes {
+			if c.FromMonth > fork {
+				straight.Changes = append(straight.Changes, c)
+			}
+		}
+		for i := range straight.Changes {
+			straight.Changes[i].From = "" // FromMonth given: the recorded months may start anywhere
+		}
+		if err := straight.Prepare(); err != nil {
+			t.Fatalf("fork %d: %v", fork, err)
+		}
+		var want recorder
+		wantTot := sim.Run(&straight, seed, &want)
+
+		var got recorder
+		h, err := sim.RunHistory(&base, seed, fork, &got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotTot, err := h.Continue(&variant, &got)
+		h.Release()
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareRuns(t, fmt.Sprintf("fork %d", fork), &got, &want, gotTot, wantTot)
+	}
+}
+
+// TestForkInWarmup: a history forked inside the warm-up records nothing,
+// and its continuations under the baseline and under a variant are each
+// reproducible from the same history (the copy leaves the history as it
+// was), and the baseline's equals its straight run.
+func TestForkInWarmup(t *testing.T) {
+	base, variant := forkConfigs(t, 6) // the variant's own change at month 13
+	var none recorder
+	h, err := sim.RunHistory(&base, seed, -20, &none)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	if len(none.months)+len(none.cases)+len(none.persons) > 0 {
+		t.Fatalf("a history in the warm-up recorded %d months, %d cases, %d persons; want none", len(none.months), len(none.cases), len(none.persons))
+	}
+	var v1, v2, b1, b2 recorder
+	t1, _ := h.Continue(&variant, &v1)
+	tb1, _ := h.Continue(&base, &b1)
+	t2, _ := h.Continue(&variant, &v2)
+	tb2, _ := h.Continue(&base, &b2)
+	compareRuns(t, "variant twice", &v2, &v1, t2, t1)
+	compareRuns(t, "baseline twice", &b2, &b1, tb2, tb1)
+	var straight recorder
+	ts := sim.Run(&base, seed, &straight)
+	compareRuns(t, "baseline from the fork", &b1, &straight, tb1, ts)
+	if reflect.DeepEqual(v1.months, b1.months) {
+		t.Errorf("the variant's months equal the baseline's: the variant's policy did not take over at the fork")
+	}
+}
+
+// TestForkAtWarmupStartIsRun: a fork at the first month of the warm-up
+// shares nothing, and each continuation is exactly the scenario's own
+// straight run, as before histories were shared.
+func TestForkAtWarmupStartIsRun(t *testing.T) {
+	base, variant := forkConfigs(t, 6)
+	h, err := sim.RunHistory(&base, seed, -base.Warmup, sim.Discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	var got, want recorder
+	gotTot, err := h.Continue(&variant, &got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTot := sim.Run(&variant, seed, &want)
+	compareRuns(t, "fork at the warm-up's start", &got, &want, gotTot, wantTot)
+}
+
+// TestForkRefuses: a scenario that differs from the history in more than
+// its policy cannot continue it, and a fork outside the run is refused.
+func TestForkRefuses(t *testing.T) {
+	base, _ := forkConfigs(t, 6)
+	h, err := sim.RunHistory(&base, seed, 6, sim.Discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	other := base
+	other.Params.AVR.Threat *= 2
+	if _, err := h.Continue(&other, sim.Discard{}); err == nil || !strings.Contains(err.Error(), "params") {
+		t.Errorf("Continue with other params = %v, want an error naming params", err)
+	}
+	for _, fork := range []int{-base.Warmup - 1, base.Months + 1} {
+		if _, err := sim.RunHistory(&base, seed, fork, sim.Discard{}); err == nil {
+			t.Errorf("RunHistory at month %d = nil error, want one: outside the run", fork)
+		}
+	}
+}
+
+func compareRuns(t *testing.T, what string, got, want *recorder, gotTot, wantTot sim.Totals) {
+	t.Helper()
+	if len(got.months) != len(want.months) {
+		t.Fatalf("%s: %d months recorded, want %d", what, len(got.months), len(want.months))
+	}
+	for i := range want.months {
+		if got.months[i] != want.months[i] {
+			t.Fatalf("%s: month %d differs:\n got %+v\nwant %+v", what, i, got.months[i], want.months[i])
+		}
+	}
+	if !reflect.DeepEqual(got.cases, want.cases) {
+		t.Errorf("%s: %d case records, want %d, or they differ", what, len(got.cases), len(want.cases))
+	}
+	if !reflect.DeepEqual(got.persons, want.persons) {
+		t.Errorf("%s: %d person records, want %d, or they differ", what, len(got.persons), len(want.persons))
+	}
+	gotTot.Stepped, gotTot.Exact, wantTot.Stepped, wantTot.Exact = 0, 0, 0, 0 // bounds are redrawn at the fork: more exact steps, the same results
+	if gotTot != wantTot {
+		t.Errorf("%s: totals\n got %+v\nwant %+v", what, gotTot, wantTot)
+	}
+}
