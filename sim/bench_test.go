@@ -166,3 +166,51 @@ func BenchmarkFloorDense(b *testing.B) {
 		b.Fatal("no file ever closed")
 	}
 }
+
+// BenchmarkFromFork runs one scenario-replicate of the default scenario
+// from a history forked at January 2025 to December 2030 (the planner's
+// projection: history to 2024-12, fork 2025-01, horizon 2030-12), the
+// history built once outside the timer, beside BenchmarkFullToHorizon,
+// the same scenario-replicate simulated whole. Their ratio of medians is
+// what sharing the history saves per scenario.
+func BenchmarkFromFork(b *testing.B) {
+	cfg := projection(b)
+	h, err := RunHistory(&cfg, StreamSeed(1, 0, "", true), 96, Discard{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Release()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuNanos()
+	for i := 0; i < b.N; i++ {
+		if _, err := h.Continue(&cfg, Discard{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuNanos()-cpu0)/float64(b.N)/1e6, "cpu-ms/replicate")
+}
+
+// BenchmarkFullToHorizon is BenchmarkFromFork's scenario-replicate
+// simulated whole, from the warm-up to December 2030.
+func BenchmarkFullToHorizon(b *testing.B) {
+	cfg := projection(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuNanos()
+	for i := 0; i < b.N; i++ {
+		Run(&cfg, StreamSeed(1, 0, "", true), Discard{})
+	}
+	b.ReportMetric(float64(cpuNanos()-cpu0)/float64(b.N)/1e6, "cpu-ms/replicate")
+}
+
+// projection is the default scenario to December 2030 (168 recorded
+// months).
+func projection(tb testing.TB) Config {
+	cfg := DefaultConfig()
+	cfg.Months = 168
+	if err := cfg.Prepare(); err != nil {
+		tb.Fatal(err)
+	}
+	return cfg
+}
