@@ -26,7 +26,11 @@ type Manifest struct {
 	Workers     int      `json:"workers"`
 	Resumed     int      `json:"resumed_replicates,omitempty"` // replicates restored from an interrupted run
 	CRN         bool     `json:"common_random_numbers"`
-	Posterior   string   `json:"posterior,omitempty"`
+	// Fork is the month from which the scenarios differ (YYYY-MM): every
+	// scenario's months before it are one shared history, the baseline's.
+	// Empty: each scenario ran its own history.
+	Fork      string `json:"fork,omitempty"`
+	Posterior string `json:"posterior,omitempty"`
 	// With a posterior: the SHA-256 of its file's bytes, the keys whose
 	// values each replicate takes from its draw (replicates.csv's draw
 	// column), and a sentence saying so. Each scenario's Config then holds,

@@ -34,6 +34,14 @@ type Study struct {
 	Description string
 	CRN         bool // common random numbers across scenarios (default true)
 	Scenarios   []Scenario
+
+	// Fork is the calendar month (YYYY-MM) from which the scenarios
+	// differ, "" for none: the months before it are one history, the
+	// baseline's, simulated once per replicate (sim.History), and each
+	// scenario continues from it. ForkMonth is its month index (0 = the
+	// first recorded month; negative in the warm-up).
+	Fork      string
+	ForkMonth int
 }
 
 // Scenario is one resolved configuration.
@@ -85,6 +93,10 @@ func Load(files ...string) (*Study, error) {
 		}
 		if i == 0 {
 			st.Name, st.Description, st.CRN = s.Name, s.Description, s.CRN
+			st.Fork, st.ForkMonth = s.Fork, s.ForkMonth
+		} else if s.Fork != st.Fork {
+			errs = append(errs, &Error{File: f, Key: "fork", Msg: fmt.Sprintf("fork %q, but %s forks at %q: the files of one study share one history", s.Fork, files[0], st.Fork)})
+			continue
 		}
 		for _, sc := range s.Scenarios {
 			if prev, ok := seen[sc.Name]; ok {
@@ -119,6 +131,7 @@ type studyTOML struct {
 	Name        string                    `toml:"name"`
 	Description string                    `toml:"description"`
 	CRN         *bool                     `toml:"common_random_numbers"`
+	Fork        string                    `toml:"fork"`
 	Base        toml.Primitive            `toml:"base"`
 	Variants    map[string]toml.Primitive `toml:"variants"`
 }
@@ -177,6 +190,7 @@ func (p *parser) parse(raw *studyTOML) *Study {
 	}
 	p.checkName(base.Name, nameKey, map[string]bool{})
 	st.Scenarios = append(st.Scenarios, base)
+	tables := []string{"base"} // the table of each scenario
 	names := map[string]bool{base.Name: true}
 	for _, name := range p.variantOrder() {
 		key := "variants." + name
@@ -193,9 +207,62 @@ func (p *parser) parse(raw *studyTOML) *Study {
 		}
 		p.checkName(sc.Name, nameKey, names)
 		st.Scenarios = append(st.Scenarios, sc)
+		tables = append(tables, key)
+	}
+	if raw.Fork != "" {
+		p.fork(st, raw.Fork, tables)
 	}
 	p.Unknown()
 	return st
+}
+
+// fork resolves the study's fork month and refuses what would change the
+// shared history: a fork outside the run, a study without common random
+// numbers, a variant that writes a key other than its policy, or a policy
+// change of its own dated before the fork. tables holds each scenario's
+// table.
+func (p *parser) fork(st *Study, fork string, tables []string) {
+	m, err := sim.ParseMonth(fork)
+	if err != nil {
+		p.Add("fork", err.Error())
+		return
+	}
+	base := &st.Scenarios[0].Config
+	start, _ := sim.ParseMonth(base.Start)
+	st.Fork, st.ForkMonth = fork, m-start
+	if t := st.ForkMonth; t < -base.Warmup || t > base.Months {
+		p.Add("fork", fmt.Sprintf("%q: want a month from the warm-up's first, %s, to the horizon, %s", fork, base.Date(-base.Warmup), base.Date(base.Months)))
+		return
+	}
+	if !st.CRN {
+		p.Add("fork", "a shared history needs common random numbers: remove common_random_numbers = false, or the fork")
+	}
+	said := map[string]bool{} // one line for each variant's key of the first level
+	for _, k := range p.MD.Keys() {
+		if len(k) < 3 || k[0] != "variants" || said[k[1]+"."+k[2]] {
+			continue
+		}
+		switch k[2] {
+		case "name", "description", "policy":
+			continue
+		case "policy_changes":
+			continue
+		}
+		if p.MD.Type(k...) != "Hash" {
+			said[k[1]+"."+k[2]] = true
+			p.Add(strings.Join(k, "."), fmt.Sprintf("with a fork (%s), a variant changes only its policy, from the fork on: this key would change the shared history; set it in [base], or remove the fork", fork))
+		}
+	}
+	for i, table := range tables {
+		if i == 0 || !p.MD.IsDefined(append(strings.Split(table, "."), "policy_changes")...) {
+			continue
+		}
+		for j, c := range st.Scenarios[i].Config.Changes {
+			if c.FromMonth < st.ForkMonth {
+				p.Add(fmt.Sprintf("%s.policy_changes[%d].from", table, j), fmt.Sprintf("%s is before the fork, %s: a variant's own change would change the shared history; date it from the fork on, or set it in [base]", base.Date(c.FromMonth), fork))
+			}
+		}
+	}
 }
 
 // decodeOnly decodes the variants on from, a base that is not valid or
@@ -246,6 +313,7 @@ type schemaStudy struct {
 	Name        string                    `toml:"name"`
 	Description string                    `toml:"description"`
 	CRN         bool                      `toml:"common_random_numbers"`
+	Fork        string                    `toml:"fork"`
 	Base        schemaScenario            `toml:"base"`
 	Variants    map[string]schemaScenario `toml:"variants"`
 }

@@ -172,3 +172,39 @@ func (h *History) copy(cfg *Config, rec Recorder) *engine {
 	}
 	return e
 }
+
+// Tape is a Recorder that keeps what it is sent, to send it again
+// (Replay): the history's recorded months, for each scenario that
+// continues it. Case records are kept only with Cases set.
+type Tape struct {
+	Cases bool
+
+	months  []MonthCounts
+	cases   []CaseRecord
+	persons []PersonRecord
+}
+
+func (t *Tape) Month(c *MonthCounts) { t.months = append(t.months, *c) }
+
+func (t *Tape) Case(c *CaseRecord) {
+	if t.Cases {
+		t.cases = append(t.cases, *c)
+	}
+}
+
+func (t *Tape) Person(p *PersonRecord) { t.persons = append(t.persons, *p) }
+
+// Replay sends rec what the tape kept, in the order a run sends it:
+// months, cases and persons as they came. A Recorder that keeps the three
+// apart (as every Recorder of this module does) sees what the run sent.
+func (t *Tape) Replay(rec Recorder) {
+	for i := range t.months {
+		rec.Month(&t.months[i])
+	}
+	for i := range t.cases {
+		rec.Case(&t.cases[i])
+	}
+	for i := range t.persons {
+		rec.Person(&t.persons[i])
+	}
+}

@@ -125,21 +125,42 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 	seedOf := func(i int) uint64 {
 		return sim.StreamSeed(uint64(opt.Seed), i%reps, st.Scenarios[i/reps].Name, st.CRN)
 	}
+	// configOf is scenario s's configuration in replicate r: with a
+	// posterior, with that replicate's draw.
+	configOf := func(s, r int) (*sim.Config, error) {
+		sc := &st.Scenarios[s]
+		if post == nil {
+			return &sc.Config, nil
+		}
+		own := sc.Config
+		own.Changes = append([]sim.Change(nil), sc.Config.Changes...)
+		if err := post.Apply(&own, &post.Particles[draws[r]]); err != nil {
+			return nil, fmt.Errorf("scenario %s with a posterior draw: %w", sc.Name, err)
+		}
+		return &own, nil
+	}
+	var hist *histories
+	if st.Fork != "" {
+		hist = newHistories(reps, len(st.Scenarios), keepCases, st.ForkMonth, func(r int) (*sim.Config, uint64, error) {
+			cfg, err := configOf(0, r)
+			return cfg, seedOf(r), err
+		})
+		defer hist.release()
+	}
 	do := func(ctx context.Context, i int) ([]byte, error) {
 		sc := &st.Scenarios[i/reps]
 		r := i % reps
 		seed := seedOf(i)
-		cfg := &sc.Config
-		if post != nil {
-			own := sc.Config
-			own.Changes = append([]sim.Change(nil), sc.Config.Changes...)
-			if err := post.Apply(&own, &post.Particles[draws[r]]); err != nil {
-				return nil, fmt.Errorf("scenario %s with a posterior draw: %w", sc.Name, err)
-			}
-			cfg = &own
+		cfg, err := configOf(i/reps, r)
+		if err != nil {
+			return nil, err
 		}
 		rec := results.NewReplicate(sc.Name, r, seed, cfg, keepCases)
-		rec.Totals = sim.Run(cfg, seed, rec)
+		if hist == nil {
+			rec.Totals = sim.Run(cfg, seed, rec)
+		} else if rec.Totals, err = hist.continueAs(r, cfg, rec); err != nil {
+			return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
+		}
 		computed.Add(1)
 		return encodeReplicate(rec, rec.OwnMetrics(cfg.Costs), keepCases)
 	}
@@ -197,7 +218,7 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 	}
 	man := &results.Manifest{
 		Program: "returnsim", Kind: "run", Version: opt.Version, Revision: opt.Revision, Command: opt.Command, Fingerprint: fp, Study: st.Name,
-		Seed: opt.Seed, Replicates: reps, Workers: opt.Workers, CRN: st.CRN,
+		Seed: opt.Seed, Replicates: reps, Workers: opt.Workers, CRN: st.CRN, Fork: st.Fork,
 		Resumed: n - int(computed.Load()), Outputs: sums, Start: start.UTC(),
 		SummaryColumns: summaryColumns(post != nil, reps),
 	}
@@ -246,6 +267,9 @@ func fingerprint(st *scenarios.Study, opt *Options) string {
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "returnsim run v2\nseed=%d\nreplicates=%d\ncases=%t\ncrn=%t\nposterior=%s\n", opt.Seed, opt.Replicates, opt.Cases, st.CRN, postSHA)
+	if st.Fork != "" {
+		fmt.Fprintf(h, "fork=%s\n", st.Fork) // none: the fingerprint of a run before forks
+	}
 	for i := range st.Scenarios {
 		sc := &st.Scenarios[i]
 		fmt.Fprintf(h, "scenario=%q %s\n", sc.Name, sc.ConfigSHA256())
