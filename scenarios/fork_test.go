@@ -1,0 +1,81 @@
+package scenarios
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestForkErrors: what would change a study's shared history is refused,
+// each on a line of its own with the file, line and key.
+func TestForkErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		want       []string // substrings of the error lines, in order
+	}{
+		{"variant key outside its policy", `fork = "2020-01"
+[base]
+[variants.v]
+policy.enforcement = 2
+params.avr.threat = 2
+`, []string{"f.toml:5:1: variants.v.params.avr.threat: with a fork (2020-01), a variant changes only its policy"}},
+		{"own change before the fork", `fork = "2020-01"
+[base]
+[variants.v]
+[[variants.v.policy_changes]]
+from = "2019-06"
+enforcement = 2
+[[variants.v.policy_changes]]
+from = "2021-01"
+enforcement = 3
+`, []string{"f.toml:5:1: variants.v.policy_changes[0].from: 2019-06 is before the fork, 2020-01"}},
+		{"fork after the horizon", `fork = "2026-01"
+[base]
+`, []string{`f.toml:1:1: fork: "2026-01": want a month from the warm-up's first, 1987-01, to the horizon, 2025-01`}},
+		{"fork without common random numbers", `fork = "2020-01"
+common_random_numbers = false
+[base]
+`, []string{"f.toml:1:1: fork: a shared history needs common random numbers"}},
+		{"not a month", `fork = "2020-13"
+[base]
+`, []string{`f.toml:1:1: fork: "2020-13": want a calendar month as YYYY-MM`}},
+	} {
+		_, err := Parse("f.toml", []byte(c.text))
+		if err == nil {
+			t.Errorf("%s: no error", c.name)
+			continue
+		}
+		lines := strings.Split(err.Error(), "\n")
+		if len(lines) != len(c.want) {
+			t.Errorf("%s: %d lines, want %d:\n%v", c.name, len(lines), len(c.want), err)
+			continue
+		}
+		for i, w := range c.want {
+			if !strings.HasPrefix(lines[i], w) {
+				t.Errorf("%s: line %d\n got %s\nwant %s...", c.name, i, lines[i], w)
+			}
+		}
+	}
+	// a variant whose changes all fall from the fork on, and whose other
+	// keys are its policy, is fine
+	st, err := Parse("f.toml", []byte(`fork = "2020-01"
+[base]
+[variants.v]
+policy.counselling.timing = "deadline"
+[[variants.v.policy_changes]]
+from = "2020-01"
+enforcement = 2
+`))
+	if err != nil || st.ForkMonth != 36 || st.Fork != "2020-01" {
+		t.Errorf("a variant from the fork on: fork %q month %d, %v; want 2020-01, 36, no error", st.Fork, st.ForkMonth, err)
+	}
+	// the files of one study share one fork
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.toml"), filepath.Join(dir, "b.toml")
+	os.WriteFile(a, []byte("fork = \"2020-01\"\n[base]\nname = \"a\"\n"), 0o644)
+	os.WriteFile(b, []byte("fork = \"2021-01\"\n[base]\nname = \"b\"\n"), 0o644)
+	if _, err := Load(a, b); err == nil || !strings.Contains(err.Error(), "b.toml: fork: fork \"2021-01\", but "+a+" forks at \"2020-01\"") {
+		t.Errorf("two forks: %v", err)
+	}
+}
