@@ -94,14 +94,15 @@ func TestReplicateRows(t *testing.T) {
 	}
 	r := NewReplicate("base", 3, 42, &cfg, true)
 	r.Month(&sim.MonthCounts{Month: 13, Active: 9, OutOfSight: 4, InProcedure: 3, Opened: 2, OpenedBy: [agents.NumSources]int{1, 1, 0, 0}, Closed: [agents.NumOutcomes]int{0, 1, 0, 0, 4, 0, 1},
-		Places: [agents.NumShelters]int{1, 2, 3, 1, 1, 0, 1}, VBLRefused: 5, FamilyQueued: 6, DetentionRefused: 7, RemovalsFailed: 8})
+		Places: [agents.NumShelters]int{1, 2, 3, 1, 1, 0, 1}, VBLRefused: 5, FamilyQueued: 6, DetentionRefused: 7, RemovalsFailed: 8,
+		Detained: 10, LeftDetention: [agents.NumOutcomes]int{11, 0, 0, 12}})
 	r.Case(&sim.CaseRecord{CaseID: 8, PersonID: 6, FileNumber: 2, Source: agents.Police, OpenedMonth: -1, ClosedMonth: 5, Outcome: agents.AVR, Pathway: agents.Acceptance, Counselled: true, Provider: agents.NGO})
 	r.Case(&sim.CaseRecord{CaseID: 9, PersonID: 7, FileNumber: 1, OpenedMonth: 4, ClosedMonth: -1, Outcome: agents.Open})
 	r.Person(&sim.PersonRecord{PersonID: 6, FirstMonth: -30, Files: 2, Fate: agents.FateAVR, FateMonth: 5, MonthsIrregular: 20, Counselled: true, PackagePaid: true})
 	r.Person(&sim.PersonRecord{PersonID: 2, FirstMonth: 0, Household: agents.Family, Files: 1, Fate: agents.FateForced, FateMonth: 3, MonthsIrregular: 2})
 	r.Person(&sim.PersonRecord{PersonID: 4, FirstMonth: 1, Files: 3, Fate: agents.FateOutOfSight, FateMonth: -1, MonthsIrregular: 9, PackagePaid: true})
 	// month 13 is February 2018 when month 0 is January 2017
-	if got, want := r.series.String(), "base,3,13,2018-02,9,4,3,1,0,0,4,0,1,2,1,1,0,0,1,2,3,1,1,0,1,5,6,7,8\n"; got != want {
+	if got, want := r.series.String(), "base,3,13,2018-02,9,4,3,1,0,0,4,0,1,2,1,1,0,0,1,2,3,1,1,0,1,5,6,7,8,10,11\n"; got != want {
 		t.Errorf("timeseries row = %q, want %q", got, want)
 	}
 	want := "base,3,8,6,2,NG,high,single,police,-1,2016-12,5,2017-06,avr,acceptance,true,ngo\n" +
