@@ -31,7 +31,7 @@ type Config struct {
 	Costs        Costs           `toml:"costs"`
 
 	start   int       // Start as months since year 0
-	perYear []float64 // resolved intake: files a year by source, by year from firstYear
+	perYear []float64 // resolved intake: files a year by source, by year from first, then one row for every year after the last (afterYears)
 	first   int       // first year of perYear
 }
 
@@ -54,7 +54,7 @@ type Change struct {
 // person unknown before; the rest are later files of known persons, which
 // the model does not add: they come from its own revolving door.
 type Intake struct {
-	Years        []IntakeYear `toml:"years" unit:"files a year by source" src:"DT&V cijfers 2018-2024; Volkskrant 2017 for the IND in 2015-2016 (docs/sources.md)" desc:"files opened a year by source; a missing value is interpolated between the nearest years that give it and held constant before the first and after the last"`
+	Years        []IntakeYear `toml:"years" unit:"files a year by source" src:"DT&V cijfers 2018-2024; Volkskrant 2017 for the IND in 2015-2016 (docs/sources.md)" desc:"files opened a year by source; a missing value is interpolated between the nearest years that give it and held constant before the first; after the last, each source's mean of the last three years"`
 	NewShare     SourceShares `toml:"new_share"`
 	Scale        float64      `toml:"scale" unit:"multiplier" range:"0,100" src:"assumption (1: the published series)" desc:"multiplies every year's intake of new persons"`
 	EntryMonths  float64      `toml:"entry_irregular_months" unit:"months" range:"0,240" src:"assumption" desc:"mean months without status (exponential) that a person unknown before, found by the police or others, has lived before their first file; 0 for the Marechaussee at the border"`
@@ -128,7 +128,7 @@ func (c *Config) resolveIntake() error {
 		}
 	}
 	c.first = ys[0].Year
-	c.perYear = make([]float64, len(ys)*int(agents.NumSources))
+	c.perYear = make([]float64, (len(ys)+1)*int(agents.NumSources))
 	for s := agents.Source(0); s < agents.NumSources; s++ {
 		var given []int
 		for i := range ys {
@@ -159,14 +159,27 @@ func (c *Config) resolveIntake() error {
 			}
 			c.perYear[i*int(agents.NumSources)+int(s)] = v
 		}
+		// after the last year: the mean of the last afterYears years
+		k := min(afterYears, len(ys))
+		sum := 0.0
+		for i := len(ys) - k; i < len(ys); i++ {
+			sum += c.perYear[i*int(agents.NumSources)+int(s)]
+		}
+		c.perYear[len(ys)*int(agents.NumSources)+int(s)] = sum / float64(k)
 	}
 	return nil
 }
 
+// afterYears is how many of the last years of intake.years, published or
+// interpolated, a year after them takes the mean of, by source: a
+// projection's intake without a series of its own (docs/ODD.md, section
+// 7.7; an assumption, as any projection of intake is).
+const afterYears = 3
+
 // NewPerMonth is the mean number of new persons a month that source s
 // brings in month t (0 = the first recorded month).
 func (c *Config) NewPerMonth(t int, s agents.Source) float64 {
-	n := len(c.perYear) / int(agents.NumSources)
+	n := len(c.perYear) / int(agents.NumSources) // the years, and the row after them
 	y := floorDiv(c.start+t, 12) - c.first
 	y = max(0, min(n-1, y))
 	return c.perYear[y*int(agents.NumSources)+int(s)] * c.Intake.NewShare.get(s) * c.Intake.Scale / 12
