@@ -79,3 +79,36 @@ enforcement = 2
 		t.Errorf("two forks: %v", err)
 	}
 }
+
+// TestLoadTwoFiles: two study files given together compare every variant
+// with one baseline when their bases are the same (the second is not
+// repeated); bases that differ under one name are an error that says how
+// to combine them.
+func TestLoadTwoFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.toml", "[base]\n[variants.ngo]\npolicy.counselling.provider = \"ngo\"\n")
+	b := write("b.toml", "[base]\n[variants.iom]\npolicy.counselling.provider = \"iom\"\n")
+	st, err := Load(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, sc := range st.Scenarios {
+		names = append(names, sc.Name)
+	}
+	if got := strings.Join(names, " "); got != "baseline ngo iom" {
+		t.Errorf("scenarios %q, want \"baseline ngo iom\"", got)
+	}
+	c := write("c.toml", "[base]\npolicy.enforcement = 2\n[variants.iom]\npolicy.counselling.provider = \"iom\"\n")
+	_, err = Load(a, c)
+	if err == nil || !strings.Contains(err.Error(), c+": base.name: scenario \"baseline\" is already defined in "+a+": this file's [base] differs from it; give it a name of its own") {
+		t.Errorf("two different bases: %v", err)
+	}
+}

@@ -98,9 +98,16 @@ func Load(files ...string) (*Study, error) {
 			errs = append(errs, &Error{File: f, Key: "fork", Msg: fmt.Sprintf("fork %q, but %s forks at %q: the files of one study share one history", s.Fork, files[0], st.Fork)})
 			continue
 		}
-		for _, sc := range s.Scenarios {
+		for j, sc := range s.Scenarios {
 			if prev, ok := seen[sc.Name]; ok {
-				errs = append(errs, &Error{File: f, Key: "name", Msg: fmt.Sprintf("scenario %q is already defined in %s", sc.Name, prev)})
+				if j == 0 && sc.ConfigSHA256() == byName(st.Scenarios, sc.Name).ConfigSHA256() {
+					continue // the same baseline again: the files compare their variants with one baseline
+				}
+				key, hint := "name", ""
+				if j == 0 {
+					key, hint = "base.name", ": this file's [base] differs from it; give it a name of its own (name = \"...\" in [base]), or make the two bases the same to compare every variant with one baseline"
+				}
+				errs = append(errs, &Error{File: f, Key: key, Msg: fmt.Sprintf("scenario %q is already defined in %s%s", sc.Name, prev, hint)})
 				continue
 			}
 			seen[sc.Name] = f
@@ -111,6 +118,16 @@ func Load(files ...string) (*Study, error) {
 		return nil, errs
 	}
 	return &st, nil
+}
+
+// byName is the scenario of scs named name; it must be there.
+func byName(scs []Scenario, name string) *Scenario {
+	for i := range scs {
+		if scs[i].Name == name {
+			return &scs[i]
+		}
+	}
+	panic("scenarios: no scenario " + name)
 }
 
 func appendErr(errs Errors, file string, err error) Errors {
