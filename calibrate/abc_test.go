@@ -244,13 +244,20 @@ func TestABCLowerBound(t *testing.T) {
 // TestEvaluateWithin: with a tolerance below the distance of the targets
 // other than the pattern's, EvaluateWithin returns that distance, marked
 // as a lower bound; with one at or above it, Evaluate's exact distance. The
-// problem is the default one at 5% of the intake and a five-year warm-up,
-// where the pattern's ratio exceeds its bound, so the two differ.
+// problem is the default one at 10% of the intake and a five-year warm-up
+// (at 5% no file 6 or later has an AVR, and the distance is infinite), with
+// counselling's effect at its upper bound, so that the pattern's ratio
+// exceeds its bound and the two differ.
 func TestEvaluateWithin(t *testing.T) {
 	base, spec := defaultProblem(t)
-	base.Intake.Scale, base.Warmup = 0.05, 60
+	base.Intake.Scale, base.Warmup = 0.1, 60
 	p := &Problem{Base: base, Spec: spec, Seed: 3}
 	theta := p.Start()
+	for i, q := range spec.Parameters {
+		if q.Key == "params.counselling.effect" {
+			theta[i] = q.Upper
+		}
+	}
 	exact, s, err := p.Evaluate(theta, 2)
 	if err != nil {
 		t.Fatal(err)

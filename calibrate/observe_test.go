@@ -3,9 +3,6 @@ package calibrate
 import (
 	"fmt"
 	"math"
-	"sort"
-
-	"gonum.org/v1/gonum/stat"
 )
 
 // Helpers of the simulation-based check of a calibration (recover_test.go),
@@ -43,21 +40,4 @@ func (p *Problem) Observe(theta []float64, seed uint64, workers int) (*Spec, err
 		}
 	}
 	return &spec, nil
-}
-
-// Interval is the central interval of a parameter's weighted posterior
-// sample holding the share level of its weight: the (1-level)/2 and
-// (1+level)/2 weighted empirical quantiles of the particles' values of
-// parameter i.
-func Interval(post []Particle, i int, level float64) (lo, hi float64) {
-	idx := make([]int, len(post))
-	for j := range idx {
-		idx[j] = j
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return post[idx[a]].Theta[i] < post[idx[b]].Theta[i] })
-	xs, ws := make([]float64, len(post)), make([]float64, len(post))
-	for k, j := range idx {
-		xs[k], ws[k] = post[j].Theta[i], post[j].Weight
-	}
-	return stat.Quantile((1-level)/2, stat.Empirical, xs, ws), stat.Quantile((1+level)/2, stat.Empirical, xs, ws)
 }

@@ -10,12 +10,14 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/returnsim/returnsim/agents"
 	"github.com/returnsim/returnsim/sim"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Posterior is a weighted sample of parameter sets, as posterior.csv holds
@@ -268,4 +270,21 @@ func (p *Posterior) Apply(cfg *sim.Config, q *Particle) error {
 		}
 	}
 	return cfg.Prepare()
+}
+
+// Interval is the central interval of a parameter's weighted posterior
+// sample holding the share level of its weight: the (1-level)/2 and
+// (1+level)/2 weighted empirical quantiles of the particles' values of
+// parameter i.
+func Interval(post []Particle, i int, level float64) (lo, hi float64) {
+	idx := make([]int, len(post))
+	for j := range idx {
+		idx[j] = j
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return post[idx[a]].Theta[i] < post[idx[b]].Theta[i] })
+	xs, ws := make([]float64, len(post)), make([]float64, len(post))
+	for k, j := range idx {
+		xs[k], ws[k] = post[j].Theta[i], post[j].Weight
+	}
+	return stat.Quantile((1-level)/2, stat.Empirical, xs, ws), stat.Quantile((1+level)/2, stat.Empirical, xs, ws)
 }

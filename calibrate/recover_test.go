@@ -149,14 +149,19 @@ func TestESSAndInterval(t *testing.T) {
 	}
 }
 
-var recoverFull = flag.Bool("recover.full", false, "run the simulation-based check at full size: the embedded targets and free parameters, truth at the defaults, the default budget (about as long as a calibration)")
+var recoverFull = flag.Bool("recover.full", false, "run the simulation-based check at full size: the embedded targets and free parameters, truth at the defaults, the shipped calibration's budget (as long as a calibration)")
 
 // TestRecoversDefaultsFullSize is the simulation-based check at full size,
 // opt-in (-recover.full): synthetic targets from the shipped defaults on
 // a seed the calibration does not use, the point fit and ABC-SMC with the
-// default budget, and each default against its 90% posterior interval. It
+// budget of the calibration that ships (shippedBudget), and each default
+// against its 90% posterior interval. It
 // reports; it fails only when the posterior is refused or fewer intervals
 // cover than a binomial with p = 0.9 gives with probability 1%.
+// shippedBudget is the --budget of the calibration that ships
+// (docs/calibration.md): 2,000 evaluations for its 22 free parameters.
+const shippedBudget = 2000
+
 func TestRecoversDefaultsFullSize(t *testing.T) {
 	if !*recoverFull {
 		t.Skip("opt-in: -recover.full")
@@ -169,7 +174,7 @@ func TestRecoversDefaultsFullSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := &Problem{Base: p.Base, Spec: obs, Seed: 1}
-	const budget = 1000
+	const budget = shippedBudget
 	fitN := int(math.Round(budget * obs.Method.FitShare))
 	best, dist, err := q.Fit(fitN, 2, func(Evaluation) {})
 	if err != nil {

@@ -241,6 +241,8 @@ func nanless(s *Stats) *Stats {
 		}
 		fix(&c.AVRs[y])
 		fix(&c.PoliceFiles[y])
+		fix(&c.Detained[y])
+		fix(&c.Departed[y])
 		for p := range c.Stocks[y] {
 			fix(&c.Stocks[y][p])
 			fix(&c.Left[y][p])

@@ -14,12 +14,12 @@ func TestWith(t *testing.T) {
 	}
 	base := &st.Scenarios[0]
 	before := base.ConfigSHA256()
-	cfg, err := base.With([]string{"population.network_mean", "months", "origins.NG.conditions", "origins.NG.cooperation"}, []float64{0.42, 12.4, 0.9, 0.1})
+	cfg, err := base.With([]string{"population.network_mean", "months", "origins.NG.conditions", "origins.NG.cooperation"}, []float64{0.42, 36.4, 0.9, 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Population.NetworkMean != 0.42 || cfg.Months != 12 {
-		t.Errorf("With: network_mean %v, months %v; want 0.42 and 12 (rounded)", cfg.Population.NetworkMean, cfg.Months)
+	if cfg.Population.NetworkMean != 0.42 || cfg.Months != 36 {
+		t.Errorf("With: network_mean %v, months %v; want 0.42 and 36 (rounded)", cfg.Population.NetworkMean, cfg.Months)
 	}
 	ng := cfg.Origins[originIndex(&cfg, "NG")]
 	if ng.Conditions != 0.9 || ng.Cooperation != 0.1 || ng.Class.String() != "low" {

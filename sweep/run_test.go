@@ -2,11 +2,15 @@ package sweep
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/returnsim/returnsim/agents"
+	"github.com/returnsim/returnsim/calibrate"
 	"github.com/returnsim/returnsim/internal/tasks"
 )
 
@@ -260,6 +264,45 @@ func TestShippedSensitivityFile(t *testing.T) {
 	}
 	if got := f.Points() * f.Replicates; got != 256*14 {
 		t.Errorf("%d simulations, want 256 x 14 = 3584 as its comment says", got)
+	}
+}
+
+// TestSensitivityRangesFromPosterior: each factor of
+// scenarios/sensitivity.toml that the shipped posterior constrains ranges
+// over the posterior's 90% interval (calibrate.Interval), and every other
+// factor over its default scaled by one half to one and a half (the same
+// relative width for each: docs/calibration.md), each to three significant
+// figures. A recalibration that moves the posterior fails here until the
+// file follows it.
+func TestSensitivityRangesFromPosterior(t *testing.T) {
+	f, err := Load("../scenarios/sensitivity.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := f.Base()
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, err := calibrate.ReadPosterior("../calibrate/posterior.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 5e-3*math.Max(math.Abs(a), math.Abs(b)) }
+	for _, fa := range f.Factors {
+		lo, hi := *fa.Min, *fa.Max
+		var wlo, whi float64
+		if i := slices.Index(post.Keys, fa.Key); i >= 0 {
+			wlo, whi = calibrate.Interval(post.Particles, i, 0.9)
+		} else {
+			d, err := agents.GetFloat(&base.Config, fa.Key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wlo, whi = d/2, 1.5*d
+		}
+		if !near(lo, wlo) || !near(hi, whi) {
+			t.Errorf("%s: [%g, %g], want [%.3g, %.3g]", fa.Key, lo, hi, wlo, whi)
+		}
 	}
 }
 
