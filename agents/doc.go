@@ -17,6 +17,13 @@
 //     unit, a valid range and the source of its default (a seed document, or
 //     "assumption"), declared in struct tags and read by Specs; Validate
 //     checks every field against its range and rejects NaN and Inf.
+//   - A policy's group rules (Policy.Groups, group.go) are resolved once,
+//     by Prepare: Policy.For, the policy in force for a person, is the
+//     policy itself when there are none, and otherwise the policy of the
+//     first rule that matches, found in a few comparisons. A person's rule
+//     changes only when their months without status reach a rule's
+//     threshold (Policy.NextChange), which is what the engine's shortcuts
+//     need to know.
 //   - The package imports nothing from this module.
 //
 // Hazards are monthly probabilities. Each outcome an agent chooses has a

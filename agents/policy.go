@@ -227,6 +227,11 @@ type Policy struct {
 	Reintegration Reintegration `toml:"reintegration"`
 	Capacity      Capacity      `toml:"capacity"`
 	Enforcement   float64       `toml:"enforcement" unit:"multiplier" range:"0,10" src:"assumption" desc:"intensity of enforcement: multiplies the hazards of detention, of forced return (in and outside detention), of being found while out of sight and of a file that opens past the deadline starting in detention, and the credibility of the threat of deportation"`
+	// Groups are rules that give groups of persons policy keys of their
+	// own (group.go); the first that matches a person wins.
+	Groups []Rule `toml:"groups" unit:"rules" src:"assumption" desc:"group rules: for whom (household, origins, cooperation class, months without status, file number) and the counselling, reintegration and enforcement keys they set; the first that matches a person gives their policy"`
+
+	groups *groups // the rules resolved, set by Prepare
 }
 
 // DefaultPolicy returns the default policy: government counselling at the
@@ -255,12 +260,37 @@ func (p *Policy) Validate() error {
 	if p.Counselling.Timing != NoCounselling && p.Counselling.Counsellors == 0 {
 		errs = append(errs, &FieldError{Key: "counselling.counsellors", Msg: fmt.Sprintf("0 counsellors cannot give counselling at %s: want at least 1, or timing = \"none\"", p.Counselling.Timing)})
 	}
+	for j := range p.Groups {
+		if err := p.validateRule(&p.Groups[j]); err != nil {
+			errs = append(errs, prefixErr(fmt.Sprintf("groups[%d]", j), err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
-// Prepare resolves the eligible origins against the origin table. It must be
-// called before Decide when the policy names eligible origins.
+// Prepare resolves the eligible origins and the group rules against the
+// origin table. It must be called before Decide when the policy names
+// eligible origins, and before For. It writes only into p's own fields,
+// never into the Groups slice, which copies of p share.
 func (p *Policy) Prepare(origins []Origin) error {
+	if err := p.prepareEligible(origins); err != nil {
+		return err
+	}
+	return p.prepareGroups(origins)
+}
+
+// Cache computes the reintegration log-odds of p's package and of every
+// rule's (Reintegration.Cache). Prepare must have been called.
+func (p *Policy) Cache(origins []Origin, rp *ReintegrateParams) {
+	p.Reintegration.Cache(origins, rp)
+	if p.groups != nil {
+		for _, q := range p.groups.rules {
+			q.Reintegration.Cache(origins, rp)
+		}
+	}
+}
+
+func (p *Policy) prepareEligible(origins []Origin) error {
 	r := &p.Reintegration
 	r.eligible = make([]bool, len(origins))
 	if len(r.Eligible) == 0 {

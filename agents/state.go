@@ -142,6 +142,7 @@ type Agent struct {
 
 	Place      Place
 	Source     Source  // who opened the current (or last) file
+	EntryStay  int32   // months without status when the person first entered
 	FirstMonth int     // month the person first entered the records
 	Options    float64 // [0,1] legal options left: 1 at entry, lower after each rejection
 
@@ -169,6 +170,7 @@ type Agent struct {
 
 	Provider     Provider // provider assigned to this person
 	Counselled   bool     // received at least one session on this file
+	ProviderDraw float32  // the uniform the provider was drawn with at entry, for a group rule's provider (agents.Policy.OwnProvider)
 	CounselAVR   float64  // current log-odds boost to AVR from counselling, decays monthly
 	CounselLegal float64  // current log-odds boost to legal routes from a civil-society session
 

@@ -16,7 +16,10 @@ import (
 // total, and which event it is by the hazards' shares at that month, which
 // is exactly the distribution of stepping them. A policy change that
 // changes enforcement redraws the events of everyone out of sight from
-// the change on (the draw is memoryless). What changes by the month
+// the change on (the draw is memoryless). Enforcement is the one in force
+// for the person (agents.Policy.For), which a group rule may set: when
+// their months without status reach a rule's threshold that changes it,
+// the draw starts again from that month, under the new rate (schedule). What changes by the month
 // (irregular stay, trust, counselling effects) is replayed month by month
 // when the person is next touched.
 
@@ -70,33 +73,73 @@ func (e *engine) enter(i int32, place agents.Place) {
 	e.schedule(i, e.t)
 }
 
-// rates are the monthly hazards of away[i]'s events, in the order they
-// are laid out on the draw; for a procedure, only the decision.
-func (e *engine) rates(w *awaySlot) (find, status, leave, apply float64) {
+// rates are the monthly hazards of away[i]'s events in month m, in the
+// order they are laid out on the draw; for a procedure, only the decision.
+func (e *engine) rates(w *awaySlot, m int) (find, status, leave, apply float64) {
 	if w.a.Place == agents.InProcedure {
 		return 0, 1 / e.cfg.State.ProcedureMonths, 0, 0
 	}
 	h := agents.DecideOutOfSight(&w.a, &e.cfg.Origins[w.a.Origin], w.stay, e.cfg.Params.AVR.StayCapMonths, &e.cfg.Params.OutOfSight)
-	return e.cfg.State.FindRate * e.pol.Enforcement, e.cfg.State.StatusOutOfSight, h.Leave, h.Apply
+	enf := e.pol.ForAt(&w.a, awayMonths(w, m), w.a.FileNumber).Enforcement
+	return e.cfg.State.FindRate * enf, e.cfg.State.StatusOutOfSight, h.Leave, h.Apply
+}
+
+// awayMonths is the months without status of away person w at the start
+// of month m: out of sight they grow by one a month (agents.Age), in a
+// procedure they do not.
+func awayMonths(w *awaySlot, m int) int {
+	if w.a.Place == agents.OutOfSight {
+		return w.stay + m - w.since
+	}
+	return w.a.MonthsIrregular
+}
+
+// findChange is the first month after m in which the find rate of away
+// person w, out of sight, differs from month m's: the month their months
+// without status reach the threshold of a group rule whose policy has
+// another enforcement; math.MaxInt if none does.
+func (e *engine) findChange(w *awaySlot, m int) int {
+	a, file := &w.a, w.a.FileNumber
+	months := awayMonths(w, m)
+	enf := e.pol.ForAt(a, months, file).Enforcement
+	for n := e.pol.NextChange(a, months, file); n >= 0; n = e.pol.NextChange(a, n, file) {
+		if e.pol.ForAt(a, n, file).Enforcement != enf {
+			return m + n - months
+		}
+	}
+	return math.MaxInt
 }
 
 // schedule draws the month after from in which away[i]'s next event falls.
 // An event beyond the horizon is not entered: the person is still there.
+// When the find rate changes at a month before the event drawn (a group
+// rule's threshold, findChange), nothing happened before that month, and
+// the event is drawn again from it under the new rates.
 func (e *engine) schedule(i int32, from int) {
 	w := &e.away[i]
-	find, status, leave, apply := e.rates(w)
-	w.rate = [4]float64{find, status, leave, apply}
-	p := min(1, find+status+leave+apply)
 	w.gen++
-	if p <= 0 {
+	groups := w.a.Place == agents.OutOfSight && e.pol.HasGroups()
+	for {
+		find, status, leave, apply := e.rates(w, from+1)
+		w.rate = [4]float64{find, status, leave, apply}
+		p := min(1, find+status+leave+apply)
+		next := math.MaxInt
+		if groups {
+			next = e.findChange(w, from+1)
+		}
 		w.at = math.MaxInt
-		return
+		if p > 0 {
+			d := 1
+			if p < 1 {
+				d += int(math.Log1p(-uniform(&w.src)) / math.Log1p(-p))
+			}
+			w.at = from + d
+		}
+		if w.at < next || next >= e.cfg.Months {
+			break
+		}
+		from = next - 1 // no event before next: draw again from it (memoryless)
 	}
-	d := 1
-	if p < 1 {
-		d += int(math.Log1p(-uniform(&w.src)) / math.Log1p(-p))
-	}
-	w.at = from + d
 	if w.at < e.cfg.Months {
 		k := w.at + e.cfg.Warmup
 		if e.cal[k] == nil && len(e.spare) > 0 {
@@ -107,14 +150,41 @@ func (e *engine) schedule(i int32, from int) {
 	}
 }
 
-// reschedule redraws the next event of everyone out of sight, from this
-// month on, after a change of the policy in force.
-func (e *engine) reschedule() {
+// reschedule redraws, from this month on, the next event of everyone out
+// of sight whose find rate the change of policy from old to the policy now
+// in force changes, this month or later.
+func (e *engine) reschedule(old *agents.Policy) {
+	if !old.HasGroups() && !e.pol.HasGroups() && old.Enforcement == e.pol.Enforcement {
+		return
+	}
 	for i := range e.away {
-		if w := &e.away[i]; w.used && w.a.Place == agents.OutOfSight && w.at >= e.t {
+		if w := &e.away[i]; w.used && w.a.Place == agents.OutOfSight && w.at >= e.t && !e.sameFinds(old, w) {
 			e.schedule(int32(i), e.t-1)
 		}
 	}
+}
+
+// sameFinds reports whether the enforcement in force for away person w,
+// out of sight, is the same under old as under the policy now in force,
+// this month and every month after (their rules change only at
+// thresholds of months without status: it is enough to compare there).
+func (e *engine) sameFinds(old *agents.Policy, w *awaySlot) bool {
+	a, file := &w.a, w.a.FileNumber
+	for m := awayMonths(w, e.t); m >= 0; {
+		if old.ForAt(a, m, file).Enforcement != e.pol.ForAt(a, m, file).Enforcement {
+			return false
+		}
+		x, y := old.NextChange(a, m, file), e.pol.NextChange(a, m, file)
+		switch {
+		case x < 0:
+			m = y
+		case y < 0:
+			m = x
+		default:
+			m = min(x, y)
+		}
+	}
+	return true
 }
 
 // awayDue carries out this month's events of persons in a procedure or out

@@ -21,7 +21,10 @@ type awayOutcome struct {
 // distribution of (month, event) as stepping the person month by month,
 // each month one uniform against each event's hazard in turn; also when
 // enforcement changes in month 6 and reschedule redraws everyone still
-// waiting. The two samples of 20,000 persons each are compared by a
+// waiting; and when a group rule sets another enforcement for those with
+// at least 48 months without status, whom many reach while they wait
+// (schedule draws again from that month), in the policy from the start or
+// from the change. The two samples of 20,000 persons each are compared by a
 // chi-squared test of homogeneity over months 1-24, 25-36 and later, by
 // event (cells with fewer than 10 in both samples pooled); it fails at a
 // p-value below 0.001, a level fixed before the test was first run.
@@ -31,11 +34,17 @@ func TestScheduleIsStepping(t *testing.T) {
 		name  string
 		place agents.Place
 		enf   float64 // enforcement from month change on (1 before)
+		rule  string  // a group rule: "" none, "base" from the start, "later" from the change
 	}{
-		{"procedure", agents.InProcedure, 1},
-		{"out of sight", agents.OutOfSight, 1},
-		{"out of sight, enforcement tripled in month 6", agents.OutOfSight, 3},
-		{"out of sight, enforcement ended in month 6", agents.OutOfSight, 0},
+		{"procedure", agents.InProcedure, 1, ""},
+		{"out of sight", agents.OutOfSight, 1, ""},
+		{"out of sight, enforcement tripled in month 6", agents.OutOfSight, 3, ""},
+		{"out of sight, enforcement ended in month 6", agents.OutOfSight, 0, ""},
+		{"out of sight, a rule tripling enforcement from 48 months", agents.OutOfSight, 1, "base"},
+		{"out of sight, a rule ending enforcement from 48 months, from month 6", agents.OutOfSight, 1, "later"},
+	}
+	rule := func(enf float64) []agents.Rule {
+		return []agents.Rule{{For: agents.Selector{MinMonths: 48}, Enforcement: &enf}}
 	}
 	for ci, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -43,11 +52,20 @@ func TestScheduleIsStepping(t *testing.T) {
 			cfg.Warmup, cfg.Months = 0, 600
 			cfg.State.FindRate, cfg.State.StatusOutOfSight = 0.04, 0.01
 			cfg.Params.OutOfSight.LeaveBase, cfg.Params.OutOfSight.ApplyBase = -3, -3.5
+			if c.rule == "base" {
+				cfg.Policy.Groups = rule(3)
+			}
 			if err := cfg.Prepare(); err != nil {
 				t.Fatal(err)
 			}
 			later := cfg.Policy
 			later.Enforcement = c.enf
+			if c.rule == "later" {
+				later.Groups = rule(0)
+			}
+			if err := later.Prepare(cfg.Origins); err != nil {
+				t.Fatal(err)
+			}
 			e := newEngine(&cfg, 0, nil)
 			defer e.returnBuffers()
 			r := rand.New(rand.NewPCG(uint64(ci), 11))
@@ -66,7 +84,7 @@ func TestScheduleIsStepping(t *testing.T) {
 			}
 			e.t = change
 			e.pol = &later
-			e.reschedule()
+			e.reschedule(&cfg.Policy)
 			for k := range n {
 				w := &e.away[k]
 				kind, _ := w.next(uniform(&w.src))
@@ -82,7 +100,7 @@ func TestScheduleIsStepping(t *testing.T) {
 					if m == change {
 						e.pol = &later
 					}
-					find, status, leave, apply := e.rates(&w)
+					find, status, leave, apply := e.rates(&w, m)
 					u := uniform(&w.src)
 					if kind, ok := stepOnce(u, find, status, leave, apply); ok {
 						stepped[k] = awayOutcome{m, kind}

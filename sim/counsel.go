@@ -57,6 +57,11 @@ func (e *engine) live(r request) bool {
 // capacity runs out, and the rest wait. A session given after a wait keeps
 // Retention per month waited.
 //
+// The capacity and the rule of overload are the general policy's, shared
+// by every group; a request waits while the policy in force for its
+// person (agents.Policy.For, by their state after the month's step) gives
+// no counselling.
+//
 // The requests come from a queue kept by ask, not from a scan of every
 // file; ties between requests asked in the same month go to the file opened
 // first (the lower case id), the order in which files are stepped. counsel
@@ -64,19 +69,25 @@ func (e *engine) live(r request) bool {
 func (e *engine) counsel() {
 	c := &e.pol.Counselling
 	p := &e.cfg.Params
-	if c.Timing == agents.NoCounselling {
+	if !e.pol.Counsels() {
 		return // requests still due wait for a policy that counsels
 	}
 	due := e.due[:0]
+	held := e.held[:0] // live requests whose person's policy counsels not
+	groups := e.pol.HasGroups()
 	for _, r := range e.queue {
 		if e.live(r) {
-			a := &e.files[r.file].a
-			due = append(due, pending{r, a.SessionAsked, a.SessionAt == agents.MomentRoutine})
+			f := &e.files[r.file]
+			if groups && e.pol.ForAt(&f.a, monthsAt(f, e.t+1), f.a.FileNumber).Counselling.Timing == agents.NoCounselling {
+				held = append(held, r)
+				continue
+			}
+			due = append(due, pending{r, f.a.SessionAsked, f.a.SessionAt == agents.MomentRoutine})
 		}
 	}
-	e.due = due
+	e.due, e.held = due, held
 	if len(due) == 0 {
-		e.queue = e.queue[:0]
+		e.queue = append(e.queue[:0], held...)
 		return
 	}
 	slices.SortFunc(due, func(r, s pending) int {
@@ -98,6 +109,7 @@ func (e *engine) counsel() {
 				e.queue = append(e.queue, r.request)
 			}
 		}
+		e.queue = append(e.queue, e.held...)
 	}()
 	key := len(due)
 	for key > 0 && due[key-1].routine {
@@ -106,7 +118,7 @@ func (e *engine) counsel() {
 	capacity := c.Capacity()
 	if c.Overload == agents.Wait {
 		for _, r := range due[:min(capacity, len(due))] {
-			e.session(r.request, 1, c, p)
+			e.session(r.request, 1, p)
 		}
 		return
 	}
@@ -115,27 +127,49 @@ func (e *engine) counsel() {
 		q = float64(capacity) / float64(key)
 	}
 	for _, r := range due[:key] {
-		e.session(r.request, q, c, p)
+		e.session(r.request, q, p)
 	}
 	if left, n := capacity-key, len(due)-key; left > 0 && n > 0 {
 		q = min(1, float64(left)/float64(n))
 		for _, r := range due[key:] {
-			e.session(r.request, q, c, p)
+			e.session(r.request, q, p)
 		}
 	}
+}
+
+// monthsAt is the months without status of the person of file f at the
+// start of month t, not before f's state: what catchUp(f, t) would make
+// them (they grow in a file past the appeal).
+func monthsAt(f *file, t int) int {
+	m := f.a.MonthsIrregular
+	if n := t - f.synced; n > 0 && f.a.Shelter != agents.Reception {
+		m += n
+	}
+	return m
 }
 
 // session gives the person of request r its due session at quality q; the
 // effect decays by Retention for each month the request waited. The person
 // is first aged to the end of this month (lane.go), and their lane's bound
-// no longer holds.
-func (e *engine) session(r request, q float64, c *agents.Counselling, p *agents.Params) {
+// no longer holds. The session's counselling (country knowledge, partner
+// contact) is that of the policy in force for the person then; a group
+// rule that sets the provider gives them its provider, picked with the
+// draw they made at entry (agents.Agent.ProviderDraw).
+func (e *engine) session(r request, q float64, p *agents.Params) {
 	f := &e.files[r.file]
 	e.catchUp(f, e.t+1)
 	e.invalidate(r.cid)
 	a := &f.a
 	if a.SessionAsked < e.t {
 		q *= math.Pow(p.Counselling.Retention, float64(e.t-a.SessionAsked))
+	}
+	c := &e.pol.Counselling
+	if j := e.pol.RuleOf(a.Origin, a.Household, a.MonthsIrregular, a.FileNumber); j >= 0 {
+		pol := e.pol.Rule(j)
+		c = &pol.Counselling
+		if e.pol.OwnProvider(j) {
+			a.Provider = c.Provider.Pick(float64(a.ProviderDraw))
+		}
 	}
 	avr, legal := agents.SessionEffect(a, &e.cfg.Origins[a.Origin], a.SessionAt, q, c, p)
 	a.CounselAVR += avr

@@ -26,7 +26,14 @@
 //     persons entered = persons gone + persons still in the system. A
 //     person has one file at a time, and their file numbers only grow.
 //   - No hazard depends on the file number itself: later files differ
-//     through what the person has lived.
+//     through what the person has lived (a group rule may select by it,
+//     as a policy that treats later files apart would).
+//   - A policy with group rules is applied person by person (the policy of
+//     the first rule that matches them, agents.Policy.For) where it is
+//     about the person: counselling's timing, provider and quality, the
+//     package, enforcement. Capacities (counsellors, places, removals) are
+//     the general policy's and shared by all. Without rules, or with rules
+//     that select no one, a run is the run without them, record for record.
 //   - sim knows no behavioural coefficient: a file's month runs the decision
 //     function of package agents (Predict, then Hazards), and the bound that
 //     lets most months cost one draw comes from agents.PredictBound.

@@ -42,11 +42,14 @@ type engine struct {
 
 	isrc       Stream   // the stream of intake counts
 	changes    []Change // the dated policy changes to come: cfg.Changes, or a continuation's (fork.go)
+	changeKeys []int    // by change: the policy of cfg it is, -1 for cfg.Policy, else its index in cfg.Changes
+	inForce    int      // the policy of cfg in force, as in changeKeys
 	change     int      // index of the next policy change in changes
 	nextPolicy int      // month of the next policy change, or math.MaxInt
 
 	queue   []request // sessions asked for and not yet given
 	due     []pending // buffer of the requests seen this month
+	held    []request // buffer of the requests whose person's policy gives no counselling this month
 	nextPID int
 	nextCID int
 	counts  MonthCounts
@@ -96,17 +99,21 @@ func (e *engine) begin() {
 // moves to the next.
 func (e *engine) month() {
 	cfg := e.cfg
+	changed := false
 	if e.change < len(e.changes) && e.t >= e.changes[e.change].FromMonth {
-		old := e.pol.Enforcement
+		old := e.pol
 		e.pol = &e.changes[e.change].Policy
+		e.inForce = e.changeKeys[e.change]
 		e.change++
 		e.nextPolicy = math.MaxInt
 		if e.change < len(e.changes) {
 			e.nextPolicy = e.changes[e.change].FromMonth
 		}
-		if e.pol.Enforcement != old {
-			e.reschedule() // finds out of sight depend on enforcement
-		}
+		e.reschedule(old) // finds out of sight depend on enforcement
+		changed = true
+	}
+	if e.t == 0 || changed && e.t > 0 {
+		e.countRules()
 	}
 	e.restrict(e.nextPolicy)
 	e.counts = MonthCounts{Month: e.t}
@@ -150,7 +157,11 @@ func (e *engine) month() {
 // passed Prepare. Its large buffers come from a pool: returnBuffers gives them
 // back.
 func newEngine(cfg *Config, seed uint64, rec Recorder) *engine {
-	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy, changes: cfg.Changes, t: -cfg.Warmup, nextChange: math.MaxInt}
+	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy, changes: cfg.Changes, inForce: -1, t: -cfg.Warmup, nextChange: math.MaxInt}
+	e.changeKeys = make([]int, len(cfg.Changes))
+	for i := range e.changeKeys {
+		e.changeKeys[i] = i
+	}
 	e.rnd = wrap(&e.src)
 	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
 	// Room for the default study's caseload (2^17 records, open and closed
@@ -215,6 +226,35 @@ func (e *engine) horizon() {
 	}
 }
 
+// countRules sends a RuleRecorder, in a recorded month in which a policy
+// with group rules comes into force (the first recorded month, a change's,
+// a fork's), the persons in the return system at its start whom each rule
+// selects (the first that matches them).
+func (e *engine) countRules() {
+	rr, ok := e.rec.(RuleRecorder)
+	if !ok || !e.pol.HasGroups() {
+		return
+	}
+	n := make([]int, len(e.pol.Groups))
+	count := func(a *agents.Agent, months int) {
+		if j := e.pol.RuleOf(a.Origin, a.Household, months, a.FileNumber); j >= 0 {
+			n[j]++
+		}
+	}
+	for _, l := range e.lanes {
+		f := &e.files[l.file]
+		count(&f.a, monthsAt(f, e.t))
+	}
+	for i := range e.away {
+		if w := &e.away[i]; w.used {
+			count(&w.a, awayMonths(w, e.t))
+		}
+	}
+	for j, k := range n {
+		rr.Rule(&RuleCount{Month: e.t, Change: e.inForce, Rule: j, Persons: k})
+	}
+}
+
 // recordPerson records a person's fate: when they leave the return system in a
 // recorded month (month t), or at the horizon (month -1). extra adds months
 // without status not yet counted.
@@ -232,7 +272,7 @@ func (e *engine) recordPerson(a *agents.Agent, fate agents.Fate, month, extra in
 	e.per = PersonRecord{
 		PersonID: a.PersonID, Origin: a.Origin, Household: a.Household, FirstMonth: a.FirstMonth,
 		Files: a.FileNumber, Fate: fate, FateMonth: month, MonthsIrregular: a.MonthsIrregular + extra,
-		Counselled: a.EverCounselled, PackagePaid: a.PackagePaid,
+		Counselled: a.EverCounselled, PackagePaid: a.PackagePaid, EntryStay: int(a.EntryStay),
 	}
 	e.rec.Person(&e.per)
 }

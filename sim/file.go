@@ -3,12 +3,12 @@ package sim
 import "github.com/returnsim/returnsim/agents"
 
 // leave closes the file of a person who leaves the Netherlands verifiably,
-// and pays the reintegration package to an eligible person who leaves with
-// assistance within its conditions.
-func (e *engine) leave(f *file, out agents.Outcome, pw agents.Pathway) {
+// and pays the reintegration package of pol, the policy in force for them,
+// to an eligible person who leaves with assistance within its conditions.
+func (e *engine) leave(f *file, pol *agents.Policy, out agents.Outcome, pw agents.Pathway) {
 	a := &f.a
 	if out == agents.AVR {
-		r := &e.pol.Reintegration
+		r := &pol.Reintegration
 		if r.IsEligible(&e.cfg.Origins[a.Origin], a.Origin) && !(r.RequireDeadline && a.Shelter.PastDeadline()) {
 			a.PackagePaid = true
 			if e.t >= 0 {
@@ -82,7 +82,8 @@ func (e *engine) countPlaces(s agents.Shelter, n int) {
 // reception, at the final decision in the departure period, at the
 // deadline for a file that opens past it (the obligation to leave is
 // immediate), in detention. Periodic counselling gives that session and
-// then one every PeriodMonths.
+// then one every PeriodMonths. The counselling policy is the one in force
+// for the person in their new file (agents.Policy.For).
 func (e *engine) start(a *agents.Agent, src Stream, from agents.Source) {
 	a.FileNumber++
 	a.CaseID = e.nextCID
@@ -97,7 +98,7 @@ func (e *engine) start(a *agents.Agent, src Stream, from agents.Source) {
 	e.counts.Opened++
 	e.counts.OpenedBy[from]++
 	fi := e.open(a, src)
-	c := &e.pol.Counselling
+	c := &e.pol.For(a).Counselling
 	var m agents.Moment
 	var at agents.Timing
 	switch a.Shelter {

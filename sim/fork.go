@@ -148,7 +148,7 @@ func (h *History) copy(cfg *Config, rec Recorder) *engine {
 	}
 	e.spare = nil
 	e.queue = slices.Clone(o.queue)
-	e.due = nil
+	e.due, e.held = nil, nil
 	pol := new(agents.Policy)
 	*pol = h.pol
 	e.pol = pol
@@ -156,11 +156,18 @@ func (h *History) copy(cfg *Config, rec Recorder) *engine {
 	// at the fork (its base, or its last change before or at the fork),
 	// then its changes after it.
 	e.changes = []Change{{FromMonth: h.fork, Policy: policyAt(cfg, h.fork)}}
-	for _, c := range cfg.Changes {
-		if c.FromMonth > h.fork {
+	e.changeKeys = []int{-1}
+	for i, c := range cfg.Changes {
+		if c.FromMonth <= h.fork {
+			e.changeKeys[0] = i
+		} else {
 			e.changes = append(e.changes, c)
+			e.changeKeys = append(e.changeKeys, i)
 		}
 	}
+	// The history's rules were the baseline's (its recorder, a Tape, keeps
+	// none): the scenario's are counted at the fork, or at the first
+	// recorded month after a fork in the warm-up.
 	e.change = 0
 	e.nextPolicy = math.MaxInt
 	if len(e.changes) > 0 {

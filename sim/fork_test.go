@@ -14,7 +14,9 @@ import (
 // variant that differs from it in everything a policy holds that the
 // engine reads: counselling at another moment by another provider,
 // twice the enforcement (which redraws the schedule of everyone out of
-// sight), other capacities, and a change of its own after the fork.
+// sight), other capacities, group rules (families counselled periodically,
+// long-stayers under more enforcement), and a change of its own after the
+// fork.
 func forkConfigs(t *testing.T, fork int) (base, variant sim.Config) {
 	t.Helper()
 	base = smallConfig()
@@ -29,6 +31,11 @@ func forkConfigs(t *testing.T, fork int) (base, variant sim.Config) {
 		p.Enforcement = 2
 		p.Capacity.DetentionPlaces = 40
 		p.Capacity.LVVPlaces = 200
+		fam, periodic, enf := agents.Family, agents.Periodic, 4.0
+		p.Groups = []agents.Rule{
+			{For: agents.Selector{Household: &fam}, Counselling: agents.RuleCounselling{Timing: &periodic}},
+			{For: agents.Selector{MinMonths: 30}, Enforcement: &enf},
+		}
 		return p
 	}
 	variant.Policy = v(base.Policy)

@@ -34,7 +34,7 @@ func (e *engine) newPerson(src agents.Source, stock bool) {
 	if uniform(s) >= pop.StigmaShare {
 		a.Sensitivity = beta(pop.SensitivityMean, pop.Concentration, r)
 	}
-	a.Provider = e.pol.Counselling.Provider.Pick(uniform(s))
+	uProvider := uniform(s) // the provider is picked once the months without status are known
 	switch {
 	case stock:
 		a.MonthsIrregular = int(uniform(s) * 36)
@@ -49,6 +49,9 @@ func (e *engine) newPerson(src agents.Source, stock bool) {
 		}
 		e.pastDeadline(&a, uniform(s), uniform(s))
 	}
+	a.EntryStay = int32(a.MonthsIrregular)
+	a.ProviderDraw = float32(uProvider)
+	a.Provider = e.pol.ForAt(&a, a.MonthsIrregular, 1).Counselling.Provider.Pick(uProvider)
 	e.start(&a, e.src, src)
 }
 
@@ -67,11 +70,12 @@ func (e *engine) pastDeadline(a *agents.Agent, u, v float64) {
 // placeFound sets the shelter of a file that opens past the deadline: in
 // detention with chance DetainOnFind x cooperation x enforcement (times
 // FamilyDetention for a family; for draw u) while detention has a place,
-// else by deadlineShelter (draw v).
+// else by deadlineShelter (draw v). The enforcement is the one in force for
+// the person in the file about to open.
 func (e *engine) placeFound(a *agents.Agent, u, v float64) {
 	o := &e.cfg.Origins[a.Origin]
 	st := &e.cfg.State
-	p := st.DetainOnFind * o.Cooperation * e.pol.Enforcement
+	p := st.DetainOnFind * o.Cooperation * e.pol.ForAt(a, a.MonthsIrregular, a.FileNumber+1).Enforcement
 	if a.Household == agents.Family {
 		p *= st.FamilyDetention
 	}

@@ -25,6 +25,10 @@ import (
 //   - Policy, origin, shelter, household, health and network do not change;
 //     until is at most the month of the next policy change, and a
 //     departure period (which always ends in its month) gets no interval.
+//     The policy in force for the person (agents.Policy.For: a group
+//     rule's, or the general one) does not change either: it moves only
+//     as months without status reach a rule's threshold, so until is at
+//     most the month they reach the next one (agents.Policy.NextChange).
 //   - Ageing (agents.Age) moves each field it changes monotonically:
 //     irregular stay grows, hope and, without shelter, trust shrink by a
 //     factor in [0,1] each month, and the counselling boosts shrink toward
@@ -269,7 +273,11 @@ func (e *engine) bound(a *agents.Agent, from int) (float64, int32) {
 		return 0, none
 	}
 	until := min(from+boundMonths, e.cfg.Months, e.nextChange)
-	if c := &e.pol.Counselling; c.Timing == agents.Periodic {
+	pol := e.pol.For(a)
+	if n := e.pol.NextChange(a, a.MonthsIrregular, a.FileNumber); n >= 0 && a.Shelter != agents.Reception {
+		until = min(until, from+n-a.MonthsIrregular) // months without status grow by one a month past the appeal
+	}
+	if c := &pol.Counselling; c.Timing == agents.Periodic {
 		pm := c.PeriodMonths
 		until = min(until, from+(pm-(a.MonthsOpen+1)%pm)%pm)
 	}
@@ -284,12 +292,12 @@ func (e *engine) bound(a *agents.Agent, from int) (float64, int32) {
 	o := &e.cfg.Origins[a.Origin]
 	end := *a
 	agents.AgeFar(&end, until-1-from, p)
-	ev := e.stateEvents(a, o)
+	ev := e.stateEvents(a, o, pol)
 	if end.CounselLegal != a.CounselLegal { // the only ageing field they read (TestStateEventsAgeing)
-		last := e.stateEvents(&end, o)
+		last := e.stateEvents(&end, o, pol)
 		ev.raise(&last)
 	}
-	x := agents.PredictBound(a, &end, o, e.pol, p)
+	x := agents.PredictBound(a, &end, o, pol, p)
 	total := ev.total() + x.Ceiling(e.travel())
 	return total*(1+1e-9) + 1e-12, int32(until)
 }

@@ -39,7 +39,11 @@ func drawRanges(t *testing.T, v any, r *rand.Rand) {
 // the person ages; and with periodic counselling no month of the interval
 // asks for a routine session. This is the claim stepAll's shortcut rests on
 // (the comment at the top of lane.go). Counselling boosts of either sign
-// are drawn, so that each term's direction is tried.
+// are drawn, so that each term's direction is tried. Every other set has
+// group rules, with thresholds of months without status, each with its
+// own enforcement, package and counselling: the policy in force for the
+// person (agents.Policy.For) must stay the same over the interval, and
+// the bound must hold under it.
 func TestBoundHolds(t *testing.T) {
 	shelters := []agents.Shelter{agents.Reception, agents.NoShelter, agents.VBL, agents.FamilyLocation, agents.Detention}
 	timings := []agents.Timing{agents.AtFinalDecision, agents.Periodic}
@@ -55,6 +59,21 @@ func TestBoundHolds(t *testing.T) {
 		cfg.Policy.Enforcement = 3 * r.Float64()
 		cfg.Policy.Counselling.Timing = timings[set%len(timings)]
 		cfg.Policy.Counselling.PeriodMonths = 1 + r.IntN(12)
+		if set%2 == 1 {
+			fam, high := agents.Family, agents.CoopHigh
+			rule := func(s agents.Selector) agents.Rule {
+				enf, cash, period := 3*r.Float64(), 5000*r.Float64(), 1+r.IntN(12)
+				timing := timings[r.IntN(len(timings))]
+				return agents.Rule{For: s, Enforcement: &enf, Reintegration: agents.RuleReintegration{CashEUR: &cash},
+					Counselling: agents.RuleCounselling{Timing: &timing, PeriodMonths: &period}}
+			}
+			cfg.Policy.Groups = []agents.Rule{
+				rule(agents.Selector{MinMonths: 1 + r.IntN(150)}),
+				rule(agents.Selector{Household: &fam, MinMonths: r.IntN(60)}),
+				rule(agents.Selector{Cooperation: &high}),
+				rule(agents.Selector{MinMonths: r.IntN(100)}),
+			}
+		}
 		if err := cfg.Prepare(); err != nil {
 			t.Fatalf("parameter set %d: %v", set, err)
 		}
@@ -79,16 +98,20 @@ func TestBoundHolds(t *testing.T) {
 			}
 			x := a
 			o := &cfg.Origins[x.Origin]
+			pol := e.pol.For(&a)
 			for m := 0; m < int(until); m++ {
-				ev := e.stateEvents(&x, o)
-				h := agents.Predict(&x, o, e.pol, p).Hazards(e.travel())
+				if got := e.pol.For(&x); got != pol {
+					t.Fatalf("parameter set %d, person %d (%v, %d months without status): the policy in force changes in month %d, inside the interval to %d", set, i, a.Shelter, a.MonthsIrregular, m, until)
+				}
+				ev := e.stateEvents(&x, o, pol)
+				h := agents.Predict(&x, o, pol, p).Hazards(e.travel())
 				total := ev.total() + h.AVR + h.Independent + h.Absconded + h.NewProcedure
 				if total > float64(roundUp32(b)) {
 					t.Fatalf("parameter set %d, person %d (%v), month %d of %d: total %v above the bound %v\nparams %+v",
 						set, i, a.Shelter, m, until, total, b, *p)
 				}
 				agents.Age(&x, 1, p)
-				if c := &e.pol.Counselling; c.Timing == agents.Periodic && x.MonthsOpen%c.PeriodMonths == 0 {
+				if c := &pol.Counselling; c.Timing == agents.Periodic && x.MonthsOpen%c.PeriodMonths == 0 {
 					t.Fatalf("parameter set %d, person %d: a routine session falls in month %d, inside the interval to %d", set, i, m, until)
 				}
 			}
@@ -146,7 +169,7 @@ func TestStateEventsAgeing(t *testing.T) {
 		agents.Age(&end, 1+r.IntN(60), &cfg.Params)
 		end.CounselLegal = a.CounselLegal
 		o := &cfg.Origins[a.Origin]
-		if x, y := e.stateEvents(&a, o), e.stateEvents(&end, o); x != y {
+		if x, y := e.stateEvents(&a, o, e.pol), e.stateEvents(&end, o, e.pol); x != y {
 			t.Fatalf("person %d (%v): the state's events move with an ageing field other than CounselLegal: %v, then %v", i, a.Shelter, x, y)
 		}
 	}

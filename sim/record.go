@@ -26,6 +26,7 @@ type PersonRecord struct {
 	Fate             agents.Fate
 	FateMonth        int
 	MonthsIrregular  int
+	EntryStay        int  // months without status when the person first entered
 	Counselled       bool // received at least one session
 	PackagePaid      bool // left with a reintegration package
 }
@@ -62,6 +63,16 @@ type Recorder interface {
 	Month(c *MonthCounts)
 	Case(c *CaseRecord)
 	Person(p *PersonRecord)
+}
+
+// RuleRecorder is a Recorder that also receives what the group rules
+// select (RuleCount): in each recorded month in which a policy with group
+// rules comes into force (the first recorded month, a dated change's, a
+// fork's), once for each of its rules, in order. A continuation of a
+// shared history (History.Continue) sends those of its own policy only.
+type RuleRecorder interface {
+	Recorder
+	Rule(c *RuleCount)
 }
 
 // Discard is a Recorder that keeps nothing, for a run whose Totals are
@@ -112,6 +123,16 @@ type Totals struct {
 	// comparison, sim/lane.go); Away the events of persons in a procedure
 	// or out of sight, which cost nothing between them. For benchmarks.
 	Stepped, Exact, Away int
+}
+
+// RuleCount is how many persons in the return system at the start of
+// recorded month Month a group rule selected (it was the first rule that
+// matched them) when its policy came into force.
+type RuleCount struct {
+	Month   int
+	Change  int // the policy the rule is of: -1 the scenario's policy, else its index in Config.Changes
+	Rule    int // its index in that policy's Groups
+	Persons int
 }
 
 // Closed is the number of files closed in the recorded months.

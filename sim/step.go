@@ -48,8 +48,9 @@ func (ev *stateEvents) raise(o *stateEvents) {
 }
 
 // stateEvents are the monthly probabilities of the state's events for
-// agent a, from origin o, in its stage (docs/ODD.md, section 7.4).
-func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) stateEvents {
+// agent a, from origin o, in its stage, under pol, the policy in force for
+// a (docs/ODD.md, section 7.4).
+func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, pol *agents.Policy) stateEvents {
 	p := &e.cfg.Params
 	st := &e.cfg.State
 	var ev stateEvents
@@ -62,7 +63,7 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) stateEvents {
 		ok := adjust(st.AppealSuccess, a.CounselLegal)
 		ev[evStatus], ev[evFinalDecision] = end*ok, end*(1-ok)
 	case agents.NoShelter, agents.VBL, agents.FamilyLocation, agents.LVV:
-		enf := e.pol.Enforcement * o.Cooperation
+		enf := pol.Enforcement * o.Cooperation
 		ev[evStatus] = adjust(st.RegularisedRate, a.CounselLegal)
 		ev[evForced] = st.ForcedRate * enf * e.travel()
 		ev[evDetained] = st.DetentionRate * enf
@@ -74,7 +75,7 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) stateEvents {
 			ev[evPolice] = p.Dynamics.PoliceRate
 		}
 	case agents.Detention:
-		ev[evForced] = st.ForcedDetained * o.Cooperation * e.pol.Enforcement * e.travel()
+		ev[evForced] = st.ForcedDetained * o.Cooperation * pol.Enforcement * e.travel()
 		ev[evReleased] = 1 / st.DetentionMonths
 		if a.Household == agents.Family {
 			ev[evReleased] = 1 / st.FamilyDetentionMonths
@@ -96,14 +97,19 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin) stateEvents {
 // stepAll. step reports whether the month changed more than Age does (a
 // state event, the end of the departure period, a closed file), so that
 // the lane's bound must be drawn up again.
+//
+// The month runs under the policy in force for the person at its start
+// (agents.Policy.For: their group's, or the general one); the places and
+// removals it takes are the general policy's, shared by all.
 func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 	f := &e.files[fi]
 	a := &f.a
 	p := &e.cfg.Params
 	o := &e.cfg.Origins[a.Origin]
-	ev := e.stateEvents(a, o)
+	pol := e.pol.For(a)
+	ev := e.stateEvents(a, o, pol)
 	state := ev.total()
-	x := agents.Predict(a, o, e.pol, p)
+	x := agents.Predict(a, o, pol, p)
 	var h agents.Hazards
 	tr := e.travel()
 	bound := state + x.Ceiling(tr)
@@ -126,10 +132,10 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		}
 		switch {
 		case u < h.AVR:
-			e.leave(f, agents.AVR, agents.PathwayOf(a, o, &p.Pathway))
+			e.leave(f, pol, agents.AVR, agents.PathwayOf(a, o, &p.Pathway))
 			return true
 		case u < h.AVR+h.Independent:
-			e.leave(f, agents.Independent, agents.PathwayOf(a, o, &p.Pathway))
+			e.leave(f, pol, agents.Independent, agents.PathwayOf(a, o, &p.Pathway))
 			return true
 		}
 		u -= h.AVR + h.Independent
@@ -158,7 +164,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		agents.Age(a, 1, p)
 		agents.FinalDecision(a, &p.Dynamics)
 		e.placeMonth(a)
-		switch c := &e.pol.Counselling; c.Timing {
+		switch pol.Counselling.Timing {
 		case agents.AtFinalDecision, agents.Periodic:
 			e.ask(fi, agents.MomentFinal)
 		}
@@ -168,7 +174,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 			e.counts.RemovalsFailed++ // no escort, flight or travel document this month: the person stays
 			break
 		}
-		e.leave(f, agents.Forced, agents.Coercion) // a forced return is coercion by definition
+		e.leave(f, pol, agents.Forced, agents.Coercion) // a forced return is coercion by definition
 		return true
 	case evHealth:
 		a.HealthWorse = true
@@ -185,7 +191,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		a.Shelter = agents.Detention
 		e.counts.Detained++
 		agents.PoliceExperience(a, &p.Dynamics)
-		if e.pol.Counselling.Timing == agents.InDetention {
+		if pol.Counselling.Timing == agents.InDetention {
 			e.ask(fi, agents.MomentDetention)
 		}
 	case evPolice:
@@ -213,7 +219,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		a.Shelter = e.deadlineShelter(a, uniform(src))
 		e.lvvOr(a, src)
 		a.Leaving = e.registers(a, uniform(src))
-		if e.pol.Counselling.Timing == agents.AtDeadline {
+		if pol.Counselling.Timing == agents.AtDeadline {
 			e.ask(fi, agents.MomentDeadline)
 		}
 	}
@@ -225,7 +231,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		a.Leaving = e.registers(a, uniform(src))
 	}
 	agents.Age(a, 1, p)
-	if c := &e.pol.Counselling; c.Timing == agents.Periodic && a.MonthsOpen%c.PeriodMonths == 0 {
+	if c := &pol.Counselling; c.Timing == agents.Periodic && a.MonthsOpen%c.PeriodMonths == 0 {
 		e.ask(fi, agents.MomentRoutine)
 	}
 	e.placeMonth(a)
