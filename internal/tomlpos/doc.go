@@ -48,6 +48,9 @@
 //     visits a table's keys in map order and stops at the first bad one;
 //     DecodeEach decodes key by key in file order and reports every bad
 //     key, leaving each as it was, so that the rest can still be checked.
+//     In an array of tables it reports every bad element, each at its own
+//     element's key and line ("t.rows[2].value"), which BurntSushi/toml
+//     places at the key's last element whichever failed.
 //   - Decode and Doc are the one strict front end of every TOML file of
 //     the program (study, targets and sweep files): the same shape limits,
 //     the same "did you mean" for unknown keys, the same placing of every
@@ -55,6 +58,8 @@
 //     at most MaxErrors of them and a line that counts the rest. A leading
 //     byte-order mark is dropped before the text is read, so that positions
 //     on the first line stay right.
+//   - A Doc's Hint, when set, may give an unknown key a message of its
+//     caller's (a key that exists elsewhere but is not allowed there).
 //   - Suggest names the known key nearest to an unknown one, from the toml
 //     tags of the type decoded into, or nothing when none is close.
 //   - It does no I/O, keeps no state between calls (but the problems of

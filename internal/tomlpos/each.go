@@ -2,8 +2,10 @@ package tomlpos
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 )
@@ -19,8 +21,13 @@ import (
 // of its field and keeps the copy only when it decodes: a key that fails
 // leaves its field as it was, but for a table, whose keys are decoded one
 // by one in turn, so that every bad key in it is found. An array replaces
-// its field whole. Of an array that fails, the first bad element's first
-// bad key is reported.
+// its field whole, and one that fails leaves its field as it was. Of an
+// array of values that fails, the first bad element is reported; of an
+// array of tables, every bad key of every bad element, each named with its
+// element's index ("t.rows[2].value") and placed where that element writes
+// it (BurntSushi/toml gives such an error the position of the key's last
+// element, whichever failed), and every element is decoded, so that the
+// keys of the good ones are not left undecoded as if unknown.
 func DecodeEach(md toml.MetaData, ix *Index, at string, prim toml.Primitive, v any, err error) []error {
 	return decodeEach(md, ix, at, prim, reflect.ValueOf(v).Elem(), err)
 }
@@ -67,30 +74,65 @@ func decodeTable(md toml.MetaData, ix *Index, at string, m map[string]toml.Primi
 		case isTable(fv.Type()):
 			errs = append(errs, decodeEach(md, ix, join(at, k), m[k], fv, err)...)
 		default:
-			errs = append(errs, firstOf(md, ix, join(at, k), m[k], fv.Type(), err))
+			errs = append(errs, errorsOf(md, ix, join(at, k), m[k], fv.Type(), err)...)
 		}
 	}
 	return errs
 }
 
-// firstOf is the first error of decoding prim (at key at) into a value of
-// type t, whose error is err.
-func firstOf(md toml.MetaData, ix *Index, at string, prim toml.Primitive, t reflect.Type, err error) error {
+// errorsOf are the errors of decoding prim (at key at) into a value of
+// type t, whose error is err: for an array of tables, those of every bad
+// element (decoding every element); for an array of values, the first bad
+// element's; else err.
+func errorsOf(md toml.MetaData, ix *Index, at string, prim toml.Primitive, t reflect.Type, err error) []error {
 	if t.Kind() == reflect.Slice {
 		var elems []toml.Primitive
 		if md.PrimitiveDecode(prim, &elems) == nil {
-			for _, el := range elems {
-				if md.PrimitiveDecode(el, reflect.New(t.Elem()).Interface()) != nil {
-					return firstOf(md, ix, at, el, t.Elem(), err)
+			var errs []error
+			for i, el := range elems {
+				e := md.PrimitiveDecode(el, reflect.New(t.Elem()).Interface())
+				switch {
+				case e == nil:
+				case isTable(t.Elem()):
+					errs = append(errs, errorsOf(md, ix, fmt.Sprintf("%s[%d]", at, i), el, t.Elem(), e)...)
+				default:
+					return errorsOf(md, ix, at, el, t.Elem(), err)
 				}
 			}
+			if len(errs) > 0 {
+				return errs
+			}
 		}
-		return err
+		return []error{place(at, err)}
 	}
 	if !isTable(t) {
+		return []error{place(at, err)}
+	}
+	errs := decodeEach(md, ix, at, prim, reflect.New(t).Elem(), err)
+	for i := range errs {
+		errs[i] = place(at, errs[i])
+	}
+	return errs
+}
+
+// placed is an error of decoding the key at path, inside an element of an
+// array of tables (path holds its index): decodeError places it there.
+type placed struct {
+	path string
+	err  error
+}
+
+func (p *placed) Error() string { return p.err.Error() }
+func (p *placed) Unwrap() error { return p.err }
+
+// place returns err as a placed error at path when path lies inside an
+// array-of-tables element and err is not placed already.
+func place(path string, err error) error {
+	var p *placed
+	if !strings.Contains(path, "[") || errors.As(err, &p) {
 		return err
 	}
-	return decodeEach(md, ix, at, prim, reflect.New(t).Elem(), err)[0]
+	return &placed{path, err}
 }
 
 // DecodeEachOf is DecodeEach on a whole text, whose decoding into v gave

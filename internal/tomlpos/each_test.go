@@ -56,3 +56,45 @@ func TestDecodeEach(t *testing.T) {
 		t.Errorf("Undecoded() = %s, want [t.zap]", u)
 	}
 }
+
+// TestDecodeEachArrayOfTables: in an array of tables, every bad element
+// is reported, each at its own element's key and line (BurntSushi/toml
+// gives the line of the key's last element, whichever failed), and the
+// keys of every element are decoded, so that none is left as if unknown.
+func TestDecodeEachArrayOfTables(t *testing.T) {
+	type row struct {
+		N int    `toml:"n"`
+		S string `toml:"s"`
+	}
+	type outer struct {
+		Rows []row `toml:"rows"`
+	}
+	text := "[t]\n[[t.rows]]\nn = \"x\"\ns = \"a\"\n[[t.rows]]\nn = 2\ns = \"b\"\n[[t.rows]]\nn = 3\ns = 4\n"
+	var raw struct {
+		T toml.Primitive `toml:"t"`
+	}
+	md, err := toml.Decode(text, &raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v outer
+	err = md.PrimitiveDecode(raw.T, &v)
+	if err == nil {
+		t.Fatal("PrimitiveDecode = nil error, want one")
+	}
+	ix := NewIndex(Keys(text))
+	var got []string
+	for _, e := range DecodeEach(md, ix, "t", raw.T, &outer{}, err) {
+		got = append(got, decodeError("f.toml", ix, e).Error())
+	}
+	want := []string{
+		"f.toml:3:1: t.rows[0].n: incompatible types: TOML value has type string; want integer",
+		"f.toml:10:1: t.rows[2].s: incompatible types: TOML value has type int64; want string",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("errors =\n%q\nwant\n%q", got, want)
+	}
+	if u := md.Undecoded(); len(u) != 0 {
+		t.Errorf("Undecoded() = %v, want none", u)
+	}
+}

@@ -90,10 +90,21 @@ var plainErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*
 
 // decodeError turns an error of toml.Decode or MetaData.PrimitiveDecode on
 // a text whose keys ix indexes into an *Error in file. Its Key is the last
-// key as BurntSushi/toml names it, without array indices. A
+// key as BurntSushi/toml names it, without array indices, but for an error
+// that DecodeEach placed in an array-of-tables element: that element's
+// key, where the element writes it. A
 // toml.ParseError keeps its position; a plain error gets its line and the
 // column of its key on that line (1 if the key is not found there).
 func decodeError(file string, ix *Index, err error) *Error {
+	var pl *placed
+	if errors.As(err, &pl) {
+		e := decodeError(file, ix, pl.err)
+		e.Key = pl.path
+		if k, ok := ix.Lookup(pl.path); ok && k.Line != e.Line {
+			e.Line, e.Col = k.Line, k.Col // the position was another element's
+		}
+		return e
+	}
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		e := &Error{File: file, Key: pe.LastKey, Msg: pe.Message}

@@ -27,8 +27,11 @@ type Doc struct {
 	MD     toml.MetaData
 	Ix     *Index
 	schema reflect.Type
-	errs   Errors
-	seen   map[Error]bool // each problem reported, to report each once
+	// Hint, when set, gives the message of an unknown key in place of
+	// "unknown key" and its suggestion, or "" to leave them.
+	Hint func(k toml.Key) string
+	errs Errors
+	seen map[Error]bool // each problem reported, to report each once
 	// failed holds the plain keys whose decoding failed: their fields
 	// keep what they held, and which keys below them BurntSushi/toml
 	// decoded is chance, so nothing below them is reported.
@@ -151,8 +154,13 @@ func (d *Doc) Unknown() {
 			continue
 		}
 		msg := "unknown key"
+		if d.Hint != nil {
+			if h := d.Hint(k); h != "" {
+				msg = h
+			}
+		}
 		// in file order: suggest for those that can be among those shown
-		if suggested < MaxErrors {
+		if msg == "unknown key" && suggested < MaxErrors {
 			suggested++
 			if s := Suggest(d.schema, k); s != "" {
 				msg = "unknown key: did you mean " + s + "?"
