@@ -131,6 +131,11 @@ func formatValue(v reflect.Value) string {
 		return "[" + strings.Join(parts, ", ") + "]"
 	case reflect.String:
 		return strconv.Quote(v.String())
+	case reflect.Pointer: // a key that may be left out (a group rule's)
+		if v.IsNil() {
+			return ""
+		}
+		return formatValue(v.Elem())
 	}
 	if s, ok := v.Interface().(fmt.Stringer); ok {
 		return s.String()

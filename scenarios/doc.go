@@ -5,9 +5,9 @@
 // scenario. Each scenario starts from sim.DefaultConfig, then base, then its
 // variant: a key given replaces the value below it, and an array (origins,
 // intake.years, restrictions, arrangements, reintegration.eligible,
-// policy_changes)
-// given replaces the whole array. A [[policy_changes]] table starts from
-// the policy in force before it.
+// policy.groups, policy_changes) given replaces the whole array. A
+// [[policy_changes]] table starts from the policy in force before it, its
+// group rules included; one that gives groups replaces them.
 //
 // What it promises:
 //   - Parsing is strict: unknown keys, wrong types, out-of-range values, NaN

@@ -33,7 +33,7 @@ Ranges are inclusive. "seed 00N" names a document listed in ` + "`docs/sources.m
 	cfg := sim.DefaultConfig()
 	var section string
 	for _, s := range agents.Specs(&cfg) {
-		if s.Key == "origins" || s.Key == "policy_changes" || s.Key == "restrictions" || s.Key == "arrangements" {
+		if s.Key == "origins" || s.Key == "policy_changes" || s.Key == "restrictions" || s.Key == "arrangements" || s.Key == "policy.groups" {
 			continue
 		}
 		head := s.Key
@@ -50,7 +50,13 @@ Ranges are inclusive. "seed 00N" names a document listed in ` + "`docs/sources.m
 	}
 	b.WriteString("\nProvider: `provider = \"ngo\"` (one provider counsels every case) or `provider = { government = 0.5, ngo = 0.25, iom = 0.25 }` (shares summing to 1).\n")
 
-	b.WriteString("\n## `policy_changes`\n\nAn array of tables `[[base.policy_changes]]`, in increasing order. Each holds `from` (the first calendar month the policy is in force, `\"2017-07\"`) or `from_month` (0 = the first recorded month; it must lie inside the horizon) and any `counselling`, `reintegration` or `enforcement` keys above, which change the policy in force before it; the rest carries over. A variant that gives no `policy_changes` inherits the base's, applied on top of its own policy.\n\n```toml\n[[base.policy_changes]]\nfrom = \"2017-07\"\nreintegration.cash_eur = 300\n```\n")
+	b.WriteString("\n## `policy_changes`\n\nAn array of tables `[[base.policy_changes]]`, in increasing order. Each holds `from` (the first calendar month the policy is in force, `\"2017-07\"`) or `from_month` (0 = the first recorded month; it must lie inside the horizon) and any `counselling`, `reintegration`, `capacity` or `enforcement` keys above, or `groups` (below), which change the policy in force before it; the rest carries over. A variant that gives no `policy_changes` inherits the base's, applied on top of its own policy.\n\n```toml\n[[base.policy_changes]]\nfrom = \"2017-07\"\nreintegration.cash_eur = 300\n```\n")
+
+	b.WriteString("\n## `policy.groups`\n\nAn array of tables `[[base.policy.groups]]`, and `groups` in a `[[base.policy_changes]]` table (`[[base.policy_changes.groups]]`): rules that give a group of persons policy keys of their own. The first rule whose selector (`for`) matches a person gives their policy; a person no rule matches has the scenario's general policy. A rule sets at least one of " + keyList(agents.RuleKeys()) + "; each key it does not set carries over from the policy in force, so a later change of the general policy reaches the rule's persons too. The capacities (`counselling.counsellors`, `counselling.sessions_per_counsellor`, `counselling.overload`, `capacity.*`) are shared by every group and are not a rule's to set. Given, the array replaces the rules in force: a variant's replaces the base's, a change's those before it; a change that gives none keeps them, and `groups = []` removes them. How the engine applies them (when a person's rule changes, what a shared capacity does): docs/ODD.md, section 7.12.\n\nThe selector: every key given must hold, and a key left out holds for everyone.\n\n| key | unit | range | meaning |\n|---|---|---|---|\n")
+	for _, s := range agents.Specs(&agents.Selector{}) {
+		fmt.Fprintf(&b, "| `for.%s` | %s | %s | %s |\n", s.Key, s.Unit, rangeText(s.Range), s.Desc)
+	}
+	b.WriteString("\n```toml\n[[variants.ngo-families.policy.groups]]\nfor.household = \"family\"\ncounselling.timing = \"first-decision\"\ncounselling.provider = \"ngo\"\n\n[[variants.ngo-families.policy.groups]]\nfor.min_months_without_status = 36\ncounselling.provider = \"ngo\"\ncounselling.partner_contact = true\n```\n")
 
 	b.WriteString("\n## `restrictions`\n\nAn array of tables `[[base.restrictions]]`: periods in which events outside the return system limit it, for every scenario whatever its policy. Each holds `from` and `to` (calendar months, both included), `travel` (the share, 0 to 1, of the usual monthly chance of a departure that needs travel, AVR, independent departure and forced return, that remains) and `keep_shelter` (the departure period does not end: the person keeps its shelter past the deadline). They come in order without overlap and may lie outside the horizon; given, the array replaces the default, and an empty array removes it. The default is the COVID-19 stop of spring 2020 (docs/ODD.md section 7.13; source: DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020, docs/sources.md):\n\n```toml\n[[base.restrictions]]\nfrom = \"2020-04\"\nto = \"2020-06\"\ntravel = 0.07\nkeep_shelter = true\n```\n")
 	b.WriteString("\n## `arrangements`\n\nAn array of tables `[[base.arrangements]]`: one-off grants of legal status to long-staying families, for every scenario whatever its policy. Each holds `month` (the calendar month of the grants), `min_years` (the least years since the family first entered the return system) and `share` (the chance that an eligible family, in a file, a procedure or out of sight, is granted status). Given, the array replaces the default, and an empty array removes it. The default is the 2019 arrangement for long-staying children (docs/ODD.md section 7.15; source: DT&V, 18 February 2020; IND, kinderpardon, docs/sources.md; share 569 of 1,100 children granted):\n\n```toml\n[[base.arrangements]]\nmonth = \"2019-12\"\nmin_years = 5\nshare = 0.517\n```\n")
@@ -63,6 +69,15 @@ Ranges are inclusive. "seed 00N" names a document listed in ` + "`docs/sources.m
 		fmt.Fprintf(&b, "| %s | %s | %g | %g | %s | %g | %g | %t |\n", o.Code, o.Name, o.Share, o.Cooperation, o.Class, o.Conditions, o.Distance, o.Eligible)
 	}
 	return b.String()
+}
+
+// keyList writes keys as a list of code spans.
+func keyList(keys []string) string {
+	q := make([]string, len(keys))
+	for i, k := range keys {
+		q[i] = "`" + k + "`"
+	}
+	return strings.Join(q, ", ")
 }
 
 func rangeText(r string) string {

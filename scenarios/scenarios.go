@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -161,6 +162,7 @@ func Parse(name string, data []byte) (*Study, error) {
 	if err != nil {
 		return nil, err
 	}
+	doc.Hint = ruleHint
 	p := parser{Doc: doc}
 	st := p.parse(&raw)
 	if err := doc.Err(); err != nil {
@@ -364,6 +366,9 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 		if def("policy", "reintegration", "eligible") {
 			raw.Policy.Reintegration.Eligible = nil
 		}
+		if def("policy", "groups") {
+			raw.Policy.Groups = nil
+		}
 		if def("restrictions") {
 			raw.Restrictions = nil
 		}
@@ -391,6 +396,9 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 		if raw.Policy.Reintegration.Eligible == nil {
 			raw.Policy.Reintegration.Eligible = was.Policy.Reintegration.Eligible
 		}
+		if raw.Policy.Groups == nil {
+			raw.Policy.Groups = was.Policy.Groups
+		}
 		if raw.Restrictions == nil {
 			raw.Restrictions = was.Restrictions
 		}
@@ -406,8 +414,12 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 	prev := raw.Config.Policy
 	for i, cp := range changes {
 		ch := sim.Change{Policy: clonePolicy(prev)}
-		if hasEligible(p.MD, cp) {
+		has := arraysGiven(p.MD, cp)
+		if has.eligible {
 			ch.Reintegration.Eligible = nil
+		}
+		if has.groups {
+			ch.Groups = nil // given, the rules replace the ones in force
 		}
 		if err := p.MD.PrimitiveDecode(cp, &ch); err != nil {
 			ch, ok = sim.Change{Policy: clonePolicy(prev)}, false
@@ -438,16 +450,42 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 	return sc, changes, ok
 }
 
-// hasEligible reports whether the raw table of a policy change gives
-// reintegration.eligible. It decodes into a struct with that key alone, so
-// that the change's other keys stay undecoded until the change itself is.
-func hasEligible(md toml.MetaData, prim toml.Primitive) bool {
+// ruleHint is the message of an unknown key k inside a group rule that is
+// a policy key a rule may not set (a capacity, shared by every group), or
+// "".
+func ruleHint(k toml.Key) string {
+	g := slices.Index(k, "groups")
+	if g < 0 || g+1 >= len(k) || k[g+1] == "for" {
+		return ""
+	}
+	key := strings.Join(k[g+1:], ".")
+	if _, _, _, ok := agents.Field(&agents.Policy{}, key); !ok && !slices.Contains(policyKeys, key) {
+		return ""
+	}
+	return fmt.Sprintf("a group rule cannot set %s: capacities are shared by every group, so it is the policy's own (a rule sets %s)", key, strings.Join(agents.RuleKeys(), ", "))
+}
+
+// policyKeys are the keys of a policy that are not numbers.
+var policyKeys = []string{"counselling.timing", "counselling.provider", "counselling.overload", "counselling.partner_contact", "reintegration.eligible", "reintegration.require_deadline"}
+
+// given is which of the arrays of a policy a policy change gives.
+type given struct{ eligible, groups bool }
+
+// arraysGiven reports which arrays the raw table of a policy change gives:
+// reintegration.eligible, groups. It decodes into a struct with those keys
+// alone, so that the change's other keys stay undecoded until the change
+// itself is.
+func arraysGiven(md toml.MetaData, prim toml.Primitive) given {
 	var x struct {
 		Reintegration struct {
 			Eligible *[]string `toml:"eligible"`
 		} `toml:"reintegration"`
+		Groups *[]toml.Primitive `toml:"groups"`
 	}
-	return md.PrimitiveDecode(prim, &x) == nil && x.Reintegration.Eligible != nil
+	if md.PrimitiveDecode(prim, &x) != nil {
+		return given{}
+	}
+	return given{x.Reintegration.Eligible != nil, x.Groups != nil}
 }
 
 func cloneConfig(c sim.Config) sim.Config {
@@ -473,6 +511,9 @@ func cloneConfig(c sim.Config) sim.Config {
 
 func clonePolicy(p agents.Policy) agents.Policy {
 	p.Reintegration.Eligible = append([]string(nil), p.Reintegration.Eligible...)
+	if p.Groups != nil {
+		p.Groups = append([]agents.Rule{}, p.Groups...) // a rule's values are never written into: sharing them is safe
+	}
 	return p
 }
 

@@ -425,16 +425,15 @@ func (c *Config) Prepare() error {
 }
 
 func (c *Config) checkPolicy(key string, p *agents.Policy) error {
-	if err := p.Validate(); err != nil {
-		return prefix(key, err)
-	}
+	err := p.Validate()
 	if len(c.Origins) == 0 {
-		return nil
-	}
-	if err := p.Prepare(c.Origins); err != nil {
 		return prefix(key, err)
 	}
-	p.Reintegration.Cache(c.Origins, &c.Params.Reintegrate)
+	// the codes too, so that every problem is told at once
+	if perr := p.Prepare(c.Origins); err != nil || perr != nil {
+		return prefix(key, errors.Join(err, perr))
+	}
+	p.Cache(c.Origins, &c.Params.Reintegrate)
 	return nil
 }
 
