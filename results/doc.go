@@ -3,7 +3,8 @@
 // baseline), with parameter draws also 90% predictive intervals and the
 // share of draws above the baseline, and formats the rows of the result
 // folder's files: replicates.csv, summary.csv, timeseries.csv, cases.csv
-// and persons.csv (on request), and holds the manifest types that their
+// and persons.csv (on request), groups.csv, groups-summary.csv and
+// rules.csv (groups.go), and holds the manifest types that their
 // writers (package study, sweep) and readers (report) share. The folder
 // itself is written through internal/tasks, which owns it (lock, journal,
 // atomic commit, SHA-256s).
@@ -30,6 +31,14 @@
 //   - Nothing here reads the clock or the number of workers: of a run's
 //     files only manifest.json, which cmd/returnsim writes, differs
 //     between identical runs.
+//
+// Groups (groups.go): groups.csv breaks the per-person metrics down by
+// household, cooperation class, band of months without status at entry
+// and the ten largest origins, all fixed when a person first enters, so
+// person k is in the same groups in every scenario and groups-summary.csv's
+// differences from the baseline are paired; rules.csv has whom each group
+// rule of a policy selected when it came into force (sim.RuleRecorder,
+// which Replicate is).
 //
 // Costs and additional returns (costs.go, pairing.go) are pure functions:
 //   - CostOf prices a replicate's counts with a scenario's unit costs

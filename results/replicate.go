@@ -23,6 +23,12 @@ type Replicate struct {
 	// order in every scenario, so person id k is the same person in each.
 	Flags []uint8
 
+	// Groups counts the persons who entered in the recorded months by
+	// group (groups.csv), Rules whom each group rule selected when it
+	// came into force (rules.csv): Replicate is a sim.RuleRecorder.
+	Groups *GroupTally
+	Rules  []sim.RuleCount
+
 	cfg     *sim.Config
 	series  bytes.Buffer
 	cases   *bytes.Buffer // nil unless cases are kept
@@ -34,7 +40,7 @@ type Replicate struct {
 // NewReplicate returns a recorder for replicate index of scenario with
 // configuration cfg (for origin codes and calendar dates).
 func NewReplicate(scenario string, index int, seed uint64, cfg *sim.Config, keepCases bool) *Replicate {
-	r := &Replicate{Scenario: scenario, Index: index, Seed: seed, cfg: cfg}
+	r := &Replicate{Scenario: scenario, Index: index, Seed: seed, cfg: cfg, Groups: NewGroupTally(cfg)}
 	if keepCases {
 		r.cases = new(bytes.Buffer)
 		r.persons = new(bytes.Buffer)
@@ -111,9 +117,13 @@ func (r *Replicate) Case(c *sim.CaseRecord) {
 	r.buf = b
 }
 
-// Person implements sim.Recorder: the person's pairing flags, and one
-// persons.csv row if cases are kept.
+// Rule implements sim.RuleRecorder.
+func (r *Replicate) Rule(c *sim.RuleCount) { r.Rules = append(r.Rules, *c) }
+
+// Person implements sim.Recorder: the person's pairing flags and groups,
+// and one persons.csv row if cases are kept.
 func (r *Replicate) Person(p *sim.PersonRecord) {
+	r.Groups.Add(p)
 	for len(r.Flags) <= p.PersonID {
 		r.Flags = append(r.Flags, 0)
 	}

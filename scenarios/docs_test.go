@@ -196,3 +196,36 @@ func TestDocsDefaultStudy(t *testing.T) {
 		}
 	}
 }
+
+// TestDocsStudies: every study file that docs/running.md shows (a TOML
+// block with a [base] table) parses, as `returnsim check` would accept it,
+// so that an example a reader copies works; among them one with group
+// rules.
+func TestDocsStudies(t *testing.T) {
+	text := docFiles(t)["docs/running.md"]
+	blocks := strings.Split(text, "```toml\n")[1:]
+	studies, groups := 0, 0
+	for i, b := range blocks {
+		code, _, ok := strings.Cut(b, "```")
+		if !ok {
+			t.Fatalf("docs/running.md: TOML block %d without its end", i)
+		}
+		if !strings.Contains(code, "[base]") {
+			continue
+		}
+		studies++
+		st, err := Parse(fmt.Sprintf("running.md block %d", i), []byte(code))
+		if err != nil {
+			t.Errorf("docs/running.md, TOML block %d: %v", i, err)
+			continue
+		}
+		for _, sc := range st.Scenarios {
+			if len(sc.Config.Policy.Groups) > 0 {
+				groups++
+			}
+		}
+	}
+	if studies < 3 || groups == 0 {
+		t.Errorf("docs/running.md shows %d studies, %d scenarios with group rules: want at least 3, and an example of group rules", studies, groups)
+	}
+}

@@ -52,6 +52,12 @@ type Scenario struct {
 	File        string
 	FileSHA256  string // hash of the text of the file it came from
 	Config      sim.Config
+
+	// Rules says where each group rule of the scenario is written, as
+	// "file:line:col: key" (the key of its table in the file), by its
+	// name in the scenario: policy.groups[j] in its policy,
+	// policy_changes[i].groups[j] in its dated change i (results.RuleKey).
+	Rules map[string]string
 }
 
 // ConfigSHA256 is the hash of the scenario's resolved configuration in its
@@ -431,6 +437,7 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 		prev = ch.Policy
 	}
 	sc = Scenario{Name: raw.Name, Description: raw.Description, Config: raw.Config}
+	sc.Rules = p.rulePlaces(at, changes, &sc.Config)
 	if !validate {
 		return sc, changes, false
 	}
@@ -448,6 +455,59 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 		return sc, changes, false
 	}
 	return sc, changes, ok
+}
+
+// rulePlaces says where each group rule of cfg, the scenario of table at
+// with the raw policy changes changes, is written (Scenario.Rules): in its
+// own table if it gives them, else in the base's; a change that gives no
+// groups keeps those of the policy before it.
+func (p *parser) rulePlaces(at string, changes []toml.Primitive, cfg *sim.Config) map[string]string {
+	defined := func(table string, k ...string) bool {
+		return p.MD.IsDefined(append(strings.Split(table, "."), k...)...)
+	}
+	place := func(key string) string {
+		if k, ok := p.Ix.Lookup(key); ok {
+			return fmt.Sprintf("%s:%d:%d: %s", p.File, k.Line, k.Col, key)
+		}
+		return p.File + ": " + key
+	}
+	var out map[string]string
+	add := func(name, where string) {
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[name] = where
+	}
+	var prev []string // where the rules in force are written
+	table := at
+	if !defined(at, "policy", "groups") {
+		table = "base"
+	}
+	for j := range cfg.Policy.Groups {
+		prev = append(prev, place(fmt.Sprintf("%s.policy.groups[%d]", table, j)))
+		add(fmt.Sprintf("policy.groups[%d]", j), prev[j])
+	}
+	table = at
+	if !defined(at, "policy_changes") {
+		table = "base"
+	}
+	for i, cp := range changes {
+		if i >= len(cfg.Changes) {
+			break
+		}
+		if arraysGiven(p.MD, cp).groups {
+			prev = nil
+			for j := range cfg.Changes[i].Groups {
+				prev = append(prev, place(fmt.Sprintf("%s.policy_changes[%d].groups[%d]", table, i, j)))
+			}
+		}
+		for j := range cfg.Changes[i].Groups {
+			if j < len(prev) {
+				add(fmt.Sprintf("policy_changes[%d].groups[%d]", i, j), prev[j])
+			}
+		}
+	}
+	return out
 }
 
 // ruleHint is the message of an unknown key k inside a group rule that is

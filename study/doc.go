@@ -4,9 +4,11 @@
 // `returnsim sweep`; the command only parses flags and prints.
 //
 // What Run promises:
-//   - The folder holds replicates.csv, timeseries.csv, summary.csv and
-//     manifest.json (results.Manifest), and with Options.Cases cases.csv and
-//     persons.csv, in the formats of package results.
+//   - The folder holds replicates.csv, timeseries.csv, summary.csv,
+//     groups.csv, groups-summary.csv, rules.csv and manifest.json
+//     (results.Manifest), and with Options.Cases cases.csv and persons.csv,
+//     in the formats of package results. Result.Rules has what rules.csv
+//     has, for the command to warn of a group rule that selected no one.
 //   - The same study, seed, replicates, cases and posterior give the same
 //     bytes in every file but manifest.json (which records times, workers
 //     and resumed replicates), whatever Options.Workers is and whether the

@@ -44,8 +44,11 @@ policy.counselling.provider = "ngo"
 	}
 	fmt.Println(len(res.Rows) == len(st.Scenarios)*len(results.MetricNames), res.Manifest.Scenarios[1].Name)
 	// Output:
+	// groups-summary.csv
+	// groups.csv
 	// manifest.json
 	// replicates.csv
+	// rules.csv
 	// summary.csv
 	// timeseries.csv
 	// true ngo

@@ -9,16 +9,20 @@ import (
 	"math"
 
 	"github.com/returnsim/returnsim/results"
+	"github.com/returnsim/returnsim/sim"
 )
 
 // replicateRecord is what one replicate contributes to a result folder:
 // its own metrics (the pairing with the baseline is added as records are
 // emitted), its persons' pairing flags, and its rows of timeseries.csv,
-// cases.csv and persons.csv, formatted by the worker that ran it.
+// cases.csv and persons.csv, formatted by the worker that ran it; its
+// counts by group (groups.csv) and its group rules' counts (rules.csv).
 type replicateRecord struct {
 	own                    []float64
 	flags                  []byte
 	series, cases, persons []byte
+	groups                 []int // results.GroupTally's counts, group after group
+	rules                  []sim.RuleCount
 }
 
 // encodeReplicate writes a replicate's record for internal/tasks: the
@@ -38,8 +42,19 @@ func encodeReplicate(rec *results.Replicate, own []float64, keepCases bool) ([]b
 	if err != nil {
 		return nil, err
 	}
-	parts := [][]byte{rec.Flags, series.Bytes(), cases.Bytes(), persons.Bytes()}
-	size := 8*len(own) + 5*binary.MaxVarintLen64
+	var groups, rules []byte
+	for _, c := range rec.Groups.Counts {
+		for _, n := range c {
+			groups = binary.AppendUvarint(groups, uint64(n))
+		}
+	}
+	for _, c := range rec.Rules {
+		for _, x := range [...]int{c.Month, c.Change, c.Rule, c.Persons} {
+			rules = binary.AppendVarint(rules, int64(x))
+		}
+	}
+	parts := [][]byte{rec.Flags, series.Bytes(), cases.Bytes(), persons.Bytes(), groups, rules}
+	size := 8*len(own) + (1+len(parts))*binary.MaxVarintLen64
 	for _, p := range parts {
 		size += len(p)
 	}
@@ -69,7 +84,7 @@ func decodeReplicate(b []byte, keepCases bool) (replicateRecord, error) {
 		r.own[i] = math.Float64frombits(binary.LittleEndian.Uint64(b))
 		b = b[8:]
 	}
-	parts := make([][]byte, 4)
+	parts := make([][]byte, 6)
 	for i := range parts {
 		l, k := binary.Uvarint(b)
 		if k <= 0 || l > uint64(len(b)-k) {
@@ -82,5 +97,28 @@ func decodeReplicate(b []byte, keepCases bool) (replicateRecord, error) {
 		return r, bad
 	}
 	r.flags, r.series, r.cases, r.persons = parts[0], parts[1], parts[2], parts[3]
+	for g := parts[4]; len(g) > 0; {
+		n, k := binary.Uvarint(g)
+		if k <= 0 {
+			return r, bad
+		}
+		r.groups = append(r.groups, int(n))
+		g = g[k:]
+	}
+	var xs []int
+	for g := parts[5]; len(g) > 0; {
+		x, k := binary.Varint(g)
+		if k <= 0 {
+			return r, bad
+		}
+		xs = append(xs, int(x))
+		g = g[k:]
+	}
+	if len(xs)%4 != 0 {
+		return r, bad
+	}
+	for i := 0; i < len(xs); i += 4 {
+		r.rules = append(r.rules, sim.RuleCount{Month: xs[i], Change: xs[i+1], Rule: xs[i+2], Persons: xs[i+3]})
+	}
 	return r, nil
 }

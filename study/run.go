@@ -38,11 +38,23 @@ type Options struct {
 	Progress  func() // called after each replicate is written, on one goroutine
 }
 
-// Result is what a finished study wrote: summary.csv's rows and the
-// manifest.
+// Result is what a finished study wrote: summary.csv's rows, the
+// manifest, and what each group rule selected (rules.csv).
 type Result struct {
 	Rows     []results.SummaryRow
 	Manifest *results.Manifest
+	Rules    []RuleSelected
+}
+
+// RuleSelected is what a group rule of a scenario selected when its policy
+// came into force (Date, the first recorded month, a dated change's or a
+// fork's): the persons in the return system it was the rule of, by
+// replicate.
+type RuleSelected struct {
+	Scenario string
+	Rule     string // results.RuleKey
+	Date     string
+	Persons  []int // by replicate
 }
 
 // Run runs every scenario x replicate of st and writes opt.Out:
@@ -101,6 +113,13 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		repW.WriteString(results.ReplicatesHeader + "\n")
 	}
 	serW.WriteString(results.TimeseriesHeader + "\n")
+	grpW, err1 := folder.Create("groups.csv")
+	rulW, err2 := folder.Create("rules.csv")
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	grpW.WriteString(results.GroupsHeader + "\n")
+	rulW.WriteString(results.RulesHeader + "\n")
 	var casW, perW *bufio.Writer
 	if keepCases {
 		if casW, err = folder.Create("cases.csv"); err != nil {
@@ -115,10 +134,15 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 
 	names := make([]string, len(st.Scenarios))
 	metrics := make([][][]float64, len(st.Scenarios))
+	groups := make([][]results.Group, len(st.Scenarios))
+	groupValues := make([][][]float64, len(st.Scenarios))
 	for s := range st.Scenarios {
 		names[s] = st.Scenarios[s].Name
 		metrics[s] = make([][]float64, reps)
+		groups[s] = results.GroupsOf(&st.Scenarios[s].Config)
+		groupValues[s] = make([][]float64, reps)
 	}
+	var selected []RuleSelected
 	n := len(st.Scenarios) * reps
 	draws := drawsOf(post, opt.Seed, reps)
 	var computed atomic.Int64
@@ -188,6 +212,18 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		row = results.AppendReplicateRow(row[:0], names[s], r, seedOf(i), draw, m)
 		repW.Write(row)
 		serW.Write(rr.series)
+		if len(rr.groups) != len(groups[s])*results.NumGroupCounts {
+			return fmt.Errorf("replicate %d of scenario %s: %d counts by group, want %d", r, names[s], len(rr.groups), len(groups[s])*results.NumGroupCounts)
+		}
+		groupValues[s][r] = results.GroupValues(rr.groups)
+		row = results.AppendGroupRows(row[:0], names[s], r, groups[s], groupValues[s][r])
+		grpW.Write(row)
+		cfg := &st.Scenarios[s].Config
+		for _, c := range rr.rules {
+			row = results.AppendRuleRow(row[:0], names[s], r, cfg, &c)
+			rulW.Write(row)
+			selected = addSelected(selected, names[s], reps, r, cfg, &c)
+		}
 		if keepCases {
 			casW.Write(rr.cases)
 			perW.Write(rr.persons)
@@ -210,6 +246,14 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		return nil, err
 	}
 	if err := results.WriteSummary(sumW, rows); err != nil {
+		return nil, err
+	}
+	gsW, err := folder.Create("groups-summary.csv")
+	if err != nil {
+		return nil, err
+	}
+	gsW.WriteString(results.GroupSummaryHeader + "\n")
+	if err := results.WriteGroupSummary(gsW, results.SummarizeGroups(names, groups, groupValues)); err != nil {
 		return nil, err
 	}
 	sums, err := folder.Sums()
@@ -253,7 +297,23 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 	if err := folder.Commit(); err != nil {
 		return nil, err
 	}
-	return &Result{Rows: rows, Manifest: man}, nil
+	return &Result{Rows: rows, Manifest: man, Rules: selected}, nil
+}
+
+// addSelected adds rule count c of replicate r (of reps) of a scenario
+// with configuration cfg to sel: in the entry of its scenario, rule and
+// date, made when first met.
+func addSelected(sel []RuleSelected, scenario string, reps, r int, cfg *sim.Config, c *sim.RuleCount) []RuleSelected {
+	key, date := results.RuleKey(c), cfg.Date(c.Month)
+	for i := range sel {
+		if x := &sel[i]; x.Scenario == scenario && x.Rule == key && x.Date == date {
+			x.Persons[r] = c.Persons
+			return sel
+		}
+	}
+	x := RuleSelected{Scenario: scenario, Rule: key, Date: date, Persons: make([]int, reps)}
+	x.Persons[r] = c.Persons
+	return append(sel, x)
 }
 
 // fingerprint identifies what decides a run's outputs: the program's
@@ -266,7 +326,7 @@ func fingerprint(st *scenarios.Study, opt *Options) string {
 		postSHA = opt.Posterior.SHA256
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "returnsim run v2\nseed=%d\nreplicates=%d\ncases=%t\ncrn=%t\nposterior=%s\n", opt.Seed, opt.Replicates, opt.Cases, st.CRN, postSHA)
+	fmt.Fprintf(h, "returnsim run v3\nseed=%d\nreplicates=%d\ncases=%t\ncrn=%t\nposterior=%s\n", opt.Seed, opt.Replicates, opt.Cases, st.CRN, postSHA)
 	if st.Fork != "" {
 		fmt.Fprintf(h, "fork=%s\n", st.Fork) // none: the fingerprint of a run before forks
 	}

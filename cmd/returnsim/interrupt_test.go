@@ -181,7 +181,7 @@ func TestManifestSums(t *testing.T) {
 			t.Errorf("manifest gives %s sha256 %s, the file has %x", s.Name, s.SHA256, h)
 		}
 	}
-	for _, f := range []string{"replicates.csv", "summary.csv", "timeseries.csv", "cases.csv"} {
+	for _, f := range []string{"replicates.csv", "summary.csv", "timeseries.csv", "cases.csv", "groups.csv", "groups-summary.csv", "rules.csv"} {
 		if !names[f] {
 			t.Errorf("manifest outputs %v lack %s", man.Outputs, f)
 		}

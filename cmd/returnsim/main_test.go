@@ -27,7 +27,7 @@ func TestWorkersSameBytes(t *testing.T) {
 			t.Fatalf("run --workers %s: %v\n%s", w, err, out)
 		}
 	}
-	for _, f := range []string{"replicates.csv", "summary.csv", "timeseries.csv", "cases.csv"} {
+	for _, f := range []string{"replicates.csv", "summary.csv", "timeseries.csv", "cases.csv", "groups.csv", "groups-summary.csv"} {
 		a, err1 := os.ReadFile(filepath.Join(dirs[0], f))
 		b, err2 := os.ReadFile(filepath.Join(dirs[1], f))
 		if err1 != nil || err2 != nil {
@@ -79,12 +79,15 @@ func TestRunWritesEveryFile(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
 	heads := map[string]string{
-		"replicates.csv": "scenario,replicate,seed,persons,verified_per_1000,avr_per_1000,",
-		"summary.csv":    "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high,pred90_low,pred90_high,diff_pred90_low,diff_pred90_high,p_above_baseline\n",
-		"timeseries.csv": "scenario,replicate,month,date,active,out_of_sight,in_procedure,avr,independent,forced,absconded,regularised,new_procedure,opened,opened_ind,opened_police,opened_kmar,opened_other,in_reception,in_departure_period,no_shelter,in_vbl,in_family_location,in_lvv,in_detention,vbl_refused,family_queued,detention_refused,removals_failed,detained,released\n",
-		"cases.csv":      "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider\n",
-		"persons.csv":    "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,",
-		"manifest.json":  "{",
+		"replicates.csv":     "scenario,replicate,seed,persons,verified_per_1000,avr_per_1000,",
+		"summary.csv":        "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high,pred90_low,pred90_high,diff_pred90_low,diff_pred90_high,p_above_baseline\n",
+		"timeseries.csv":     "scenario,replicate,month,date,active,out_of_sight,in_procedure,avr,independent,forced,absconded,regularised,new_procedure,opened,opened_ind,opened_police,opened_kmar,opened_other,in_reception,in_departure_period,no_shelter,in_vbl,in_family_location,in_lvv,in_detention,vbl_refused,family_queued,detention_refused,removals_failed,detained,released\n",
+		"cases.csv":          "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider\n",
+		"persons.csv":        "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,",
+		"groups.csv":         "scenario,replicate,by,group,metric,value\nbaseline,0,household,single,persons,",
+		"groups-summary.csv": "scenario,by,group,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high\nbaseline,household,single,persons,",
+		"rules.csv":          "scenario,replicate,rule,date,selected\n",
+		"manifest.json":      "{",
 	}
 	checkHeads(t, dir, heads)
 	for _, want := range []string{`"config_sha256"`, `"file_sha256"`, `"seed": 1`, `"replicates": 2`, `"revision"`, `"scale": 0.1`, `"timing": "final-decision"`, `NaN here: this run has no posterior`} {

@@ -74,6 +74,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d scenarios x %d replicates in %.1fs, written to %s\n\n", len(st.Scenarios), reps, time.Since(start).Seconds(), c.out)
+	warnRules(stderr, st, res.Rules)
 	printHeadline(stdout, res.Rows, reps, *posterior)
 	if *withReport {
 		return writeReport(c.out, "", stdout)
@@ -164,4 +165,23 @@ func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior s
 	fmt.Fprintln(w, "The 90% predictive interval says where one outcome may lie given what the parameters could be;")
 	fmt.Fprintln(w, "it does not narrow. P(beats baseline): the share of draws with more than the baseline, ties")
 	fmt.Fprintln(w, "half. Every metric, with p_above_baseline: summary.csv.")
+}
+
+// warnRules warns of each group rule that selected no person in the return
+// system, in any replicate, when its policy came into force (rules.csv
+// has every rule's count): it names the rule where the study file writes
+// it.
+func warnRules(w io.Writer, st *scenarios.Study, sel []study.RuleSelected) {
+	for _, x := range sel {
+		if slices.ContainsFunc(x.Persons, func(n int) bool { return n > 0 }) {
+			continue
+		}
+		where := x.Rule
+		for i := range st.Scenarios {
+			if sc := &st.Scenarios[i]; sc.Name == x.Scenario && sc.Rules[x.Rule] != "" {
+				where = sc.Rules[x.Rule]
+			}
+		}
+		fmt.Fprintf(w, "warning: %s: selected no person in the return system when it came into force in scenario %s (%s), in any of %d replicates; it may still select persons who enter later (rules.csv)\n", where, x.Scenario, x.Date, len(x.Persons))
+	}
 }
