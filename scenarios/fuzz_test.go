@@ -22,7 +22,9 @@ var fuzzSeeds = []string{
 	"[base]\nintake.scale = 1.0\n\n[[base.origins]]\ncode = \"NG\"\nname = \"Ni\\\"ge\\u00efria\\t\"\nshare = 1\ncooperation = 0.85\nclass = \"high\"\nconditions = 0.25\ndistance = 0.9\nreintegration_eligible = true\n",
 	"[base]\ndescription = \"\"\"two\nlines\"\"\"\n[base.policy.counselling]\ntiming = \"periodic\"\nperiod_months = 3\noverload = \"wait\"\ncounsellors = 1\npartner_contact = true\n[base.params.avr]\nbase = -1e1\n",
 	"[base]\npolicy.counselling.timing = \"none\"\npolicy.counselling.counsellors = 0\n[variants.v]\nname = \"v2\"\ndescription = \"d\"\npolicy.enforcement = 0\n",
+	"[base]\n[[base.policy.groups]]\nfor.household = \"family\"\nfor.origins = [\"IQ\"]\ncounselling.timing = \"periodic\"\ncounselling.provider = { ngo = 0.5, iom = 0.5 }\nreintegration.eligible = []\n[[base.policy_changes]]\nfrom_month = 12\n[[base.policy_changes.groups]]\nfor.min_months_without_status = 36\nfor.cooperation = \"high\"\nenforcement = 2\n[variants.none]\npolicy.groups = []\n",
 	// invalid
+	"[base]\n[[base.policy.groups]]\nfor.household = \"families\"\n[[base.policy.groups]]\nfor.origins = [\"ZZ\"]\ncounselling.counsellors = 2\n",
 	"[base]\n\n[base.policy.counselling]\ntiming = \"erly\"\n",
 	"[base]\nmonths = 84\nfoo = 1\n\n[variants.a]\nbar = 2\n",
 	"[base]\nmonths = \"many\"\nwarmup_months = 24\n",
