@@ -101,3 +101,37 @@ func TestGroupsFiles(t *testing.T) {
 		t.Errorf("Result.Rules = %+v, want the rule of scenario nobody counted 0 in 2017-01 in each replicate", res.Rules)
 	}
 }
+
+// TestGroupsFork: with a fork, a scenario's group rules take over at the
+// fork and are counted there (not in the first recorded month, which is the
+// baseline's history); groups.csv does not depend on the workers.
+func TestGroupsFork(t *testing.T) {
+	st, err := scenarios.Parse("groups.toml", []byte(`fork = "2018-01"`+"\n"+groupsStudy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files [2]map[string][]string
+	for i, workers := range []int{1, 2} {
+		dir := t.TempDir()
+		if _, err := study.Run(context.Background(), st, study.Options{Out: dir, Seed: 5, Replicates: 2, Workers: workers}); err != nil {
+			t.Fatal(err)
+		}
+		files[i] = rows(t, dir, "groups.csv")
+		rules := rows(t, dir, "rules.csv")
+		if len(rules["ngo-families"]) != 2 {
+			t.Errorf("rules.csv has %d rows of ngo-families, want 2 (one a replicate)", len(rules["ngo-families"]))
+		}
+		for sc, lines := range rules {
+			for _, l := range lines {
+				if !strings.Contains(l, ",2018-01,") {
+					t.Errorf("rules.csv: %s,%s: want every count at the fork, 2018-01", sc, l)
+				}
+			}
+		}
+	}
+	for sc := range files[0] {
+		if strings.Join(files[0][sc], "\n") != strings.Join(files[1][sc], "\n") {
+			t.Errorf("groups.csv of %s differs between one worker and two", sc)
+		}
+	}
+}
