@@ -248,8 +248,10 @@ func DefaultPolicy() Policy {
 	}
 }
 
-// Validate checks ranges, that provider shares sum to 1, and that there is
-// capacity when counselling is given. It does not check Eligible against the
+// Validate checks ranges, that provider shares sum to 1, that there is
+// capacity when counselling is given, and each group rule: that it sets a
+// policy key and that the policy it gives is valid at the keys it sets. It
+// does not check origin codes (Eligible, a rule's origins) against the
 // origin table: Prepare does.
 func (p *Policy) Validate() error {
 	errs := []error{CheckRanges(p)}
