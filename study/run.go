@@ -278,8 +278,8 @@ func fingerprint(st *scenarios.Study, opt *Options) string {
 }
 
 // summarize is summary.csv's rows: means and paired differences of every
-// metric, with the cost per additional verified departure as a ratio of
-// means rather than a mean of ratios; with draws (a posterior, one draw per
+// metric, with the costs per additional and per net additional verified
+// departure as ratios of means rather than means of ratios; with draws (a posterior, one draw per
 // replicate), also the predictive intervals and shares above the baseline.
 func summarize(names []string, metrics [][][]float64, draws bool) ([]results.SummaryRow, error) {
 	rows := results.Summarize(names, metrics)
@@ -288,6 +288,11 @@ func summarize(names []string, metrics [][][]float64, draws bool) ([]results.Sum
 		return nil, err
 	}
 	rows = results.ReplaceRows(rows, cpa)
+	cpn, err := results.CostPerNetRows(names, metrics, results.MetricNames)
+	if err != nil {
+		return nil, err
+	}
+	rows = results.ReplaceRows(rows, cpn)
 	if draws {
 		results.AddDraws(rows, names, metrics, results.MetricNames)
 	}
