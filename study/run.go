@@ -242,6 +242,9 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 			FileSHA256: sc.FileSHA256, ConfigSHA256: sc.ConfigSHA256(), Config: cm,
 		})
 	}
+	for _, k := range scenarios.Keys() {
+		man.Keys = append(man.Keys, results.ManifestKey{Key: k.Key, Desc: k.Desc, Unit: k.Unit, Source: k.Source, Via: k.Via})
+	}
 	man.End = time.Now().UTC()
 	manW, err := folder.Create("manifest.json")
 	if err != nil {
