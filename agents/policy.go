@@ -157,14 +157,14 @@ func toFloat(v any) (float64, bool) {
 
 // Counselling is the counselling policy.
 type Counselling struct {
-	Timing           Timing      `toml:"timing" unit:"name" src:"seed 001 and seed 003 (the final negative decision is the key moment)" desc:"none, first-decision, final-decision, deadline, detention or periodic"`
-	PeriodMonths     int         `toml:"period_months" unit:"months" range:"1,120" src:"assumption" desc:"months between sessions when timing is periodic"`
-	Provider         ProviderMix `toml:"provider" src:"assumption" desc:"who counsels: a provider's name, or shares"`
-	Counsellors      int         `toml:"counsellors" unit:"counsellors" range:"0,100000" src:"seed 004 (IOM NL had about twenty counsellors); total an assumption" desc:"counsellors available"`
-	SessionsPer      int         `toml:"sessions_per_counsellor" unit:"sessions per counsellor per month" range:"1,1000" src:"assumption (seed 004: 4,634 returns in 2016 was too many for full counselling)" desc:"sessions one counsellor gives in a month at full quality"`
-	Overload         Overload    `toml:"overload" unit:"name" src:"seed 004 (under caseload pressure counselling lost quality)" desc:"dilute (all seen at lower quality) or wait (oldest first, the rest wait)"`
-	CountryKnowledge float64     `toml:"country_knowledge" unit:"index" range:"0,1" src:"assumption" desc:"counsellors' knowledge of the origin country and diaspora"`
-	PartnerContact   bool        `toml:"partner_contact" unit:"true/false" src:"assumption" desc:"counsellors put migrants in contact with a partner organisation in the origin country"`
+	Timing           Timing      `toml:"timing" unit:"name" src:"seed 001 and seed 003 (the final negative decision is the key moment)" desc:"when counselling is given: none, first-decision, final-decision, deadline, detention or periodic" via:"params.counselling.effect params.counselling.retention params.counselling.moment_first params.counselling.moment_final params.counselling.moment_deadline params.counselling.moment_detention params.counselling.moment_routine"`
+	PeriodMonths     int         `toml:"period_months" unit:"months" range:"1,120" src:"assumption" desc:"months between sessions when timing is periodic" via:"params.counselling.effect params.counselling.retention params.counselling.moment_routine"`
+	Provider         ProviderMix `toml:"provider" src:"assumption" desc:"who counsels: a provider's name, or shares" via:"params.counselling.effect params.counselling.retention params.counselling.civil_trust params.counselling.iom_government_weight params.counselling.civil_return params.counselling.spectrum_hopelessness params.counselling.spectrum_hopelessness_civil params.counselling.civil_legal"`
+	Counsellors      int         `toml:"counsellors" unit:"counsellors" range:"0,100000" src:"seed 004 (IOM NL had about twenty counsellors); total an assumption" desc:"counsellors available" via:"params.counselling.effect params.counselling.retention"`
+	SessionsPer      int         `toml:"sessions_per_counsellor" unit:"sessions per counsellor per month" range:"1,1000" src:"assumption (seed 004: 4,634 returns in 2016 was too many for full counselling)" desc:"sessions one counsellor gives in a month at full quality" via:"params.counselling.effect params.counselling.retention"`
+	Overload         Overload    `toml:"overload" unit:"name" src:"seed 004 (under caseload pressure counselling lost quality)" desc:"what happens when more sessions are asked than given: dilute (all seen at lower quality) or wait (oldest first, the rest wait)" via:"params.counselling.effect params.counselling.retention"`
+	CountryKnowledge float64     `toml:"country_knowledge" unit:"index" range:"0,1" src:"assumption" desc:"counsellors' knowledge of the origin country and diaspora" via:"params.counselling.effect params.counselling.retention params.counselling.knowledge"`
+	PartnerContact   bool        `toml:"partner_contact" unit:"true/false" src:"assumption" desc:"counsellors put migrants in contact with a partner organisation in the origin country" via:"params.counselling.effect params.counselling.retention params.counselling.partner"`
 }
 
 // Capacity is the number of full-quality sessions available in a month.
@@ -172,10 +172,10 @@ func (c *Counselling) Capacity() int { return c.Counsellors * c.SessionsPer }
 
 // Reintegration is the reintegration-assistance policy.
 type Reintegration struct {
-	CashEUR         float64  `toml:"cash_eur" unit:"EUR" range:"0,100000" src:"assumption within seed 003's range (250 EUR in Belgium to 3,000 EUR in Sweden)" desc:"cash support per returnee"`
-	InKindEUR       float64  `toml:"in_kind_eur" unit:"EUR" range:"0,100000" src:"assumption (seed 003: in-kind support usually exceeds cash)" desc:"value of in-kind support per returnee"`
-	Eligible        []string `toml:"eligible" unit:"ISO 3166 alpha-2 codes" src:"assumption" desc:"ISO codes of eligible origins; empty: each origin's own reintegration_eligible"`
-	RequireDeadline bool     `toml:"require_deadline" unit:"true/false" src:"assumption" desc:"support only for departure before the deadline"`
+	CashEUR         float64  `toml:"cash_eur" unit:"EUR" range:"0,100000" src:"assumption within seed 003's range (250 EUR in Belgium to 3,000 EUR in Sweden)" desc:"cash support per returnee" via:"params.reintegration.effect params.reintegration.distance params.reintegration.in_kind_weight"`
+	InKindEUR       float64  `toml:"in_kind_eur" unit:"EUR" range:"0,100000" src:"assumption (seed 003: in-kind support usually exceeds cash)" desc:"value of in-kind support per returnee" via:"params.reintegration.effect params.reintegration.distance params.reintegration.in_kind_weight"`
+	Eligible        []string `toml:"eligible" unit:"ISO 3166 alpha-2 codes" src:"assumption" desc:"ISO codes of eligible origins; empty: each origin's own reintegration_eligible" via:"params.reintegration.effect params.reintegration.distance"`
+	RequireDeadline bool     `toml:"require_deadline" unit:"true/false" src:"assumption" desc:"support only for departure before the deadline" via:"params.reintegration.effect params.reintegration.distance"`
 
 	eligible []bool // by origin index, set by Prepare
 
@@ -214,11 +214,11 @@ func (r *Reintegration) Cache(origins []Origin, p *ReintegrateParams) {
 // family location; a detention is not carried out; a forced return beyond
 // the month's removals fails and the person stays.
 type Capacity struct {
-	VBLPlaces       int `toml:"vbl_places" unit:"persons" range:"0,1000000" src:"ANP/Argos, Oct 2016: 350 residents in May 2016 (docs/sources.md), taken as its places (its capacity after 2016 is not published)" desc:"places in the freedom-restricting location; 0: no limit"`
-	FamilyPlaces    int `toml:"family_places" unit:"households" range:"0,1000000" src:"Kamerstuk 29344 nr. 107: about 545 families in family locations on 1 Nov 2012 (docs/sources.md); 0 (no limit): families keep a right to shelter, and COA opened family places as needed (assumption)" desc:"places in family locations, in households; 0: no limit"`
-	DetentionPlaces int `toml:"detention_places" unit:"persons" range:"0,1000000" src:"Kamerstuk 33930-VI nr. 5: 933 places planned from 2016 (docs/sources.md)" desc:"places in immigration detention; 0: no limit"`
-	LVVPlaces       int `toml:"lvv_places" unit:"persons" range:"0,1000000" src:"WODC 2020, 2022; Volkskrant, May 2023 (docs/sources.md): the LVV pilot from spring 2019, 1,019 persons entered by the end of 2019, 1,142 beds in 2023; 0 before the pilot: the default study dates 1,000 places from 2019-04" desc:"places in the national aliens facilities (LVV); 0: no LVV (unlike the other places, 0 is none, not no limit)"`
-	RemovalsMonth   int `toml:"removals_per_month" unit:"forced returns a month" range:"0,1000000" src:"derived (docs/sources.md): 6,670 removal flights booked in 2018 (NOS, Jul 2019), a twelfth of them a month; removals that fail for want of travel documents are in the origin's cooperation" desc:"forced returns the service can carry out in a month (escorts, flights, travel documents); 0: no limit"`
+	VBLPlaces       int `toml:"vbl_places" unit:"persons" range:"0,1000000" src:"ANP/Argos, Oct 2016: 350 residents in May 2016 (docs/sources.md), taken as its places (its capacity after 2016 is not published)" desc:"places in the freedom-restricting location; 0: no limit" via:"state.vbl_months state.vbl_min_cooperation params.absconding.vbl params.absconding.no_shelter"`
+	FamilyPlaces    int `toml:"family_places" unit:"households" range:"0,1000000" src:"Kamerstuk 29344 nr. 107: about 545 families in family locations on 1 Nov 2012 (docs/sources.md); 0 (no limit): families keep a right to shelter, and COA opened family places as needed (assumption)" desc:"places in family locations, in households; 0: no limit" via:"params.absconding.family_location params.absconding.departure"`
+	DetentionPlaces int `toml:"detention_places" unit:"persons" range:"0,1000000" src:"Kamerstuk 33930-VI nr. 5: 933 places planned from 2016 (docs/sources.md)" desc:"places in immigration detention; 0: no limit" via:"state.detention_rate state.detention_months state.forced_detained"`
+	LVVPlaces       int `toml:"lvv_places" unit:"persons" range:"0,1000000" src:"WODC 2020, 2022; Volkskrant, May 2023 (docs/sources.md): the LVV pilot from spring 2019, 1,019 persons entered by the end of 2019, 1,142 beds in 2023; 0 before the pilot: the default study dates 1,000 places from 2019-04" desc:"places in the national aliens facilities (LVV); 0: no LVV (unlike the other places, 0 is none, not no limit)" via:"state.lvv_share params.absconding.lvv params.absconding.no_shelter"`
+	RemovalsMonth   int `toml:"removals_per_month" unit:"forced returns a month" range:"0,1000000" src:"derived (docs/sources.md): 6,670 removal flights booked in 2018 (NOS, Jul 2019), a twelfth of them a month; removals that fail for want of travel documents are in the origin's cooperation" desc:"forced returns the service can carry out in a month (escorts, flights, travel documents); 0: no limit" via:"state.forced_rate state.forced_detained"`
 }
 
 // Policy is the policy in force in a month.
@@ -226,10 +226,10 @@ type Policy struct {
 	Counselling   Counselling   `toml:"counselling"`
 	Reintegration Reintegration `toml:"reintegration"`
 	Capacity      Capacity      `toml:"capacity"`
-	Enforcement   float64       `toml:"enforcement" unit:"multiplier" range:"0,10" src:"assumption" desc:"intensity of enforcement: multiplies the hazards of detention, of forced return (in and outside detention), of being found while out of sight and of a file that opens past the deadline starting in detention, and the credibility of the threat of deportation"`
+	Enforcement   float64       `toml:"enforcement" unit:"multiplier" range:"0,10" src:"assumption" desc:"intensity of enforcement: multiplies the hazards of detention, of forced return (in and outside detention), of being found while out of sight and of a file that opens past the deadline starting in detention, and the credibility of the threat of deportation" via:"params.avr.threat state.forced_rate state.detention_rate state.forced_detained state.find_rate state.detain_on_find"`
 	// Groups are rules that give groups of persons policy keys of their
 	// own (group.go); the first that matches a person wins.
-	Groups []Rule `toml:"groups" unit:"rules" src:"assumption" desc:"group rules: for whom (household, origins, cooperation class, months without status, file number) and the counselling, reintegration and enforcement keys they set; the first that matches a person gives their policy"`
+	Groups []Rule `toml:"groups" unit:"rules" src:"assumption" desc:"group rules: for whom (household, origins, cooperation class, months without status, file number) and the counselling, reintegration and enforcement keys they set; the first that matches a person gives their policy" via:"params.counselling.effect params.counselling.civil_legal params.counselling.civil_return params.counselling.civil_trust params.counselling.knowledge params.counselling.partner params.counselling.moment_first params.counselling.moment_final params.counselling.moment_deadline params.counselling.moment_detention params.counselling.moment_routine params.reintegration.effect params.reintegration.in_kind_weight params.avr.threat state.forced_rate state.detention_rate state.forced_detained state.find_rate state.detain_on_find"`
 
 	groups *groups // the rules resolved, set by Prepare
 }

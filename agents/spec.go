@@ -24,23 +24,78 @@ type Spec struct {
 	Key     string // dotted TOML key
 	Unit    string
 	Range   string // "lo,hi", inclusive; empty when unbounded
-	Source  string // seed document or "assumption"
+	Source  string // seed document, "calibrated: ..." or "assumption"
 	Desc    string
 	Default string // the value in the struct given to Specs
+	// Via are the keys of the parameters through which a policy setting
+	// acts (its via tag, space-separated, or that of the nearest nested
+	// struct that has one), named as a study file names them from its
+	// scenario's root ("params.counselling.moment_first"): how much a
+	// change of the setting does depends on them, so whether they are
+	// calibrated says whether its effect is. Empty for the parameters
+	// themselves.
+	Via []string
 }
 
 // Specs lists the tagged fields of the struct v points to, depth first, in
 // declaration order, with v's current values as defaults.
 func Specs(v any) []Spec {
 	var out []Spec
+	groups := Groups(v)
 	walk(reflect.ValueOf(v).Elem(), "", func(f reflect.StructField, fv reflect.Value, key string) error {
-		out = append(out, Spec{
+		s := Spec{
 			Key: key, Unit: f.Tag.Get("unit"), Range: f.Tag.Get("range"),
 			Source: f.Tag.Get("src"), Desc: f.Tag.Get("desc"), Default: formatValue(fv),
-		})
+			Via: fields(f.Tag.Get("via")),
+		}
+		for i := len(groups) - 1; i >= 0 && s.Via == nil; i-- {
+			if strings.HasPrefix(key, groups[i].Key+".") {
+				s.Via = groups[i].Via
+			}
+		}
+		out = append(out, s)
 		return nil
 	})
 	return out
+}
+
+// Groups lists the nested structs of the struct v points to that Specs
+// walks into and that carry a desc tag of their own, depth first, in
+// declaration order: one setting made of several keys, such as the
+// counselling provider (a mix of shares), which a reader names as one.
+// Default is empty.
+func Groups(v any) []Spec {
+	var out []Spec
+	var rec func(t reflect.Type, prefix string)
+	rec = func(t reflect.Type, prefix string) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+			if name == "" || name == "-" || f.Type.Kind() != reflect.Struct || f.Type.Implements(stringer) {
+				continue
+			}
+			key := name
+			if prefix != "" {
+				key = prefix + "." + name
+			}
+			if d := f.Tag.Get("desc"); d != "" {
+				out = append(out, Spec{Key: key, Unit: f.Tag.Get("unit"), Source: f.Tag.Get("src"), Desc: d, Via: fields(f.Tag.Get("via"))})
+			}
+			rec(f.Type, key)
+		}
+	}
+	rec(reflect.TypeOf(v).Elem(), "")
+	return out
+}
+
+var stringer = reflect.TypeFor[fmt.Stringer]()
+
+// fields splits a space-separated tag, nil when it is empty.
+func fields(tag string) []string {
+	if tag == "" {
+		return nil
+	}
+	return strings.Fields(tag)
 }
 
 // CheckRanges checks every tagged field of the struct v points to: floats

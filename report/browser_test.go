@@ -14,6 +14,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -41,9 +44,15 @@ func chromium() string {
 }
 
 // TestInBrowser renders report.html in headless Chromium, as a planner
-// would open it, and fails on a console message, an uncaught exception, a
-// failed load or any other error in the browser's log, a chart that is not
-// drawn, or a blank page.
+// would open it, 1,200 CSS pixels wide, and fails on a console message, an
+// uncaught exception, a failed load or any other error in the browser's
+// log, a chart that is not drawn, a blank page, or a page that does not
+// answer the planner's question (answers): no opening paragraph naming a
+// scenario with a figure of summary.csv, no word of what is calibrated and
+// what assumed, a change listed twice or hidden behind "more", a table
+// wider than the page that does not scroll with its first column held, a
+// chart's text (a legend's label) cut at its edge, or a scenario that loses
+// departures on balance shown with a cost per departure.
 //
 // It drives Chromium through the DevTools protocol on a pipe
 // (--remote-debugging-pipe: fd 3 in, fd 4 out, messages ended by NUL):
@@ -66,14 +75,15 @@ func TestInBrowser(t *testing.T) {
 		src = *browserDir
 	}
 	out := filepath.Join(t.TempDir(), "report.html")
-	if _, err := Write(src, out); err != nil {
+	if _, err := WriteWith(src, out, dtv()); err != nil {
 		t.Fatal(err)
 	}
-	pg, err := Build(src)
+	pg, err := BuildWith(src, dtv())
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantCharts := len(pg.Charts())
+	facts := factsOf(t, src)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -84,6 +94,7 @@ func TestInBrowser(t *testing.T) {
 	defer b.close()
 
 	problems, raw := b.check(out, wantCharts)
+	problems = append(problems, b.answers(out, facts)...)
 	for _, p := range problems {
 		t.Error(p)
 	}
@@ -107,6 +118,31 @@ func TestInBrowser(t *testing.T) {
 		for _, want := range []string{"svg", "consoleAPICalled", "exceptionThrown", "missing.png"} {
 			if !strings.Contains(strings.Join(got, "\n"), want) {
 				t.Errorf("broken page: problems %q, want one about %s", got, want)
+			}
+		}
+		// a page that does not answer the question: the faults the
+		// planner found, each put back
+		html = []byte(strings.Replace(string(html), `<p class="opening">`, `<p>`, 1))
+		unanswered := string(html)
+		unanswered = strings.ReplaceAll(unanswered, "calibrated", "fitted")
+		for _, r := range []struct{ old, new string }{
+			{".wrap tr > :first-child { position: sticky;", ".wrap tr > :first-child { position: static;"},
+			{"<li>who counsels: ngo (baseline: government)</li>", "<li>who counsels: ngo (baseline: government)</li><li>who counsels: ngo (baseline: government)</li><li>and 8 more</li>"},
+			{">loses departures</td>", ">3,999 EUR</td>"},
+			{"<h2>What was compared</h2>", `<h2>What was compared</h2><div class="wrap"><table><tr><th>scenario</th><td style="white-space: nowrap">` + strings.Repeat("a wide cell ", 200) + `</td></tr></table></div>`},
+			{`<svg role="img"`, `<svg role="img"><text x="640" y="20">a legend label cut at the chart's edge</text></svg><svg role="img"`},
+		} {
+			if !strings.Contains(unanswered, r.old) {
+				t.Fatalf("the page has no %q to break", r.old)
+			}
+			unanswered = strings.Replace(unanswered, r.old, r.new, 1)
+		}
+		bad = filepath.Join(filepath.Dir(out), "unanswered.html")
+		os.WriteFile(bad, []byte(unanswered), 0o644)
+		got = b.answers(bad, facts)
+		for _, want := range []string{"opening paragraph", "calibrated", "twice", "more", "sticky", "cut", "loses departures"} {
+			if !strings.Contains(strings.Join(got, "\n"), want) {
+				t.Errorf("a page that does not answer: problems %q, want one about %s", got, want)
 			}
 		}
 		blank := filepath.Join(filepath.Dir(out), "blank.html")
@@ -407,4 +443,168 @@ func (b *browser) close() {
 		b.cmd.Process.Kill()
 		<-done
 	}
+}
+
+// pageFacts are what summary.csv says, read here independently of the
+// package's reader, that the page must show.
+type pageFacts struct {
+	scenarios []string          // but the baseline
+	figures   map[string]string // scenario -> its paired difference in verified departures per 1,000, as the page writes it
+	losing    []string          // scenarios whose net change in verified departures is below zero
+}
+
+func factsOf(t *testing.T, dir string) pageFacts {
+	t.Helper()
+	f := pageFacts{figures: map[string]string{}}
+	for _, r := range readCSV(t, filepath.Join(dir, "summary.csv")) {
+		x, _ := strconv.ParseFloat(r["diff_vs_baseline"], 64)
+		mean, _ := strconv.ParseFloat(r["mean"], 64)
+		if r["scenario"] == "baseline" {
+			continue
+		}
+		switch r["metric"] {
+		case "verified_per_1000":
+			f.scenarios = append(f.scenarios, r["scenario"])
+			f.figures[r["scenario"]] = fmt.Sprintf("%+.1f", x)
+		case "net_verified":
+			if mean < 0 {
+				f.losing = append(f.losing, r["scenario"])
+			}
+		}
+	}
+	return f
+}
+
+// answers opens page, 1,200 pixels wide, and returns how it fails to
+// answer the planner's question, by what the browser shows (innerText,
+// computed styles, boxes), not by the page's source.
+func (b *browser) answers(page string, f pageFacts) (problems []string) {
+	b.mu.Lock()
+	b.evs = nil
+	b.mu.Unlock()
+	if _, err := b.call("Page.navigate", map[string]any{"url": "file://" + page}); err != nil {
+		return []string{err.Error()}
+	}
+	if err := b.waitEvent("Page.loadEventFired"); err != nil {
+		return []string{err.Error()}
+	}
+	var p struct {
+		Opening, Body        string
+		Changes              [][]string
+		DocWidth, InnerWidth float64
+		Overflow             []struct {
+			Table           string
+			Width, Box      float64
+			Scrolls, Sticky bool
+		}
+		Cut []struct {
+			Chart, Text  string
+			Right, Width float64
+		}
+		NetCost       []struct{ Scenario, Text string }
+		NetCostTables int
+	}
+	if err := b.eval(`(() => {
+		const txt = e => e.innerText.replace(/\s+/g, " ").trim();
+		const op = document.querySelector("p.opening");
+		const changes = Array.from(document.querySelectorAll("#compared tbody tr")).map(tr =>
+			Array.from(tr.querySelectorAll("td:last-child li, td:last-child")).filter(e => e.tagName === "LI" || !e.querySelector("li")).map(txt));
+		const overflow = [];
+		for (const t of document.querySelectorAll("table")) {
+			const box = t.parentElement;
+			if (t.offsetWidth <= box.clientWidth + 1) continue;
+			const ox = getComputedStyle(box).overflowX;
+			const sticky = Array.from(t.rows).every(r => r.cells.length === 0 || getComputedStyle(r.cells[0]).position === "sticky");
+			overflow.push({Table: txt(t).slice(0, 60), Width: t.offsetWidth, Box: box.clientWidth, Scrolls: ox === "auto" || ox === "scroll", Sticky: sticky});
+		}
+		const cut = [];
+		document.querySelectorAll("figure svg").forEach((svg, i) => {
+			const vb = svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width ? svg.viewBox.baseVal : null;
+			const w = vb ? vb.width : svg.width.baseVal.value;
+			const x0 = vb ? vb.x : 0;
+			for (const t of svg.querySelectorAll("text")) {
+				const bb = t.getBBox();
+				if (bb.width > 0 && (bb.x + bb.width > x0 + w + 2 || bb.x < x0 - 2)) {
+					cut.push({Chart: svg.getAttribute("aria-label") || String(i), Text: t.textContent, Right: bb.x + bb.width, Width: w});
+				}
+			}
+		});
+		const net = [];
+		let tables = 0;
+		for (const t of document.querySelectorAll("table")) {
+			const head = Array.from(t.querySelectorAll("thead th")).map(txt);
+			const j = head.findIndex(h => h.startsWith("net cost per additional verified departure"));
+			if (j < 0) continue;
+			tables++;
+			for (const r of t.tBodies[0].rows) net.push({Scenario: txt(r.cells[0]), Text: r.cells[j] ? txt(r.cells[j]) : ""});
+		}
+		return {Opening: op ? txt(op) : "", Body: document.body.innerText, Changes: changes,
+			DocWidth: document.documentElement.scrollWidth, InnerWidth: window.innerWidth,
+			Overflow: overflow, Cut: cut, NetCost: net, NetCostTables: tables};
+	})()`, &p); err != nil {
+		return []string{err.Error()}
+	}
+	bad := func(format string, args ...any) { problems = append(problems, page+": "+fmt.Sprintf(format, args...)) }
+
+	// the opening paragraph names a scenario with its figure of summary.csv
+	named := ""
+	for _, sc := range f.scenarios {
+		if strings.Contains(p.Opening, sc) && strings.Contains(p.Opening, f.figures[sc]+" [") {
+			named = sc
+		}
+	}
+	switch {
+	case p.Opening == "":
+		bad("no opening paragraph (p.opening)")
+	case named == "":
+		bad("the opening paragraph %q names no scenario with its difference in verified departures from summary.csv (%v)", p.Opening, f.figures)
+	}
+	for _, w := range []string{"calibrated", "assumption"} {
+		if !strings.Contains(p.Body, w) {
+			bad("the page never says %q: whether its effects are calibrated or assumed", w)
+		}
+	}
+
+	// what changes: each entry once, no "and N more", no raw keys
+	more := regexp.MustCompile(`\band \d+ more\b`)
+	for _, row := range p.Changes {
+		seen := map[string]bool{}
+		for _, c := range row {
+			if seen[c] {
+				bad("what changes lists %q twice", c)
+			}
+			seen[c] = true
+			if more.MatchString(c) {
+				bad("what changes hides changes behind %q (more)", c)
+			}
+			if strings.Contains(c, "policy_changes[") || strings.Contains(c, "policy.") {
+				bad("what changes shows a raw key: %q", c)
+			}
+		}
+	}
+
+	// nothing wider than the window; a wider table scrolls in its box
+	// with its first column held
+	if p.DocWidth > p.InnerWidth {
+		bad("the page is %.0f px wide in a window of %.0f: it scrolls sideways (a table or chart overflows; want it to scroll in its box, first column sticky)", p.DocWidth, p.InnerWidth)
+	}
+	for _, o := range p.Overflow {
+		if !o.Scrolls || !o.Sticky {
+			bad("table %q is %.0f px wide in a box of %.0f: its box scrolls %v, its first column is sticky %v; want both", o.Table, o.Width, o.Box, o.Scrolls, o.Sticky)
+		}
+	}
+	for _, c := range p.Cut {
+		bad("chart %q: text %q ends at %.0f, outside its width %.0f: cut", c.Chart, c.Text, c.Right, c.Width)
+	}
+
+	// a scenario that loses departures says so, and has no cost
+	if len(f.losing) > 0 && p.NetCostTables == 0 {
+		bad("no table of the net cost per additional verified departure, though %v loses departures", f.losing)
+	}
+	for _, n := range p.NetCost {
+		if slices.Contains(f.losing, n.Scenario) && n.Text != "loses departures" {
+			bad("%s loses departures on balance (summary.csv's net_verified) but its net cost reads %q: want \"loses departures\"", n.Scenario, n.Text)
+		}
+	}
+	return problems
 }

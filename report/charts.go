@@ -33,7 +33,6 @@ type Chart struct {
 const (
 	chartW      = 23 * vg.Centimeter
 	chartH      = 8 * vg.Centimeter
-	legendW     = 5 * vg.Centimeter
 	barRowH     = 0.9 * vg.Centimeter // per scenario in horizontal charts
 	chartMinH   = 5 * vg.Centimeter
 	pngDPI      = 144
@@ -101,24 +100,67 @@ func newLegend() plot.Legend {
 	return l
 }
 
-// render draws p, and a legend to its right when it has entries, as an
-// SVG for the page and the file, and as a PNG.
-func render(name, title, reading string, p *plot.Plot, leg *plot.Legend, h vg.Length) (*Chart, error) {
+// legendEntry is one entry of a chart's legend: its label and what
+// stands for it (a line, a bar, a band).
+type legendEntry struct {
+	label  string
+	thumbs []plot.Thumbnailer
+}
+
+// Legend layout: below the plot, in as many columns of equal width as the
+// longest label leaves room for, filled column by column, so that every
+// label is whole however long the scenario names are.
+const (
+	legendGap    = 14 // points between columns
+	legendMargin = 8  // points around the legend
+)
+
+// legendLayout returns the number of columns and rows of a legend below a
+// plot of width w, and the legend's height.
+func legendLayout(entries []legendEntry, w vg.Length) (cols, rows int, height vg.Length) {
+	if len(entries) == 0 {
+		return 0, 0, 0
+	}
+	all := newLegend()
+	for _, e := range entries {
+		all.Add(e.label, e.thumbs...)
+	}
+	r := all.Rectangle(draw.Canvas{})
+	colW := r.Size().X + vg.Points(legendGap)
+	cols = max(1, min(len(entries), int((w-2*vg.Points(legendMargin))/colW)))
+	rows = (len(entries) + cols - 1) / cols
+	n := vg.Length(len(entries))
+	enth := (r.Size().Y+all.Padding)/n - all.Padding
+	height = vg.Length(rows)*enth + vg.Length(rows-1)*all.Padding + 2*vg.Points(legendMargin)
+	return cols, rows, height
+}
+
+// render draws p with a height of h for the plot, and below it the legend
+// when there are entries, as an SVG for the page and the file, and as a
+// PNG.
+func render(name, title, reading string, p *plot.Plot, entries []legendEntry, h vg.Length) (*Chart, error) {
 	c := &Chart{Name: name, Title: title, Reading: reading}
+	cols, rows, legH := legendLayout(entries, chartW)
+	total := h + legH
 	for _, format := range []string{"svg", "png"} {
 		var cw vg.CanvasWriterTo
 		if format == "png" {
-			cw = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(chartW, h), vgimg.UseDPI(pngDPI))}
+			cw = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(chartW, total), vgimg.UseDPI(pngDPI))}
 		} else {
-			cw = vgsvg.New(chartW, h)
+			cw = vgsvg.New(chartW, total)
 		}
 		dc := draw.New(cw)
-		if leg != nil {
-			p.Draw(draw.Crop(dc, 0, -legendW, 0, 0))
-			ld := draw.Crop(dc, chartW-legendW+vg.Points(8), 0, 0, -vg.Points(28))
-			leg.Draw(ld)
-		} else {
-			p.Draw(dc)
+		p.Draw(draw.Crop(dc, 0, 0, legH, 0))
+		if cols > 0 {
+			colW := (chartW - 2*vg.Points(legendMargin)) / vg.Length(cols)
+			for col := range cols {
+				leg := newLegend()
+				for _, e := range entries[min(len(entries), col*rows):min(len(entries), (col+1)*rows)] {
+					leg.Add(e.label, e.thumbs...)
+				}
+				x0 := vg.Points(legendMargin) + vg.Length(col)*colW
+				leg.Draw(draw.Crop(dc, x0, x0+colW-chartW, vg.Points(legendMargin), legH-total-vg.Points(legendMargin)))
+			}
 		}
 		var b bytes.Buffer
 		if _, err := cw.WriteTo(&b); err != nil {
@@ -277,7 +319,7 @@ type line struct {
 func lineChart(name, title, xlabel, ylabel, reading string, dated bool, lines []line) (*Chart, error) {
 	p := newPlot(title, xlabel, ylabel)
 	p.Add(plotter.NewGrid())
-	leg := newLegend()
+	var leg []legendEntry
 	xmin, xmax := math.Inf(1), math.Inf(-1)
 	for i, l := range lines {
 		var xys plotter.XYs
@@ -301,7 +343,7 @@ func lineChart(name, title, xlabel, ylabel, reading string, dated bool, lines []
 		}
 		ln.LineStyle.Dashes = dashes(i)
 		p.Add(ln)
-		leg.Add(l.label, ln)
+		leg = append(leg, legendEntry{l.label, []plot.Thumbnailer{ln}})
 	}
 	p.Y.Min = 0
 	if dated {
@@ -311,7 +353,7 @@ func lineChart(name, title, xlabel, ylabel, reading string, dated bool, lines []
 		}
 		p.X.Tick.Marker = ticks
 	}
-	return render(name, title, reading, p, &leg, chartH)
+	return render(name, title, reading, p, leg, chartH)
 }
 
 // barChart draws horizontal bars: one group per category (rows named on
@@ -321,7 +363,7 @@ func lineChart(name, title, xlabel, ylabel, reading string, dated bool, lines []
 func barChart(name, title, xlabel, reading string, categories []string, series []line, stacked, baseline bool) (*Chart, error) {
 	p := newPlot(title, xlabel, "")
 	p.Add(plotter.NewGrid())
-	leg := newLegend()
+	var leg []legendEntry
 	n := len(categories)
 	groupH := barRowH
 	if !stacked {
@@ -364,7 +406,7 @@ func barChart(name, title, xlabel, reading string, categories []string, series [
 			b.Offset = vg.Length(len(series)-1-2*i) * barW / 2
 		}
 		p.Add(b)
-		leg.Add(s.label, b)
+		leg = append(leg, legendEntry{s.label, []plot.Thumbnailer{b}})
 	}
 	names := make([]string, n)
 	for i, c := range categories {
@@ -375,7 +417,7 @@ func barChart(name, title, xlabel, reading string, categories []string, series [
 	if len(series) < 2 {
 		return render(name, title, reading, p, nil, h)
 	}
-	return render(name, title, reading, p, &leg, h)
+	return render(name, title, reading, p, leg, h)
 }
 
 // point is one labelled point of a scatter chart.

@@ -20,6 +20,22 @@
 //     saying what is missing. Malformed input is an error: one line naming
 //     the file, the line and the column
 //     ("summary.csv:12: mean: \"x\" is not a number").
+//   - Besides the folder, a page shows only what its caller hands it
+//     (Options): DT&V's published yearly departures, which the charts over
+//     time draw beside the model's (returnsim report and run --report hand
+//     over calibrate's embedded table; the package's tests do the same).
+//   - The page opens with what the comparison found, computed from
+//     summary.csv, and says for each scenario whether the parameters
+//     through which its changed settings act are calibrated to data or
+//     assumptions, from manifest.json's keys (their sources and via tags).
+//     What a scenario changes is the difference of the resolved
+//     configurations, the policy in force month by month against the
+//     baseline's: each difference once, in words, dated when it starts
+//     later; never a setting equal to the baseline's.
+//   - The cost per additional verified departure is net: the cost
+//     difference over the net change (summary.csv's
+//     cost_per_net_verified_eur); a scenario that loses departures on
+//     balance is said to, with no figure, and is never called cheap.
 //   - Every number on the page comes from the folder's files at a fixed
 //     precision by kind of metric (per 1,000 persons and months: one
 //     decimal; EUR: whole euros; shares: percent with one decimal), so the
@@ -27,7 +43,10 @@
 //     page, byte for byte.
 //   - The page needs no network: no scripts, fonts or images from
 //     elsewhere. Every chart has a title, axes labelled with units and a
-//     one-sentence reading computed from its numbers.
+//     one-sentence reading computed from its numbers; its legend is below
+//     the plot, in columns as wide as its longest label, so that no label
+//     is cut. A table wider than the page scrolls inside its box with its
+//     first column held in place.
 //   - Files are written whole or not at all (an internal/tasks Set: a
 //     temporary file renamed into place); the charts are committed before
 //     the page that shows them. cases.csv and persons.csv are streamed,

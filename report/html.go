@@ -20,7 +20,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 <title>{{.Title}}</title>
 <style>
 body { font: 16px/1.5 "Liberation Sans", Arial, Helvetica, sans-serif; color: #1a1a1a; background: #fff; margin: 0; }
-main { max-width: 62rem; margin: 0 auto; padding: 1.5rem 1.5rem 3rem; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.5rem 3rem; box-sizing: border-box; }
 h1 { font-size: 1.7rem; margin: 0.5rem 0 0.2rem; }
 h2 { font-size: 1.3rem; margin: 2.2rem 0 0.5rem; border-bottom: 2px solid #0072b2; padding-bottom: 0.2rem; }
 p.lead { color: #444; margin-top: 0; }
@@ -32,7 +32,16 @@ th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: 
 th { text-align: left; background: #f2f5f8; font-weight: 600; }
 td.n { text-align: right; white-space: nowrap; }
 td .d { display: block; color: #555; font-size: 0.82rem; }
-.wrap { overflow-x: auto; }
+td ul { margin: 0; padding-left: 1.1rem; }
+td li { margin: 0.1rem 0; }
+ul.items li { margin: 0.35rem 0; }
+p.opening { font-size: 1.05rem; }
+/* a table wider than the page scrolls sideways inside its box, its first
+   column (the scenario) held in place */
+.wrap { overflow-x: auto; max-width: 100%; }
+.wrap tr > :first-child { position: sticky; left: 0; z-index: 1; background: #fff; }
+.wrap thead tr > :first-child { background: #f2f5f8; }
+tbody th { white-space: nowrap; }
 figure { margin: 1.2rem 0 1.8rem; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { font-size: 0.95rem; margin-top: 0.3rem; }
@@ -49,15 +58,18 @@ details summary { cursor: pointer; color: #0072b2; }
 <nav><ol>{{range .Sections}}<li><a href="#{{.ID}}">{{.Title}}</a></li>{{end}}</ol></nav>
 {{range .Sections}}<section id="{{.ID}}">
 <h2>{{.Title}}</h2>
-{{if .Intro}}<p>{{.Intro}}</p>{{end}}
+{{if .Intro}}<p{{if eq .ID "brief"}} class="opening"{{end}}>{{.Intro}}</p>{{end}}
+
 {{if .Collapsed}}<details><summary>Show the table</summary>{{end}}
 {{range .Tables}}<div class="wrap"><table>
 {{if .Caption}}<caption>{{.Caption}}</caption>{{end}}
 <thead><tr>{{range .Head}}<th>{{.}}</th>{{end}}</tr></thead>
-<tbody>{{range .Rows}}<tr>{{range $i, $c := .}}{{if eq $i 0}}<th>{{$c.Text}}</th>{{else}}<td{{if not $c.Left}} class="n"{{end}}>{{$c.Text}}{{if $c.Sub}}<span class="d">{{$c.Sub}}</span>{{end}}</td>{{end}}{{end}}</tr>
+<tbody>{{range .Rows}}<tr>{{range $i, $c := .}}{{if eq $i 0}}<th>{{$c.Text}}</th>{{else}}<td{{if not $c.Left}} class="n"{{end}}>{{$c.Text}}{{if $c.Sub}}<span class="d">{{$c.Sub}}</span>{{end}}{{if $c.List}}<ul>{{range $c.List}}<li>{{.}}</li>{{end}}</ul>{{end}}</td>{{end}}{{end}}</tr>
 {{end}}</tbody>
 </table></div>
 {{end}}{{if .Collapsed}}</details>{{end}}
+{{if .ItemsIntro}}<p>{{.ItemsIntro}}</p>{{end}}{{if .Items}}<ul class="items">{{range .Items}}<li><b>{{.Head}}</b>: {{.Text}}</li>
+{{end}}</ul>{{end}}
 {{range .Charts}}<figure id="fig-{{.Name}}">
 {{svg .SVG}}
 <figcaption><b>Figure {{.Num}}.</b> {{.Reading}} <a href="charts/{{.Name}}.svg">SVG</a> · <a href="charts/{{.Name}}.png">PNG</a></figcaption>
@@ -67,11 +79,11 @@ details summary { cursor: pointer; color: #0072b2; }
 {{end}}
 <footer>
 {{with .Foot}}<p><b>Provenance.</b> returnsim {{.Version}}, revision <code>{{.Revision}}</code>; study {{.Study}}; seed {{.Seed}}; {{.Replicates}} replicates{{if .Posterior}}; parameters drawn from {{.Posterior}}{{end}}.<br>Command: <code>{{.Command}}</code></p>
-{{if .Inputs}}<table><thead><tr><th>input</th><th>file</th><th>SHA-256</th></tr></thead><tbody>
+{{if .Inputs}}<div class="wrap"><table><thead><tr><th>input</th><th>file</th><th>SHA-256</th></tr></thead><tbody>
 {{range .Inputs}}<tr><th>{{.What}}</th><td>{{.File}}</td><td><code>{{.SHA256}}</code></td></tr>
-{{end}}</tbody></table>{{else}}<table><thead><tr><th>scenario</th><th>file</th><th>file SHA-256</th><th>configuration SHA-256</th></tr></thead><tbody>
+{{end}}</tbody></table></div>{{else}}<div class="wrap"><table><thead><tr><th>scenario</th><th>file</th><th>file SHA-256</th><th>configuration SHA-256</th></tr></thead><tbody>
 {{range .Scenarios}}<tr><th>{{.Name}}</th><td>{{.File}}</td><td><code>{{.FileSHA256}}</code></td><td><code>{{.ConfigSHA256}}</code></td></tr>
-{{end}}</tbody></table>{{end}}{{end}}
+{{end}}</tbody></table></div>{{end}}{{end}}
 {{if .FootNote}}<p>{{.FootNote}}</p>{{end}}
 </footer>
 </main>
@@ -101,14 +113,19 @@ func (p *Page) Charts() []*Chart {
 	return cs
 }
 
-// Write builds the report of the result folder dir and writes it to out
-// (dir/report.html when empty), with each chart as charts/NAME.svg and
-// charts/NAME.png beside it. It returns the files written.
-func Write(dir, out string) ([]string, error) {
+// Write builds the report of the result folder dir, without published
+// figures (WriteWith).
+func Write(dir, out string) ([]string, error) { return WriteWith(dir, out, Options{}) }
+
+// WriteWith builds the report of the result folder dir with opt and
+// writes it to out (dir/report.html when empty), with each chart as
+// charts/NAME.svg and charts/NAME.png beside it. It returns the files
+// written.
+func WriteWith(dir, out string, opt Options) ([]string, error) {
 	if out == "" {
 		out = filepath.Join(dir, "report.html")
 	}
-	pg, err := Build(dir)
+	pg, err := BuildWith(dir, opt)
 	if err != nil {
 		return nil, err
 	}

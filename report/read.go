@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -273,6 +274,14 @@ type Series struct {
 	Labels    []string             // "2017-01", or the run month
 	Scenarios []string             // in file order
 	mean      map[string][]float64 // scenario + "\x00" + column -> value at each X
+	reps      map[string][][]float64
+}
+
+// Replicates returns column's values for scenario, one slice per
+// replicate (in order of replicate number) holding the value at each X,
+// NaN where the replicate has no row; nil if the column is absent.
+func (s *Series) Replicates(scenario, column string) [][]float64 {
+	return s.reps[scenario+"\x00"+column]
 }
 
 // Mean returns the mean of column over replicates for scenario at each X,
@@ -305,8 +314,15 @@ func readSeries(path string) (*Series, error) {
 		sc string
 		x  float64
 	}
+	type repKey struct {
+		sc  string
+		rep int
+		x   float64
+	}
 	sum := map[key][]float64{}
 	n := map[key]int{}
+	byRep := map[repKey][]float64{}
+	repsOf := map[string]map[int]bool{}
 	xs := map[float64]string{}
 	seen := map[string]bool{}
 	for {
@@ -337,11 +353,23 @@ func readSeries(path string) (*Series, error) {
 		if !seen[sc] {
 			seen[sc] = true
 			s.Scenarios = append(s.Scenarios, sc)
+			repsOf[sc] = map[int]bool{}
 		}
+		rep := 0
+		if t.has("replicate") {
+			if rep, err = t.int("replicate"); err != nil {
+				return nil, err
+			}
+		}
+		repsOf[sc][rep] = true
 		xs[x] = label
 		k := key{sc, x}
 		if sum[k] == nil {
 			sum[k] = make([]float64, len(cols))
+		}
+		rk := repKey{sc, rep, x}
+		if byRep[rk] == nil {
+			byRep[rk] = make([]float64, len(cols))
 		}
 		for i, c := range cols {
 			v, err := t.float(c)
@@ -349,6 +377,7 @@ func readSeries(path string) (*Series, error) {
 				return nil, err
 			}
 			sum[k][i] += v
+			byRep[rk][i] += v
 		}
 		n[k]++
 	}
@@ -372,6 +401,23 @@ func readSeries(path string) (*Series, error) {
 				v[j] = sum[k][i] / float64(n[k])
 			}
 			s.mean[sc+"\x00"+c] = v
+		}
+	}
+	s.reps = map[string][][]float64{}
+	for _, sc := range s.Scenarios {
+		reps := slices.Sorted(maps.Keys(repsOf[sc]))
+		for i, c := range cols {
+			vs := make([][]float64, len(reps))
+			for r, rep := range reps {
+				vs[r] = make([]float64, len(s.X))
+				for j, x := range s.X {
+					vs[r][j] = math.NaN()
+					if v, ok := byRep[repKey{sc, rep, x}]; ok {
+						vs[r][j] = v[i]
+					}
+				}
+			}
+			s.reps[sc+"\x00"+c] = vs
 		}
 	}
 	return s, nil

@@ -27,12 +27,14 @@ type Page struct {
 // Section is one part of the page. A section without its inputs has only
 // a Note saying what is missing.
 type Section struct {
-	ID, Title string
-	Intro     string
-	Note      string
-	Tables    []Table
-	Charts    []*Chart
-	Collapsed bool // shown folded (the table of every metric)
+	ID, Title  string
+	Intro      string
+	Items      []Item // a list after the tables
+	ItemsIntro string // the line before it
+	Note       string
+	Tables     []Table
+	Charts     []*Chart
+	Collapsed  bool // shown folded (the table of every metric)
 }
 
 // Table is a table of cells; the first column names the row.
@@ -46,7 +48,8 @@ type Table struct {
 // (the difference from the baseline).
 type Cell struct {
 	Text, Sub string
-	Left      bool // text, not a number
+	List      []string // items, one a line, after Text
+	Left      bool     // text, not a number
 }
 
 // Foot is the provenance at the foot of the page.
@@ -71,12 +74,39 @@ type inputs struct {
 	man     *results.Manifest
 	persons *Origins
 	cases   *Cases
+	keys    keyTable // manifest.json's keys; empty without
+	opt     Options
 }
 
-// Build reads the result folder dir and lays out the page. Only
-// summary.csv is required; every other file adds its sections.
-func Build(dir string) (*Page, error) {
-	in := &inputs{dir: dir}
+// Published is one calendar year of the departures the Repatriation and
+// Departure Service (DT&V) published, which the charts over time show
+// beside the model's. A figure not published is NaN.
+type Published struct {
+	Year   int
+	Months int // months of the year the figures cover (10: January to October)
+	// verified independent departures (assisted or not), forced returns,
+	// departures without supervision
+	Independent, Forced, Unsupervised float64
+}
+
+// Options are what a page may show besides the folder's files.
+type Options struct {
+	// Published are DT&V's yearly figures, in order of year, and Source
+	// says where they come from; without them the charts over time show
+	// the model alone.
+	Published []Published
+	Source    string
+}
+
+// Build reads the result folder dir and lays out the page, without
+// published figures (BuildWith).
+func Build(dir string) (*Page, error) { return BuildWith(dir, Options{}) }
+
+// BuildWith reads the result folder dir and lays out the page, with the
+// published figures of opt in the charts over time. Only summary.csv is
+// required; every other file adds its sections.
+func BuildWith(dir string, opt Options) (*Page, error) {
+	in := &inputs{dir: dir, opt: opt}
 	var err error
 	if in.sum, err = readSummary(join(dir, "summary.csv")); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -90,11 +120,11 @@ func Build(dir string) (*Page, error) {
 		}
 		return nil, err
 	}
-	type opt struct {
+	type file struct {
 		name string
 		read func(string) error
 	}
-	for _, o := range []opt{
+	for _, o := range []file{
 		{"replicates.csv", func(p string) (err error) { in.reps, err = readReplicates(p); return }},
 		{"timeseries.csv", func(p string) (err error) { in.series, err = readSeries(p); return }},
 		{"manifest.json", func(p string) error { in.man = new(results.Manifest); return readJSON(p, in.man) }},
@@ -112,13 +142,14 @@ func Build(dir string) (*Page, error) {
 			}
 		}
 	}
+	in.keys = newKeyTable(in.man)
 	pg := &Page{Title: "Return policies compared", Study: "the study"}
 	if in.man != nil && in.man.Study != "" {
 		pg.Study = in.man.Study
 		pg.Title = "Return policies compared: " + in.man.Study
 	}
 	for _, f := range []func() (*Section, error){
-		in.compared, in.headline, in.differences, in.overTime, in.costs,
+		in.brief, in.compared, in.headline, in.differences, in.overTime, in.costs,
 		in.pathways, in.counselling, in.origins, in.posterior, in.allMetrics,
 	} {
 		s, err := f()
@@ -155,24 +186,56 @@ func (in *inputs) compared() (*Section, error) {
 		s.Note = "No manifest.json in the folder: the scenarios' descriptions and parameters are unknown. Scenarios: " + strings.Join(in.sum.Scenarios, ", ") + "."
 		return s, nil
 	}
-	var base map[string]string
+	t := Table{Head: []string{"scenario", "description", "what changes from the baseline"}}
 	for _, sc := range in.man.Scenarios {
-		if sc.Name == in.baseline() {
-			base = flatten(sc.Config)
-		}
-	}
-	t := Table{Head: []string{"scenario", "description", "differs from the baseline in"}}
-	for _, sc := range in.man.Scenarios {
-		diff := "(the baseline)"
+		c := Cell{Text: "(the baseline)", Left: true}
 		if sc.Name != in.baseline() {
-			diff = configDiff(base, flatten(sc.Config))
+			c = Cell{Left: true, List: in.changeTexts(sc.Name)}
+			if len(c.List) == 0 {
+				c.Text, c.List = "nothing: the same configuration as the baseline's", nil
+			}
 		}
-		t.Rows = append(t.Rows, []Cell{{Text: sc.Name}, {Text: sc.Description, Left: true}, {Text: diff, Left: true}})
+		t.Rows = append(t.Rows, []Cell{{Text: sc.Name}, {Text: sc.Description, Left: true}, c})
 	}
-	s.Intro = fmt.Sprintf("%d scenarios, each run %s with the same random streams (common random numbers): every difference from the baseline scenario (%s) is paired replicate by replicate, and person by person where persons are compared.",
+	s.Intro = fmt.Sprintf("%d scenarios, each run %s with the same random streams (common random numbers): every difference from the baseline scenario (%s) is paired replicate by replicate, and person by person where persons are compared. What changes is read from each scenario's resolved configuration in manifest.json, the policy in force month by month against the baseline's; a change that starts later is dated (From 2019-04: ...).",
 		len(in.man.Scenarios), in.replicates(), in.baseline())
+	if len(in.keys) == 0 {
+		s.Intro += " manifest.json does not describe its keys (a run before it did): they are named by their keys."
+	}
 	s.Tables = []Table{t}
 	return s, nil
+}
+
+// config is a scenario's resolved configuration from manifest.json, nil
+// without one.
+func (in *inputs) config(name string) map[string]any {
+	if in.man == nil {
+		return nil
+	}
+	for _, sc := range in.man.Scenarios {
+		if sc.Name == name {
+			return sc.Config
+		}
+	}
+	return nil
+}
+
+// changes are a scenario's differences from the baseline (diffConfigs),
+// nil without manifest.json.
+func (in *inputs) changes(name string) []change {
+	base, sc := in.config(in.baseline()), in.config(name)
+	if base == nil || sc == nil {
+		return nil
+	}
+	return in.keys.diffConfigs(base, sc)
+}
+
+func (in *inputs) changeTexts(name string) []string {
+	var out []string
+	for _, c := range in.changes(name) {
+		out = append(out, c.text)
+	}
+	return out
 }
 
 // flatten turns a resolved configuration into dotted keys and JSON values.
@@ -212,40 +275,6 @@ func flatten(cfg map[string]any) map[string]string {
 	}
 	walk("", cfg)
 	return out
-}
-
-// configDiff lists the keys whose values differ, "key = baseline → value".
-func configDiff(base, sc map[string]string) string {
-	keys := slices.Sorted(maps.Keys(sc))
-	for k := range base {
-		if _, ok := sc[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		b, ok1 := base[k]
-		v, ok2 := sc[k]
-		if ok1 && ok2 && b == v {
-			continue
-		}
-		if !ok1 {
-			b = "(none)"
-		}
-		if !ok2 {
-			v = "(none)"
-		}
-		parts = append(parts, fmt.Sprintf("%s: %s → %s", k, strings.Trim(b, `"`), strings.Trim(v, `"`)))
-	}
-	const most = 8
-	if len(parts) > most {
-		parts = append(parts[:most], fmt.Sprintf("and %d more", len(parts)-most))
-	}
-	if len(parts) == 0 {
-		return "nothing: the same parameters"
-	}
-	return strings.Join(parts, "; ")
 }
 
 // perThousand are summary.csv's metrics per 1,000 persons, in file order.
@@ -371,6 +400,17 @@ func (in *inputs) overTime() (*Section, error) {
 		s.Note = "No timeseries.csv in the folder: no charts over time."
 		return s, nil
 	}
+	if sr.Dated {
+		cs, intro, err := in.history()
+		if err != nil {
+			return nil, err
+		}
+		if len(cs) == 0 {
+			s.Note = "timeseries.csv has none of the columns avr, independent, forced, absconded: no charts over time."
+		}
+		s.Charts, s.Intro = cs, intro
+		return s, nil
+	}
 	xlabel := "calendar month"
 	if !sr.Dated {
 		xlabel = "month of the run (timeseries.csv has no date column)"
@@ -472,7 +512,7 @@ func (in *inputs) costs() (*Section, error) {
 			items = append(items, m)
 		}
 	}
-	s.Intro = fmt.Sprintf("Costs to the state over the recorded window, in EUR, mean per replicate over %s (unit costs from each scenario's [costs]); the total's difference from the baseline below it. Additional verified departures are persons who leave verifiably in the scenario but not in the baseline, the same persons in the same replicate; lost ones the reverse; deadweight counts persons paid a package who leave verifiably in the baseline too.", in.replicates())
+	s.Intro = fmt.Sprintf("Costs to the state over the recorded window, in EUR, mean per replicate over %s (unit costs from each scenario's [costs]); the total's difference from the baseline below it. Additional verified departures are persons who leave verifiably in the scenario but not in the baseline, the same persons in the same replicate; lost ones the reverse; the net change is the added minus the lost, and the net cost per additional verified departure is the difference in total cost from the baseline over that net change (a ratio of means over replicates). A scenario whose net change is below zero loses departures: it has no such cost. Deadweight counts persons paid a package who leave verifiably in the baseline too.", in.replicates())
 	byItem := in.metricTable(items, false, false)
 	byItem.Caption = "Cost by item, EUR (means; the total with its 95% interval)"
 	for i := range byItem.Head {
@@ -485,43 +525,69 @@ func (in *inputs) costs() (*Section, error) {
 	byItem.Head = append(byItem.Head, "total")
 	s.Tables = append(s.Tables, byItem)
 	var pm []string
-	for _, m := range []string{"additional_verified", "lost_verified", "deadweight", "cost_per_additional_eur"} {
+	for _, m := range []string{"additional_verified", "lost_verified", "net_verified", "deadweight"} {
 		if in.sum.Has(m) {
 			pm = append(pm, m)
 		}
 	}
 	if len(pm) > 0 {
 		t := in.metricTable(pm, false, true)
-		t.Caption = "Paired by person against the baseline"
+		t.Caption = "Paired by person against the baseline (means per replicate, 95% intervals): verified departures added (gross), lost, and net (added minus lost); deadweight"
+		if in.sum.Has(costPerNet) {
+			t.Head = append(t.Head, "net cost per additional verified departure, EUR (below zero: a saving)")
+			for i, sc := range in.sum.Scenarios {
+				c := Cell{Text: "n/a"}
+				if x, _ := in.sum.Get(sc, costPerNet); !math.IsNaN(x.Mean) {
+					c.Text = iv(costPerNet, x.Mean, x.Low, x.High, false)
+				} else if net, ok := in.sum.Get(sc, "net_verified"); ok && net.Mean < 0 {
+					c.Text = "loses departures"
+				} else if ok {
+					c.Text = "adds none on balance"
+				}
+				t.Rows[i] = append(t.Rows[i], c)
+			}
+		}
 		t.Rows = t.Rows[1:] // the baseline against itself says nothing
 		s.Tables = append(s.Tables, t)
 	}
-	if !in.sum.Has("cost_per_additional_eur") {
-		s.Note = "summary.csv has no cost_per_additional_eur: no chart of the cost per additional verified departure."
+	if !in.sum.Has(costPerNet) {
+		s.Note = "summary.csv has no cost_per_net_verified_eur (a run written before it was): no net cost per additional verified departure. Its cost_per_additional_eur divides by the departures added alone, ignoring those lost, and is not shown."
 		return s, nil
 	}
 	var rows []interval
+	var losing []string
 	for _, sc := range in.others() {
-		r, _ := in.sum.Get(sc, "cost_per_additional_eur")
+		r, _ := in.sum.Get(sc, costPerNet)
 		if !math.IsNaN(r.Mean) {
 			rows = append(rows, interval{sc, r.Mean, r.Low, r.High})
+		} else if net, ok := in.sum.Get(sc, "net_verified"); ok && net.Mean < 0 {
+			losing = append(losing, sc)
 		}
 	}
 	if len(rows) == 0 {
-		s.Note = "No scenario added verified departures, so there is no cost per additional one."
+		s.Note = "No scenario added verified departures on balance, so there is no net cost per additional one."
+		if len(losing) > 0 {
+			s.Note += " " + strings.Join(losing, ", ") + " " + plural(len(losing), "loses", "lose") + " departures."
+		}
 		return s, nil
 	}
-	cheap := rows[0]
-	for _, r := range rows {
-		if r.mean < cheap.mean {
-			cheap = r
-		}
+	var parts []string
+	if c := in.cheapest(); c != "" {
+		x, _ := in.sum.Get(c, costPerNet)
+		parts = append(parts, fmt.Sprintf("Of the scenarios that add verified departures on balance at a cost, %s has the lowest net cost per additional one: %s EUR", c, iv(costPerNet, x.Mean, x.Low, x.High, false)))
 	}
-	reading := fmt.Sprintf("%s costs the least per additional verified departure: %s EUR.", cheap.label, iv("cost_per_additional_eur", cheap.mean, cheap.low, cheap.high, false))
-	if n := len(in.others()) - len(rows); n > 0 {
-		reading = strings.TrimSuffix(reading, ".") + fmt.Sprintf("; %d scenario(s) added none and are not shown.", n)
+	if sv := in.saving(); len(sv) > 0 {
+		parts = append(parts, fmt.Sprintf("below zero, %s %s verified departures on balance and %s less than the baseline: a saving per departure added, not a price", list(sv), plural(len(sv), "adds", "add"), plural(len(sv), "costs", "cost")))
 	}
-	c, err := intervalChart("cost-per-additional", "Cost per additional verified departure", "EUR per additional verified departure (95% interval)", reading, rows, false)
+	reading := strings.Join(parts, "; ") + "."
+	reading = strings.ToUpper(reading[:1]) + reading[1:]
+	if len(losing) > 0 {
+		reading = strings.TrimSuffix(reading, ".") + fmt.Sprintf("; %s %s departures on balance and %s not shown.", list(losing), plural(len(losing), "loses", "lose"), plural(len(losing), "is", "are"))
+	}
+	if n := len(in.others()) - len(rows) - len(losing); n > 0 {
+		reading = strings.TrimSuffix(reading, ".") + fmt.Sprintf("; %d %s none on balance.", n, plural(n, "scenario adds", "scenarios add"))
+	}
+	c, err := intervalChart("cost-per-net", "Net cost per additional verified departure", "EUR per net additional verified departure (95% interval)", reading, rows, true)
 	if err != nil {
 		return nil, err
 	}

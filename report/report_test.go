@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,7 +25,7 @@ const full = "testdata/full"
 
 func build(t *testing.T, dir string) *Page {
 	t.Helper()
-	pg, err := Build(dir)
+	pg, err := BuildWith(dir, dtv())
 	if err != nil {
 		t.Fatalf("Build(%s): %v", dir, err)
 	}
@@ -91,8 +92,8 @@ func TestHeadlineMatchesSummary(t *testing.T) {
 			metrics = append(metrics, r["metric"])
 		}
 	}
-	if len(metrics) != 6 || len(tab.Rows) != 3 {
-		t.Fatalf("%d metrics per 1,000 in summary.csv, %d rows in the table: want 6 and 3", len(metrics), len(tab.Rows))
+	if len(metrics) != 6 || len(tab.Rows) != 5 {
+		t.Fatalf("%d metrics per 1,000 in summary.csv, %d rows in the table: want 6 and 5", len(metrics), len(tab.Rows))
 	}
 	for _, row := range tab.Rows {
 		sc := row[0].Text
@@ -107,28 +108,66 @@ func TestHeadlineMatchesSummary(t *testing.T) {
 	}
 }
 
-// TestCostReading checks the cost chart's sentence against summary.csv.
-func TestCostReading(t *testing.T) {
-	pg := build(t, full)
-	s := section(t, pg, "costs")
-	if len(s.Charts) != 1 {
-		t.Fatalf("costs: %d charts, want 1 (note %q)", len(s.Charts), s.Note)
+// TestNetCost: the cost per additional verified departure is net: the
+// difference in total cost from the baseline over the net change in
+// verified departures (added minus lost), which summary.csv's
+// cost_total_eur and net_verified give too (a ratio of means is the ratio
+// of the mean difference and the mean net change). A scenario that loses
+// departures on balance (timing-none in the fixture, which costs less
+// than the baseline, so that its gross cost per added departure is
+// negative) shows "loses departures", is left out of the chart and is
+// never called the cheapest.
+func TestNetCost(t *testing.T) {
+	s := section(t, build(t, full), "costs")
+	if len(s.Charts) != 1 || len(s.Tables) != 2 {
+		t.Fatalf("costs: %d charts and %d tables, want 1 and 2 (note %q)", len(s.Charts), len(s.Tables), s.Note)
 	}
-	var cheapest string
-	best := 1e300
+	costDiff, net, gross := map[string]float64{}, map[string]float64{}, map[string]float64{}
 	for _, r := range readCSV(t, filepath.Join(full, "summary.csv")) {
-		if r["metric"] != "cost_per_additional_eur" || r["scenario"] == "baseline" {
+		x, _ := strconv.ParseFloat(r["mean"], 64)
+		switch r["metric"] {
+		case "cost_total_eur":
+			costDiff[r["scenario"]], _ = strconv.ParseFloat(r["diff_vs_baseline"], 64)
+		case "net_verified":
+			net[r["scenario"]] = x
+		case "cost_per_additional_eur":
+			gross[r["scenario"]] = x
+		}
+	}
+	if !(net["timing-none"] < 0 && gross["timing-none"] < 0) {
+		t.Fatalf("the fixture's timing-none has net %v and gross cost %v per additional departure: want both below zero, the case this test is for", net["timing-none"], gross["timing-none"])
+	}
+	paired := s.Tables[1]
+	last := len(paired.Head) - 1
+	if !strings.HasPrefix(paired.Head[last], "net cost per additional verified departure") {
+		t.Fatalf("paired table's last column %q, want the net cost", paired.Head[last])
+	}
+	cheapest, best := "", math.Inf(1)
+	for _, row := range paired.Rows {
+		sc, got := row[0].Text, row[last].Text
+		if net[sc] < 0 {
+			if got != "loses departures" {
+				t.Errorf("%s (net %v): net cost %q, want \"loses departures\"", sc, net[sc], got)
+			}
 			continue
 		}
-		x, _ := strconv.ParseFloat(r["mean"], 64)
-		if x < best {
-			lo, _ := strconv.ParseFloat(r["ci_low"], 64)
-			hi, _ := strconv.ParseFloat(r["ci_high"], 64)
-			best, cheapest = x, fmt.Sprintf("%s costs the least per additional verified departure: %s [%s, %s] EUR.", r["scenario"], group(fmt.Sprintf("%.0f", x)), group(fmt.Sprintf("%.0f", lo)), group(fmt.Sprintf("%.0f", hi)))
+		want := costDiff[sc] / net[sc]
+		if !strings.HasPrefix(got, group(fmt.Sprintf("%.0f", want))+" [") {
+			t.Errorf("%s: net cost %q, want %.0f = %.0f EUR / %.2f net departures from summary.csv", sc, got, want, costDiff[sc], net[sc])
+		}
+		if want < best {
+			cheapest, best = sc, want
 		}
 	}
-	if got := s.Charts[0].Reading; got != cheapest {
-		t.Errorf("reading %q, want %q", got, cheapest)
+	reading := s.Charts[0].Reading
+	if !strings.Contains(reading, cheapest+" has the lowest net cost per additional one: "+group(fmt.Sprintf("%.0f", best))) ||
+		!strings.Contains(reading, "timing-none loses departures on balance and is not shown") || strings.Contains(reading, "timing-none has") {
+		t.Errorf("reading %q, want %s the cheapest at %.0f EUR, and timing-none losing departures", reading, cheapest, best)
+	}
+	for _, c := range s.Charts {
+		if bytes.Contains(c.SVG, []byte(">timing-none<")) {
+			t.Error("the chart of net costs shows timing-none, which loses departures")
+		}
 	}
 }
 
@@ -136,9 +175,9 @@ func TestCostReading(t *testing.T) {
 // its charts, and that the minimal one (today's layout: summary.csv and a
 // timeseries without dates) omits each missing part with a note.
 func TestEverySection(t *testing.T) {
-	charts := map[string]int{"compared": 0, "headline": 0, "differences": 1, "time": 3, "costs": 1, "pathways": 1, "counselling": 1, "origins": 1, "posterior": 1, "all": 0}
+	charts := map[string]int{"brief": 0, "compared": 0, "headline": 0, "differences": 1, "time": 4, "costs": 1, "pathways": 1, "counselling": 1, "origins": 1, "posterior": 1, "all": 0}
 	pg := build(t, full)
-	order := []string{"compared", "headline", "differences", "time", "costs", "pathways", "counselling", "origins", "posterior", "all"}
+	order := []string{"brief", "compared", "headline", "differences", "time", "costs", "pathways", "counselling", "origins", "posterior", "all"}
 	if len(pg.Sections) != len(order) {
 		t.Fatalf("%d sections, want %d", len(pg.Sections), len(order))
 	}
@@ -158,8 +197,8 @@ func TestEverySection(t *testing.T) {
 			}
 		}
 	}
-	if pg.Foot == nil || pg.Foot.Seed != 1 || len(pg.Foot.Scenarios) != 3 || pg.Foot.Revision == "" {
-		t.Errorf("provenance %+v, want seed 1, 3 scenarios and a revision", pg.Foot)
+	if pg.Foot == nil || pg.Foot.Seed != 1 || len(pg.Foot.Scenarios) != 5 || pg.Foot.Revision == "" {
+		t.Errorf("provenance %+v, want seed 1, 5 scenarios and a revision", pg.Foot)
 	}
 
 	pg = build(t, "testdata/minimal")
@@ -225,8 +264,8 @@ func TestWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 1+2*9 || files[0] != out {
-		t.Fatalf("Write = %v, want the page and 9 charts x 2", files)
+	if len(files) != 1+2*10 || files[0] != out {
+		t.Fatalf("Write = %v, want the page and 10 charts x 2", files)
 	}
 	for _, f := range files[1:] {
 		b, err := os.ReadFile(f)
@@ -266,8 +305,8 @@ func TestWrite(t *testing.T) {
 			t.Errorf("the page refers to %s: want no network", u)
 		}
 	}
-	if n := bytes.Count(html, []byte("<svg")); n != 9 {
-		t.Errorf("%d inline SVG charts, want 9", n)
+	if n := bytes.Count(html, []byte("<svg")); n != 10 {
+		t.Errorf("%d inline SVG charts, want 10", n)
 	}
 	again := filepath.Join(t.TempDir(), "again.html")
 	if _, err := Write(full, again); err != nil {
@@ -416,17 +455,17 @@ func TestOriginsFromCases(t *testing.T) {
 	}
 }
 
-// TestNoAdditional: when no scenario adds a verified departure, the cost
-// per additional one is NaN in summary.csv and the page says there is
-// none instead of drawing a chart or printing Inf.
+// TestNoAdditional: when no scenario adds a verified departure on
+// balance, the net cost per additional one is NaN in summary.csv and the
+// page says there is none instead of drawing a chart or printing Inf.
 func TestNoAdditional(t *testing.T) {
-	nanRow := regexp.MustCompile(`(?m)^([a-z-]+),cost_per_additional_eur,.*$`)
+	nanRow := regexp.MustCompile(`(?m)^([a-z0-9-]+),cost_per_net_verified_eur,.*$`)
 	dir := copyFixture(t, func(s string) string {
-		return nanRow.ReplaceAllString(s, "$1,cost_per_additional_eur,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN")
+		return nanRow.ReplaceAllString(s, "$1,cost_per_net_verified_eur,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN")
 	})
 	pg := build(t, dir)
 	s := section(t, pg, "costs")
-	if len(s.Charts) != 0 || !strings.Contains(s.Note, "No scenario added verified departures") {
+	if len(s.Charts) != 0 || !strings.Contains(s.Note, "No scenario added verified departures on balance") || !strings.Contains(s.Note, "timing-none loses departures") {
 		t.Errorf("costs with no additional departures: %d charts, note %q", len(s.Charts), s.Note)
 	}
 	html, _ := pg.HTML()

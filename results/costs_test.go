@@ -95,7 +95,7 @@ func TestPair(t *testing.T) {
 		t.Errorf("Pair of 10 and 9 persons: no error")
 	}
 	f := Figures{Pairing: want}
-	for name, w := range map[string]float64{"additional_verified": 3, "lost_verified": 2, "deadweight": 3} {
+	for name, w := range map[string]float64{"additional_verified": 3, "lost_verified": 2, "deadweight": 3, "net_verified": 1} {
 		i := slices.Index(MetricNames, name)
 		if i < 0 || !Metrics[i].Paired || Metrics[i].Value(&f) != w {
 			t.Errorf("metric %s of %+v: want a paired metric of value %v", name, want, w)
@@ -181,5 +181,81 @@ func TestCostPerAdditionalRows(t *testing.T) {
 	}
 	if generic[1].Value.Mean != 1 {
 		t.Error("ReplaceRows changed its input")
+	}
+}
+
+// TestCostPerNet: the cost per net additional verified departure divides
+// the cost difference by additional minus lost, and a scenario that loses
+// departures on balance gets NaN, not a negative "cost" that would read as
+// the cheapest.
+var nan = math.NaN()
+
+func TestCostPerNet(t *testing.T) {
+	tests := []struct {
+		name            string
+		base, scen, net []float64
+		mean, low, high float64 // NaN: want NaN
+		replicate0      float64 // ReplicateCostPerNet of replicate 0
+	}{
+		// 1,000 and 3,000 EUR more for a net 10 and 10: 200 EUR, and the
+		// residuals (1000-2000)/10 = -100 and +100: sd 141.42, standard
+		// error 100, t(1) 12.7062: half-width 1,270.62.
+		{"ratio of means", []float64{10000, 11000}, []float64{11000, 14000}, []float64{10, 10}, 200, 200 - 1270.62, 200 + 1270.62, 100},
+		// a scenario that adds 500 and loses 1,781 persons, for 5.1
+		// million EUR more: it loses 1,281 on balance, so there is no
+		// cost per departure it adds (the gross figure would be 10,240 EUR)
+		{"loses departures", []float64{0, 0}, []float64{5.1e6, 5.1e6}, []float64{500 - 1781, 500 - 1781}, nan, nan, nan, nan},
+		// a saving while losing departures is not "cheap" either
+		{"saves and loses", []float64{1e6, 1e6}, []float64{0, 0}, []float64{-20, -40}, nan, nan, nan, nan},
+		{"no net change", []float64{0, 0}, []float64{100, 200}, []float64{3, -3}, nan, nan, nan, 100.0 / 3},
+	}
+	for _, c := range tests {
+		t.Run(c.name, func(t *testing.T) {
+			iv, err := CostPerNet(c.base, c.scen, c.net)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range []struct {
+				name      string
+				got, want float64
+			}{{"mean", iv.Mean, c.mean}, {"low", iv.Low, c.low}, {"high", iv.High, c.high}} {
+				if math.IsNaN(x.want) != math.IsNaN(x.got) || (!math.IsNaN(x.want) && math.Abs(x.got-x.want) > 0.01) {
+					t.Errorf("CostPerNet(%v, %v, %v) %s = %v, want %v", c.base, c.scen, c.net, x.name, x.got, x.want)
+				}
+			}
+			r := ReplicateCostPerNet(c.base[0], c.scen[0], c.net[0])
+			if math.IsNaN(r) != math.IsNaN(c.replicate0) || (!math.IsNaN(r) && math.Abs(r-c.replicate0) > 1e-9) {
+				t.Errorf("ReplicateCostPerNet(%v, %v, %v) = %v, want %v", c.base[0], c.scen[0], c.net[0], r, c.replicate0)
+			}
+		})
+	}
+	f := Figures{Pairing: Pairing{Additional: 3, Lost: 5}, Cost: 100, BaseCost: 50}
+	if i := slices.Index(MetricNames, CostPerNetName); i < 0 || !Metrics[i].Paired || !math.IsNaN(Metrics[i].Value(&f)) {
+		t.Errorf("metric %s of a replicate that loses 2 on balance: want a paired metric of value NaN", CostPerNetName)
+	}
+	f.Pairing.Lost = 1
+	if i := slices.Index(MetricNames, CostPerNetName); Metrics[i].Value(&f) != 25 {
+		t.Errorf("metric %s of 50 EUR more for a net 2: %v, want 25", CostPerNetName, Metrics[i].Value(&f))
+	}
+}
+
+func TestCostPerNetRows(t *testing.T) {
+	names := []string{"cost_total_eur", "net_verified"}
+	// baseline, a scenario that adds a net 10 for 2,000 EUR more, one that
+	// loses a net 5 for 1,000 EUR more
+	metrics := [][][]float64{
+		{{10000, 0}, {11000, 0}},
+		{{12000, 10}, {13000, 10}},
+		{{11000, -5}, {12000, -5}},
+	}
+	rows, err := CostPerNetRows([]string{"base", "adds", "loses"}, metrics, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || !math.IsNaN(rows[0].Value.Mean) || rows[1].Value.Mean != 200 || !math.IsNaN(rows[2].Value.Mean) || rows[1].Metric != CostPerNetName {
+		t.Errorf("CostPerNetRows = %+v, want NaN for the baseline, 200 for adds, NaN for loses", rows)
+	}
+	if _, err := CostPerNetRows([]string{"base"}, metrics[:1], []string{"cost_total_eur"}); err == nil {
+		t.Error("no error without net_verified")
 	}
 }

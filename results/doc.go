@@ -52,6 +52,12 @@
 //     additional departure it is NaN, never Inf. CostPerAdditionalRows makes
 //     its summary.csv rows from Summarize's input, to put in place of the
 //     generic ones with ReplaceRows.
+//   - CostPerNet is the same ratio over the net change, additional minus
+//     lost verified departures (the metric net_verified): what one more
+//     departure on balance costs. Where the net change is not above 0 it is
+//     NaN: a scenario that loses departures has no cost per departure added,
+//     and never a negative one that reads as cheap. CostPerNetRows makes its
+//     summary.csv rows.
 //
 // Two intervals, not to be confused (summary.go):
 //   - MeanCI: where the MEAN over replicates lies, a 95% Student-t

@@ -49,6 +49,24 @@ type Manifest struct {
 	// which interval is of the mean, which predictive over parameter draws,
 	// and whether the latter are filled.
 	SummaryColumns map[string]string `json:"summary_columns"`
+
+	// Keys describe every key of the scenarios' configurations (Config's
+	// keys, and the nested settings named as one, such as the counselling
+	// provider), from the code's struct tags, so that a reader can put a
+	// difference between two configurations in words and say whether the
+	// effect of a policy setting rests on calibrated parameters.
+	Keys []ManifestKey `json:"keys,omitempty"`
+}
+
+// ManifestKey describes one configuration key as the code that ran
+// declares it (docs/scenarios.md).
+type ManifestKey struct {
+	Key    string `json:"key"` // dotted, from the scenario's root: "policy.counselling.timing"
+	Desc   string `json:"desc,omitempty"`
+	Unit   string `json:"unit,omitempty"`
+	Source string `json:"source,omitempty"` // "calibrated: ..." for a parameter fitted to data
+	// Via are, for a policy setting, the parameters through which it acts.
+	Via []string `json:"via,omitempty"`
 }
 
 // ManifestScenario records one scenario with its full resolved parameters.

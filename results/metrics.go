@@ -38,7 +38,8 @@ type Figures struct {
 // people found again) cannot look worse for it. Per-file metrics follow,
 // shaped like the study's case files; then costs (CostOf), and last the
 // paired metrics: additional and lost verified departures and deadweight
-// (Pair), and the cost per additional verified departure.
+// (Pair), the cost per additional verified departure (gross), the net
+// change (additional minus lost) and the cost per net additional one.
 var Metrics = func() []Metric {
 	m := []Metric{
 		count("persons", "persons who entered in the recorded months", func(t *sim.Totals) int { return t.Persons }),
@@ -101,6 +102,11 @@ var Metrics = func() []Metric {
 		Metric{Name: CostPerAdditionalName, Desc: "(cost - the baseline's) per additional verified departure, EUR; in summary.csv the ratio of means (CostPerAdditional)", Paired: true,
 			Value: func(f *Figures) float64 {
 				return ReplicateCostPerAdditional(f.BaseCost, f.Cost, float64(f.Pairing.Additional))
+			}},
+		pairedCount("net_verified", "additional minus lost verified departures: how many more persons the scenario has verified as gone", func(p *Pairing) int { return p.Additional - p.Lost }),
+		Metric{Name: CostPerNetName, Desc: "(cost - the baseline's) per net additional verified departure (net_verified), EUR; NaN where the scenario does not add departures on balance; in summary.csv the ratio of means (CostPerNet)", Paired: true,
+			Value: func(f *Figures) float64 {
+				return ReplicateCostPerNet(f.BaseCost, f.Cost, float64(f.Pairing.Additional-f.Pairing.Lost))
 			}},
 	)
 	for i := 1; i < len(m); i++ {

@@ -66,26 +66,57 @@ const CostPerAdditionalName = "cost_per_additional_eur"
 // spread; near 0 the ratio is unstable and the interval says so by its
 // width.
 //
+// It is a gross figure: it ignores the departures the scenario loses
+// against the baseline, so a scenario that loses more than it adds still
+// gets a cost per additional departure. What a planner buys is CostPerNet,
+// which the report shows.
+//
 // With no additional departures on average (mean 0) there is no such cost:
-// every field is NaN, written "NaN" in CSV and shown as "no additional
-// departures" in the report; never Inf. With one replicate the bounds are
-// NaN, as in MeanCI.
+// every field is NaN, written "NaN" in CSV; never Inf. With one replicate
+// the bounds are NaN, as in MeanCI.
 func CostPerAdditional(baseCost, scenCost, additional []float64) (Interval, error) {
-	n := len(additional)
+	return costRatio(baseCost, scenCost, additional, false)
+}
+
+// CostPerNetName is the metric of CostPerNet in replicates.csv (the
+// replicate's own ratio) and summary.csv (the ratio of means).
+const CostPerNetName = "cost_per_net_verified_eur"
+
+// CostPerNet is the cost to the state of one more verified departure on
+// balance: (scenario cost - baseline cost) / net, where net is the
+// replicate's additional minus lost verified departures (Pairing), with
+// replicates paired by index. It is the estimator, and has the interval,
+// of CostPerAdditional, with net in place of the gross additional
+// departures, which ignore the departures a scenario loses: a scenario
+// that adds 500 and loses 1,800 costs nothing "per additional departure"
+// that a planner can buy.
+//
+// Where the mean net change is not above 0 the scenario loses departures
+// (or adds none) on balance, and there is no cost per departure it adds:
+// every field is NaN, never a negative figure that would read as cheap.
+func CostPerNet(baseCost, scenCost, net []float64) (Interval, error) {
+	return costRatio(baseCost, scenCost, net, true)
+}
+
+// costRatio is mean(scenCost - baseCost) / mean(counts) with the
+// delta-method interval (CostPerAdditional); NaN when mean(counts) is 0,
+// or, with positive, not above 0.
+func costRatio(baseCost, scenCost, counts []float64, positive bool) (Interval, error) {
+	n := len(counts)
 	if len(baseCost) != n || len(scenCost) != n {
-		return Interval{}, fmt.Errorf("results: cost per additional departure from %d baseline costs, %d scenario costs, %d counts: want one of each per replicate", len(baseCost), len(scenCost), n)
+		return Interval{}, fmt.Errorf("results: cost per departure from %d baseline costs, %d scenario costs, %d counts: want one of each per replicate", len(baseCost), len(scenCost), n)
 	}
 	nan := Interval{math.NaN(), math.NaN(), math.NaN()}
 	if n == 0 {
 		return nan, nil
 	}
 	var sumD, sumA float64
-	for r := range additional {
+	for r := range counts {
 		sumD += scenCost[r] - baseCost[r]
-		sumA += additional[r]
+		sumA += counts[r]
 	}
 	meanA := sumA / float64(n)
-	if meanA == 0 || math.IsNaN(meanA) || math.IsInf(meanA, 0) {
+	if meanA == 0 || math.IsNaN(meanA) || math.IsInf(meanA, 0) || (positive && meanA < 0) {
 		return nan, nil
 	}
 	ratio := (sumD / float64(n)) / meanA
@@ -93,8 +124,8 @@ func CostPerAdditional(baseCost, scenCost, additional []float64) (Interval, erro
 		return nan, nil
 	}
 	z := make([]float64, n)
-	for r := range additional {
-		z[r] = (scenCost[r] - baseCost[r] - ratio*additional[r]) / meanA
+	for r := range counts {
+		z[r] = (scenCost[r] - baseCost[r] - ratio*counts[r]) / meanA
 	}
 	ci := MeanCI(z)
 	h := ci.High - ci.Mean
@@ -110,6 +141,16 @@ func ReplicateCostPerAdditional(baseCost, scenCost, additional float64) float64 
 	return (scenCost - baseCost) / additional
 }
 
+// ReplicateCostPerNet is one replicate's own ratio for replicates.csv:
+// NaN when the replicate's net change in verified departures is not above
+// 0.
+func ReplicateCostPerNet(baseCost, scenCost, net float64) float64 {
+	if !(net > 0) {
+		return math.NaN()
+	}
+	return (scenCost - baseCost) / net
+}
+
 // CostPerAdditionalRows are summary.csv's rows of cost_per_additional_eur,
 // one per scenario, from metrics[s][r][m] as Summarize takes them, with
 // names the metric names of its columns (they must include cost_total_eur
@@ -119,17 +160,29 @@ func ReplicateCostPerAdditional(baseCost, scenCost, additional float64) float64 
 // are NaN: the metric is itself a comparison with the baseline. The
 // baseline's own row is NaN (it adds nothing to itself).
 func CostPerAdditionalRows(scenarios []string, metrics [][][]float64, names []string) ([]SummaryRow, error) {
+	return costRatioRows(scenarios, metrics, names, CostPerAdditionalName, "additional_verified", CostPerAdditional)
+}
+
+// CostPerNetRows are summary.csv's rows of cost_per_net_verified_eur, as
+// CostPerAdditionalRows makes those of cost_per_additional_eur, from the
+// metrics cost_total_eur and net_verified: the ratio of means of
+// CostPerNet, NaN where a scenario does not add departures on balance.
+func CostPerNetRows(scenarios []string, metrics [][][]float64, names []string) ([]SummaryRow, error) {
+	return costRatioRows(scenarios, metrics, names, CostPerNetName, "net_verified", CostPerNet)
+}
+
+func costRatioRows(scenarios []string, metrics [][][]float64, names []string, metric, count string, ratio func(base, scen, counts []float64) (Interval, error)) ([]SummaryRow, error) {
 	cost, add := -1, -1
 	for i, n := range names {
 		switch n {
 		case "cost_total_eur":
 			cost = i
-		case "additional_verified":
+		case count:
 			add = i
 		}
 	}
 	if cost < 0 || add < 0 {
-		return nil, fmt.Errorf("results: cost per additional departure needs the metrics cost_total_eur and additional_verified")
+		return nil, fmt.Errorf("results: %s needs the metrics cost_total_eur and %s", metric, count)
 	}
 	col := func(s, m int) []float64 {
 		xs := make([]float64, len(metrics[s]))
@@ -142,14 +195,14 @@ func CostPerAdditionalRows(scenarios []string, metrics [][][]float64, names []st
 	rows := make([]SummaryRow, len(scenarios))
 	base := col(0, cost)
 	for s, name := range scenarios {
-		v, err := CostPerAdditional(base, col(s, cost), col(s, add))
+		v, err := ratio(base, col(s, cost), col(s, add))
 		if err != nil {
 			return nil, fmt.Errorf("scenario %s: %w", name, err)
 		}
 		if s == 0 {
 			v = nan
 		}
-		rows[s] = SummaryRow{Scenario: name, Metric: CostPerAdditionalName, Value: v, Diff: nan}
+		rows[s] = SummaryRow{Scenario: name, Metric: metric, Value: v, Diff: nan}
 	}
 	return rows, nil
 }

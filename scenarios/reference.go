@@ -86,3 +86,14 @@ func rangeText(r string) string {
 	}
 	return strings.Replace(r, ",", " to ", 1)
 }
+
+// Keys are every scenario key's Spec, as Reference lists them, then the
+// nested settings that name several keys as one (agents.Groups: the
+// counselling provider, a mix of shares). A run records them in its
+// manifest, so that a reader of its folder can name each setting in words,
+// say where its value comes from (Source: "calibrated: ..." or not), and
+// through which parameters a policy setting acts (Via).
+func Keys() []agents.Spec {
+	cfg := sim.DefaultConfig()
+	return append(agents.Specs(&cfg), agents.Groups(&cfg)...)
+}

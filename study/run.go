@@ -286,6 +286,9 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 			FileSHA256: sc.FileSHA256, ConfigSHA256: sc.ConfigSHA256(), Config: cm,
 		})
 	}
+	for _, k := range scenarios.Keys() {
+		man.Keys = append(man.Keys, results.ManifestKey{Key: k.Key, Desc: k.Desc, Unit: k.Unit, Source: k.Source, Via: k.Via})
+	}
 	man.End = time.Now().UTC()
 	manW, err := folder.Create("manifest.json")
 	if err != nil {
@@ -338,8 +341,8 @@ func fingerprint(st *scenarios.Study, opt *Options) string {
 }
 
 // summarize is summary.csv's rows: means and paired differences of every
-// metric, with the cost per additional verified departure as a ratio of
-// means rather than a mean of ratios; with draws (a posterior, one draw per
+// metric, with the costs per additional and per net additional verified
+// departure as ratios of means rather than means of ratios; with draws (a posterior, one draw per
 // replicate), also the predictive intervals and shares above the baseline.
 func summarize(names []string, metrics [][][]float64, draws bool) ([]results.SummaryRow, error) {
 	rows := results.Summarize(names, metrics)
@@ -348,6 +351,11 @@ func summarize(names []string, metrics [][][]float64, draws bool) ([]results.Sum
 		return nil, err
 	}
 	rows = results.ReplaceRows(rows, cpa)
+	cpn, err := results.CostPerNetRows(names, metrics, results.MetricNames)
+	if err != nil {
+		return nil, err
+	}
+	rows = results.ReplaceRows(rows, cpn)
 	if draws {
 		results.AddDraws(rows, names, metrics, results.MetricNames)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -188,6 +189,21 @@ func TestManifestSums(t *testing.T) {
 	}
 	if man.Kind != "run" || man.Revision == "" || strings.HasPrefix(man.Revision, "unknown") && !strings.Contains(man.Revision, "(") {
 		t.Errorf("manifest kind %q revision %q: want run and a revision or the reason it is unknown", man.Kind, man.Revision)
+	}
+	// the keys in words, with their sources and, for policy settings, the
+	// parameters through which they act (what the report reads)
+	keys := map[string]results.ManifestKey{}
+	for _, k := range man.Keys {
+		keys[k.Key] = k
+	}
+	if k := keys["policy.counselling.timing"]; !strings.HasPrefix(k.Desc, "when counselling is given") || !slices.Contains(k.Via, "params.counselling.moment_first") {
+		t.Errorf("manifest key policy.counselling.timing = %+v, want its words and the moment factors it acts through", k)
+	}
+	if k := keys["params.counselling.effect"]; !strings.HasPrefix(k.Source, "calibrated") {
+		t.Errorf("manifest key params.counselling.effect = %+v, want its source, calibrated", k)
+	}
+	if k := keys["params.counselling.civil_legal"]; k.Key == "" || strings.HasPrefix(k.Source, "calibrated") {
+		t.Errorf("manifest key params.counselling.civil_legal = %+v, want its source, an assumption", k)
 	}
 }
 

@@ -70,6 +70,9 @@ func TestRunPosteriorDraws(t *testing.T) {
 			t.Fatalf("summary.csv has no column %s: %q", c, recs[0])
 		}
 	}
+	// the costs per departure are ratios of means, compared with the
+	// baseline by construction: no difference, no share above it
+	ratio := map[string]bool{"cost_per_additional_eur": true, "cost_per_net_verified_eur": true}
 	checked := 0
 	for line, rec := range recs[1:] {
 		f := func(c string) float64 {
@@ -85,7 +88,7 @@ func TestRunPosteriorDraws(t *testing.T) {
 			if !math.IsNaN(p) {
 				t.Errorf("%s: p_above_baseline = %v, want NaN for the baseline", where, p)
 			}
-		} else if rec[1] != "cost_per_additional_eur" && !(p >= 0 && p <= 1) {
+		} else if !ratio[rec[1]] && !(p >= 0 && p <= 1) {
 			t.Errorf("%s: p_above_baseline = %v, want it within [0, 1]", where, p)
 		}
 		for _, k := range []struct{ mean, low, high, plow, phigh string }{
@@ -101,13 +104,13 @@ func TestRunPosteriorDraws(t *testing.T) {
 				t.Errorf("%s: %s %v outside its predictive interval [%v, %v]", where, k.mean, m, plo, phi)
 			}
 			// 1e-5: both widths are written with six decimals
-			if rec[1] != "cost_per_additional_eur" && phi-plo < hi-lo-1e-5 {
+			if !ratio[rec[1]] && phi-plo < hi-lo-1e-5 {
 				t.Errorf("%s: predictive interval [%v, %v] narrower than the 95%% interval of the mean [%v, %v]", where, plo, phi, lo, hi)
 			}
 		}
 	}
 	// 3 scenarios x every metric, the value and (but for the baseline's
-	// and the cost per additional departure's NaNs) the difference
+	// and the costs per departure's NaNs) the difference
 	if checked < 3*30 {
 		t.Errorf("checked %d intervals, want most of summary.csv's", checked)
 	}

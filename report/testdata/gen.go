@@ -4,7 +4,9 @@
 // layouts the engine will write: go run testdata/gen.go from
 // report/. The numbers are made up but consistent: summary.csv is computed
 // from replicates.csv as results does, replicates.csv from persons.csv, and
-// costs and pairing with the results functions the engine will call.
+// costs and pairing with the results functions the engine will call;
+// manifest.json holds the resolved configurations of the study below, as
+// scenarios makes them, and the key descriptions a run records.
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/returnsim/returnsim/results"
+	sc "github.com/returnsim/returnsim/scenarios"
 	"github.com/returnsim/returnsim/sim"
 )
 
@@ -31,7 +34,54 @@ var scenarios = []struct {
 	{"baseline", "Government counselling at the final negative decision; modest reintegration package", 0, 0, 1.0},
 	{"provider-ngo", "Civil-society counselling, trusted by long-stayers", 0.06, 0.01, 1.4},
 	{"periodic", "Counselling every six months while the file is open", 0.03, 0.02, 2.2},
+	{"timing-none", "No counselling", 0.005, 0.12, 0},
+	{"first-decision-2025", "Counselling at the first negative decision from 2025", 0.02, 0.005, 1.0},
 }
+
+// study is the fixture's study: the scenarios above as a study file gives
+// them, whose resolved configurations manifest.json holds. The baseline
+// has two dated policy changes; first-decision-2025 gives its own, which
+// replace the base's, and restates theirs, so that it differs from the
+// baseline only from 2025-01.
+const study = `name = "counselling"
+[base]
+name = "baseline"
+months = 108
+[base.intake]
+scale = 0.01
+[base.policy.reintegration]
+cash_eur = 0
+[[base.policy_changes]]
+from = "2017-07"
+reintegration.cash_eur = 300
+[[base.policy_changes]]
+from = "2019-04"
+capacity.lvv_places = 1000
+
+[variants.provider-ngo]
+policy.counselling.provider = "ngo"
+
+[variants.periodic]
+policy.counselling.timing = "periodic"
+
+[variants.timing-none]
+policy.counselling.timing = "none"
+
+[variants.first-decision-2025]
+[[variants.first-decision-2025.policy_changes]]
+from = "2017-07"
+reintegration.cash_eur = 300
+[[variants.first-decision-2025.policy_changes]]
+from = "2019-04"
+capacity.lvv_places = 1000
+[[variants.first-decision-2025.policy_changes]]
+from = "2025-01"
+counselling.timing = "first-decision"
+`
+
+// months is the fixture's timeseries: January 2017 to December 2025, DT&V's
+// published years and two of projection.
+const months = 108
 
 var origins = []string{"MA", "DZ", "NG", "SY", "IR"}
 
@@ -62,9 +112,11 @@ func main() {
 	repRows.WriteString("scenario,replicate,seed," + strings.Join(metricNames, ",") + "\n")
 	costs := make([][]float64, len(scenarios)) // [s][r] total
 	additional := make([][]float64, len(scenarios))
+	net := make([][]float64, len(scenarios))
 	for s := range scenarios {
 		costs[s] = make([]float64, reps)
 		additional[s] = make([]float64, reps)
+		net[s] = make([]float64, reps)
 	}
 	for r := 0; r < reps; r++ {
 		n := 180 + 10*r
@@ -145,7 +197,7 @@ func main() {
 			cc := results.CostCounts{Forced: counts[2], AVR: counts[0], PackageEUR: pkg, Sessions: sessionsGiven,
 				MonthsReception: 3 * n, MonthsVBL: n / 3, MonthsFamily: n / 6, MonthsDetention: n / 10}
 			items := results.CostOf(unit, cc)
-			costs[s][r], additional[s][r] = items.Total(), float64(pair.Additional)
+			costs[s][r], additional[s][r], net[s][r] = items.Total(), float64(pair.Additional), float64(pair.Additional-pair.Lost)
 			per := func(k int) float64 { return 1000 * float64(k) / float64(n) }
 			verified := counts[0] + counts[1] + counts[2]
 			m := []float64{float64(n), per(verified), per(counts[0]), per(counts[1]), per(counts[2]), per(counts[3]), per(counts[4]),
@@ -162,11 +214,12 @@ func main() {
 				repRows.WriteString("," + results.FormatFixed(x))
 			}
 			repRows.WriteString("\n")
-			for mo := 0; mo < 24; mo++ {
+			// departures a month about DT&V's at the intake scale 0.01
+			for mo := 0; mo < months; mo++ {
 				f := float64(n) / 24
-				avr := int(f*0.10*(1+sc.lift*3) + float64((mo*7+r)%5))
+				avr := int(1+sc.lift*30) + (mo*7+r)%3
 				series += fmt.Sprintf("%s,%d,%d,%d-%02d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", sc.name, r, mo, 2017+mo/12, 1+mo%12,
-					n-mo*3, 20+mo, 5, avr, int(f*0.06)+mo%3, int(f*0.1)+(mo+r)%4, int(f*0.3)-int(10*sc.lift)+mo%2, 1, 2, int(f), int(f*0.6), int(f*0.2), int(f*0.1), int(f*0.1))
+					n-mo, 20+mo%24, 5, avr, 1+(mo+r)%3, 1+(mo+r)%4-int(sc.loss*10), 7-int(10*sc.lift)+mo%3, 1, 2, int(f), int(f*0.6), int(f*0.2), int(f*0.1), int(f*0.1))
 			}
 		}
 	}
@@ -185,15 +238,23 @@ func main() {
 				ds[r] = xs[r] - metrics[0][r][m]
 			}
 			v, d := results.MeanCI(xs), results.MeanCI(ds)
-			if name == results.CostPerAdditionalName {
+			ratio := name == results.CostPerAdditionalName || name == results.CostPerNetName
+			if ratio {
+				f, counts := results.CostPerAdditional, additional[s]
+				if name == results.CostPerNetName {
+					f, counts = results.CostPerNet, net[s]
+				}
 				var err error
-				if v, err = results.CostPerAdditional(costs[0], costs[s], additional[s]); err != nil {
+				if v, err = f(costs[0], costs[s], counts); err != nil {
 					panic(err)
+				}
+				if s == 0 {
+					v = results.Interval{Mean: nan(), Low: nan(), High: nan()}
 				}
 				d = results.Interval{Mean: nan(), Low: nan(), High: nan()}
 			}
 			dr := &results.Draws{Value: results.Predictive(xs), Diff: results.Predictive(ds), PAbove: results.PAbove(ds)}
-			if name == results.CostPerAdditionalName {
+			if ratio {
 				dr.Diff, dr.PAbove = results.PredictiveInterval{Low: nan(), High: nan()}, nan()
 			}
 			if s == 0 {
@@ -216,17 +277,25 @@ func main() {
 		"seed": 1, "replicates": reps, "workers": 2, "common_random_numbers": true, "posterior": "calibrate/posterior.csv",
 		"files": []string{"default.toml"},
 	}
+	st, err := sc.Parse("default.toml", []byte(study))
+	if err != nil {
+		panic(err)
+	}
 	var scs []map[string]any
-	for s, sc := range scenarios {
-		cfg := map[string]any{
-			"months": 24, "costs": map[string]any{"avr_eur": 560, "forced_eur": 3414, "session_eur": 150},
-			"policy": map[string]any{"counselling": map[string]any{"provider": []string{"government", "ngo", "government"}[s], "timing": []string{"final-decision", "final-decision", "periodic"}[s]}},
+	for s, x := range scenarios {
+		if st.Scenarios[s].Name != x.name {
+			panic("the study's scenarios are not the fixture's: " + st.Scenarios[s].Name)
 		}
-		scs = append(scs, map[string]any{"name": sc.name, "description": sc.desc, "file": "default.toml",
+		scs = append(scs, map[string]any{"name": x.name, "description": x.desc, "file": "default.toml",
 			"file_sha256":   "87e8f117e47aa02f3dc8416502196a15dc7c7617cc820ccd4ced9fb15bb8f530",
-			"config_sha256": fmt.Sprintf("%064x", s+1), "config": cfg})
+			"config_sha256": st.Scenarios[s].ConfigSHA256(), "config": st.Scenarios[s].ConfigMap()})
 	}
 	man["scenarios"] = scs
+	var keys []results.ManifestKey
+	for _, k := range sc.Keys() {
+		keys = append(keys, results.ManifestKey{Key: k.Key, Desc: k.Desc, Unit: k.Unit, Source: k.Source, Via: k.Via})
+	}
+	man["keys"] = keys
 	b, _ := json.MarshalIndent(man, "", "  ")
 	write(full, "manifest.json", string(b)+"\n")
 
