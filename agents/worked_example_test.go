@@ -30,7 +30,7 @@ func Example_workedExample() {
 	}
 	// sim.DefaultConfig's state.find_rate and state.status_out_of_sight
 	// (scenarios.TestWorkedExampleRates checks that they still are)
-	const findRate, statusOutOfSight = 0.0226, 0.0005
+	const findRate, statusOutOfSight = 0.015189, 0.0005
 
 	karim := agents.Agent{FileNumber: 1, Origin: 0, Household: agents.Single, Provider: agents.Government,
 		FamilyPull: 0.3, FamilyPressure: 0.35, Network: 0.4, Sensitivity: 0.5, Options: 1, Trust: 0.5,
@@ -102,35 +102,35 @@ func Example_workedExample() {
 	}
 
 	// Output:
-	// drivers -0.52647
-	// R 0.15974
-	// session 1.31901 (legal 0.00000)
+	// drivers -0.62930
+	// R 0.18168
+	// session 1.52584 (legal 0.00000)
 	// first file, uncounselled:
-	//   L_avr  -5.19803  h_avr 0.00550
-	//   L_ind  -4.66978  h_ind 0.00929
-	//   L_abs  -4.96890  h_abs 0.00690
-	//   L_np   -4.28910  h_np  0.01353
+	//   L_avr  -4.72522  h_avr 0.00879
+	//   L_ind  -4.53098  h_ind 0.01066
+	//   L_abs  -4.68100  h_abs 0.00918
+	//   L_np   -3.84590  h_np  0.02092
 	// first file, counselled:
-	//   L_avr  -3.87902  h_avr 0.02025
-	//   L_ind  -4.66978  h_ind 0.00929
-	//   L_abs  -4.96890  h_abs 0.00690
-	//   L_np   -4.28910  h_np  0.01353
+	//   L_avr  -3.19938  h_avr 0.03919
+	//   L_ind  -4.53098  h_ind 0.01066
+	//   L_abs  -4.68100  h_abs 0.00918
+	//   L_np   -3.84590  h_np  0.02092
 	// after a rejected application: Options 0.70 Hope 0.35
 	// second file, departure period, uncounselled:
-	//   L_avr  -4.97303  h_avr 0.00687
-	//   L_ind  -4.53478  h_ind 0.01062
-	//   L_abs  -4.96890  h_abs 0.00690
-	//   L_np   -4.58910  h_np  0.01006
-	// out of sight: leave 0.05570 apply 0.00065 find 0.02260 status 0.00050 total 0.07945 mean months 12.6
-	//   next event: find 0.284 status 0.006 leave 0.701 apply 0.008
-	// found after 24 months: MonthsIrregular 24 MonthsSinceFinal 24 Trust 0.31427 Hope 0.50 CounselAVR 0.00623 pathway hopelessness
-	// drivers -1.36271
+	//   L_avr  -4.50022  h_avr 0.01098
+	//   L_ind  -4.39598  h_ind 0.01218
+	//   L_abs  -4.68100  h_abs 0.00918
+	//   L_np   -4.14590  h_np  0.01558
+	// out of sight: leave 0.04693 apply 0.00033 find 0.01519 status 0.00050 total 0.06295 mean months 15.9
+	//   next event: find 0.241 status 0.008 leave 0.746 apply 0.005
+	// found after 24 months: MonthsIrregular 24 MonthsSinceFinal 24 Trust 0.31427 Hope 0.50 CounselAVR 0.00721 pathway hopelessness
+	// drivers -1.21503
 	// second file, found, no shelter:
-	//   L_avr  -6.02804  h_avr 0.00240
-	//   L_ind  -5.17153  h_ind 0.00564
-	//   L_abs  -4.94603  h_abs 0.00706
-	//   L_np   -4.28910  h_np  0.01353
-	// deadline session: government 0.26530; NGO 1.35067 (legal 0.40000)
-	// NG: conditions term -1.78065, threat term 0.44111
-	// IQ: conditions term 0.00000, threat term 0.23353
+	//   L_avr  -5.30375  h_avr 0.00495
+	//   L_ind  -4.88242  h_ind 0.00752
+	//   L_abs  -4.65813  h_abs 0.00940
+	//   L_np   -3.84590  h_np  0.02092
+	// deadline session: government 0.30690; NGO 1.56246 (legal 0.40000)
+	// NG: conditions term -1.79155, threat term 0.24689
+	// IQ: conditions term 0.00000, threat term 0.13070
 }

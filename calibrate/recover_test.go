@@ -160,7 +160,7 @@ var recoverFull = flag.Bool("recover.full", false, "run the simulation-based che
 // cover than a binomial with p = 0.9 gives with probability 1%.
 // shippedBudget is the --budget of the calibration that ships
 // (docs/calibration.md): 2,000 evaluations for its 22 free parameters.
-const shippedBudget = 2000
+const shippedBudget = 3400
 
 func TestRecoversDefaultsFullSize(t *testing.T) {
 	if !*recoverFull {

@@ -204,6 +204,10 @@ func TestRuleCrowdsOut(t *testing.T) {
 	for rep := range reps {
 		cfg := smallConfig()
 		cfg.Policy.Counselling.Counsellors = 5
+		// families as the derivations of the family multipliers take them
+		// (docs/sources.md), not the calibrated share (1.4%): the test is of
+		// the mechanism, and needs families enough to crowd the others out
+		cfg.Population.FamilyShare = 0.15
 		rule := cfg
 		rule.Policy.Groups = []agents.Rule{familyRule()}
 		s := sim.StreamSeed(12, rep, "", true)

@@ -28,6 +28,7 @@ func quietConfig(src agents.Source) sim.Config {
 	st.AppealMonths, st.AppealSuccess = 1, 0 // the final decision in the first month
 	st.RegularisedRate, st.ForcedRate, st.DetentionRate, st.ForcedDetained = 0, 0, 0, 0
 	st.FindRate, st.StatusOutOfSight = 0, 0
+	st.UnsupervisedOnLeaving = 1                               // everyone whose shelter ends is registered
 	cfg.Params.OutOfSight.ApplyBase = -15                      // no later files from out of sight
 	cfg.Params.Dynamics.HealthRate = 0                         // its event would take the month of a decision
 	cfg.Population.FamilyShare, cfg.Population.FRLShare = 0, 0 // nobody keeps a place at the deadline
