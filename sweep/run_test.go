@@ -262,8 +262,8 @@ func TestShippedSensitivityFile(t *testing.T) {
 	if _, err := f.Base(); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.Points() * f.Replicates; got != 256*14 {
-		t.Errorf("%d simulations, want 256 x 14 = 3584 as its comment says", got)
+	if got := f.Points() * f.Replicates; got != 128*14 {
+		t.Errorf("%d simulations, want 128 x 14 = 1,792 as its comment says", got)
 	}
 }
 
