@@ -192,9 +192,11 @@ func (h *History) copy(cfg *Config, rec Recorder) *engine {
 
 // Tape is a Recorder that keeps what it is sent, to send it again
 // (Replay): the history's recorded months, for each scenario that
-// continues it. Case records are kept only with Cases set.
+// continues it. Case records are kept only with Cases set, person records
+// only with Persons set (a study keeps them for persons.csv: its metrics
+// count no person who left before the fork).
 type Tape struct {
-	Cases bool
+	Cases, Persons bool
 
 	months  []MonthCounts
 	cases   []CaseRecord
@@ -209,7 +211,11 @@ func (t *Tape) Case(c *CaseRecord) {
 	}
 }
 
-func (t *Tape) Person(p *PersonRecord) { t.persons = append(t.persons, *p) }
+func (t *Tape) Person(p *PersonRecord) {
+	if t.Persons {
+		t.persons = append(t.persons, *p)
+	}
+}
 
 // Replay sends rec what the tape kept, in the order a run sends it:
 // months, cases and persons as they came. A Recorder that keeps the three
