@@ -180,12 +180,11 @@ func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior s
 	}
 	if projection {
 		fmt.Fprintln(w)
-		fmt.Fprint(w, wrap(who+".", 100))
-		fmt.Fprint(w, "Replicate r of")
+		fmt.Fprint(w, wrap(fmt.Sprintf("%s. Replicate r of every scenario ran with the same parameter draw from %s (replicates.csv's draw column names its row).", who, posterior), 100))
 	} else {
-		fmt.Fprint(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon. Replicate r of")
+		fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon. Replicate r of")
+		fmt.Fprintf(w, "every scenario ran with the same parameter draw from %s (replicates.csv's draw column names its row).\n", posterior)
 	}
-	fmt.Fprintf(w, "\nevery scenario ran with the same parameter draw from %s (replicates.csv's draw column names its row).\n", posterior)
 	fmt.Fprintln(w, "The 95% CI of the mean says where the average over draws lies; it narrows with more replicates.")
 	fmt.Fprintln(w, "The 90% predictive interval says where one outcome may lie given what the parameters could be;")
 	fmt.Fprintln(w, "it does not narrow. P(beats baseline): the share of draws with more than the baseline, ties")
