@@ -58,3 +58,17 @@ func TestRunProjection(t *testing.T) {
 		}
 	}
 }
+
+// TestEstimateNamesBaseline: when every scenario simulates as many persons
+// (as a projection's must: its variants change only their policy), the
+// memory estimate names the baseline, whose intake.scale is the one to
+// lower, not a variant that cannot set it.
+func TestEstimateNamesBaseline(t *testing.T) {
+	st, err := loadStudy(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := estimateRun(st, 10, 2, false); e.Scenario != st.Scenarios[0].Name {
+		t.Errorf("estimateRun on the default study names %s, want the baseline, %s", e.Scenario, st.Scenarios[0].Name)
+	}
+}
