@@ -54,10 +54,17 @@ type Evaluation struct {
 // Config returns the baseline with the free parameters set to theta,
 // validated. It shares nothing mutable with Base. The study's statistics
 // by calendar year take recorded month 0 for January 2017: a baseline that
-// starts elsewhere is refused.
+// starts elsewhere is refused. A baseline whose horizon lies after the
+// last year of DT&V's published figures (a projection's) ends there.
 func (p *Problem) Config(theta []float64) (sim.Config, error) {
 	c := p.Base
 	c.Changes = append([]sim.Change(nil), p.Base.Changes...)
+	if n, ok := publishedMonths(c.Start); ok && c.Months > n {
+		// a projection's baseline (the default study runs to 2030) is
+		// calibrated on the months of the published data, as it always
+		// was: every statistic, and the pattern's persons, count them
+		c.Months = n
+	}
 	for i, q := range p.Spec.Parameters {
 		if err := agents.SetFloat(&c, q.Key, theta[i]); err != nil {
 			return c, err
@@ -74,6 +81,19 @@ func (p *Problem) Config(theta []float64) (sim.Config, error) {
 
 // studyStart is the first month of the study's files, January 2017.
 const studyStart = "2017-01"
+
+// publishedMonths is the number of months from start to the end of the
+// last year of DT&V's published figures (DTVYears): the horizon a
+// calibration simulates at most. ok is false for a start that is not a
+// month, which Config then refuses.
+func publishedMonths(start string) (n int, ok bool) {
+	m, err := sim.ParseMonth(start)
+	if err != nil {
+		return 0, false
+	}
+	ys := DTVYears()
+	return 12*(ys[len(ys)-1].Year+1) - m, true
+}
 
 // Detail is one evaluation with its fit table and the Monte Carlo error of
 // every row: how much the simulated value moves between replicates.

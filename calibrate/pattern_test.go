@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/returnsim/returnsim/agents"
@@ -75,4 +76,31 @@ func defaultProblem(t testing.TB) (sim.Config, *Spec) {
 		t.Fatal(err)
 	}
 	return st.Scenarios[0].Config, spec
+}
+
+// TestConfigEndsAtPublished: a calibration simulates at most to the end of
+// DT&V's last published year: the default study, a projection to 2030, is
+// calibrated on 2017-2024 as it was before it projected (its statistics
+// and the pattern's persons count the recorded months); a shorter
+// baseline keeps its horizon.
+func TestConfigEndsAtPublished(t *testing.T) {
+	base, spec := defaultProblem(t)
+	ys := DTVYears()
+	last := ys[len(ys)-1].Year
+	for _, months := range []int{base.Months, 60} {
+		b := base
+		b.Months = months
+		p := &Problem{Base: b, Spec: spec, Seed: 1}
+		cfg, err := p.Config(p.Start())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := min(months, 12*(last-2017+1))
+		if cfg.Months != want || cfg.Date(cfg.Months - 1)[:4] > strconv.Itoa(last) {
+			t.Errorf("a baseline of %d months from 2017-01: Config has %d (to %s), want %d: to the end of %d at most", months, cfg.Months, cfg.Date(cfg.Months-1), want, last)
+		}
+	}
+	if base.Months <= 12*(last-2017+1) {
+		t.Errorf("the default study's baseline ends at %s: the test wants one past the published years", base.Date(base.Months-1))
+	}
 }

@@ -27,6 +27,7 @@ var testKeys = newKeyTable(&results.Manifest{Keys: []results.ManifestKey{
 	{Key: "policy.counselling.provider.iom", Unit: "share"},
 	{Key: "policy.reintegration.cash_eur", Desc: "cash support per returnee", Unit: "EUR", Via: []string{"params.reintegration.effect"}},
 	{Key: "params.reintegration.effect", Desc: "AVR effect of a package, on a log scale of its value", Source: "calibrated: point fit"},
+	{Key: "policy.groups", Desc: "group rules: for whom (household, origins, ...) and the keys they set", Unit: "rules", Via: []string{"params.counselling.effect"}},
 }})
 
 // cfg is a resolved configuration as manifest.json holds it: policy from
@@ -99,7 +100,7 @@ func TestDiffConfigs(t *testing.T) {
 	for _, c := range tests {
 		t.Run(c.name, func(t *testing.T) {
 			var got []string
-			for _, ch := range testKeys.diffConfigs(base, c.sc) {
+			for _, ch := range testKeys.diffConfigs(base, c.sc, 0) {
 				got = append(got, ch.text)
 			}
 			if !slices.Equal(got, c.want) {
@@ -107,9 +108,40 @@ func TestDiffConfigs(t *testing.T) {
 			}
 		})
 	}
+	// with a fork at 2025-01 (month 96), the months before it are the
+	// baseline's in every scenario: a variant's policy key is a change
+	// from the fork, and its own change that drops the base's (cash 0 in
+	// its resolved policy before the fork) is no difference before it
+	for _, c := range []struct {
+		name string
+		sc   map[string]any
+		want []string
+	}{
+		{"a policy key from the fork", cfg(par, pol("none", 0, gov), 6, pol("none", 300, gov)),
+			[]string{"From 2025-01: when counselling is given: none (baseline: final-decision)"}},
+		{"its own change at the fork replacing the base's", cfg(par, pol("final-decision", 0, gov), 96, pol("final-decision", 3000, gov)),
+			[]string{"From 2025-01: cash support per returnee: 3,000 EUR (baseline: 300 EUR)"}},
+		{"the same from the fork", cfg(par, pol("final-decision", 0, gov), 96, pol("final-decision", 300, gov)), nil},
+		{"group rules said as one, in words", func() map[string]any {
+			p := pol("final-decision", 0, gov)
+			p["groups"] = []any{map[string]any{
+				"for":         map[string]any{"household": "family", "min_months_without_status": 0.0, "min_file_number": 0.0},
+				"counselling": map[string]any{"timing": "periodic", "period_months": 6.0, "provider": ngo},
+			}}
+			return cfg(par, p, 6, func() map[string]any { q := pol("final-decision", 300, gov); q["groups"] = p["groups"]; return q }())
+		}(), []string{"From 2025-01: group rules: for family households: counselling period months 6, counselling timing periodic, counselling provider ngo (baseline: none)"}},
+	} {
+		var got []string
+		for _, ch := range testKeys.diffConfigs(base, c.sc, 96) {
+			got = append(got, ch.text)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s, fork 2025-01: diffConfigs =\n %q\nwant\n %q", c.name, got, c.want)
+		}
+	}
 	// what the changes rest on: the via of the settings changed, split by
 	// their sources; a parameter the scenario sets is its own
-	b := testKeys.basisOf(testKeys.diffConfigs(base, cfg(map[string]any{"counselling": map[string]any{"effect": 2.4, "civil_legal": 1.5, "moment_first": 0.4}}, pol("none", 0, ngo), 6, pol("none", 300, ngo))))
+	b := testKeys.basisOf(testKeys.diffConfigs(base, cfg(map[string]any{"counselling": map[string]any{"effect": 2.4, "civil_legal": 1.5, "moment_first": 0.4}}, pol("none", 0, ngo), 6, pol("none", 300, ngo)), 0))
 	if !slices.Equal(b.calibrated, []string{"params.counselling.effect"}) || !slices.Equal(b.assumed, []string{"params.counselling.civil_legal", "params.counselling.moment_first"}) || !slices.Equal(b.own, []string{"params.counselling.civil_legal"}) {
 		t.Errorf("basisOf = %+v, want calibrated effect; assumed civil_legal, moment_first; own civil_legal", b)
 	}

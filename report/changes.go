@@ -55,6 +55,9 @@ func newKeyTable(man *results.Manifest) keyTable {
 // setting is the key a difference is reported under: key itself, or the
 // group it belongs to (policy.counselling.provider.ngo is the provider's).
 func (kt keyTable) setting(key string) string {
+	if strings.HasPrefix(key, rulesKey+"[") {
+		return rulesKey // a group rule's key: the rules are said as one
+	}
 	best := key
 	for k, info := range kt {
 		if info.group && strings.HasPrefix(key, k+".") && (best == key || len(k) < len(best)) {
@@ -122,6 +125,9 @@ func (kt keyTable) calibrated(key string) bool {
 // reads as a quantity (3,000 EUR; 6 months), not where it names a kind
 // (an index, a share, a name).
 func (kt keyTable) valueText(key string, v any) string {
+	if key == rulesKey {
+		return rulesText(v)
+	}
 	if m, ok := v.(map[string]any); ok && kt[key].group {
 		return kt.groupText(key, m)
 	}
@@ -131,6 +137,72 @@ func (kt keyTable) valueText(key string, v any) string {
 		s += " " + unit
 	}
 	return s
+}
+
+// rulesKey is the key of a policy's group rules (agents.Policy.Groups).
+const rulesKey = "policy.groups"
+
+// rulesText is a policy's group rules in words, each as for whom and what
+// it sets ("for families: counselling timing periodic, ..."), "none"
+// without.
+func rulesText(v any) string {
+	rules, _ := v.([]any)
+	if len(rules) == 0 {
+		return "none"
+	}
+	var out []string
+	for _, r := range rules {
+		m, _ := r.(map[string]any)
+		var who []string
+		sel, _ := m["for"].(map[string]any)
+		for _, k := range slices.Sorted(maps.Keys(sel)) {
+			switch x := sel[k]; k {
+			case "household":
+				who = append(who, plainValue(x)+" households")
+			case "origins":
+				who = append(who, "origins "+plainValue(x))
+			case "cooperation":
+				who = append(who, plainValue(x)+" cooperation")
+			case "min_months_without_status":
+				if n, _ := x.(float64); n > 0 {
+					who = append(who, plainValue(x)+" months or more without status")
+				}
+			case "min_file_number":
+				if n, _ := x.(float64); n > 1 {
+					who = append(who, "file "+plainValue(x)+" or later")
+				}
+			default:
+				who = append(who, strings.ReplaceAll(k, "_", " ")+" "+plainValue(x))
+			}
+		}
+		if len(who) == 0 {
+			who = []string{"everyone"}
+		}
+		rest := maps.Clone(m)
+		delete(rest, "for")
+		flat := flatten(rest)
+		var sets []string
+		for _, k := range slices.Sorted(maps.Keys(flat)) {
+			if strings.HasPrefix(k, "counselling.provider.") {
+				continue
+			}
+			sets = append(sets, strings.ReplaceAll(strings.ReplaceAll(k, ".", " "), "_", " ")+" "+plainValue(jsonValue(flat, k)))
+		}
+		if p, ok := lookup(rest, "counselling.provider").(map[string]any); ok {
+			var parts []string
+			for _, n := range slices.Sorted(maps.Keys(p)) {
+				if x, _ := p[n].(float64); x == 1 {
+					parts = []string{n}
+					break
+				} else if x > 0 {
+					parts = append(parts, n+" "+strconv.FormatFloat(100*x, 'f', -1, 64)+"%")
+				}
+			}
+			sets = append(sets, "counselling provider "+strings.Join(parts, ", "))
+		}
+		out = append(out, "for "+strings.Join(who, ", ")+": "+strings.Join(sets, ", "))
+	}
+	return strings.Join(out, "; then ")
 }
 
 // unitless are units not written after a value.
@@ -320,8 +392,12 @@ func lookup(m map[string]any, key string) any {
 // key outside the policy, and the policies in force then), then, at each
 // month where either policy changes, the settings whose difference starts
 // or changes there ("From 2025-01: ...") and those that become the
-// baseline's again. A difference that holds unchanged is said once.
-func (kt keyTable) diffConfigs(base, sc map[string]any) []change {
+// baseline's again. A difference that holds unchanged is said once. With
+// a fork after the first recorded month (fork > 0), the months before it
+// are the baseline's history in every scenario: sc's policy is in force
+// from the fork only (the one in force for it then, then its later
+// changes), as the run had it.
+func (kt keyTable) diffConfigs(base, sc map[string]any, fork int) []change {
 	var out []change
 	rest := func(cfg map[string]any) map[string]any {
 		r := maps.Clone(cfg)
@@ -334,6 +410,9 @@ func (kt keyTable) diffConfigs(base, sc map[string]any) []change {
 		out = append(out, change{0, "", k, kt.label(k) + ": " + d[k].sc + " (baseline: " + d[k].base + ")"})
 	}
 	tb, ts := timeline(base), timeline(sc)
+	if fork > 0 {
+		ts = fromFork(tb, ts, fork)
+	}
 	months := map[int]bool{0: true}
 	for _, p := range append(slices.Clone(tb), ts...) {
 		months[p.from] = true
@@ -361,6 +440,26 @@ func (kt keyTable) diffConfigs(base, sc map[string]any) []change {
 			}
 		}
 		prev, prevOrder = d, order
+	}
+	return out
+}
+
+// fromFork is the policy over time of a scenario with timeline ts that
+// continues, from month fork, a history run under the baseline's timeline
+// tb: tb's periods before the fork, ts's policy in force at the fork from
+// it, then ts's later periods.
+func fromFork(tb, ts []period, fork int) []period {
+	var out []period
+	for _, p := range tb {
+		if p.from < fork {
+			out = append(out, p)
+		}
+	}
+	out = append(out, period{fork, at(ts, fork)})
+	for _, p := range ts {
+		if p.from > fork {
+			out = append(out, p)
+		}
 	}
 	return out
 }

@@ -31,7 +31,14 @@
 //     What a scenario changes is the difference of the resolved
 //     configurations, the policy in force month by month against the
 //     baseline's: each difference once, in words, dated when it starts
-//     later; never a setting equal to the baseline's.
+//     later; never a setting equal to the baseline's. With a fork
+//     (manifest.json's fork), the months before it are the baseline's in
+//     every scenario, so a scenario's differences start at the fork; a
+//     policy's group rules are said as one setting, in words.
+//   - A projection's timeseries.csv (with a part column) has the months
+//     before the fork once, under the baseline's name: every scenario's
+//     series has them. Its per-person figures count the persons
+//     manifest.json's persons names.
 //   - The cost per additional verified departure is net: the cost
 //     difference over the net change (summary.csv's
 //     cost_per_net_verified_eur); a scenario that loses departures on

@@ -267,7 +267,10 @@ func readReplicates(path string) (*Replicates, error) {
 }
 
 // Series are timeseries.csv's columns, mean over replicates, by scenario
-// and calendar month.
+// and calendar month. A projection's timeseries.csv (one with a part
+// column) writes the months before its fork once, under the baseline's
+// name with part history: they are every scenario's, and each scenario's
+// series has them.
 type Series struct {
 	Dated     bool                 // x is a calendar month (date column), not a run month
 	X         []float64            // sorted: year + (month-1)/12, or the run month
@@ -325,6 +328,13 @@ func readSeries(path string) (*Series, error) {
 	repsOf := map[string]map[int]bool{}
 	xs := map[float64]string{}
 	seen := map[string]bool{}
+	type shared struct {
+		rep  int
+		x    float64
+		vals []float64
+	}
+	var history []shared // rows of part history: every scenario's
+	hasPart := t.has("part")
 	for {
 		ok, err := t.next()
 		if err != nil {
@@ -380,6 +390,26 @@ func readSeries(path string) (*Series, error) {
 			byRep[rk][i] += v
 		}
 		n[k]++
+		if hasPart && t.str("part") == "history" {
+			history = append(history, shared{rep, x, byRep[rk]})
+		}
+	}
+	for _, sc := range s.Scenarios {
+		for _, h := range history {
+			k, rk := key{sc, h.x}, repKey{sc, h.rep, h.x}
+			if byRep[rk] != nil {
+				continue // the scenario that wrote it
+			}
+			repsOf[sc][h.rep] = true
+			byRep[rk] = h.vals
+			if sum[k] == nil {
+				sum[k] = make([]float64, len(cols))
+			}
+			for i, v := range h.vals {
+				sum[k][i] += v
+			}
+			n[k]++
+		}
 	}
 	for x := range xs {
 		s.X = append(s.X, x)

@@ -227,7 +227,26 @@ func (in *inputs) changes(name string) []change {
 	if base == nil || sc == nil {
 		return nil
 	}
-	return in.keys.diffConfigs(base, sc)
+	return in.keys.diffConfigs(base, sc, in.forkMonth())
+}
+
+// forkMonth is the recorded month of manifest.json's fork, from which the
+// scenarios' policies take over (before it every scenario's months are
+// the baseline's history); 0 without a fork, or one at or before the
+// first recorded month.
+func (in *inputs) forkMonth() int {
+	if in.man == nil || in.man.Fork == "" {
+		return 0
+	}
+	start, _ := in.config(in.baseline())["start"].(string)
+	var y0, m0, y, m int
+	if _, err := fmt.Sscanf(start, "%4d-%2d", &y0, &m0); err != nil {
+		return 0
+	}
+	if _, err := fmt.Sscanf(in.man.Fork, "%4d-%2d", &y, &m); err != nil {
+		return 0
+	}
+	return max(0, 12*(y-y0)+m-m0)
 }
 
 func (in *inputs) changeTexts(name string) []string {
@@ -329,8 +348,15 @@ func (in *inputs) headline() (*Section, error) {
 		return s, nil
 	}
 	who := "persons who entered"
+	if in.man != nil && in.man.Persons != "" {
+		who = in.man.Persons // whom the run's per-person metrics count: in a projection, the persons reachable from the fork
+	}
 	if r, ok := in.sum.Get(in.baseline(), "persons"); ok {
-		who = fmt.Sprintf("persons who entered in the recorded window (%s in the baseline, mean per replicate)", num("persons", r.Mean))
+		if in.man != nil && in.man.Persons != "" {
+			who = fmt.Sprintf("%s (%s in the baseline, mean per replicate)", who, num("persons", r.Mean))
+		} else {
+			who = fmt.Sprintf("persons who entered in the recorded window (%s in the baseline, mean per replicate)", num("persons", r.Mean))
+		}
 	}
 	s.Intro = fmt.Sprintf("Outcomes per 1,000 %s. Each cell: the mean over %s and the 95%% interval of that mean; below it, the difference from the baseline, paired by replicate.", who, in.replicates())
 	s.Tables = []Table{in.metricTable(ms, true, true)}

@@ -645,3 +645,31 @@ func TestMorrisSweepPage(t *testing.T) {
 		}
 	}
 }
+
+// TestSeriesSharedHistory: a projection's timeseries.csv writes the months
+// before the fork once, under the baseline's name with part history; each
+// scenario's series has them, replicate by replicate, and its own months
+// from the fork.
+func TestSeriesSharedHistory(t *testing.T) {
+	dir := t.TempDir()
+	text := "scenario,replicate,month,date,part,avr,independent,forced,absconded\n" +
+		"base,0,0,2024-12,history,1,0,0,0\nbase,0,1,2025-01,projection,2,0,0,0\n" +
+		"base,1,0,2024-12,history,3,0,0,0\nbase,1,1,2025-01,projection,4,0,0,0\n" +
+		"v,0,1,2025-01,projection,5,0,0,0\nv,1,1,2025-01,projection,7,0,0,0\n"
+	p := filepath.Join(dir, "timeseries.csv")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := readSeries(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sc, want := range map[string][]float64{"base": {2, 3}, "v": {2, 6}} {
+		if got := s.Mean(sc, "avr"); !slices.Equal(got, want) {
+			t.Errorf("%s: avr by month %v, want %v (the history's months are every scenario's)", sc, got, want)
+		}
+	}
+	if got := s.Replicates("v", "avr"); len(got) != 2 || !slices.Equal(got[0], []float64{1, 5}) || !slices.Equal(got[1], []float64{3, 7}) {
+		t.Errorf("v: avr by replicate %v, want [[1 5] [3 7]]", got)
+	}
+}

@@ -4,7 +4,7 @@
 // share of draws above the baseline, and formats the rows of the result
 // folder's files: replicates.csv, summary.csv, timeseries.csv, cases.csv
 // and persons.csv (on request), groups.csv, groups-summary.csv and
-// rules.csv (groups.go), and holds the manifest types that their
+// rules.csv (groups.go), yearly.csv in a projection (yearly.go), and holds the manifest types that their
 // writers (package study, sweep) and readers (report) share. The folder
 // itself is written through internal/tasks, which owns it (lock, journal,
 // atomic commit, SHA-256s).
@@ -16,6 +16,8 @@
 // persons who entered in the recorded months, their fates at the horizon)
 // and per file (shaped like the study's case files); the per-person ones
 // lead, so that a scenario that opens more files cannot look worse for it.
+// In a projection the per-person metrics count the persons the policies
+// can reach instead (reach.go), and WindowMetrics follow the paired ones.
 //
 // What it promises:
 //   - Each file is written whole or not at all: its writers (package study,
@@ -32,11 +34,27 @@
 //     files only manifest.json, which cmd/returnsim writes, differs
 //     between identical runs.
 //
+// Projections (reach.go, yearly.go): in a study whose fork falls after its
+// first recorded month (IsProjection), most persons who entered in the
+// recorded months left before any scenario differed; the per-person
+// metrics then count the persons the policies can reach, in the return
+// system at the fork or entering after it (sim.PersonRecord.Reachable),
+// each by their fate at the horizon, and WindowMetrics add the verified
+// departures within 12, 24 and 36 months of the fork or of a later entry,
+// over the persons whose window ends by the horizon (the others are
+// censored). A projection's timeseries.csv has a part column and its
+// months before the fork once, the baseline's (Replicate.Project,
+// HistorySum); yearly.csv has the files closed by calendar year, with
+// each scenario's paired difference from the baseline (exactly 0 before
+// the fork). Without a fork, or with one at or before the first recorded
+// month, every output is what it always was.
+//
 // Groups (groups.go): groups.csv breaks the per-person metrics down by
 // household, cooperation class, band of months without status at entry
 // and the ten largest origins, all fixed when a person first enters, so
 // person k is in the same groups in every scenario and groups-summary.csv's
-// differences from the baseline are paired; rules.csv has whom each group
+// differences from the baseline are paired (the persons are those the
+// per-person metrics count: in a projection, the reachable ones); rules.csv has whom each group
 // rule of a policy selected when it came into force (sim.RuleRecorder,
 // which Replicate is).
 //

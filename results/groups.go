@@ -97,6 +97,7 @@ type GroupTally struct {
 	class  []int // by origin index: the group of its cooperation class
 	origin []int // by origin index: its group, or -1 outside the largest
 	stay   int   // the group of the first band
+	fork   int   // in a projection, the fork month: the persons reachable from it are counted; else 0
 }
 
 // NewGroupTally returns an empty tally for the groups of cfg.
@@ -115,9 +116,11 @@ func NewGroupTally(cfg *sim.Config) *GroupTally {
 	return g
 }
 
-// Add counts person p if they entered in the recorded months.
+// Add counts person p if they are among the persons the per-person
+// metrics count: who entered in the recorded months or, in a projection,
+// whom the policies can reach (reach.go).
 func (g *GroupTally) Add(p *sim.PersonRecord) {
-	if p.FirstMonth < 0 {
+	if g.fork > 0 && !p.Reachable(g.fork) || g.fork <= 0 && p.FirstMonth < 0 {
 		return
 	}
 	band := 0

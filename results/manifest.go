@@ -56,6 +56,12 @@ type Manifest struct {
 	// difference between two configurations in words and say whether the
 	// effect of a policy setting rests on calibrated parameters.
 	Keys []ManifestKey `json:"keys,omitempty"`
+
+	// Persons says whom the per-person metrics count (Population): the
+	// persons who entered in the recorded months or, in a projection (a
+	// fork after the first recorded month), the persons the policies can
+	// reach from the fork.
+	Persons string `json:"persons,omitempty"`
 }
 
 // ManifestKey describes one configuration key as the code that ran

@@ -23,6 +23,7 @@ type Metric struct {
 // Figures are what a replicate's metrics are computed from.
 type Figures struct {
 	Totals *sim.Totals // the run's totals
+	People *Cohort     // the persons the per-person metrics count (reach.go)
 	Costs  CostItems   // its costs at its scenario's unit costs
 	Cost   float64     // its total cost, Costs.Total()
 	// For the paired metrics: the pairing of its persons with those of the
@@ -42,7 +43,8 @@ type Figures struct {
 // change (additional minus lost) and the cost per net additional one.
 var Metrics = func() []Metric {
 	m := []Metric{
-		count("persons", "persons who entered in the recorded months", func(t *sim.Totals) int { return t.Persons }),
+		Metric{Name: "persons", Desc: "persons who entered in the recorded months; in a projection, the persons the policies can reach (reach.go)", Count: true,
+			Value: func(f *Figures) float64 { return float64(f.People.Persons) }},
 		perPerson("verified_per_1000", "of them, per 1,000, left verifiably by the horizon (AVR, independent, forced)", agents.FateAVR, agents.FateIndependent, agents.FateForced),
 		perPerson("avr_per_1000", "per 1,000 persons who entered: left with assistance (AVR)", agents.FateAVR),
 		perPerson("independent_per_1000", "per 1,000 persons who entered: left independently without assistance", agents.FateIndependent),
@@ -53,7 +55,8 @@ var Metrics = func() []Metric {
 		count("sessions_asked", "counselling sessions asked for in the recorded months", func(t *sim.Totals) int { return t.SessionsAsked }),
 		count("sessions_given", "counselling sessions given in the recorded months", func(t *sim.Totals) int { return t.SessionsGiven }),
 		own("mean_wait_months", "mean months a session given waited after it was asked for", func(t *sim.Totals) float64 { return ratio(t.WaitMonths, t.SessionsGiven) }),
-		own("counselled_share", "share of persons who entered that had at least one session by the horizon", func(t *sim.Totals) float64 { return ratio(t.Counselled, t.Persons) }),
+		Metric{Name: "counselled_share", Desc: "share of persons who entered that had at least one session by the horizon",
+			Value: func(f *Figures) float64 { return ratio(f.People.Counselled, f.People.Persons) }},
 		count("months_reception", "person-months in reception with an appeal pending", func(t *sim.Totals) int { return t.MonthsReception }),
 		count("months_vbl", "person-months in the freedom-restricting location (VBL)", func(t *sim.Totals) int { return t.MonthsVBL }),
 		count("months_family_location", "household-months in a family location", func(t *sim.Totals) int { return t.MonthsFamilyLocation }),
@@ -125,16 +128,18 @@ func count(name, desc string, f func(t *sim.Totals) int) Metric {
 	return Metric{Name: name, Desc: desc, Count: true, Value: func(x *Figures) float64 { return float64(f(x.Totals)) }}
 }
 
-// perPerson is the persons who entered in the recorded months whose fate
-// at the horizon is one of fates, per 1,000 of them.
+// perPerson is the persons the per-person metrics count (Figures.People:
+// those who entered in the recorded months, or in a projection those the
+// policies can reach) whose fate at the horizon is one of fates, per 1,000
+// of them.
 func perPerson(name, desc string, fates ...agents.Fate) Metric {
-	return own(name, desc, func(t *sim.Totals) float64 {
+	return Metric{Name: name, Desc: desc, Value: func(x *Figures) float64 {
 		n := 0
 		for _, f := range fates {
-			n += t.Fates[f]
+			n += x.People.Fates[f]
 		}
-		return 1000 * ratio(n, t.Persons)
-	})
+		return 1000 * ratio(n, x.People.Persons)
+	}}
 }
 
 func cost(name, desc string, f func(c *CostItems) float64) Metric {
@@ -172,25 +177,82 @@ func metricNames(ms []Metric) []string {
 }
 
 // OwnMetrics are the metrics of a run's totals at unit costs u that need
-// no other run, in the order of OwnMetricNames.
+// no other run, in the order of OwnMetricNames; the per-person ones over
+// the persons who entered in the recorded months (CohortOf).
 func OwnMetrics(t *sim.Totals, u sim.Costs) []float64 {
-	f := Figures{Totals: t, Costs: CostOf(u, CostCountsOf(t))}
+	c := CohortOf(t)
+	return ownMetrics(t, &c, u, false)
+}
+
+// ownMetrics are the metrics of a run's totals at unit costs u that need
+// no other run, the per-person ones over people; for a projection, then
+// its WindowMetrics.
+func ownMetrics(t *sim.Totals, people *Cohort, u sim.Costs, projection bool) []float64 {
+	f := Figures{Totals: t, People: people, Costs: CostOf(u, CostCountsOf(t))}
 	f.Cost = f.Costs.Total()
-	m := make([]float64, numOwn)
-	for i := range m {
-		m[i] = Metrics[i].Value(&f)
+	m := make([]float64, 0, NumOwn(projection))
+	for i := range numOwn {
+		m = append(m, Metrics[i].Value(&f))
+	}
+	if projection {
+		for i := range WindowMetrics {
+			m = append(m, WindowMetrics[i].Value(&f))
+		}
 	}
 	return m
+}
+
+// NumOwn is the number of a replicate's own metrics (OwnMetrics, and
+// Replicate.OwnMetrics), with or without a projection's WindowMetrics.
+func NumOwn(projection bool) int {
+	if projection {
+		return numOwn + len(WindowMetrics)
+	}
+	return numOwn
+}
+
+// MetricNamesOf are the metrics of replicates.csv and summary.csv, in
+// order: MetricNames, then for a projection the WindowMetrics.
+func MetricNamesOf(projection bool) []string {
+	if projection {
+		return projectionNames
+	}
+	return MetricNames
+}
+
+var projectionNames = append(metricNames(Metrics), metricNames(WindowMetrics)...)
+
+// metricAt is the i-th metric of a vector of Metrics, then WindowMetrics.
+func metricAt(i int) *Metric {
+	if i < len(Metrics) {
+		return &Metrics[i]
+	}
+	return &WindowMetrics[i-len(Metrics)]
+}
+
+// namesFor are the names of a vector of n metrics: MetricNames, or a
+// projection's.
+func namesFor(n int) []string {
+	if n == len(projectionNames) {
+		return projectionNames
+	}
+	return MetricNames
 }
 
 // Complete appends to own, a replicate's OwnMetrics, its paired metrics:
 // the persons its flags and the baseline's show as additional, lost and
 // deadweight, and the cost per additional verified departure against
 // baseCost, the baseline's total cost. The result is in the order of
-// MetricNames.
+// MetricNames; for a projection's own metrics (NumOwn(true) of them), of
+// MetricNamesOf(true): its WindowMetrics come last.
 func Complete(own []float64, flags, baseFlags []uint8, baseCost float64) ([]float64, error) {
-	if len(own) != numOwn {
-		return nil, fmt.Errorf("results: %d own metrics, want %d", len(own), numOwn)
+	var window []float64
+	switch len(own) {
+	case numOwn:
+	case NumOwn(true):
+		own, window = own[:numOwn], own[numOwn:]
+	default:
+		return nil, fmt.Errorf("results: %d own metrics, want %d (or %d in a projection)", len(own), numOwn, NumOwn(true))
 	}
 	a, b := baseFlags, flags
 	if n := max(len(a), len(b)); len(a) < n || len(b) < n {
@@ -207,7 +269,7 @@ func Complete(own []float64, flags, baseFlags []uint8, baseCost float64) ([]floa
 	for i := numOwn; i < len(m); i++ {
 		m[i] = Metrics[i].Value(&f)
 	}
-	return m, nil
+	return append(m, window...), nil
 }
 
 // costTotal is the index of cost_total_eur among the own metrics.

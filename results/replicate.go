@@ -2,6 +2,8 @@ package results
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"hash"
 	"strconv"
 
 	"github.com/returnsim/returnsim/agents"
@@ -21,6 +23,9 @@ type Replicate struct {
 	// paid a reintegration package then: what pairing a scenario's persons
 	// with the baseline's needs (Pair). Persons are created in the same
 	// order in every scenario, so person id k is the same person in each.
+	// In a projection only the persons the policies can reach are flagged:
+	// those who left before the fork left alike in every scenario, and
+	// would count as deadweight in each.
 	Flags []uint8
 
 	// Groups counts the persons who entered in the recorded months by
@@ -28,6 +33,14 @@ type Replicate struct {
 	// came into force (rules.csv): Replicate is a sim.RuleRecorder.
 	Groups *GroupTally
 	Rules  []sim.RuleCount
+
+	// Years counts the files closed in each calendar year of the recorded
+	// months (yearly.csv), in a projection.
+	Years *YearTally
+
+	proj    *Projection
+	people  Cohort    // in a projection: the reachable persons (reach.go)
+	history hash.Hash // in a projection: of its timeseries rows before the fork, without the scenario and replicate
 
 	cfg     *sim.Config
 	series  bytes.Buffer
@@ -52,11 +65,45 @@ func NewReplicate(scenario string, index int, seed uint64, cfg *sim.Config, keep
 
 func appendInt(b []byte, x int) []byte { return strconv.AppendInt(append(b, ','), int64(x), 10) }
 
+// Project makes r a replicate of a projection (IsProjection): its
+// per-person metrics count the persons reachable from the fork, its
+// OwnMetrics add the WindowMetrics, its timeseries rows have a part column
+// and, unless p.History, leave out the months before the fork, which
+// HistorySum sums instead; and it counts the files closed by calendar year
+// (Years). Call it before the run sends r anything.
+func (r *Replicate) Project(p Projection) {
+	r.proj = &p
+	r.history = sha256.New()
+	r.Groups.fork = p.Fork
+	r.Years = NewYearTally(r.cfg)
+}
+
+// HistorySum is the SHA-256 of a projection's timeseries rows before the
+// fork, without their scenario and replicate fields: the same in every
+// scenario of a replicate when they share the history, whose rows only
+// the baseline writes. Nil outside a projection.
+func (r *Replicate) HistorySum() []byte {
+	if r.history == nil {
+		return nil
+	}
+	return r.history.Sum(nil)
+}
+
 // Month implements sim.Recorder: one timeseries row.
 func (r *Replicate) Month(c *sim.MonthCounts) {
 	b := append(r.buf[:0], r.prefix...)
 	b = strconv.AppendInt(b, int64(c.Month), 10)
 	b = append(append(b, ','), r.cfg.Date(c.Month)...)
+	before := false
+	if r.proj != nil {
+		before = c.Month < r.proj.Fork
+		if before {
+			b = append(b, ",history"...)
+		} else {
+			b = append(b, ",projection"...)
+		}
+		r.Years.add(c)
+	}
 	b = appendInt(b, c.Active)
 	b = appendInt(b, c.OutOfSight)
 	b = appendInt(b, c.InProcedure)
@@ -77,8 +124,14 @@ func (r *Replicate) Month(c *sim.MonthCounts) {
 	b = appendInt(b, c.Detained)
 	b = appendInt(b, c.LeftDetention[agents.Open])
 	b = append(b, '\n')
-	r.series.Write(b)
 	r.buf = b
+	if before {
+		r.history.Write(b[len(r.prefix):])
+		if !r.proj.History {
+			return
+		}
+	}
+	r.series.Write(b)
 }
 
 // Case implements sim.Recorder: one cases.csv row, if cases are kept.
@@ -124,10 +177,14 @@ func (r *Replicate) Rule(c *sim.RuleCount) { r.Rules = append(r.Rules, *c) }
 // and one persons.csv row if cases are kept.
 func (r *Replicate) Person(p *sim.PersonRecord) {
 	r.Groups.Add(p)
+	reach := r.proj == nil || p.Reachable(r.proj.Fork)
+	if r.proj != nil && reach {
+		r.people.add(p, p.ReachedFrom(r.proj.Fork), r.cfg.Months)
+	}
 	for len(r.Flags) <= p.PersonID {
 		r.Flags = append(r.Flags, 0)
 	}
-	if p.Fate.Verified() && p.FateMonth >= 0 {
+	if reach && p.Fate.Verified() && p.FateMonth >= 0 {
 		r.Flags[p.PersonID] |= FlagVerified
 		if p.PackagePaid {
 			r.Flags[p.PersonID] |= FlagPackagePaid
@@ -169,8 +226,15 @@ func CostCountsOf(t *sim.Totals) CostCounts {
 }
 
 // OwnMetrics are the replicate's metrics that need no other replicate, at
-// unit costs u: see the package function OwnMetrics.
-func (r *Replicate) OwnMetrics(u sim.Costs) []float64 { return OwnMetrics(&r.Totals, u) }
+// unit costs u: see the package function OwnMetrics. In a projection the
+// per-person metrics count the reachable persons, and the WindowMetrics
+// follow (NumOwn(true) in all).
+func (r *Replicate) OwnMetrics(u sim.Costs) []float64 {
+	if r.proj == nil {
+		return OwnMetrics(&r.Totals, u)
+	}
+	return ownMetrics(&r.Totals, &r.people, u, true)
+}
 
 // Cost is the replicate's total cost at unit costs u.
 func (r *Replicate) Cost(u sim.Costs) float64 { return CostOf(u, r.CostCounts()).Total() }

@@ -113,12 +113,17 @@ func paired(metrics [][][]float64, s, m int) (xs, ds []float64) {
 }
 
 // Summarize aggregates metrics[s][r][m] (scenario, replicate, metric in
-// the order of MetricNames) into rows; scenario 0 is the baseline and the
-// differences are paired by replicate.
+// the order of MetricNames, or of a projection's MetricNamesOf(true)) into
+// rows; scenario 0 is the baseline and the differences are paired by
+// replicate.
 func Summarize(scenarios []string, metrics [][][]float64) []SummaryRow {
 	var rows []SummaryRow
+	names := MetricNames
+	if len(metrics) > 0 && len(metrics[0]) > 0 {
+		names = namesFor(len(metrics[0][0]))
+	}
 	for s, name := range scenarios {
-		for m, metric := range MetricNames {
+		for m, metric := range names {
 			xs, ds := paired(metrics, s, m)
 			rows = append(rows, SummaryRow{Scenario: name, Metric: metric, Value: MeanCI(xs), Diff: MeanCI(ds)})
 		}

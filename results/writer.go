@@ -35,9 +35,32 @@ func FormatFixed(x float64) string {
 // the replicate its parameters. A run without one keeps ReplicatesHeader.
 var ReplicatesHeaderDraw = "scenario,replicate,seed,draw," + strings.Join(MetricNames, ",")
 
+// ReplicatesHeaderOf is replicates.csv's header: ReplicatesHeader, or
+// ReplicatesHeaderDraw with a posterior (draw), and for a projection with
+// its WindowMetrics after the others.
+func ReplicatesHeaderOf(projection, draw bool) string {
+	h := "scenario,replicate,seed,"
+	if draw {
+		h += "draw,"
+	}
+	return h + strings.Join(MetricNamesOf(projection), ",")
+}
+
+// TimeseriesHeaderOf is timeseries.csv's header: TimeseriesHeader, or for a
+// projection the same with a part column after the date (history: the
+// months before the fork, written once under the baseline's name; or
+// projection).
+func TimeseriesHeaderOf(projection bool) string {
+	if !projection {
+		return TimeseriesHeader
+	}
+	return strings.Replace(TimeseriesHeader, ",date,", ",date,part,", 1)
+}
+
 // AppendReplicateRow appends the line of replicates.csv of replicate
 // index of scenario, with stream seed seed and metrics in the order of
-// MetricNames: counts without decimals, the rest at FormatFixed's precision.
+// MetricNames (or, a projection's, of MetricNamesOf(true)): counts without
+// decimals, the rest at FormatFixed's precision.
 // A draw of 0 or more (a run with a posterior) is written after the seed:
 // the 0-based row of the posterior file whose parameters the replicate ran
 // with; a negative draw writes no such column (ReplicatesHeader).
@@ -50,7 +73,7 @@ func AppendReplicateRow(b []byte, scenario string, index int, seed uint64, draw 
 	}
 	for i, x := range metrics {
 		b = append(b, ',')
-		if Metrics[i].Count {
+		if metricAt(i).Count {
 			b = strconv.AppendFloat(b, x, 'f', 0, 64)
 		} else {
 			b = append(b, FormatFixed(x)...)

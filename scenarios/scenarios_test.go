@@ -153,12 +153,19 @@ func TestLoadDefault(t *testing.T) {
 		}
 	})
 	t.Run("larger package", func(t *testing.T) {
-		br := base.Policy.Reintegration
+		// the package in force from the fork (from the first recorded
+		// month without one): the base's dated changes set it
+		from := 0
+		if st.Fork != "" {
+			from = st.ForkMonth
+		}
+		br := policyAt(&base, from).Reintegration
 		if !has(func(c *sim.Config) bool {
-			r := c.Policy.Reintegration
+			p := policyAt(c, from)
+			r := p.Reintegration
 			return r.CashEUR >= br.CashEUR && r.InKindEUR >= br.InKindEUR &&
 				r.CashEUR+r.InKindEUR > br.CashEUR+br.InKindEUR &&
-				reflect.DeepEqual(c.Policy.Counselling, bc)
+				reflect.DeepEqual(p.Counselling, bc)
 		}) {
 			t.Errorf("LoadDefault() has no scenario with a larger reintegration package than %v+%v EUR and the baseline's counselling", br.CashEUR, br.InKindEUR)
 		}

@@ -170,9 +170,11 @@ func BenchmarkFloorDense(b *testing.B) {
 // BenchmarkFromFork runs one scenario-replicate of the default scenario
 // from a history forked at January 2025 to December 2030 (the planner's
 // projection: history to 2024-12, fork 2025-01, horizon 2030-12), the
-// history built once outside the timer, beside BenchmarkFullToHorizon,
-// the same scenario-replicate simulated whole. Their ratio of medians is
-// what sharing the history saves per scenario.
+// history built once outside the timer, beside
+// BenchmarkReplicateToHorizon, the same scenario-replicate simulated
+// whole. Their ratio of medians, from one run of
+// go test -run XXX -bench 'FromFork|Replicate' -benchmem -count 5 ./sim,
+// is what sharing the history saves per scenario (docs/running.md).
 func BenchmarkFromFork(b *testing.B) {
 	cfg := projection(b)
 	h, err := RunHistory(&cfg, StreamSeed(1, 0, "", true), 96, Discard{})
@@ -191,9 +193,10 @@ func BenchmarkFromFork(b *testing.B) {
 	b.ReportMetric(float64(cpuNanos()-cpu0)/float64(b.N)/1e6, "cpu-ms/replicate")
 }
 
-// BenchmarkFullToHorizon is BenchmarkFromFork's scenario-replicate
-// simulated whole, from the warm-up to December 2030.
-func BenchmarkFullToHorizon(b *testing.B) {
+// BenchmarkReplicateToHorizon is BenchmarkFromFork's scenario-replicate
+// simulated whole, from the warm-up to December 2030: BenchmarkReplicate's
+// replicate at the projection's horizon.
+func BenchmarkReplicateToHorizon(b *testing.B) {
 	cfg := projection(b)
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -44,7 +44,7 @@ func policyAt(cfg *Config, t int) agents.Policy {
 // included; a recorded month, or a warm-up month as a negative index down
 // to -cfg.Warmup) and sends what it records before the fork to rec. cfg
 // must have passed Prepare and must not change while the History is in
-// use. Release gives its buffers back.
+// use. Its large buffers go back to the pool at once (trim); Release lets it go.
 func RunHistory(cfg *Config, seed uint64, fork int, rec Recorder) (*History, error) {
 	if fork < -cfg.Warmup || fork > cfg.Months {
 		return nil, fmt.Errorf("sim: fork at month %d: want a month from %d (the first of the warm-up) to %d (the horizon)", fork, -cfg.Warmup, cfg.Months)
@@ -55,17 +55,27 @@ func RunHistory(cfg *Config, seed uint64, fork int, rec Recorder) (*History, err
 		e.month()
 	}
 	e.rec = nil // a continuation records to its own
+	e.trim()
 	return &History{e: e, fork: fork, pol: *e.pol}, nil
+}
+
+// trim moves a history's files, lanes and persons away into slices of
+// their own length and gives the pool's buffers, sized for a whole run,
+// back: a study holds a history until every scenario has continued it,
+// as many at once as it has replicates. Only capacity changes: a
+// continuation copies the same elements (copy).
+func (e *engine) trim() {
+	files, lanes, away := slices.Clone(e.files), slices.Clone(e.lanes), slices.Clone(e.away)
+	e.returnBuffers()
+	e.files, e.lanes, e.away = files, lanes, away
+	e.buf = nil
 }
 
 // Fork is the month from which the history's continuations differ.
 func (h *History) Fork() int { return h.fork }
 
-// Release gives the history's buffers back; it must not be used after.
-func (h *History) Release() {
-	h.e.returnBuffers()
-	h.e = nil
-}
+// Release lets the history go; it must not be used after.
+func (h *History) Release() { h.e = nil }
 
 // Forkable reports why cfg cannot continue history h, or nil if it can:
 // cfg must equal the history's configuration in everything but the policy
@@ -182,9 +192,11 @@ func (h *History) copy(cfg *Config, rec Recorder) *engine {
 
 // Tape is a Recorder that keeps what it is sent, to send it again
 // (Replay): the history's recorded months, for each scenario that
-// continues it. Case records are kept only with Cases set.
+// continues it. Case records are kept only with Cases set, person records
+// only with Persons set (a study keeps them for persons.csv: its metrics
+// count no person who left before the fork).
 type Tape struct {
-	Cases bool
+	Cases, Persons bool
 
 	months  []MonthCounts
 	cases   []CaseRecord
@@ -199,7 +211,11 @@ func (t *Tape) Case(c *CaseRecord) {
 	}
 }
 
-func (t *Tape) Person(p *PersonRecord) { t.persons = append(t.persons, *p) }
+func (t *Tape) Person(p *PersonRecord) {
+	if t.Persons {
+		t.persons = append(t.persons, *p)
+	}
+}
 
 // Replay sends rec what the tape kept, in the order a run sends it:
 // months, cases and persons as they came. A Recorder that keeps the three

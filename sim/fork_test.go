@@ -197,3 +197,57 @@ func compareRuns(t *testing.T, what string, got, want *recorder, gotTot, wantTot
 		t.Errorf("%s: totals\n got %+v\nwant %+v", what, gotTot, wantTot)
 	}
 }
+
+// TestReachable: the persons a policy taking over at the fork can reach,
+// PersonRecord.Reachable, are the persons in the return system at the
+// start of the fork month (the files open, the persons out of sight and
+// in a procedure at the end of the month before: one file at most per
+// person) and those who first enter from it on; each is sent once, after
+// the history, by the continuation. The records of the others, who left
+// before the fork, are the history's.
+func TestReachable(t *testing.T) {
+	base, variant := forkConfigs(t, 11)
+	for _, fork := range []int{1, 11, 20} {
+		var hist, cont recorder
+		h, err := sim.RunHistory(&base, seed, fork, &hist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Continue(&variant, &cont); err != nil {
+			t.Fatal(err)
+		}
+		h.Release()
+		last := hist.months[fork-1]
+		present := last.Active + last.OutOfSight + last.InProcedure
+		stock, entrants := 0, 0
+		for _, p := range hist.persons {
+			if p.Reachable(fork) {
+				t.Errorf("fork %d: person %d left in month %d, before the fork, and is reachable", fork, p.PersonID, p.FateMonth)
+			}
+		}
+		seen := map[int]bool{}
+		for _, p := range cont.persons {
+			if !p.Reachable(fork) {
+				t.Errorf("fork %d: person %d, recorded after the fork (fate month %d), is not reachable", fork, p.PersonID, p.FateMonth)
+			}
+			if seen[p.PersonID] {
+				t.Errorf("fork %d: person %d recorded twice", fork, p.PersonID)
+			}
+			seen[p.PersonID] = true
+			switch from := p.ReachedFrom(fork); {
+			case p.FirstMonth < fork && from == fork:
+				stock++
+			case p.FirstMonth >= fork && from == p.FirstMonth:
+				entrants++
+			default:
+				t.Errorf("fork %d: person %d first entered in month %d, reached from %d", fork, p.PersonID, p.FirstMonth, from)
+			}
+		}
+		if stock != present || present == 0 {
+			t.Errorf("fork %d: %d reachable persons entered before the fork, want the %d in the return system at its start (files, out of sight, in a procedure)", fork, stock, present)
+		}
+		if entrants == 0 {
+			t.Errorf("fork %d: no reachable person entered after the fork", fork)
+		}
+	}
+}

@@ -31,6 +31,21 @@ type PersonRecord struct {
 	PackagePaid      bool // left with a reintegration package
 }
 
+// Reachable reports whether p is one of the persons a policy that takes
+// over in recorded month fork can reach: in the return system (a file, a
+// procedure, out of sight) at the start of month fork, or entering it from
+// then on. A person leaves the return system once and for all, and their
+// record is sent then or at the horizon, so these are exactly the records
+// of persons who leave in month fork or later or are still in it at the
+// horizon (TestReachable). With fork 0 that includes the persons of the
+// warm-up still there at the first recorded month.
+func (p *PersonRecord) Reachable(fork int) bool { return p.FateMonth < 0 || p.FateMonth >= fork }
+
+// ReachedFrom is the month from which a reachable person p is reached by
+// a policy that takes over in month fork: the fork for a person in the
+// return system then, the month they first entered for a later entrant.
+func (p *PersonRecord) ReachedFrom(fork int) int { return max(p.FirstMonth, fork) }
+
 // MonthCounts is what happened in one recorded month.
 type MonthCounts struct {
 	Month       int

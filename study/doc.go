@@ -9,6 +9,15 @@
 //     (results.Manifest), and with Options.Cases cases.csv and persons.csv,
 //     in the formats of package results. Result.Rules has what rules.csv
 //     has, for the command to warn of a group rule that selected no one.
+//   - A study whose fork falls after its first recorded month is a
+//     projection (results.IsProjection): its per-person metrics count the
+//     persons the policies can reach from the fork, replicates.csv and
+//     summary.csv add the verified departures within 12, 24 and 36 months
+//     (results.WindowMetrics), the folder adds yearly.csv, and
+//     timeseries.csv holds the months before the fork once, the
+//     baseline's, with a part column. Run checks that every scenario's
+//     months before the fork are the baseline's, replicate by replicate,
+//     and fails if one is not: the rows written once must be everyone's.
 //   - The same study, seed, replicates, cases and posterior give the same
 //     bytes in every file but manifest.json (which records times, workers
 //     and resumed replicates), whatever Options.Workers is and whether the

@@ -44,7 +44,9 @@ func (hs *histories) continueAs(r int, cfg *sim.Config, rec sim.Recorder) (sim.T
 			s.err = err
 			return
 		}
-		s.tape = &sim.Tape{Cases: hs.cases}
+		// a projection's metrics count no person who left before the
+		// fork: their records are replayed for persons.csv only
+		s.tape = &sim.Tape{Cases: hs.cases, Persons: hs.cases}
 		s.h, s.err = sim.RunHistory(base, seed, hs.fork, s.tape)
 	})
 	if s.err != nil {

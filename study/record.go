@@ -23,12 +23,16 @@ type replicateRecord struct {
 	series, cases, persons []byte
 	groups                 []int // results.GroupTally's counts, group after group
 	rules                  []sim.RuleCount
+	history                []byte // in a projection, the SHA-256 of its rows before the fork (results.Replicate.HistorySum)
+	years                  []int  // in a projection, its files closed by year (results.YearTally.Flat)
 }
 
 // encodeReplicate writes a replicate's record for internal/tasks: the
-// number of own metrics and each one's IEEE-754 bits, then the flags and
-// the three row blocks, each prefixed by its length (uvarints), so that a
-// record restored from a journal gives the same bytes and the same summary.
+// number of own metrics and each one's IEEE-754 bits, then the flags, the
+// three row blocks, the counts by group, the rule counts, the history's
+// sum and the yearly counts, each prefixed by its length (uvarints), so
+// that a record restored from a journal gives the same bytes and the same
+// summary.
 func encodeReplicate(rec *results.Replicate, own []float64, keepCases bool) ([]byte, error) {
 	var series, cases, persons bytes.Buffer
 	w := bufio.NewWriter(&series)
@@ -53,7 +57,13 @@ func encodeReplicate(rec *results.Replicate, own []float64, keepCases bool) ([]b
 			rules = binary.AppendVarint(rules, int64(x))
 		}
 	}
-	parts := [][]byte{rec.Flags, series.Bytes(), cases.Bytes(), persons.Bytes(), groups, rules}
+	var years []byte
+	if rec.Years != nil {
+		for _, n := range rec.Years.Flat() {
+			years = binary.AppendUvarint(years, uint64(n))
+		}
+	}
+	parts := [][]byte{rec.Flags, series.Bytes(), cases.Bytes(), persons.Bytes(), groups, rules, rec.HistorySum(), years}
 	size := 8*len(own) + (1+len(parts))*binary.MaxVarintLen64
 	for _, p := range parts {
 		size += len(p)
@@ -70,12 +80,13 @@ func encodeReplicate(rec *results.Replicate, own []float64, keepCases bool) ([]b
 	return b, nil
 }
 
-// decodeReplicate reads a record written by encodeReplicate.
-func decodeReplicate(b []byte, keepCases bool) (replicateRecord, error) {
+// decodeReplicate reads a record written by encodeReplicate, of a
+// projection's replicate or not.
+func decodeReplicate(b []byte, keepCases, projection bool) (replicateRecord, error) {
 	var r replicateRecord
 	bad := fmt.Errorf("malformed record of %d bytes", len(b))
 	n, k := binary.Uvarint(b)
-	if k <= 0 || n != uint64(len(results.OwnMetricNames)) || uint64(len(b)-k) < 8*n {
+	if k <= 0 || n != uint64(results.NumOwn(projection)) || uint64(len(b)-k) < 8*n {
 		return r, bad
 	}
 	b = b[k:]
@@ -84,7 +95,7 @@ func decodeReplicate(b []byte, keepCases bool) (replicateRecord, error) {
 		r.own[i] = math.Float64frombits(binary.LittleEndian.Uint64(b))
 		b = b[8:]
 	}
-	parts := make([][]byte, 6)
+	parts := make([][]byte, 8)
 	for i := range parts {
 		l, k := binary.Uvarint(b)
 		if k <= 0 || l > uint64(len(b)-k) {
@@ -93,8 +104,17 @@ func decodeReplicate(b []byte, keepCases bool) (replicateRecord, error) {
 		parts[i] = b[k : k+int(l)]
 		b = b[k+int(l):]
 	}
-	if len(b) != 0 || !keepCases && (len(parts[2]) > 0 || len(parts[3]) > 0) {
+	if len(b) != 0 || !keepCases && (len(parts[2]) > 0 || len(parts[3]) > 0) || projection != (len(parts[6]) > 0) {
 		return r, bad
+	}
+	r.history = parts[6]
+	for g := parts[7]; len(g) > 0; {
+		n, k := binary.Uvarint(g)
+		if k <= 0 {
+			return r, bad
+		}
+		r.years = append(r.years, int(n))
+		g = g[k:]
 	}
 	r.flags, r.series, r.cases, r.persons = parts[0], parts[1], parts[2], parts[3]
 	for g := parts[4]; len(g) > 0; {

@@ -2,6 +2,7 @@ package study
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -89,6 +90,7 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		return nil, fmt.Errorf("study: seed %d: want 0 or more", opt.Seed)
 	}
 	reps, keepCases, post := opt.Replicates, opt.Cases, opt.Posterior
+	projection := results.IsProjection(st.ForkMonth, st.Fork != "")
 	if post != nil {
 		for i := range st.Scenarios {
 			if err := post.Check(&st.Scenarios[i].Config, st.Scenarios[i].Name); err != nil {
@@ -107,12 +109,8 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
-	if post != nil {
-		repW.WriteString(results.ReplicatesHeaderDraw + "\n")
-	} else {
-		repW.WriteString(results.ReplicatesHeader + "\n")
-	}
-	serW.WriteString(results.TimeseriesHeader + "\n")
+	repW.WriteString(results.ReplicatesHeaderOf(projection, post != nil) + "\n")
+	serW.WriteString(results.TimeseriesHeaderOf(projection) + "\n")
 	grpW, err1 := folder.Create("groups.csv")
 	rulW, err2 := folder.Create("rules.csv")
 	if err := errors.Join(err1, err2); err != nil {
@@ -180,6 +178,9 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 			return nil, err
 		}
 		rec := results.NewReplicate(sc.Name, r, seed, cfg, keepCases)
+		if projection {
+			rec.Project(results.Projection{Fork: st.ForkMonth, History: i < reps})
+		}
 		if hist == nil {
 			rec.Totals = sim.Run(cfg, seed, rec)
 		} else if rec.Totals, err = hist.continueAs(r, cfg, rec); err != nil {
@@ -190,16 +191,26 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 	}
 	baseFlags := make([][]uint8, reps)
 	baseCost := make([]float64, reps)
+	baseHistory := make([][]byte, reps)
+	yearly := make([][][]int, len(st.Scenarios))
+	for s := range yearly {
+		yearly[s] = make([][]int, reps)
+	}
 	var row []byte
 	emit := func(i int, b []byte) error {
-		rr, err := decodeReplicate(b, keepCases)
+		rr, err := decodeReplicate(b, keepCases, projection)
 		if err != nil {
 			return fmt.Errorf("replicate %d of scenario %s: %w", i%reps, names[i/reps], err)
 		}
 		s, r := i/reps, i%reps
 		if s == 0 {
-			baseFlags[r], baseCost[r] = rr.flags, results.OwnCost(rr.own)
+			baseFlags[r], baseCost[r], baseHistory[r] = rr.flags, results.OwnCost(rr.own), rr.history
+		} else if projection && !bytes.Equal(rr.history, baseHistory[r]) {
+			// timeseries.csv has the history's rows once, the baseline's:
+			// they must be every scenario's
+			return fmt.Errorf("replicate %d of scenario %s: its months before the fork, %s, differ from the baseline's: the history was not shared", r, names[s], st.Fork)
 		}
+		yearly[s][r] = rr.years
 		m, err := results.Complete(rr.own, rr.flags, baseFlags[r], baseCost[r])
 		if err != nil {
 			return fmt.Errorf("replicate %d of scenario %s: %w", r, names[s], err)
@@ -241,12 +252,26 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		return nil, err
 	}
 	sumW.WriteString(results.SummaryHeader + "\n")
-	rows, err := summarize(names, metrics, post != nil)
+	rows, err := summarize(names, metrics, post != nil, projection)
 	if err != nil {
 		return nil, err
 	}
 	if err := results.WriteSummary(sumW, rows); err != nil {
 		return nil, err
+	}
+	if projection {
+		yw, err := folder.Create("yearly.csv")
+		if err != nil {
+			return nil, err
+		}
+		yw.WriteString(results.YearlyHeader + "\n")
+		yrows, err := results.SummarizeYearly(names, &st.Scenarios[0].Config, st.ForkMonth, yearly)
+		if err != nil {
+			return nil, err
+		}
+		if err := results.WriteYearly(yw, yrows); err != nil {
+			return nil, err
+		}
 	}
 	gsW, err := folder.Create("groups-summary.csv")
 	if err != nil {
@@ -264,6 +289,7 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		Program: "returnsim", Kind: "run", Version: opt.Version, Revision: opt.Revision, Command: opt.Command, Fingerprint: fp, Study: st.Name,
 		Seed: opt.Seed, Replicates: reps, Workers: opt.Workers, CRN: st.CRN, Fork: st.Fork,
 		Resumed: n - int(computed.Load()), Outputs: sums, Start: start.UTC(),
+		Persons:        population(st, projection),
 		SummaryColumns: summaryColumns(post != nil, reps),
 	}
 	if post != nil {
@@ -329,7 +355,7 @@ func fingerprint(st *scenarios.Study, opt *Options) string {
 		postSHA = opt.Posterior.SHA256
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "returnsim run v3\nseed=%d\nreplicates=%d\ncases=%t\ncrn=%t\nposterior=%s\n", opt.Seed, opt.Replicates, opt.Cases, st.CRN, postSHA)
+	fmt.Fprintf(h, "returnsim run v4\nseed=%d\nreplicates=%d\ncases=%t\ncrn=%t\nposterior=%s\n", opt.Seed, opt.Replicates, opt.Cases, st.CRN, postSHA)
 	if st.Fork != "" {
 		fmt.Fprintf(h, "fork=%s\n", st.Fork) // none: the fingerprint of a run before forks
 	}
@@ -344,22 +370,34 @@ func fingerprint(st *scenarios.Study, opt *Options) string {
 // metric, with the costs per additional and per net additional verified
 // departure as ratios of means rather than means of ratios; with draws (a posterior, one draw per
 // replicate), also the predictive intervals and shares above the baseline.
-func summarize(names []string, metrics [][][]float64, draws bool) ([]results.SummaryRow, error) {
+func summarize(names []string, metrics [][][]float64, draws, projection bool) ([]results.SummaryRow, error) {
 	rows := results.Summarize(names, metrics)
-	cpa, err := results.CostPerAdditionalRows(names, metrics, results.MetricNames)
+	metricNames := results.MetricNamesOf(projection)
+	cpa, err := results.CostPerAdditionalRows(names, metrics, metricNames)
 	if err != nil {
 		return nil, err
 	}
 	rows = results.ReplaceRows(rows, cpa)
-	cpn, err := results.CostPerNetRows(names, metrics, results.MetricNames)
+	cpn, err := results.CostPerNetRows(names, metrics, metricNames)
 	if err != nil {
 		return nil, err
 	}
 	rows = results.ReplaceRows(rows, cpn)
 	if draws {
-		results.AddDraws(rows, names, metrics, results.MetricNames)
+		results.AddDraws(rows, names, metrics, metricNames)
 	}
 	return rows, nil
+}
+
+// population says whom the per-person metrics of st count
+// (results.Population): in a projection, the persons reachable from the
+// fork.
+func population(st *scenarios.Study, projection bool) string {
+	fork := 0
+	if projection {
+		fork = st.ForkMonth
+	}
+	return results.Population(&st.Scenarios[0].Config, fork)
 }
 
 // summaryColumns describes summary.csv's columns for manifest.json, saying

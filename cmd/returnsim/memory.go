@@ -72,9 +72,9 @@ func estimateRun(study *scenarios.Study, reps, workers int, keepCases bool) memE
 		if keepCases {
 			rec += p * bytesPerCase
 		}
-		eng := p * bytesPerPerson
-		if eng+3*rec > float64(e.Engine+3*e.Record) {
-			e.Engine, e.Record = clampBytes(eng), clampBytes(rec)
+		eng, r := clampBytes(p*bytesPerPerson), clampBytes(rec)
+		if eng+3*r > e.Engine+3*e.Record { // a tie keeps the first: the baseline, whose keys a projection's variants cannot change
+			e.Engine, e.Record = eng, r
 			e.Scenario, e.File, e.Persons = sc.Name, sc.File, p
 			e.Stock = stockLeads(&sc.Config)
 		}

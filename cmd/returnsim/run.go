@@ -75,7 +75,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%d scenarios x %d replicates in %.1fs, written to %s\n\n", len(st.Scenarios), reps, time.Since(start).Seconds(), c.out)
 	warnRules(stderr, st, res.Rules)
-	printHeadline(stdout, res.Rows, reps, *posterior)
+	printHeadline(stdout, res.Rows, reps, *posterior, res.Manifest)
 	if *withReport {
 		return writeReport(c.out, "", stdout)
 	}
@@ -98,12 +98,17 @@ const minDraws = 20
 // verified departures and assisted returns with the paired difference from
 // the baseline, and the AVR share of closed files for comparison with the
 // study. Per-person figures lead: a scenario that opens more files (more
-// new procedures, more people found again) cannot look worse for it. With
-// a posterior (rows with Draws), a second table gives the 90% predictive
-// intervals over the reps parameter draws and P(beats baseline) for the
-// two headline metrics, for which more is better; each table is titled
-// with its kind of interval, so that the two cannot be confused.
-func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior string) {
+// new procedures, more people found again) cannot look worse for it. In a
+// projection (a study whose fork falls after its first recorded month) the
+// persons are those the policies can reach from the fork (man.Persons says
+// so under the table), and forced returns per 1,000 of them take the AVR
+// share's place: files closed since the first recorded month say little of
+// a policy from the fork. With a posterior (rows with Draws), a second
+// table gives the 90% predictive intervals over the reps parameter draws
+// and P(beats baseline) for the two headline metrics, for which more is
+// better; each table is titled with its kind of interval, so that the two
+// cannot be confused.
+func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior string, man *results.Manifest) {
 	var names []string
 	width := len("scenario")
 	for _, r := range rows {
@@ -130,19 +135,33 @@ func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior s
 	if draws {
 		fmt.Fprintln(w, "Mean over replicates [95% CI of the mean]:")
 	}
+	projection := man != nil && man.Fork != "" && slices.ContainsFunc(rows, func(r results.SummaryRow) bool { return r.Metric == "persons_12m" })
+	last, lastLabel, lastScale, lastPrec := "avr_share", "AVR share of closed, %", 100.0, 2
+	if projection {
+		last, lastLabel, lastScale, lastPrec = "forced_per_1000", "forced per 1,000", 1, 1
+	}
 	fmt.Fprintf(w, "%-*s  %-24s  %-24s  %-24s  %-24s  %s\n", width, "scenario",
-		"verified per 1,000", "vs baseline", "AVR per 1,000", "vs baseline", "AVR share of closed, %")
+		"verified per 1,000", "vs baseline", "AVR per 1,000", "vs baseline", lastLabel)
 	for i, n := range names {
-		v, a, sh := get(n, "verified_per_1000"), get(n, "avr_per_1000"), get(n, "avr_share")
+		v, a, sh := get(n, "verified_per_1000"), get(n, "avr_per_1000"), get(n, last)
 		dv, da := "", ""
 		if i > 0 {
 			dv, da = num(v.Diff, 1, 1), num(a.Diff, 1, 1)
 		}
-		fmt.Fprintf(w, "%-*s  %-24s  %-24s  %-24s  %-24s  %s\n", width, n, num(v.Value, 1, 1), dv, num(a.Value, 1, 1), da, num(sh.Value, 100, 2))
+		fmt.Fprintf(w, "%-*s  %-24s  %-24s  %-24s  %-24s  %s\n", width, n, num(v.Value, 1, 1), dv, num(a.Value, 1, 1), da, num(sh.Value, lastScale, lastPrec))
+	}
+	who := "Per 1,000 persons who entered in the recorded months, fates at the horizon"
+	if projection {
+		who = "Per 1,000 " + man.Persons
 	}
 	if !draws {
-		fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon; 95% intervals over")
-		fmt.Fprintln(w, "replicates; differences paired by replicate. Every metric: summary.csv.")
+		if !projection {
+			fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon; 95% intervals over")
+			fmt.Fprintln(w, "replicates; differences paired by replicate. Every metric: summary.csv.")
+			return
+		}
+		fmt.Fprintln(w)
+		fmt.Fprint(w, wrap(who+"; 95% intervals over replicates; differences paired by replicate. Every metric, with the verified departures within 12, 24 and 36 months of the fork or of a later entry: summary.csv; by year: yearly.csv.", 100))
 		return
 	}
 	rng := func(r results.PredictiveInterval) string { return fmt.Sprintf("[%6.1f, %6.1f]", r.Low, r.High) }
@@ -159,8 +178,13 @@ func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior s
 		line := fmt.Sprintf("%-*s  %-16s  %-16s  %17s  %-16s  %-16s  %17s", width, n, rng(v.Value), dv, pv, rng(a.Value), da, pa)
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
-	fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon. Replicate r of")
-	fmt.Fprintf(w, "every scenario ran with the same parameter draw from %s (replicates.csv's draw column names its row).\n", posterior)
+	if projection {
+		fmt.Fprintln(w)
+		fmt.Fprint(w, wrap(fmt.Sprintf("%s. Replicate r of every scenario ran with the same parameter draw from %s (replicates.csv's draw column names its row).", who, posterior), 100))
+	} else {
+		fmt.Fprintln(w, "\nPer 1,000 persons who entered in the recorded months, fates at the horizon. Replicate r of")
+		fmt.Fprintf(w, "every scenario ran with the same parameter draw from %s (replicates.csv's draw column names its row).\n", posterior)
+	}
 	fmt.Fprintln(w, "The 95% CI of the mean says where the average over draws lies; it narrows with more replicates.")
 	fmt.Fprintln(w, "The 90% predictive interval says where one outcome may lie given what the parameters could be;")
 	fmt.Fprintln(w, "it does not narrow. P(beats baseline): the share of draws with more than the baseline, ties")
@@ -184,4 +208,25 @@ func warnRules(w io.Writer, st *scenarios.Study, sel []study.RuleSelected) {
 		}
 		fmt.Fprintf(w, "warning: %s: selected no person in the return system when it came into force in scenario %s (%s), in any of %d replicates; it may still select persons who enter later (rules.csv)\n", where, x.Scenario, x.Date, len(x.Persons))
 	}
+}
+
+// wrap breaks text into lines of at most width characters at spaces, each
+// ended by a newline.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	line := 0
+	for _, word := range strings.Fields(text) {
+		if line > 0 && line+1+len(word) > width {
+			b.WriteByte('\n')
+			line = 0
+		}
+		if line > 0 {
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(word)
+		line += len(word)
+	}
+	b.WriteByte('\n')
+	return b.String()
 }
