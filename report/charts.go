@@ -332,16 +332,10 @@ func lineChart(name, title, xlabel, ylabel, reading string, dated bool, lines []
 		if len(xys) == 0 {
 			continue
 		}
-		ln, err := plotter.NewLine(xys)
+		ln, err := scenarioLine(xys, i, 2)
 		if err != nil {
 			return nil, err
 		}
-		ln.LineStyle.Color = colour(i)
-		ln.LineStyle.Width = vg.Points(1.2)
-		if i == 0 {
-			ln.LineStyle.Width = vg.Points(2)
-		}
-		ln.LineStyle.Dashes = dashes(i)
 		p.Add(ln)
 		leg = append(leg, legendEntry{l.label, []plot.Thumbnailer{ln}})
 	}
@@ -467,4 +461,20 @@ func labelledScatter(name, title, xlabel, ylabel, reading string, pts []point, d
 	p.Add(sc, lb)
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, hi*1.35, 0, hi // room on the right for the labels
 	return render(name, title, reading, p, nil, chartH)
+}
+
+// scenarioLine is scenario i's line through xys: its colour and dashes,
+// and the baseline's (i = 0) drawn wider, basePoints points.
+func scenarioLine(xys plotter.XYs, i int, basePoints float64) (*plotter.Line, error) {
+	ln, err := plotter.NewLine(xys)
+	if err != nil {
+		return nil, err
+	}
+	ln.LineStyle.Color = colour(i)
+	ln.LineStyle.Width = vg.Points(1.2)
+	if i == 0 {
+		ln.LineStyle.Width = vg.Points(basePoints)
+	}
+	ln.LineStyle.Dashes = dashes(i)
+	return ln, nil
 }

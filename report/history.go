@@ -317,16 +317,10 @@ func historyChart(name, title, ylabel, reading string, yb *byYear, scenarios []s
 		if len(xys) == 0 {
 			continue
 		}
-		ln, err := plotter.NewLine(xys)
+		ln, err := scenarioLine(xys, i, 2.2)
 		if err != nil {
 			return nil, err
 		}
-		ln.LineStyle.Color = colour(i)
-		ln.LineStyle.Width = vg.Points(1.2)
-		if i == 0 {
-			ln.LineStyle.Width = vg.Points(2.2)
-		}
-		ln.LineStyle.Dashes = dashes(i)
 		p.Add(ln)
 		leg = append(leg, legendEntry{sc, []plot.Thumbnailer{ln}})
 	}
