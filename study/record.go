@@ -108,22 +108,13 @@ func decodeReplicate(b []byte, keepCases, projection bool) (replicateRecord, err
 		return r, bad
 	}
 	r.history = parts[6]
-	for g := parts[7]; len(g) > 0; {
-		n, k := binary.Uvarint(g)
-		if k <= 0 {
-			return r, bad
-		}
-		r.years = append(r.years, int(n))
-		g = g[k:]
+	var ok bool
+	if r.years, ok = uvarints(parts[7]); !ok {
+		return r, bad
 	}
 	r.flags, r.series, r.cases, r.persons = parts[0], parts[1], parts[2], parts[3]
-	for g := parts[4]; len(g) > 0; {
-		n, k := binary.Uvarint(g)
-		if k <= 0 {
-			return r, bad
-		}
-		r.groups = append(r.groups, int(n))
-		g = g[k:]
+	if r.groups, ok = uvarints(parts[4]); !ok {
+		return r, bad
 	}
 	var xs []int
 	for g := parts[5]; len(g) > 0; {
@@ -141,4 +132,18 @@ func decodeReplicate(b []byte, keepCases, projection bool) (replicateRecord, err
 		r.rules = append(r.rules, sim.RuleCount{Month: xs[i], Change: xs[i+1], Rule: xs[i+2], Persons: xs[i+3]})
 	}
 	return r, nil
+}
+
+// uvarints decodes a run of unsigned varints; false if one is malformed.
+func uvarints(g []byte) ([]int, bool) {
+	var out []int
+	for len(g) > 0 {
+		n, k := binary.Uvarint(g)
+		if k <= 0 {
+			return nil, false
+		}
+		out = append(out, int(n))
+		g = g[k:]
+	}
+	return out, true
 }
