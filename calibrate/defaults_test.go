@@ -73,8 +73,14 @@ func TestDefaultsFit(t *testing.T) {
 			continue
 		}
 		if strings.HasPrefix(r.Statistic, patternStatistic+": ") {
-			if !r.Within {
-				t.Errorf("%s: %.3g, want at most %v as at the calibration (%.3g)", r.Statistic, r.Simulated, r.Observed, w.sim)
+			// the pattern runs once (one paired replicate at a tenth of
+			// the intake), so the fit table has no spread for it: its
+			// Monte Carlo SE on the log scale is the one measured for its
+			// tolerance, patternLogSE, for each of the two runs
+			z := (math.Log(r.Simulated) - math.Log(w.sim)) / (math.Sqrt2 * patternLogSE)
+			t.Logf("%-62s shipped %10.4g now %10.4g  z %5.2f  error %6.2f tolerances", r.Statistic, w.sim, r.Simulated, z, r.Error)
+			if !(math.Abs(z) <= crit) {
+				t.Errorf("%s: %.3g now against %.3g shipped, %.2f standard errors apart on the log scale: want within %.2f", r.Statistic, r.Simulated, w.sim, z, crit)
 			}
 			continue
 		}
@@ -86,6 +92,11 @@ func TestDefaultsFit(t *testing.T) {
 		}
 	}
 }
+
+// patternLogSE is the Monte Carlo standard error of the pattern's log
+// ratio at its size, one paired replicate: 0.14, measured from the
+// hand-set defaults (calibrate/targets.toml, the pattern's tolerance).
+const patternLogSE = 0.14
 
 var meetTargets = flag.Bool("defaults.targets", false, "check that the shipped defaults meet every target (TestDefaultsMeetTargets, 32 full-size replicates)")
 
