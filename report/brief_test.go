@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -27,6 +28,8 @@ var testKeys = newKeyTable(&results.Manifest{Keys: []results.ManifestKey{
 	{Key: "policy.counselling.provider.iom", Unit: "share"},
 	{Key: "policy.reintegration.cash_eur", Desc: "cash support per returnee", Unit: "EUR", Via: []string{"params.reintegration.effect"}},
 	{Key: "params.reintegration.effect", Desc: "AVR effect of a package, on a log scale of its value", Source: "calibrated: point fit"},
+	{Key: "population.frl_share", Desc: "share of single persons placed in the freedom-restricting location (VBL) at the deadline, while it has places", Unit: "share"},
+	{Key: "intake.scale", Desc: "multiplies every year's intake of new persons", Unit: "multiplier"},
 	{Key: "policy.groups", Desc: "group rules: for whom (household, origins, ...) and the keys they set", Unit: "rules", Via: []string{"params.counselling.effect"}},
 }})
 
@@ -34,17 +37,46 @@ var testKeys = newKeyTable(&results.Manifest{Keys: []results.ManifestKey{
 // the first month, then each change (from_month, policy) holding the whole
 // policy in force from it.
 func cfg(params map[string]any, policy map[string]any, changes ...any) map[string]any {
-	c := map[string]any{"start": "2017-01", "params": params, "policy": policy}
+	c := map[string]any{"start": "2017-01", "params": params, "policy": policy,
+		"intake": map[string]any{"scale": 1.0, "entry_irregular_months": 24.0}, "population": map[string]any{"frl_share": 0.34}}
 	var cs []any
 	for i := 0; i < len(changes); i += 2 {
-		p := map[string]any{"from_month": float64(changes[i].(int))}
-		for k, v := range changes[i+1].(map[string]any) {
-			p[k] = v
-		}
-		cs = append(cs, p)
+		cs = append(cs, map[string]any{"from_month": float64(changes[i].(int)), "policy": changes[i+1]})
 	}
 	if cs != nil {
+		c["changes"] = cs
+	}
+	return c
+}
+
+// legacyCfg is cfg as manifest.json held it before changes could set keys
+// outside the policy: policy_changes, each table the policy itself.
+func legacyCfg(params map[string]any, policy map[string]any, changes ...any) map[string]any {
+	c := cfg(params, policy, changes...)
+	if cs, ok := c["changes"].([]any); ok {
+		for i, ch := range cs {
+			m := ch.(map[string]any)
+			p := maps.Clone(m["policy"].(map[string]any))
+			p["from_month"] = m["from_month"]
+			cs[i] = p
+		}
+		delete(c, "changes")
 		c["policy_changes"] = cs
+	}
+	return c
+}
+
+// dated sets keys outside the policy (table, key, value, ...) on change i
+// of configuration c.
+func dated(c map[string]any, i int, kv ...any) map[string]any {
+	ch := c["changes"].([]any)[i].(map[string]any)
+	for j := 0; j < len(kv); j += 3 {
+		t, _ := ch[kv[j].(string)].(map[string]any)
+		if t == nil {
+			t = map[string]any{}
+			ch[kv[j].(string)] = t
+		}
+		t[kv[j+1].(string)] = kv[j+2]
 	}
 	return c
 }
@@ -89,6 +121,16 @@ func TestDiffConfigs(t *testing.T) {
 		{"a group said as one",
 			cfg(par, pol("final-decision", 0, mix), 6, pol("final-decision", 300, ngo)),
 			[]string{"who counsels: government 50%, ngo 25%, iom 25% (baseline: government)", "From 2017-07: who counsels: ngo (baseline: government)"}},
+		{"the older form of changes, the same difference",
+			legacyCfg(par, pol("final-decision", 0, gov), 6, pol("final-decision", 300, gov), 96, pol("first-decision", 300, gov)),
+			[]string{"From 2025-01: when counselling is given: first-decision (baseline: final-decision)"}},
+		{"a key outside the policy from the first month",
+			func() map[string]any {
+				c := cfg(par, pol("final-decision", 0, gov), 6, pol("final-decision", 300, gov))
+				c["population"] = map[string]any{"frl_share": 0.1}
+				return c
+			}(),
+			[]string{"share of single persons placed in the freedom-restricting location (VBL) at the deadline: 0.1 (baseline: 0.34)"}},
 		{"a parameter, and a key the manifest does not describe",
 			func() map[string]any {
 				c := cfg(map[string]any{"counselling": map[string]any{"effect": 2.4, "civil_legal": 1.5, "moment_first": 0.4}}, pol("final-decision", 0, gov), 6, pol("final-decision", 300, gov))
@@ -122,6 +164,12 @@ func TestDiffConfigs(t *testing.T) {
 		{"its own change at the fork replacing the base's", cfg(par, pol("final-decision", 0, gov), 96, pol("final-decision", 3000, gov)),
 			[]string{"From 2025-01: cash support per returnee: 3,000 EUR (baseline: 300 EUR)"}},
 		{"the same from the fork", cfg(par, pol("final-decision", 0, gov), 96, pol("final-decision", 300, gov)), nil},
+		{"keys outside the policy dated from the fork, and one that ends",
+			dated(dated(cfg(par, pol("final-decision", 0, gov), 6, pol("final-decision", 300, gov), 96, pol("final-decision", 300, gov), 108, pol("final-decision", 300, gov)),
+				1, "population", "frl_share", 0.0, "intake", "scale", 1.2), 2, "intake", "scale", 1.0),
+			[]string{"From 2025-01: share of single persons placed in the freedom-restricting location (VBL) at the deadline: 0 (baseline: 0.34)",
+				"From 2025-01: multiplies every year's intake of new persons: 1.2 (baseline: 1)",
+				"From 2026-01: multiplies every year's intake of new persons: as the baseline, 1"}},
 		{"group rules said as one, in words", func() map[string]any {
 			p := pol("final-decision", 0, gov)
 			p["groups"] = []any{map[string]any{

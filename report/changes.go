@@ -75,7 +75,7 @@ func (kt keyTable) label(key string) string {
 	if k, ok := kt[key]; ok && k.Desc != "" {
 		return headOf(k.Desc)
 	}
-	key = strings.TrimPrefix(strings.TrimPrefix(key, "policy."), "policy_changes.")
+	key = strings.TrimPrefix(key, "policy.")
 	return strings.NewReplacer(".", " ", "_", " ").Replace(key)
 }
 
@@ -265,34 +265,72 @@ func plainValue(v any) string {
 	return string(b)
 }
 
-// period is the policy in force from a month (0: the first recorded
-// month) until the next period's.
+// period is what dated changes can set, in force from a month (0: the
+// first recorded month) until the next period's: the policy, and the keys
+// outside it that a change can set ({"policy": ..., "intake": {"scale":
+// ...}, "population": ..., "state": ...}).
 type period struct {
 	from   int
 	policy map[string]any
 }
 
-// timeline is a resolved configuration's policy over time: its policy,
-// then each of its policy changes (each holding the whole policy in force
-// from its from_month).
+// datedTables are the tables of a configuration, besides its policy, whose
+// keys a dated change can set (sim.DatedKeys): intake only its scale.
+var datedTables = []string{"intake", "population", "state"}
+
+// timeline is a resolved configuration's dated settings over time: its
+// own, then each of its changes (each holding the whole policy in force
+// from its from_month, and the other keys it sets). A configuration
+// written before changes had other keys than the policy holds
+// policy_changes, whose tables are the policy itself.
 func timeline(cfg map[string]any) []period {
-	p, _ := cfg["policy"].(map[string]any)
-	tl := []period{{0, p}}
-	changes, _ := cfg["policy_changes"].([]any)
+	first := map[string]any{}
+	if p, ok := cfg["policy"].(map[string]any); ok {
+		first["policy"] = p
+	}
+	for _, t := range datedTables {
+		m, _ := cfg[t].(map[string]any)
+		if t == "intake" {
+			m = map[string]any{"scale": m["scale"]}
+		}
+		first[t] = m
+	}
+	tl := []period{{0, first}}
+	changes, _ := cfg["changes"].([]any)
+	legacy := false
+	if changes == nil {
+		changes, _ = cfg["policy_changes"].([]any)
+		legacy = true
+	}
 	for _, c := range changes {
 		ch, ok := c.(map[string]any)
 		if !ok {
 			continue
 		}
 		m, _ := ch["from_month"].(float64)
-		pol := maps.Clone(ch)
-		delete(pol, "from")
-		delete(pol, "from_month")
+		p := maps.Clone(tl[len(tl)-1].policy)
+		if legacy {
+			pol := maps.Clone(ch)
+			delete(pol, "from")
+			delete(pol, "from_month")
+			p["policy"] = pol
+		} else {
+			p["policy"] = ch["policy"]
+			for _, t := range datedTables {
+				set, _ := ch[t].(map[string]any)
+				if len(set) == 0 {
+					continue
+				}
+				now := maps.Clone(p[t].(map[string]any))
+				maps.Copy(now, set)
+				p[t] = now
+			}
+		}
 		if int(m) == 0 {
-			tl[0].policy = pol
+			tl[0].policy = p
 			continue
 		}
-		tl = append(tl, period{int(m), pol})
+		tl = append(tl, period{int(m), p})
 	}
 	return tl
 }
@@ -401,8 +439,14 @@ func (kt keyTable) diffConfigs(base, sc map[string]any, fork int) []change {
 	var out []change
 	rest := func(cfg map[string]any) map[string]any {
 		r := maps.Clone(cfg)
-		delete(r, "policy")
-		delete(r, "policy_changes")
+		for _, k := range append([]string{"policy", "changes", "policy_changes"}, datedTables...) {
+			delete(r, k)
+		}
+		if in, ok := cfg["intake"].(map[string]any); ok {
+			in = maps.Clone(in)
+			delete(in, "scale")
+			r["intake"] = in
+		}
 		return r
 	}
 	d, order := kt.settingsDiff("", rest(base), rest(sc))
@@ -421,7 +465,7 @@ func (kt keyTable) diffConfigs(base, sc map[string]any, fork int) []change {
 	prev := map[string]pair{}
 	var prevOrder []string
 	for _, m := range slices.Sorted(maps.Keys(months)) {
-		d, order := kt.settingsDiff("policy.", at(tb, m), at(ts, m))
+		d, order := kt.settingsDiff("", at(tb, m), at(ts, m))
 		when, date := "", ""
 		if m > 0 {
 			date = monthLabel(start, m)
@@ -435,7 +479,7 @@ func (kt keyTable) diffConfigs(base, sc map[string]any, fork int) []change {
 		}
 		for _, k := range prevOrder {
 			if _, still := d[k]; !still {
-				v := kt.valueText(k, lookup(at(tb, m), strings.TrimPrefix(k, "policy.")))
+				v := kt.valueText(k, lookup(at(tb, m), k))
 				out = append(out, change{m, date, k, when + kt.label(k) + ": as the baseline, " + v})
 			}
 		}

@@ -251,14 +251,8 @@ func WriteGroupSummary(w *bufio.Writer, rows []GroupSummaryRow) error {
 // fork's), the persons in the return system whom it selected then.
 const RulesHeader = "scenario,replicate,rule,date,selected"
 
-// RuleKey names a group rule of a scenario: policy.groups[j] in its
-// policy, policy_changes[i].groups[j] in its dated change i.
-func RuleKey(c *sim.RuleCount) string {
-	if c.Change < 0 {
-		return fmt.Sprintf("policy.groups[%d]", c.Rule)
-	}
-	return fmt.Sprintf("policy_changes[%d].groups[%d]", c.Change, c.Rule)
-}
+// RuleKey names the group rule of a rule count (sim.RuleKey).
+func RuleKey(c *sim.RuleCount) string { return sim.RuleKey(c.Change, c.Rule) }
 
 // AppendRuleRow appends rules.csv's row of rule count c of replicate index
 // of scenario, whose configuration cfg dates its month.

@@ -5,9 +5,13 @@
 // scenario. Each scenario starts from sim.DefaultConfig, then base, then its
 // variant: a key given replaces the value below it, and an array (origins,
 // intake.years, restrictions, arrangements, reintegration.eligible,
-// policy.groups, policy_changes) given replaces the whole array. A
-// [[policy_changes]] table starts from the policy in force before it, its
-// group rules included; one that gives groups replaces them.
+// policy.groups, changes) given replaces the whole array. A [[changes]]
+// table starts from the policy in force before it, its group rules
+// included (one that gives policy.groups replaces them), and sets from its
+// month the keys outside the policy it gives (intake.scale, population.*,
+// state.*; sim.DatedKeys). [[policy_changes]], the older form of changes
+// (policy keys without the policy. prefix), is still read, and reported at
+// its own keys.
 //
 // What it promises:
 //   - Parsing is strict: unknown keys, wrong types, out-of-range values, NaN

@@ -30,6 +30,17 @@ enforcement = 2
 from = "2021-01"
 enforcement = 3
 `, []string{"f.toml:5:1: variants.v.policy_changes[0].from: 2019-06 is before the fork, 2020-01"}},
+		{"own dated change of a state key before the fork", `fork = "2020-01"
+[base]
+[[variants.v.changes]]
+from = "2019-06"
+state.vbl_months = 0
+`, []string{"f.toml:4:1: variants.v.changes[0].from: 2019-06 is before the fork, 2020-01"}},
+		{"a key outside the policy set on the variant, not dated", `fork = "2020-01"
+[base]
+[variants.v]
+population.frl_share = 0
+`, []string{"f.toml:4:1: variants.v.population.frl_share: with a fork (2020-01), a variant changes only its policy, and from the fork on, in [[variants.v.changes]], the keys that can change from a date"}},
 		{"fork after the horizon", `fork = "2026-01"
 [base]
 `, []string{`f.toml:1:1: fork: "2026-01": want a month from the warm-up's first, 1987-01, to the horizon, 2025-01`}},
@@ -69,6 +80,25 @@ enforcement = 2
 `))
 	if err != nil || st.ForkMonth != 36 || st.Fork != "2020-01" {
 		t.Errorf("a variant from the fork on: fork %q month %d, %v; want 2020-01, 36, no error", st.Fork, st.ForkMonth, err)
+	}
+	// and so are keys outside the policy dated from the fork on: the
+	// planner's "no freedom-restricting location from 2020"
+	st, err = Parse("f.toml", []byte(`fork = "2020-01"
+[base]
+[[variants.no-vbl.changes]]
+from = "2020-01"
+population.frl_share = 0
+[[variants.no-vbl.changes]]
+from = "2021-01"
+intake.scale = 1.2
+state.vbl_months = 1
+`))
+	if err != nil {
+		t.Fatalf("keys outside the policy from the fork: %v", err)
+	}
+	if ch := st.Scenarios[1].Config.Changes; len(ch) != 2 || ch[0].FromMonth != 36 || ch[0].Population["frl_share"] != 0 || len(ch[0].Population) != 1 ||
+		ch[1].Intake["scale"] != 1.2 || ch[1].State["vbl_months"] != 1 || ch[1].Population != nil {
+		t.Errorf("keys outside the policy from the fork: changes %+v", ch)
 	}
 	// the files of one study share one fork
 	dir := t.TempDir()

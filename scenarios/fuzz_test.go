@@ -23,7 +23,9 @@ var fuzzSeeds = []string{
 	"[base]\ndescription = \"\"\"two\nlines\"\"\"\n[base.policy.counselling]\ntiming = \"periodic\"\nperiod_months = 3\noverload = \"wait\"\ncounsellors = 1\npartner_contact = true\n[base.params.avr]\nbase = -1e1\n",
 	"[base]\npolicy.counselling.timing = \"none\"\npolicy.counselling.counsellors = 0\n[variants.v]\nname = \"v2\"\ndescription = \"d\"\npolicy.enforcement = 0\n",
 	"[base]\n[[base.policy.groups]]\nfor.household = \"family\"\nfor.origins = [\"IQ\"]\ncounselling.timing = \"periodic\"\ncounselling.provider = { ngo = 0.5, iom = 0.5 }\nreintegration.eligible = []\n[[base.policy_changes]]\nfrom_month = 12\n[[base.policy_changes.groups]]\nfor.min_months_without_status = 36\nfor.cooperation = \"high\"\nenforcement = 2\n[variants.none]\npolicy.groups = []\n",
+	"[base]\nmonths = 84\n\n[[base.changes]]\nfrom_month = 12\npolicy.enforcement = 2.0\nstate.vbl_months = 1\npopulation.frl_share = 0.2\nintake.scale = 0.5\n\n[[base.changes]]\nfrom = \"2019-01\"\nstate.find_rate = 0\n[[base.changes.policy.groups]]\nfor.household = \"single\"\nenforcement = 2\n",
 	// invalid
+	"[base]\n[[base.changes]]\nfrom_month = 12\nstate = 3\npopulation.frl_share = \"none\"\nintake.years = []\n",
 	"[base]\n[[base.policy.groups]]\nfor.household = \"families\"\n[[base.policy.groups]]\nfor.origins = [\"ZZ\"]\ncounselling.counsellors = 2\n",
 	"[base]\n\n[base.policy.counselling]\ntiming = \"erly\"\n",
 	"[base]\nmonths = 84\nfoo = 1\n\n[variants.a]\nbar = 2\n",

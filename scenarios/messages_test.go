@@ -75,6 +75,20 @@ func TestParseMessages(t *testing.T) {
 			want: `bad.toml:3:1: base.policy_changes[0].from: "2025/01": want a calendar month as YYYY-MM`,
 		},
 		{
+			name: "keys a dated change cannot set, or that are not there",
+			text: lines(`[base]`, `[[base.changes]]`, `from = "2020-01"`, `warmup_months = 12`, `intake.initial_stock = 5`, `state.vbl_mnths = 0`, `population.frl_share = 2`, `policy.enforcment = 2`),
+			want: "bad.toml:4:1: base.changes[0].warmup_months: warmup_months cannot change from a date: it holds for the whole run (set it in the scenario's table); a change sets policy.*, intake.scale, population.*, state.*\n" +
+				"bad.toml:5:1: base.changes[0].intake.initial_stock: intake.initial_stock cannot change from a date: it holds for the whole run; of intake, a change sets only scale\n" +
+				"bad.toml:6:1: base.changes[0].state.vbl_mnths: no such key of state: want one of docs/scenarios.md's state.* keys\n" +
+				"bad.toml:7:1: base.changes[0].population.frl_share: 2 is out of range: want 0 to 1\n" +
+				"bad.toml:8:1: base.changes[0].policy.enforcment: unknown key: did you mean base.changes.policy.enforcement?",
+		},
+		{
+			name: "both forms of dated changes",
+			text: lines(`[base]`, `[[base.changes]]`, `from = "2020-01"`, `[[base.policy_changes]]`, `from = "2021-01"`),
+			want: "bad.toml:4:1: base.policy_changes: give changes or policy_changes (its older form, for the policy alone), not both: move these tables into [[base.changes]], their keys under policy.",
+		},
+		{
 			// was "bad.toml:4:2: variants: Key 'variants.a' has already been defined."
 			name: "scenario table twice",
 			text: lines(`[base]`, `[variants.a]`, `months = 12`, `[variants.a]`, `months = 13`),

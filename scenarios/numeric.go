@@ -31,7 +31,13 @@ func NumericKey(cfg *sim.Config, key string) (lo, hi float64, err error) {
 		return 0, 0, fmt.Errorf("%s: not a numeric scenario key (see docs/scenarios.md)", key)
 	}
 	if strings.HasPrefix(key, "policy.") && len(cfg.Changes) > 0 {
-		return 0, 0, fmt.Errorf("%s: the scenario has policy_changes, which each hold a whole policy; a policy key set on the scenario would not reach them", key)
+		return 0, 0, fmt.Errorf("%s: the scenario has dated changes, which each hold a whole policy; a policy key set on the scenario would not reach them", key)
+	}
+	table, k, _ := strings.Cut(key, ".")
+	for i, c := range cfg.Changes {
+		if _, set := map[string]map[string]float64{"intake": c.Intake, "population": c.Population, "state": c.State}[table][k]; set {
+			return 0, 0, fmt.Errorf("%s: changes[%d] sets it from %s; a value set on the scenario would not reach the months after", key, i, cfg.Date(c.FromMonth))
+		}
 	}
 	return lo, hi, nil
 }

@@ -7,6 +7,23 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
+// TestNumericKeySetByAChange: a key outside the policy that a dated change
+// sets cannot be swept on the scenario (the change's value would hold after
+// it); one no change sets can, and reaches every month.
+func TestNumericKeySetByAChange(t *testing.T) {
+	st, err := Parse("f.toml", []byte("[base]\n[[base.changes]]\nfrom = \"2020-01\"\nstate.vbl_months = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &st.Scenarios[0].Config
+	if _, _, err := NumericKey(cfg, "state.vbl_months"); err == nil || !strings.Contains(err.Error(), "changes[0] sets it from 2020-01") {
+		t.Errorf("NumericKey(state.vbl_months) = %v, want changes[0] sets it from 2020-01", err)
+	}
+	if _, _, err := NumericKey(cfg, "state.lvv_share"); err != nil {
+		t.Errorf("NumericKey(state.lvv_share) = %v, want nil: no change sets it", err)
+	}
+}
+
 func TestWith(t *testing.T) {
 	st, err := LoadDefault()
 	if err != nil {
@@ -34,6 +51,7 @@ func TestWith(t *testing.T) {
 		{"origins.ZZ.conditions", "no origin \"ZZ\""},
 		{"origins.NG.share", "can move alone"},
 		{"origins.NG", "not a numeric scenario key"},
+		{"policy.enforcement", "has dated changes, which each hold a whole policy"},
 	} {
 		if _, _, err := NumericKey(&base.Config, c.key); err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), c.key+": ") {
 			t.Errorf("NumericKey(%q) = %v, want an error starting with the key and saying %q", c.key, err, c.want)

@@ -56,7 +56,7 @@ type Scenario struct {
 	// Rules says where each group rule of the scenario is written, as
 	// "file:line:col: key" (the key of its table in the file), by its
 	// name in the scenario: policy.groups[j] in its policy,
-	// policy_changes[i].groups[j] in its dated change i (results.RuleKey).
+	// changes[i].policy.groups[j] in its dated change i (sim.RuleKey).
 	Rules map[string]string
 }
 
@@ -142,13 +142,23 @@ func appendErr(errs Errors, file string, err error) Errors {
 }
 
 // scenarioTOML is one scenario table as written: sim.Config's keys plus a
-// name and a description, with policy changes kept raw so each can start
-// from the policy in force before it.
+// name and a description, with dated changes kept raw so each can start
+// from the policy in force before it. policy_changes is the older form of
+// changes: its tables give policy keys without the policy. prefix.
 type scenarioTOML struct {
-	Name        string           `toml:"name"`
-	Description string           `toml:"description"`
-	Changes     []toml.Primitive `toml:"policy_changes"`
+	Name          string           `toml:"name"`
+	Description   string           `toml:"description"`
+	Changes       []toml.Primitive `toml:"changes"`
+	PolicyChanges []toml.Primitive `toml:"policy_changes"`
 	sim.Config
+}
+
+// legacyChange is a [[policy_changes]] table: a change of the policy
+// alone, its keys without the policy. prefix.
+type legacyChange struct {
+	From          string `toml:"from,omitempty"`
+	FromMonth     int    `toml:"from_month"`
+	agents.Policy        // the whole policy in force from the change
 }
 
 type studyTOML struct {
@@ -168,7 +178,7 @@ func Parse(name string, data []byte) (*Study, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc.Hint = ruleHint
+	doc.Hint = hint
 	p := parser{Doc: doc}
 	st := p.parse(&raw)
 	if err := doc.Err(); err != nil {
@@ -268,23 +278,29 @@ func (p *parser) fork(st *Study, fork string, tables []string) {
 			continue
 		}
 		switch k[2] {
-		case "name", "description", "policy":
-			continue
-		case "policy_changes":
+		case "name", "description", "policy", "changes", "policy_changes":
 			continue
 		}
 		if p.MD.Type(k...) != "Hash" {
 			said[k[1]+"."+k[2]] = true
-			p.Add(strings.Join(k, "."), fmt.Sprintf("with a fork (%s), a variant changes only its policy, from the fork on: this key would change the shared history; set it in [base], or remove the fork", fork))
+			p.Add(strings.Join(k, "."), fmt.Sprintf("with a fork (%s), a variant changes only its policy, and from the fork on, in [[%s.changes]], the keys that can change from a date: this key would change the shared history; set it in [base], or date it in changes, or remove the fork", fork, strings.Join(k[:2], ".")))
 		}
 	}
 	for i, table := range tables {
-		if i == 0 || !p.MD.IsDefined(append(strings.Split(table, "."), "policy_changes")...) {
+		path := strings.Split(table, ".")
+		name := "changes"
+		switch {
+		case i == 0:
+			continue
+		case p.MD.IsDefined(append(path, "changes")...):
+		case p.MD.IsDefined(append(path, "policy_changes")...):
+			name = "policy_changes"
+		default:
 			continue
 		}
 		for j, c := range st.Scenarios[i].Config.Changes {
 			if c.FromMonth < st.ForkMonth {
-				p.Add(fmt.Sprintf("%s.policy_changes[%d].from", table, j), fmt.Sprintf("%s is before the fork, %s: a variant's own change would change the shared history; date it from the fork on, or set it in [base]", base.Date(c.FromMonth), fork))
+				p.Add(fmt.Sprintf("%s.%s[%d].from", table, name, j), fmt.Sprintf("%s is before the fork, %s: a variant's own change would change the shared history; date it from the fork on, or set it in [base]", base.Date(c.FromMonth), fork))
 			}
 		}
 	}
@@ -293,7 +309,7 @@ func (p *parser) fork(st *Study, fork string, tables []string) {
 // decodeOnly decodes the variants on from, a base that is not valid or
 // not there, and reports their problems at the keys they write (at others
 // they would only repeat the base's) and the unknown keys.
-func (p *parser) decodeOnly(raw *studyTOML, from sim.Config, changes []toml.Primitive) {
+func (p *parser) decodeOnly(raw *studyTOML, from sim.Config, changes []rawChange) {
 	p.ownOnly = true
 	for _, name := range p.variantOrder() {
 		p.scenario("variants."+name, raw.Variants[name], from, changes, true)
@@ -344,8 +360,9 @@ type schemaStudy struct {
 }
 
 type schemaScenario struct {
-	Name        string `toml:"name"`
-	Description string `toml:"description"`
+	Name          string         `toml:"name"`
+	Description   string         `toml:"description"`
+	PolicyChanges []legacyChange `toml:"policy_changes"`
 	sim.Config
 }
 
@@ -357,7 +374,7 @@ type schemaScenario struct {
 // Policy changes are resolved from the scenario's own policy: a variant
 // that gives no policy_changes re-applies the raw change tables it
 // inherits (returned as changes), so its own policy flows into them.
-func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inherited []toml.Primitive, validate bool) (sc Scenario, changes []toml.Primitive, ok bool) {
+func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inherited []rawChange, validate bool) (sc Scenario, changes []rawChange, ok bool) {
 	path := strings.Split(at, ".")
 	def := func(k ...string) bool { return p.MD.IsDefined(append(path, k...)...) }
 	fresh := func() scenarioTOML {
@@ -413,25 +430,58 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 		}
 	}
 	changes = inherited
-	if def("policy_changes") {
-		changes = raw.Changes
+	switch {
+	case def("changes") && def("policy_changes"):
+		p.Add(at+".policy_changes", "give changes or policy_changes (its older form, for the policy alone), not both: move these tables into [["+at+".changes]], their keys under policy.")
+		ok = false
+		changes = rawChanges(raw.Changes, false)
+		for _, prim := range raw.PolicyChanges {
+			var lc legacyChange
+			_ = p.MD.PrimitiveDecode(prim, &lc) // said above: its keys are not unknown
+		}
+	case def("changes"):
+		changes = rawChanges(raw.Changes, false)
+	case def("policy_changes"):
+		changes = rawChanges(raw.PolicyChanges, true)
 	}
 	raw.Config.Changes = nil
 	prev := raw.Config.Policy
-	for i, cp := range changes {
-		ch := sim.Change{Policy: clonePolicy(prev)}
-		has := arraysGiven(p.MD, cp)
-		if has.eligible {
-			ch.Reintegration.Eligible = nil
+	for i, rc := range changes {
+		fresh := func() sim.Change {
+			ch := sim.Change{Policy: clonePolicy(prev)}
+			has := arraysGiven(p.MD, rc)
+			if has.eligible {
+				ch.Reintegration.Eligible = nil
+			}
+			if has.groups {
+				ch.Groups = nil // given, the rules replace the ones in force
+			}
+			return ch
 		}
-		if has.groups {
-			ch.Groups = nil // given, the rules replace the ones in force
+		ch := fresh()
+		var err error
+		var lc legacyChange
+		if rc.legacy {
+			lc.Policy = ch.Policy
+			err = p.MD.PrimitiveDecode(rc.prim, &lc)
+		} else {
+			err = p.MD.PrimitiveDecode(rc.prim, &ch)
 		}
-		if err := p.MD.PrimitiveDecode(cp, &ch); err != nil {
-			ch, ok = sim.Change{Policy: clonePolicy(prev)}, false
-			for _, err := range tomlpos.DecodeEach(p.MD, p.Ix, fmt.Sprintf("%s.policy_changes[%d]", at, i), cp, &ch, err) {
+		if err != nil {
+			ch, lc, ok = fresh(), legacyChange{}, false
+			lc.Policy = ch.Policy
+			var errs []error
+			if rc.legacy {
+				errs = tomlpos.DecodeEach(p.MD, p.Ix, fmt.Sprintf("%s.policy_changes[%d]", at, i), rc.prim, &lc, err)
+			} else {
+				errs = tomlpos.DecodeEach(p.MD, p.Ix, fmt.Sprintf("%s.changes[%d]", at, i), rc.prim, &ch, err)
+			}
+			for _, err := range errs {
 				p.Failed(err)
 			}
+		}
+		if rc.legacy {
+			ch.From, ch.FromMonth, ch.Policy = lc.From, lc.FromMonth, lc.Policy
 		}
 		raw.Config.Changes = append(raw.Config.Changes, ch)
 		prev = ch.Policy
@@ -444,7 +494,7 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 	if err := sc.Config.Prepare(); err != nil {
 		fes := agents.FieldErrors(err)
 		for _, fe := range fes {
-			key := at + "." + fe.Key
+			key := at + "." + writtenKey(fe.Key, changes)
 			if k, _ := p.Ix.Lookup(key); !p.ownOnly || k.Path == key {
 				p.Add(key, fe.Msg)
 			}
@@ -461,7 +511,7 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 // with the raw policy changes changes, is written (Scenario.Rules): in its
 // own table if it gives them, else in the base's; a change that gives no
 // groups keeps those of the policy before it.
-func (p *parser) rulePlaces(at string, changes []toml.Primitive, cfg *sim.Config) map[string]string {
+func (p *parser) rulePlaces(at string, changes []rawChange, cfg *sim.Config) map[string]string {
 	defined := func(table string, k ...string) bool {
 		return p.MD.IsDefined(append(strings.Split(table, "."), k...)...)
 	}
@@ -485,29 +535,62 @@ func (p *parser) rulePlaces(at string, changes []toml.Primitive, cfg *sim.Config
 	}
 	for j := range cfg.Policy.Groups {
 		prev = append(prev, place(fmt.Sprintf("%s.policy.groups[%d]", table, j)))
-		add(fmt.Sprintf("policy.groups[%d]", j), prev[j])
+		add(sim.RuleKey(-1, j), prev[j])
 	}
 	table = at
-	if !defined(at, "policy_changes") {
+	if !defined(at, "changes") && !defined(at, "policy_changes") {
 		table = "base"
 	}
-	for i, cp := range changes {
+	for i, rc := range changes {
 		if i >= len(cfg.Changes) {
 			break
 		}
-		if arraysGiven(p.MD, cp).groups {
+		if arraysGiven(p.MD, rc).groups {
 			prev = nil
 			for j := range cfg.Changes[i].Groups {
-				prev = append(prev, place(fmt.Sprintf("%s.policy_changes[%d].groups[%d]", table, i, j)))
+				written := fmt.Sprintf("%s.changes[%d].policy.groups[%d]", table, i, j)
+				if rc.legacy {
+					written = fmt.Sprintf("%s.policy_changes[%d].groups[%d]", table, i, j)
+				}
+				prev = append(prev, place(written))
 			}
 		}
 		for j := range cfg.Changes[i].Groups {
 			if j < len(prev) {
-				add(fmt.Sprintf("policy_changes[%d].groups[%d]", i, j), prev[j])
+				add(sim.RuleKey(i, j), prev[j])
 			}
 		}
 	}
 	return out
+}
+
+// hint is the message of an unknown key k that a dated change gives but
+// cannot set (changeHint), or that a group rule gives but may not set
+// (ruleHint), or "".
+func hint(k toml.Key) string {
+	if h := changeHint(k); h != "" {
+		return h
+	}
+	return ruleHint(k)
+}
+
+// changeHint is the message of an unknown key k of a [[changes]] table that
+// is a scenario key a change cannot set (it holds for the whole run), or
+// "".
+func changeHint(k toml.Key) string {
+	c := slices.Index(k, "changes")
+	if c < 0 || c+1 >= len(k) {
+		return ""
+	}
+	switch k[c+1] {
+	case "from", "from_month", "policy", "intake", "population", "state":
+		return ""
+	}
+	key := strings.Join(k[c+1:], ".")
+	if _, _, _, ok := agents.Field(&sim.Config{}, key); !ok && !slices.Contains([]string{"start", "origins", "restrictions", "arrangements", "params", "costs", "fork"}, k[c+1]) {
+		return ""
+	}
+	return fmt.Sprintf("%s cannot change from a date: it holds for the whole run (set it in the scenario's table); a change sets %s", key, strings.Join(append([]string{"policy.*"}, sim.DatedKeys...), ", "))
 }
 
 // ruleHint is the message of an unknown key k inside a group rule that is
@@ -528,22 +611,62 @@ func ruleHint(k toml.Key) string {
 // policyKeys are the keys of a policy that are not numbers.
 var policyKeys = []string{"counselling.timing", "counselling.provider", "counselling.overload", "counselling.partner_contact", "reintegration.eligible", "reintegration.require_deadline"}
 
-// given is which of the arrays of a policy a policy change gives.
+// rawChange is a dated change's table as written, in the form of changes
+// or, legacy, of policy_changes (policy keys without the policy. prefix).
+type rawChange struct {
+	prim   toml.Primitive
+	legacy bool
+}
+
+func rawChanges(prims []toml.Primitive, legacy bool) []rawChange {
+	out := make([]rawChange, len(prims))
+	for i, p := range prims {
+		out[i] = rawChange{p, legacy}
+	}
+	return out
+}
+
+// writtenKey is the key, as the file writes it, of a field error's key in
+// the resolved configuration: changes[i].policy.k is policy_changes[i].k
+// when change i is written in that older form.
+func writtenKey(key string, changes []rawChange) string {
+	var i int
+	var rest string
+	if n, _ := fmt.Sscanf(key, "changes[%d]", &i); n != 1 || i >= len(changes) || !changes[i].legacy {
+		return key
+	}
+	_, rest, _ = strings.Cut(key, "]")
+	rest = strings.TrimPrefix(rest, ".policy")
+	return fmt.Sprintf("policy_changes[%d]%s", i, rest)
+}
+
+// given is which of the arrays of a policy a dated change gives.
 type given struct{ eligible, groups bool }
 
-// arraysGiven reports which arrays the raw table of a policy change gives:
-// reintegration.eligible, groups. It decodes into a struct with those keys
-// alone, so that the change's other keys stay undecoded until the change
-// itself is.
-func arraysGiven(md toml.MetaData, prim toml.Primitive) given {
-	var x struct {
+// arraysGiven reports which arrays of the policy the raw table of a dated
+// change gives: reintegration.eligible, groups. It decodes into a struct
+// with those keys alone, so that the change's other keys stay undecoded
+// until the change itself is.
+func arraysGiven(md toml.MetaData, rc rawChange) given {
+	type arrays struct {
 		Reintegration struct {
 			Eligible *[]string `toml:"eligible"`
 		} `toml:"reintegration"`
 		Groups *[]toml.Primitive `toml:"groups"`
 	}
-	if md.PrimitiveDecode(prim, &x) != nil {
-		return given{}
+	var x arrays
+	if rc.legacy {
+		if md.PrimitiveDecode(rc.prim, &x) != nil {
+			return given{}
+		}
+	} else {
+		var y struct {
+			Policy arrays `toml:"policy"`
+		}
+		if md.PrimitiveDecode(rc.prim, &y) != nil {
+			return given{}
+		}
+		x = y.Policy
 	}
 	return given{x.Reintegration.Eligible != nil, x.Groups != nil}
 }

@@ -77,11 +77,11 @@ func (e *engine) enter(i int32, place agents.Place) {
 // order they are laid out on the draw; for a procedure, only the decision.
 func (e *engine) rates(w *awaySlot, m int) (find, status, leave, apply float64) {
 	if w.a.Place == agents.InProcedure {
-		return 0, 1 / e.cfg.State.ProcedureMonths, 0, 0
+		return 0, 1 / e.cur.state.ProcedureMonths, 0, 0
 	}
 	h := agents.DecideOutOfSight(&w.a, &e.cfg.Origins[w.a.Origin], w.stay, e.cfg.Params.AVR.StayCapMonths, &e.cfg.Params.OutOfSight)
 	enf := e.pol.ForAt(&w.a, awayMonths(w, m), w.a.FileNumber).Enforcement
-	return e.cfg.State.FindRate * enf, e.cfg.State.StatusOutOfSight, h.Leave, h.Apply
+	return e.cur.state.FindRate * enf, e.cur.state.StatusOutOfSight, h.Leave, h.Apply
 }
 
 // awayMonths is the months without status of away person w at the start
@@ -152,13 +152,16 @@ func (e *engine) schedule(i int32, from int) {
 
 // reschedule redraws, from this month on, the next event of everyone out
 // of sight whose find rate the change of policy from old to the policy now
-// in force changes, this month or later.
-func (e *engine) reschedule(old *agents.Policy) {
-	if !old.HasGroups() && !e.pol.HasGroups() && old.Enforcement == e.pol.Enforcement {
+// in force changes, this month or later; with rates set, of everyone away,
+// since a dated change set a rate of theirs (state.find_rate, ...). The
+// draw is memoryless, so a redraw from this month is the event's law from
+// it under the new rates.
+func (e *engine) reschedule(old *agents.Policy, rates bool) {
+	if !rates && !old.HasGroups() && !e.pol.HasGroups() && old.Enforcement == e.pol.Enforcement {
 		return
 	}
 	for i := range e.away {
-		if w := &e.away[i]; w.used && w.a.Place == agents.OutOfSight && w.at >= e.t && !e.sameFinds(old, w) {
+		if w := &e.away[i]; w.used && w.at >= e.t && (rates || w.a.Place == agents.OutOfSight && !e.sameFinds(old, w)) {
 			e.schedule(int32(i), e.t-1)
 		}
 	}
@@ -232,7 +235,7 @@ func (e *engine) event(i int32) {
 	find := w.rate[0]
 	agents.Age(a, months, p) // the months since the person came here
 	if place == agents.InProcedure {
-		if uniform(&w.src) < adjust(e.cfg.State.ProcedureSuccess, a.CounselLegal) {
+		if uniform(&w.src) < adjust(e.cur.state.ProcedureSuccess, a.CounselLegal) {
 			e.leaveSystem(i, agents.FateStatus, 0)
 			return
 		}
@@ -246,7 +249,7 @@ func (e *engine) event(i int32) {
 	case awayFound:
 		agents.PoliceExperience(a, &p.Dynamics)
 		from := agents.Police
-		if u < find*e.cfg.State.FindKMarShare { // the place inside the band is itself uniform
+		if u < find*e.cur.state.FindKMarShare { // the place inside the band is itself uniform
 			from = agents.KMar
 		}
 		e.placeFound(a, uniform(&w.src), uniform(&w.src))

@@ -84,7 +84,7 @@ func TestScheduleIsStepping(t *testing.T) {
 			}
 			e.t = change
 			e.pol = &later
-			e.reschedule(&cfg.Policy)
+			e.reschedule(&cfg.Policy, false)
 			for k := range n {
 				w := &e.away[k]
 				kind, _ := w.next(uniform(&w.src))

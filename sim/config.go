@@ -5,7 +5,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,7 +26,7 @@ type Config struct {
 	State        StateParams     `toml:"state"`
 	Params       agents.Params   `toml:"params"`
 	Policy       agents.Policy   `toml:"policy"`
-	Changes      []Change        `toml:"policy_changes"`
+	Changes      []Change        `toml:"changes"`
 	Restrictions []Restriction   `toml:"restrictions" src:"DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020 (docs/sources.md)" desc:"periods of outside limits on departures and on the end of reception (COVID-19, spring 2020)"`
 	Arrangements []Arrangement   `toml:"arrangements" src:"DT&V, 18 February 2020; IND, 'kinderpardon' (docs/sources.md)" desc:"one-off grants of status to long-staying families (the 2019 arrangement for long-staying children)"`
 	Origins      []agents.Origin `toml:"origins"`
@@ -35,16 +37,107 @@ type Config struct {
 	first   int       // first year of perYear
 }
 
-// Change is a policy in force from a month on, as when the Dutch
-// reintegration package changed in July 2017.
+// Change is what changes from a month on, as the Dutch reintegration
+// package did in July 2017: the policy, and any of the keys outside it
+// that can change while a run goes on (DatedKeys).
 //
-// In TOML a change is a [[policy_changes]] table holding from (a calendar
-// month, "2017-07") or from_month (0 = the first recorded month) and the
-// policy keys that differ from the policy in force before it.
+// In TOML a change is a [[changes]] table holding from (a calendar month,
+// "2017-07") or from_month (0 = the first recorded month), the policy keys
+// that differ from the policy in force before it (policy.counselling.timing,
+// ...), and the other keys it sets (intake.scale, population.frl_share,
+// state.vbl_months, ...). The policy is the whole policy in force from the
+// change on, as resolved by the study file's reader; the other keys are
+// only those the change sets, each in force from it until a later change
+// sets it again, on top of the configuration's own value (so a sweep or a
+// posterior draw of a state key reaches every month the changes leave it).
 type Change struct {
-	From          string `toml:"from,omitempty" unit:"YYYY-MM" desc:"first calendar month the policy is in force"`
-	FromMonth     int    `toml:"from_month" unit:"month" desc:"first month (0 = first recorded month) the policy is in force; set from from when that is given"`
-	agents.Policy        // the whole policy in force from FromMonth
+	From      string `toml:"from,omitempty" unit:"YYYY-MM" desc:"first calendar month the change is in force"`
+	FromMonth int    `toml:"from_month" unit:"month" desc:"first month (0 = first recorded month) the change is in force; set from from when that is given"`
+	// Policy is the whole policy in force from FromMonth.
+	agents.Policy `toml:"policy"`
+	// Intake, Population and State are the keys of those tables the
+	// change sets (intake: only scale), by their TOML name.
+	Intake     map[string]float64 `toml:"intake,omitempty"`
+	Population map[string]float64 `toml:"population,omitempty"`
+	State      map[string]float64 `toml:"state,omitempty"`
+}
+
+// DatedKeys are the tables outside the policy whose keys a dated change
+// can set, and of intake the one key it can: the ones whose change from a
+// month on means the same as a run that had them from the start for the
+// persons and months it reaches. The others (start, months, warmup_months,
+// intake.years, params, origins, costs, restrictions, arrangements) cannot
+// change from a date: set them for the whole run.
+var DatedKeys = []string{"intake.scale", "population.*", "state.*"}
+
+// dated is the part of a configuration outside the policy that dated
+// changes set, as in force in a month.
+type dated struct {
+	scale float64
+	pop   Population
+	state StateParams
+}
+
+// apply sets, on d, the keys change ch sets. It reports whether a rate of
+// persons away (a procedure's decision, a find, a status out of sight)
+// changed, which asks for their next events to be drawn again.
+func (d *dated) apply(ch *Change) (awayRates bool) {
+	if v, ok := ch.Intake["scale"]; ok {
+		d.scale = v
+	}
+	for k, v := range ch.Population {
+		setField(&d.pop, k, v)
+	}
+	for k, v := range ch.State {
+		old := d.state
+		setField(&d.state, k, v)
+		if old.ProcedureMonths != d.state.ProcedureMonths || old.FindRate != d.state.FindRate || old.StatusOutOfSight != d.state.StatusOutOfSight {
+			awayRates = true
+		}
+	}
+	return awayRates
+}
+
+// setField sets the number at key of the struct v points to; checkDated
+// has made sure it is there and fits.
+func setField(v any, key string, x float64) {
+	f, _, _, ok := agents.Field(v, key)
+	if !ok {
+		panic("sim: no number at " + key)
+	}
+	if f.Kind() == reflect.Int {
+		f.SetInt(int64(math.Round(x)))
+	} else {
+		f.SetFloat(x)
+	}
+}
+
+// checkDated checks the keys that change ch (at key) sets outside the
+// policy: each must be a number of its table, inside the key's range, and a
+// whole number where the key is one.
+func checkDated(key string, ch *Change) error {
+	var errs []error
+	check := func(table string, v any, m map[string]float64) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			x := m[k]
+			at := key + "." + table + "." + k
+			f, lo, hi, ok := agents.Field(v, k)
+			switch {
+			case table == "intake" && k != "scale" && ok:
+				errs = append(errs, &agents.FieldError{Key: at, Msg: fmt.Sprintf("intake.%s cannot change from a date: it holds for the whole run; of intake, a change sets only scale", k)})
+			case !ok:
+				errs = append(errs, &agents.FieldError{Key: at, Msg: fmt.Sprintf("no such key of %s: want one of docs/scenarios.md's %s.* keys", table, table)})
+			case math.IsNaN(x) || math.IsInf(x, 0) || x < lo || x > hi:
+				errs = append(errs, &agents.FieldError{Key: at, Msg: fmt.Sprintf("%g is out of range: want %g to %g", x, lo, hi)})
+			case f.Kind() == reflect.Int && x != math.Trunc(x):
+				errs = append(errs, &agents.FieldError{Key: at, Msg: fmt.Sprintf("%g: want a whole number", x)})
+			}
+		}
+	}
+	check("intake", &Intake{}, ch.Intake)
+	check("population", &Population{}, ch.Population)
+	check("state", &StateParams{}, ch.State)
+	return errors.Join(errs...)
 }
 
 // Intake sets who enters the return system from outside it. Return files
@@ -177,12 +270,17 @@ func (c *Config) resolveIntake() error {
 const afterYears = 3
 
 // NewPerMonth is the mean number of new persons a month that source s
-// brings in month t (0 = the first recorded month).
+// brings in month t (0 = the first recorded month), at the configuration's
+// intake.scale (a dated change of it is the engine's to apply).
 func (c *Config) NewPerMonth(t int, s agents.Source) float64 {
+	return c.newPerMonth(t, s, c.Intake.Scale)
+}
+
+func (c *Config) newPerMonth(t int, s agents.Source, scale float64) float64 {
 	n := len(c.perYear) / int(agents.NumSources) // the years, and the row after them
 	y := floorDiv(c.start+t, 12) - c.first
 	y = max(0, min(n-1, y))
-	return c.perYear[y*int(agents.NumSources)+int(s)] * c.Intake.NewShare.get(s) * c.Intake.Scale / 12
+	return c.perYear[y*int(agents.NumSources)+int(s)] * c.Intake.NewShare.get(s) * scale / 12
 }
 
 // Date is the calendar month of month t (0 = the first recorded month), as
@@ -401,7 +499,7 @@ func (c *Config) Prepare() error {
 	last := 0
 	for i := range c.Changes {
 		ch := &c.Changes[i]
-		key := fmt.Sprintf("policy_changes[%d]", i)
+		key := fmt.Sprintf("changes[%d]", i)
 		badFrom := false // from_month is then unknown, not wrong
 		if ch.From != "" {
 			m, err := ParseMonth(ch.From)
@@ -419,7 +517,8 @@ func (c *Config) Prepare() error {
 			add(&agents.FieldError{Key: key + ".from_month", Msg: fmt.Sprintf("%d: want a month after %d and before the horizon %d, in increasing order", ch.FromMonth, last, c.Months)})
 		}
 		last = ch.FromMonth
-		add(c.checkPolicy(key, &ch.Policy))
+		add(c.checkPolicy(key+".policy", &ch.Policy))
+		add(checkDated(key, ch))
 	}
 	return errors.Join(errs...)
 }

@@ -22,6 +22,7 @@ type engine struct {
 	rep uint64
 	t   int // current month; negative in the warm-up
 	pol *agents.Policy
+	cur dated     // intake.scale, population and state in force: cfg's, and the dated changes' keys
 	cum []float64 // cumulative origin shares
 
 	nextChange int          // first month after this one in which the policy or the restriction in force changes
@@ -103,13 +104,14 @@ func (e *engine) month() {
 	if e.change < len(e.changes) && e.t >= e.changes[e.change].FromMonth {
 		old := e.pol
 		e.pol = &e.changes[e.change].Policy
+		awayRates := e.cur.apply(&e.changes[e.change])
 		e.inForce = e.changeKeys[e.change]
 		e.change++
 		e.nextPolicy = math.MaxInt
 		if e.change < len(e.changes) {
 			e.nextPolicy = e.changes[e.change].FromMonth
 		}
-		e.reschedule(old) // finds out of sight depend on enforcement
+		e.reschedule(old, awayRates) // finds out of sight depend on enforcement
 		changed = true
 	}
 	if e.t == 0 || changed && e.t > 0 {
@@ -121,7 +123,7 @@ func (e *engine) month() {
 	e.arrange()
 	e.awayDue()
 	for s := agents.Source(0); s < agents.NumSources; s++ {
-		if lambda := cfg.NewPerMonth(e.t, s); lambda > 0 {
+		if lambda := cfg.newPerMonth(e.t, s, e.cur.scale); lambda > 0 {
 			for n := int(distuv.Poisson{Lambda: lambda, Src: &e.isrc}.Rand()); n > 0; n-- {
 				e.newPerson(s, false)
 			}
@@ -158,6 +160,7 @@ func (e *engine) month() {
 // back.
 func newEngine(cfg *Config, seed uint64, rec Recorder) *engine {
 	e := &engine{cfg: cfg, rec: rec, rep: seed, pol: &cfg.Policy, changes: cfg.Changes, inForce: -1, t: -cfg.Warmup, nextChange: math.MaxInt}
+	e.cur = dated{cfg.Intake.Scale, cfg.Population, cfg.State}
 	e.changeKeys = make([]int, len(cfg.Changes))
 	for i := range e.changeKeys {
 		e.changeKeys[i] = i

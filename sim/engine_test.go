@@ -464,23 +464,23 @@ func TestValidate(t *testing.T) {
 		}, ""},
 		{"policy change by date and month, disagreeing", func(c *sim.Config) {
 			c.Changes = []sim.Change{{From: "2017-07", FromMonth: 7, Policy: agents.DefaultPolicy()}}
-		}, "policy_changes[0].from"},
+		}, "changes[0].from"},
 		{"policy change by a bad date", func(c *sim.Config) {
 			c.Changes = []sim.Change{{From: "July 2017", Policy: agents.DefaultPolicy()}}
-		}, "policy_changes[0].from"},
+		}, "changes[0].from"},
 		{"duplicate origin code", func(c *sim.Config) { c.Origins[1].Code = c.Origins[0].Code }, "origins[1].code"},
 		{"origin shares not summing to 1", func(c *sim.Config) { c.Origins[0].Share += 0.1 }, "origins"},
 		{"origin class against cooperation", func(c *sim.Config) { c.Origins[2].Class = agents.CoopLow }, "origins[2].class"},
 		{"no origins", func(c *sim.Config) { c.Origins = nil }, "origins"},
 		{"policy change out of order", func(c *sim.Config) {
 			c.Changes = []sim.Change{{FromMonth: 12, Policy: agents.DefaultPolicy()}, {FromMonth: 6, Policy: agents.DefaultPolicy()}}
-		}, "policy_changes[1].from_month"},
+		}, "changes[1].from_month"},
 		{"two policy changes in one month", func(c *sim.Config) {
 			c.Changes = []sim.Change{{FromMonth: 6, Policy: agents.DefaultPolicy()}, {FromMonth: 6, Policy: agents.DefaultPolicy()}}
-		}, "policy_changes[1].from_month"},
+		}, "changes[1].from_month"},
 		{"policy change at the horizon", func(c *sim.Config) {
 			c.Changes = []sim.Change{{FromMonth: 24, Policy: agents.DefaultPolicy()}}
-		}, "policy_changes[0].from_month"},
+		}, "changes[0].from_month"},
 		{"policy change in order", func(c *sim.Config) {
 			c.Changes = []sim.Change{{FromMonth: 6, Policy: agents.DefaultPolicy()}, {FromMonth: 12, Policy: agents.DefaultPolicy()}}
 		}, ""},
@@ -488,7 +488,22 @@ func TestValidate(t *testing.T) {
 			p := agents.DefaultPolicy()
 			p.Counselling.Provider = agents.ProviderMix{NGO: 0.5}
 			c.Changes = []sim.Change{{FromMonth: 6, Policy: p}}
-		}, "policy_changes[0].counselling.provider"},
+		}, "changes[0].policy.counselling.provider"},
+		{"a dated state key", func(c *sim.Config) {
+			c.Changes = []sim.Change{{FromMonth: 6, Policy: agents.DefaultPolicy(), State: map[string]float64{"vbl_months": 0}, Population: map[string]float64{"frl_share": 0}, Intake: map[string]float64{"scale": 1.2}}}
+		}, ""},
+		{"a dated key that is not there", func(c *sim.Config) {
+			c.Changes = []sim.Change{{FromMonth: 6, Policy: agents.DefaultPolicy(), State: map[string]float64{"vbl_weeks": 12}}}
+		}, "changes[0].state.vbl_weeks"},
+		{"a dated intake key that cannot change", func(c *sim.Config) {
+			c.Changes = []sim.Change{{FromMonth: 6, Policy: agents.DefaultPolicy(), Intake: map[string]float64{"initial_stock": 10}}}
+		}, "changes[0].intake.initial_stock"},
+		{"a dated key out of range", func(c *sim.Config) {
+			c.Changes = []sim.Change{{FromMonth: 6, Policy: agents.DefaultPolicy(), Population: map[string]float64{"frl_share": 1.5}}}
+		}, "changes[0].population.frl_share"},
+		{"a dated whole number that is not", func(c *sim.Config) {
+			c.Changes = []sim.Change{{FromMonth: 6, Policy: agents.DefaultPolicy(), State: map[string]float64{"vbl_months": 2.5}}}
+		}, "changes[0].state.vbl_months"},
 		{"unknown eligible origin", func(c *sim.Config) { c.Policy.Reintegration.Eligible = []string{"ZZ"} }, "policy.reintegration.eligible"},
 		{"params out of range", func(c *sim.Config) { c.Params.AVR.Base = math.NaN() }, "params.avr.base"},
 		{"zero months", func(c *sim.Config) { c.Months = 0 }, "months"},

@@ -166,6 +166,15 @@ func (h *History) copy(cfg *Config, rec Recorder) *engine {
 	// at the fork (its base, or its last change before or at the fork),
 	// then its changes after it.
 	e.changes = []Change{{FromMonth: h.fork, Policy: policyAt(cfg, h.fork)}}
+	// The keys outside the policy that the changes before the fork set
+	// are the history's (a study refuses a scenario that dates a change of
+	// its own before it), in force in the copy; those of a change at the
+	// fork take effect with it.
+	for _, c := range cfg.Changes {
+		if c.FromMonth == h.fork {
+			e.changes[0].Intake, e.changes[0].Population, e.changes[0].State = c.Intake, c.Population, c.State
+		}
+	}
 	e.changeKeys = []int{-1}
 	for i, c := range cfg.Changes {
 		if c.FromMonth <= h.fork {

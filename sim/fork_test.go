@@ -15,15 +15,18 @@ import (
 // engine reads: counselling at another moment by another provider,
 // twice the enforcement (which redraws the schedule of everyone out of
 // sight), other capacities, group rules (families counselled periodically,
-// long-stayers under more enforcement), and a change of its own after the
-// fork.
+// long-stayers under more enforcement), and changes of its own: at the
+// fork (for a fork after the baseline's change), of keys outside the
+// policy (the VBL's rules, finds out of sight, which redraws the schedule
+// of everyone away), and after it, of the policy, the VBL share and the
+// intake. The baseline's change before the fork sets a state key too.
 func forkConfigs(t *testing.T, fork int) (base, variant sim.Config) {
 	t.Helper()
 	base = smallConfig()
 	base.Months = 36
 	early := base.Policy
 	early.Reintegration.CashEUR = 300
-	base.Changes = []sim.Change{{From: "2017-07", Policy: early}}
+	base.Changes = []sim.Change{{From: "2017-07", Policy: early, State: map[string]float64{"detention_months": 2}}}
 	variant = base
 	v := func(p agents.Policy) agents.Policy {
 		p.Counselling.Timing = agents.AtDeadline
@@ -41,7 +44,11 @@ func forkConfigs(t *testing.T, fork int) (base, variant sim.Config) {
 	variant.Policy = v(base.Policy)
 	late := v(early)
 	late.Enforcement = 0.5
-	variant.Changes = []sim.Change{{From: "2017-07", Policy: v(early)}, {From: monthName(fork + 7), Policy: late}}
+	variant.Changes = []sim.Change{{From: "2017-07", Policy: v(early), State: base.Changes[0].State}}
+	if fork > 6 {
+		variant.Changes = append(variant.Changes, sim.Change{From: monthName(fork), Policy: v(early), State: map[string]float64{"vbl_months": 1, "find_rate": 2 * base.State.FindRate}})
+	}
+	variant.Changes = append(variant.Changes, sim.Change{From: monthName(fork + 7), Policy: late, Population: map[string]float64{"frl_share": 0.9}, Intake: map[string]float64{"scale": 0.3}})
 	for _, c := range []*sim.Config{&base, &variant} {
 		if err := c.Prepare(); err != nil {
 			t.Fatal(err)
@@ -71,13 +78,16 @@ func TestForkIsADatedChange(t *testing.T) {
 				straight.Changes = append(straight.Changes, c)
 			}
 		}
-		at := variant.Policy
+		at := sim.Change{FromMonth: fork, Policy: variant.Policy}
 		for _, c := range variant.Changes {
-			if c.FromMonth <= fork {
-				at = c.Policy
+			if c.FromMonth < fork {
+				at.Policy = c.Policy
+			}
+			if c.FromMonth == fork {
+				at = c
 			}
 		}
-		straight.Changes = append(straight.Changes, sim.Change{FromMonth: fork, Policy: at})
+		straight.Changes = append(straight.Changes, at)
 		for _, c := range variant.Changes {
 			if c.FromMonth > fork {
 				straight.Changes = append(straight.Changes, c)

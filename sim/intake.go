@@ -19,7 +19,7 @@ func (e *engine) newPerson(src agents.Source, stock bool) {
 	e.src = personStream(e.rep, pid) // a field, which e.rnd wraps
 	s := &e.src
 	r := e.rnd
-	pop := &e.cfg.Population
+	pop := &e.cur.pop
 	dyn := &e.cfg.Params.Dynamics
 	a := agents.Agent{PersonID: pid, FirstMonth: e.t, Options: 1}
 	a.Origin = pick(e.cum, uniform(s))
@@ -74,7 +74,7 @@ func (e *engine) pastDeadline(a *agents.Agent, u, v float64) {
 // the person in the file about to open.
 func (e *engine) placeFound(a *agents.Agent, u, v float64) {
 	o := &e.cfg.Origins[a.Origin]
-	st := &e.cfg.State
+	st := &e.cur.state
 	p := st.DetainOnFind * o.Cooperation * e.pol.ForAt(a, a.MonthsIrregular, a.FileNumber+1).Enforcement
 	if a.Household == agents.Family {
 		p *= st.FamilyDetention
@@ -98,7 +98,7 @@ func (e *engine) deadlineShelter(a *agents.Agent, u float64) agents.Shelter {
 	if a.Household == agents.Family {
 		return agents.FamilyLocation
 	}
-	if u < e.cfg.Population.FRLShare && e.cfg.Origins[a.Origin].Cooperation >= e.cfg.State.VBLCooperation {
+	if u < e.cur.pop.FRLShare && e.cfg.Origins[a.Origin].Cooperation >= e.cur.state.VBLCooperation {
 		if c := e.pol.Capacity.VBLPlaces; c == 0 || e.stock[agents.VBL] < c {
 			return agents.VBL
 		}

@@ -281,7 +281,7 @@ func (e *engine) bound(a *agents.Agent, from int) (float64, int32) {
 		pm := c.PeriodMonths
 		until = min(until, from+(pm-(a.MonthsOpen+1)%pm)%pm)
 	}
-	if m := e.cfg.State.VBLMonths; a.Shelter == agents.VBL && m > 0 {
+	if m := e.cur.state.VBLMonths; a.Shelter == agents.VBL && m > 0 {
 		until = min(until, a.ShelterSince+m) // the stay ends in step's month
 	}
 	if until <= from {

@@ -1,6 +1,10 @@
 package sim
 
-import "github.com/returnsim/returnsim/agents"
+import (
+	"fmt"
+
+	"github.com/returnsim/returnsim/agents"
+)
 
 // CaseRecord is one file, shaped like the service's case files. A file
 // still open at the horizon has Outcome agents.Open and ClosedMonth -1.
@@ -157,4 +161,14 @@ func (t *Totals) Closed() int {
 		n += t.Outcomes[o]
 	}
 	return n
+}
+
+// RuleKey names group rule j of a scenario's policy as its configuration
+// writes it: policy.groups[j] in its policy (change -1), and
+// changes[i].policy.groups[j] in its dated change i.
+func RuleKey(change, j int) string {
+	if change < 0 {
+		return fmt.Sprintf("policy.groups[%d]", j)
+	}
+	return fmt.Sprintf("changes[%d].policy.groups[%d]", change, j)
 }

@@ -52,7 +52,7 @@ func (ev *stateEvents) raise(o *stateEvents) {
 // a (docs/ODD.md, section 7.4).
 func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, pol *agents.Policy) stateEvents {
 	p := &e.cfg.Params
-	st := &e.cfg.State
+	st := &e.cur.state
 	var ev stateEvents
 	if !a.HealthWorse {
 		ev[evHealth] = p.Dynamics.HealthRate
@@ -243,7 +243,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 // for draw u: a person left without a place (agents.NoShelter), with
 // chance State.UnsupervisedOnLeaving.
 func (e *engine) registers(a *agents.Agent, u float64) bool {
-	return a.Shelter == agents.NoShelter && u < e.cfg.State.UnsupervisedOnLeaving
+	return a.Shelter == agents.NoShelter && u < e.cur.state.UnsupervisedOnLeaving
 }
 
 // removal reports whether a forced return can be carried out this month,
@@ -273,7 +273,7 @@ func (e *engine) familyWaits(a *agents.Agent) bool {
 // vblEnds reports whether agent a's stay in the VBL ends this month: it has
 // lasted State.VBLMonths months (0: no limit) before this one.
 func (e *engine) vblEnds(a *agents.Agent) bool {
-	m := e.cfg.State.VBLMonths
+	m := e.cur.state.VBLMonths
 	return m > 0 && e.t-a.ShelterSince >= m
 }
 
@@ -286,7 +286,7 @@ func (e *engine) lvvOr(a *agents.Agent, src *Stream) {
 	if c == 0 || a.Shelter != agents.NoShelter || a.Household != agents.Single || e.stock[agents.LVV] >= c {
 		return
 	}
-	if uniform(src) < e.cfg.State.LVVShare {
+	if uniform(src) < e.cur.state.LVVShare {
 		a.Shelter = agents.LVV
 	}
 }
