@@ -127,6 +127,9 @@ type Row struct {
 	Mean, Low, High, Diff, DiffLow, DiffHigh     float64
 	PredLow, PredHigh, DiffPredLow, DiffPredHigh float64
 	PAbove                                       float64
+	// the same over the same draws with the study's unconstrained
+	// assumptions held (NaN unless the run drew some)
+	HeldLow, HeldHigh, HeldPAbove float64
 }
 
 // Summary is summary.csv.
@@ -178,7 +181,7 @@ func readSummary(path string) (*Summary, error) {
 			x   *float64
 		}{{"mean", &r.Mean}, {"ci_low", &r.Low}, {"ci_high", &r.High}, {"diff_vs_baseline", &r.Diff}, {"diff_ci_low", &r.DiffLow}, {"diff_ci_high", &r.DiffHigh},
 			{"pred90_low", &r.PredLow}, {"pred90_high", &r.PredHigh}, {"diff_pred90_low", &r.DiffPredLow}, {"diff_pred90_high", &r.DiffPredHigh},
-			{"p_above_baseline", &r.PAbove}} {
+			{"p_above_baseline", &r.PAbove}, {"diff_pred90_low_held", &r.HeldLow}, {"diff_pred90_high_held", &r.HeldHigh}, {"p_above_baseline_held", &r.HeldPAbove}} {
 			if *f.x, err = t.float(f.col); err != nil {
 				return nil, err
 			}

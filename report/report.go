@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/returnsim/returnsim/results"
@@ -895,6 +896,22 @@ func (in *inputs) drawn(m string) bool {
 	return true
 }
 
+// heldDrawn reports whether summary.csv has, for metric m of every other
+// scenario, the predictive interval with the unconstrained assumptions
+// held (a run over a posterior that drew them), and the manifest names
+// them.
+func (in *inputs) heldDrawn(m string) bool {
+	if in.man == nil || len(in.man.Uncertain) == 0 {
+		return false
+	}
+	for _, sc := range in.others() {
+		if r, _ := in.sum.Get(sc, m); math.IsNaN(r.HeldLow) {
+			return false
+		}
+	}
+	return true
+}
+
 // posterior is the probability that each scenario beats the baseline on
 // the head metric, for which more is better: from summary.csv's
 // p_above_baseline, with the 90% predictive interval of the difference
@@ -948,8 +965,12 @@ func (in *inputs) posterior() (*Section, error) {
 		return s, nil
 	}
 	t := Table{Head: []string{"scenario", "probability of beating the baseline, %"}}
+	held := pred != nil && in.heldDrawn(m)
 	if pred != nil {
 		t.Head = append(t.Head, "difference from the baseline: 90% predictive interval over parameter draws", "mean difference [95% interval of the mean]")
+	}
+	if held {
+		t.Head = append(t.Head, "with the unconstrained assumptions held: 90% predictive interval", "probability, %, with them held")
 	}
 	best := 0
 	for i, sc := range in.others() {
@@ -957,6 +978,10 @@ func (in *inputs) posterior() (*Section, error) {
 		if pred != nil {
 			r, _ := in.sum.Get(sc, m)
 			row = append(row, Cell{Text: pred[i]}, Cell{Text: iv(m, r.Diff, r.DiffLow, r.DiffHigh, true)})
+		}
+		if held {
+			r, _ := in.sum.Get(sc, m)
+			row = append(row, Cell{Text: span(m, r.HeldLow, r.HeldHigh, true)}, Cell{Text: num("p_beats", r.HeldPAbove)})
 		}
 		t.Rows = append(t.Rows, row)
 		if probs[i] > probs[best] {
@@ -975,6 +1000,13 @@ func (in *inputs) posterior() (*Section, error) {
 	s.Intro = "From " + source + "."
 	if pred != nil {
 		s.Intro += " Two intervals of the difference in " + label(m) + " per 1,000 persons, not to be confused: the 90% predictive interval is where one outcome may lie given what the parameters could be (5% to 95% of the draws' values), and more replicates do not narrow it; the 95% interval of the mean is where the average over the draws lies, and more replicates narrow it."
+	}
+	if held {
+		var keys []string
+		for _, u := range in.man.Uncertain {
+			keys = append(keys, fmt.Sprintf("%s (%s to %s: %s)", u.Key, strconv.FormatFloat(u.Low, 'g', -1, 64), strconv.FormatFloat(u.High, 'g', -1, 64), u.Reason))
+		}
+		s.Intro += fmt.Sprintf(" Each draw also drew %d assumptions that no target constrains, each from a plausible range: %s. The last two columns are the same parameter draws with those held at their values: how much narrower they are is the part of the uncertainty that comes from what is assumed, not from what the calibration left open.", len(keys), strings.Join(keys, "; "))
 	}
 	s.Tables = []Table{t}
 	s.Charts = []*Chart{c}

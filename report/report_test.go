@@ -461,7 +461,7 @@ func TestOriginsFromCases(t *testing.T) {
 func TestNoAdditional(t *testing.T) {
 	nanRow := regexp.MustCompile(`(?m)^([a-z0-9-]+),cost_per_net_verified_eur,.*$`)
 	dir := copyFixture(t, func(s string) string {
-		return nanRow.ReplaceAllString(s, "$1,cost_per_net_verified_eur,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN")
+		return nanRow.ReplaceAllString(s, "$1,cost_per_net_verified_eur,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN")
 	})
 	pg := build(t, dir)
 	s := section(t, pg, "costs")
@@ -518,22 +518,25 @@ func TestSweepPage(t *testing.T) {
 
 // TestPosteriorFromSummary: the probability of beating the baseline is
 // summary.csv's p_above_baseline of verified departures, shown beside the
-// 90% predictive interval of the difference; a folder whose summary.csv
+// 90% predictive interval of the difference, and, as the run drew
+// unconstrained assumptions too (manifest.json's uncertain), the interval
+// and probability with those held (summary.csv's *_held columns); a
+// folder whose summary.csv
 // predates those columns gets it counted from replicates.csv instead, in
 // which provider-ngo has more verified departures than the baseline in
 // every one of the fixture's 4 replicates.
 func TestPosteriorFromSummary(t *testing.T) {
-	ngo := regexp.MustCompile(`(?m)^(provider-ngo,verified_per_1000,(?:[^,]*,){10})[^,]*$`)
+	ngo := regexp.MustCompile(`(?m)^(provider-ngo,verified_per_1000,(?:[^,]*,){10})[^,]*(,[^,]*,[^,]*,[^,]*)$`)
 	edited := copyFixture(t, func(s string) string {
 		if !ngo.MatchString(s) {
-			t.Fatal("the fixture has no provider-ngo row of verified_per_1000 with 13 fields")
+			t.Fatal("the fixture has no provider-ngo row of verified_per_1000 with 16 fields")
 		}
-		return ngo.ReplaceAllString(s, "${1}0.250000")
+		return ngo.ReplaceAllString(s, "${1}0.250000${2}")
 	})
 	old := copyFixture(t, func(s string) string {
 		var b strings.Builder
 		for _, l := range strings.SplitAfter(s, "\n") {
-			if f := strings.Split(strings.TrimSuffix(l, "\n"), ","); len(f) == 13 {
+			if f := strings.Split(strings.TrimSuffix(l, "\n"), ","); len(f) == 16 {
 				l = strings.Join(f[:8], ",") + "\n"
 			}
 			b.WriteString(l)
@@ -544,7 +547,7 @@ func TestPosteriorFromSummary(t *testing.T) {
 		name, dir, source string
 		row               []string
 	}{
-		{"summary.csv", edited, "From summary.csv: p_above_baseline", []string{"provider-ngo", "25.0", "[+61.9, +95.0]", "+78.3 [+55.5, +101.2]"}},
+		{"summary.csv", edited, "From summary.csv: p_above_baseline", []string{"provider-ngo", "25.0", "[+61.9, +95.0]", "+78.3 [+55.5, +101.2]", "[+70.1, +86.7]", "100.0"}},
 		{"replicates.csv", old, "From replicates.csv", []string{"provider-ngo", "100.0"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

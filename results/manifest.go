@@ -36,14 +36,18 @@ type Manifest struct {
 	// column), and a sentence saying so. Each scenario's Config then holds,
 	// for those keys, that sentence's pointer in place of a value no
 	// replicate ran with.
-	PosteriorSHA256 string             `json:"posterior_sha256,omitempty"`
-	PosteriorKeys   []string           `json:"posterior_keys,omitempty"`
-	Parameters      string             `json:"parameters,omitempty"`
-	Files           []string           `json:"files"`
-	Outputs         []tasks.Sum        `json:"outputs"` // every other file of the folder, with its SHA-256
-	Scenarios       []ManifestScenario `json:"scenarios"`
-	Start           time.Time          `json:"start"`
-	End             time.Time          `json:"end"`
+	PosteriorSHA256 string   `json:"posterior_sha256,omitempty"`
+	PosteriorKeys   []string `json:"posterior_keys,omitempty"`
+	// Uncertain are the study's unconstrained assumptions that each
+	// replicate drew, with a posterior (summary.csv's *_held columns are
+	// the same draws with these held at their values).
+	Uncertain  []ManifestUncertain `json:"uncertain,omitempty"`
+	Parameters string              `json:"parameters,omitempty"`
+	Files      []string            `json:"files"`
+	Outputs    []tasks.Sum         `json:"outputs"` // every other file of the folder, with its SHA-256
+	Scenarios  []ManifestScenario  `json:"scenarios"`
+	Start      time.Time           `json:"start"`
+	End        time.Time           `json:"end"`
 
 	// SummaryColumns says what summary.csv's columns mean in this run:
 	// which interval is of the mean, which predictive over parameter draws,
@@ -127,4 +131,13 @@ type SweepFactor struct {
 	Max          *float64  `json:"max,omitempty"`
 	Levels       []float64 `json:"levels,omitempty"`
 	Points       int       `json:"points,omitempty"`
+}
+
+// ManifestUncertain is one unconstrained assumption a run drew: its key,
+// the range it was drawn from uniformly, and why that range.
+type ManifestUncertain struct {
+	Key    string  `json:"key"`
+	Low    float64 `json:"low"`
+	High   float64 `json:"high"`
+	Reason string  `json:"reason"`
 }

@@ -244,8 +244,15 @@ func TestAddDraws(t *testing.T) {
 		rows []SummaryRow
 		tail string
 	}{
-		{"without draws", Summarize(names, metrics)[:1], ",NaN,NaN,NaN,NaN,NaN\n"},
-		{"with draws", rows[m : m+1], ",100.000000,115.000000,-4.000000,7.000000,0.700000\n"},
+		{"without draws", Summarize(names, metrics)[:1], ",NaN,NaN,NaN,NaN,NaN,NaN,NaN,NaN\n"},
+		{"with draws", rows[m : m+1], ",100.000000,115.000000,-4.000000,7.000000,0.700000,NaN,NaN,NaN\n"},
+		{"with draws and held", func() []SummaryRow {
+			r := rows[m]
+			d := *r.Draws
+			r.Draws = &d
+			AddHeld([]SummaryRow{r}, []SummaryRow{{Scenario: r.Scenario, Metric: r.Metric, Draws: &Draws{Diff: PredictiveInterval{-1, 2}, PAbove: 0.6}}})
+			return []SummaryRow{r}
+		}(), ",100.000000,115.000000,-4.000000,7.000000,0.700000,-1.000000,2.000000,0.600000\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b strings.Builder

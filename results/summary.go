@@ -38,6 +38,12 @@ type SummaryRow struct {
 type Draws struct {
 	Value, Diff PredictiveInterval // 90% predictive intervals of the value and of the paired difference
 	PAbove      float64            // share of draws whose paired difference is above 0, ties half; NaN for the baseline
+
+	// HeldDiff and HeldPAbove are Diff and PAbove over the same draws with
+	// the study's unconstrained assumptions held at their values, not
+	// drawn (AddHeld); NaN when the study draws none.
+	HeldDiff   PredictiveInterval
+	HeldPAbove float64
 }
 
 // PredictiveInterval is where a metric itself may lie over parameter
@@ -92,11 +98,32 @@ func AddDraws(rows []SummaryRow, scenarios []string, metrics [][][]float64, name
 			continue
 		}
 		xs, ds := paired(metrics, s, m)
-		d := &Draws{Value: Predictive(xs), Diff: Predictive(ds), PAbove: PAbove(ds)}
+		nan := math.NaN()
+		d := &Draws{Value: Predictive(xs), Diff: Predictive(ds), PAbove: PAbove(ds), HeldDiff: PredictiveInterval{nan, nan}, HeldPAbove: nan}
 		if s == 0 {
 			d.PAbove = math.NaN() // the baseline against itself
 		}
 		rows[i].Draws = d
+	}
+}
+
+// AddHeld sets, in every row with Draws, HeldDiff and HeldPAbove from the
+// row of held (the same study over the same parameter draws, with its
+// unconstrained assumptions held at their values) of the same scenario and
+// metric: what the predictive interval of the difference would be were
+// those assumptions known.
+func AddHeld(rows, held []SummaryRow) {
+	type key struct{ s, m string }
+	by := map[key]*Draws{}
+	for i := range held {
+		if held[i].Draws != nil {
+			by[key{held[i].Scenario, held[i].Metric}] = held[i].Draws
+		}
+	}
+	for i := range rows {
+		if d, h := rows[i].Draws, by[key{rows[i].Scenario, rows[i].Metric}]; d != nil && h != nil {
+			d.HeldDiff, d.HeldPAbove = h.Diff, h.PAbove
+		}
 	}
 }
 

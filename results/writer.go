@@ -13,7 +13,7 @@ import (
 // Headers of the CSV files.
 var (
 	ReplicatesHeader = "scenario,replicate,seed," + strings.Join(MetricNames, ",")
-	SummaryHeader    = "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high,pred90_low,pred90_high,diff_pred90_low,diff_pred90_high,p_above_baseline"
+	SummaryHeader    = "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high,pred90_low,pred90_high,diff_pred90_low,diff_pred90_high,p_above_baseline,diff_pred90_low_held,diff_pred90_high_held,p_above_baseline_held"
 	TimeseriesHeader = "scenario,replicate,month,date,active,out_of_sight,in_procedure,avr,independent,forced,absconded,regularised,new_procedure,opened,opened_ind,opened_police,opened_kmar,opened_other," +
 		"in_reception,in_departure_period,no_shelter,in_vbl,in_family_location,in_lvv,in_detention,vbl_refused,family_queued,detention_refused,removals_failed,detained,released"
 	CasesHeader   = "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider"
@@ -129,13 +129,15 @@ func WritePersons(w *bufio.Writer, r *Replicate) error {
 func WriteSummary(w *bufio.Writer, rows []SummaryRow) error {
 	nan := math.NaN()
 	for _, r := range rows {
-		d := Draws{PredictiveInterval{nan, nan}, PredictiveInterval{nan, nan}, nan}
+		none := PredictiveInterval{nan, nan}
+		d := Draws{none, none, nan, none, nan}
 		if r.Draws != nil {
 			d = *r.Draws
 		}
-		if _, err := fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", r.Scenario, r.Metric,
+		if _, err := fmt.Fprintf(w, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", r.Scenario, r.Metric,
 			FormatFixed(r.Value.Mean), FormatFixed(r.Value.Low), FormatFixed(r.Value.High), FormatFixed(r.Diff.Mean), FormatFixed(r.Diff.Low), FormatFixed(r.Diff.High),
-			FormatFixed(d.Value.Low), FormatFixed(d.Value.High), FormatFixed(d.Diff.Low), FormatFixed(d.Diff.High), FormatFixed(d.PAbove)); err != nil {
+			FormatFixed(d.Value.Low), FormatFixed(d.Value.High), FormatFixed(d.Diff.Low), FormatFixed(d.Diff.High), FormatFixed(d.PAbove),
+			FormatFixed(d.HeldDiff.Low), FormatFixed(d.HeldDiff.High), FormatFixed(d.HeldPAbove)); err != nil {
 			return err
 		}
 	}

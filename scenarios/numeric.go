@@ -46,7 +46,13 @@ func NumericKey(cfg *sim.Config, key string) (lo, hi float64, err error) {
 // set to xs[i] (rounded for whole-number keys), validated. The scenario
 // itself is not changed.
 func (s *Scenario) With(keys []string, xs []float64) (sim.Config, error) {
-	cfg := cloneConfig(s.Config)
+	return Set(s.Config, keys, xs)
+}
+
+// Set returns a copy of cfg with each keys[i] (NumericKey) set to xs[i]
+// (rounded for whole-number keys), prepared. cfg itself is not changed.
+func Set(from sim.Config, keys []string, xs []float64) (sim.Config, error) {
+	cfg := cloneConfig(from)
 	for i, k := range keys {
 		if _, _, err := NumericKey(&cfg, k); err != nil {
 			return cfg, err

@@ -43,6 +43,24 @@ type Study struct {
 	// first recorded month; negative in the warm-up).
 	Fork      string
 	ForkMonth int
+
+	// Uncertain are the study's unconstrained assumptions: numeric keys no
+	// calibration target constrains, each with a plausible range and its
+	// reason. A run over a posterior draws each of them too (uniformly in
+	// its range, once per replicate, the same in every scenario), so that
+	// its intervals carry what is not known (study.Options.Posterior).
+	Uncertain []Uncertain
+}
+
+// Uncertain is one [[uncertain]] table of a study file: a numeric scenario
+// key (scenarios.NumericKey) and the plausible range a run over a
+// posterior draws it from, with the reason for that range.
+type Uncertain struct {
+	Key    string  `toml:"key"`
+	Low    float64 `toml:"low"`
+	High   float64 `toml:"high"`
+	Reason string  `toml:"reason"`
+	Where  string  `toml:"-"` // "file:line:col" of its table, for errors found later (a posterior that sets the key)
 }
 
 // Scenario is one resolved configuration.
@@ -97,6 +115,15 @@ func Load(files ...string) (*Study, error) {
 		if err != nil {
 			errs = appendErr(errs, f, err)
 			continue
+		}
+		for _, u := range s.Uncertain {
+			if j := slices.IndexFunc(st.Uncertain, func(v Uncertain) bool { return v.Key == u.Key }); j >= 0 {
+				if v := st.Uncertain[j]; v.Low != u.Low || v.High != u.High {
+					errs = append(errs, &Error{File: f, Key: "uncertain", Msg: fmt.Sprintf("%s: %g to %g, but %s gives %g to %g: one range a key", u.Key, u.Low, u.High, v.Where, v.Low, v.High)})
+				}
+				continue
+			}
+			st.Uncertain = append(st.Uncertain, u)
 		}
 		if i == 0 {
 			st.Name, st.Description, st.CRN = s.Name, s.Description, s.CRN
@@ -168,6 +195,7 @@ type studyTOML struct {
 	Fork        string                    `toml:"fork"`
 	Base        toml.Primitive            `toml:"base"`
 	Variants    map[string]toml.Primitive `toml:"variants"`
+	Uncertain   []Uncertain               `toml:"uncertain"`
 }
 
 // Parse parses one study file; name is used in errors and as the scenario
@@ -247,8 +275,47 @@ func (p *parser) parse(raw *studyTOML) *Study {
 	if raw.Fork != "" {
 		p.fork(st, raw.Fork, tables)
 	}
+	st.Uncertain = p.uncertain(raw.Uncertain, st.Scenarios)
 	p.Unknown()
 	return st
+}
+
+// uncertain checks the study's [[uncertain]] tables against its scenarios:
+// each names a numeric key every scenario has (NumericKey), once, with
+// low below high inside the key's range, and a reason.
+func (p *parser) uncertain(us []Uncertain, scs []Scenario) []Uncertain {
+	seen := map[string]bool{}
+	for i := range us {
+		u := &us[i]
+		at := fmt.Sprintf("uncertain[%d]", i)
+		if k, ok := p.Ix.Lookup(at); ok {
+			u.Where = fmt.Sprintf("%s:%d:%d", p.File, k.Line, k.Col)
+		}
+		if seen[u.Key] {
+			p.Add(at+".key", fmt.Sprintf("%q is given twice: one range a key", u.Key))
+			continue
+		}
+		seen[u.Key] = true
+		bad := false
+		for j := range scs {
+			lo, hi, err := NumericKey(&scs[j].Config, u.Key)
+			switch {
+			case err != nil:
+				p.Add(at+".key", fmt.Sprintf("%v (scenario %s)", err, scs[j].Name))
+				bad = true
+			case !(u.Low < u.High) || u.Low < lo || u.High > hi:
+				p.Add(at+".low", fmt.Sprintf("%g to %g: want low below high, inside the key's range %g to %g", u.Low, u.High, lo, hi))
+				bad = true
+			}
+			if bad {
+				break
+			}
+		}
+		if strings.TrimSpace(u.Reason) == "" {
+			p.Add(at+".reason", "empty: say why the range is plausible (what the sources say, what no target measures)")
+		}
+	}
+	return us
 }
 
 // fork resolves the study's fork month and refuses what would change the
@@ -357,6 +424,7 @@ type schemaStudy struct {
 	Fork        string                    `toml:"fork"`
 	Base        schemaScenario            `toml:"base"`
 	Variants    map[string]schemaScenario `toml:"variants"`
+	Uncertain   []Uncertain               `toml:"uncertain"`
 }
 
 type schemaScenario struct {

@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -37,6 +39,29 @@ type Options struct {
 	Version   string
 	Revision  string
 	Progress  func() // called after each replicate is written, on one goroutine
+
+	// holdUncertain runs the study with its unconstrained assumptions
+	// (scenarios.Study.Uncertain) at their values, not drawn: the held
+	// run whose intervals summary.csv gives beside the drawn ones.
+	holdUncertain bool
+}
+
+// Tasks is the number of scenario-replicates Run simulates for st with
+// opt, for a progress bar: twice the scenarios times the replicates when
+// it draws the study's unconstrained assumptions (with a posterior), since
+// it runs the draws once more with those held at their values.
+func Tasks(st *scenarios.Study, opt Options) int {
+	n := len(st.Scenarios) * opt.Replicates
+	if drawsUncertain(st, &opt) {
+		n *= 2
+	}
+	return n
+}
+
+// drawsUncertain reports whether a run of st with opt draws the study's
+// unconstrained assumptions: with a posterior, when the study names some.
+func drawsUncertain(st *scenarios.Study, opt *Options) bool {
+	return opt.Posterior != nil && len(st.Uncertain) > 0 && !opt.holdUncertain
 }
 
 // Result is what a finished study wrote: summary.csv's rows, the
@@ -97,7 +122,13 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 				return nil, err
 			}
 		}
+		for _, u := range st.Uncertain {
+			if slices.Contains(post.Keys, u.Key) {
+				return nil, fmt.Errorf("%s: uncertain: %s is a key of the posterior %s, which draws it: leave it out of [[uncertain]], or out of the calibration", u.Where, u.Key, post.File)
+			}
+		}
 	}
+	unc := drawsUncertain(st, &opt)
 	fp := fingerprint(st, &opt)
 	folder, err := tasks.Open(opt.Out, "run", fp, opt.Force)
 	if err != nil {
@@ -143,6 +174,10 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 	var selected []RuleSelected
 	n := len(st.Scenarios) * reps
 	draws := drawsOf(post, opt.Seed, reps)
+	var uncKeys []string
+	for _, u := range st.Uncertain {
+		uncKeys = append(uncKeys, u.Key)
+	}
 	var computed atomic.Int64
 	seedOf := func(i int) uint64 {
 		return sim.StreamSeed(uint64(opt.Seed), i%reps, st.Scenarios[i/reps].Name, st.CRN)
@@ -158,6 +193,12 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		own.Changes = append([]sim.Change(nil), sc.Config.Changes...)
 		if err := post.Apply(&own, &post.Particles[draws[r]]); err != nil {
 			return nil, fmt.Errorf("scenario %s with a posterior draw: %w", sc.Name, err)
+		}
+		if unc {
+			var err error
+			if own, err = scenarios.Set(own, uncKeys, uncertainOf(st.Uncertain, opt.Seed, r)); err != nil {
+				return nil, fmt.Errorf("scenario %s with the draw of its unconstrained assumptions: %w", sc.Name, err)
+			}
 		}
 		return &own, nil
 	}
@@ -256,6 +297,15 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	if unc {
+		// the same draws, the unconstrained assumptions held: run in a
+		// folder of its own, of which only summary's rows are kept
+		held, err := runHeld(ctx, st, opt)
+		if err != nil {
+			return nil, fmt.Errorf("the run with the unconstrained assumptions held: %w", err)
+		}
+		results.AddHeld(rows, held)
+	}
 	if err := results.WriteSummary(sumW, rows); err != nil {
 		return nil, err
 	}
@@ -291,6 +341,11 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		Resumed: n - int(computed.Load()), Outputs: sums, Start: start.UTC(),
 		Persons:        population(st, projection),
 		SummaryColumns: summaryColumns(post != nil, reps),
+	}
+	if unc {
+		for _, u := range st.Uncertain {
+			man.Uncertain = append(man.Uncertain, results.ManifestUncertain{Key: u.Key, Low: u.Low, High: u.High, Reason: u.Reason})
+		}
 	}
 	if post != nil {
 		man.Posterior, man.PosteriorSHA256, man.PosteriorKeys = post.File, post.SHA256, post.Keys
@@ -359,6 +414,14 @@ func fingerprint(st *scenarios.Study, opt *Options) string {
 	if st.Fork != "" {
 		fmt.Fprintf(h, "fork=%s\n", st.Fork) // none: the fingerprint of a run before forks
 	}
+	if drawsUncertain(st, opt) {
+		for _, u := range st.Uncertain {
+			fmt.Fprintf(h, "uncertain=%q %v %v\n", u.Key, u.Low, u.High) // none: held, or a run before them
+		}
+	}
+	if opt.holdUncertain {
+		fmt.Fprintf(h, "held\n")
+	}
 	for i := range st.Scenarios {
 		sc := &st.Scenarios[i]
 		fmt.Fprintf(h, "scenario=%q %s\n", sc.Name, sc.ConfigSHA256())
@@ -408,11 +471,12 @@ func summaryColumns(draws bool, reps int) map[string]string {
 		here = fmt.Sprintf("; here %d draws, one per replicate", reps)
 	}
 	return map[string]string{
-		"mean,ci_low,ci_high":                       "the mean over replicates and the 95% Student-t interval of the MEAN",
-		"diff_vs_baseline,diff_ci_low,diff_ci_high": "the mean paired difference from the baseline and the 95% interval of that mean",
-		"pred90_low,pred90_high":                    "90% predictive interval of the value over parameter draws: the 5% and 95% empirical quantiles of the draws' values" + here,
-		"diff_pred90_low,diff_pred90_high":          "90% predictive interval of the paired difference from the baseline over parameter draws" + here,
-		"p_above_baseline":                          "share of parameter draws in which the paired difference is above 0, a tie counting half; NaN for the baseline" + here,
+		"mean,ci_low,ci_high":                                              "the mean over replicates and the 95% Student-t interval of the MEAN",
+		"diff_vs_baseline,diff_ci_low,diff_ci_high":                        "the mean paired difference from the baseline and the 95% interval of that mean",
+		"pred90_low,pred90_high":                                           "90% predictive interval of the value over parameter draws: the 5% and 95% empirical quantiles of the draws' values" + here,
+		"diff_pred90_low,diff_pred90_high":                                 "90% predictive interval of the paired difference from the baseline over parameter draws" + here,
+		"p_above_baseline":                                                 "share of parameter draws in which the paired difference is above 0, a tie counting half; NaN for the baseline" + here,
+		"diff_pred90_low_held,diff_pred90_high_held,p_above_baseline_held": "the same over the same parameter draws with the study's unconstrained assumptions ([[uncertain]], manifest's uncertain) held at their values rather than drawn: the part of the interval the assumptions do not make; NaN unless a run over a posterior draws some",
 	}
 }
 
@@ -434,6 +498,35 @@ func drawsOf(post *calibrate.Posterior, seed int64, reps int) []int {
 		}
 	}
 	return draws
+}
+
+// uncertainOf is replicate r's draw of the unconstrained assumptions us:
+// each uniform in its range, from the stream of the run seed, r and its
+// key, the same in every scenario (so differences stay paired) and
+// whatever the other keys are.
+func uncertainOf(us []scenarios.Uncertain, seed int64, r int) []float64 {
+	xs := make([]float64, len(us))
+	for i, u := range us {
+		xs[i] = u.Low + (u.High-u.Low)*uniformOf(sim.StreamSeed(uint64(seed), r, "uncertain "+u.Key, false))
+	}
+	return xs
+}
+
+// runHeld runs st as opt says, but with its unconstrained assumptions
+// held at their values, in a temporary folder it removes, and returns its
+// summary rows. It reports progress as the run does.
+func runHeld(ctx context.Context, st *scenarios.Study, opt Options) ([]results.SummaryRow, error) {
+	dir, err := os.MkdirTemp("", "returnsim-held-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	opt.Out, opt.Resume, opt.Force, opt.Cases, opt.holdUncertain = dir, false, false, false, true
+	res, err := Run(ctx, st, opt)
+	if err != nil {
+		return nil, err
+	}
+	return res.Rows, nil
 }
 
 // fromPosterior stands in a run manifest's scenario config for a value

@@ -80,7 +80,7 @@ func TestRunWritesEveryFile(t *testing.T) {
 	}
 	heads := map[string]string{
 		"replicates.csv":     "scenario,replicate,seed,persons,verified_per_1000,avr_per_1000,",
-		"summary.csv":        "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high,pred90_low,pred90_high,diff_pred90_low,diff_pred90_high,p_above_baseline\n",
+		"summary.csv":        "scenario,metric,mean,ci_low,ci_high,diff_vs_baseline,diff_ci_low,diff_ci_high,pred90_low,pred90_high,diff_pred90_low,diff_pred90_high,p_above_baseline,diff_pred90_low_held,diff_pred90_high_held,p_above_baseline_held\n",
 		"timeseries.csv":     "scenario,replicate,month,date,active,out_of_sight,in_procedure,avr,independent,forced,absconded,regularised,new_procedure,opened,opened_ind,opened_police,opened_kmar,opened_other,in_reception,in_departure_period,no_shelter,in_vbl,in_family_location,in_lvv,in_detention,vbl_refused,family_queued,detention_refused,removals_failed,detained,released\n",
 		"cases.csv":          "scenario,replicate,case_id,person_id,file_number,origin,cooperation,household,source,opened_month,opened_date,closed_month,closed_date,outcome,pathway,counselled,provider\n",
 		"persons.csv":        "scenario,replicate,person_id,origin,household,first_date,files,fate,fate_date,months_irregular,",

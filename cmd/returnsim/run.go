@@ -64,7 +64,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	opt.Out, opt.Seed, opt.Workers, opt.Force, opt.Command = c.out, c.seed, c.workers, c.force, c.command
 	opt.Version, opt.Revision = version()
 	var done func()
-	opt.Progress, done = progress(stderr, len(st.Scenarios)*reps, "simulating")
+	opt.Progress, done = progress(stderr, study.Tasks(st, opt), "simulating")
 	res, err := study.Run(ctx, st, opt)
 	done()
 	if err != nil {
@@ -177,6 +177,19 @@ func printHeadline(w io.Writer, rows []results.SummaryRow, reps int, posterior s
 		}
 		line := fmt.Sprintf("%-*s  %-16s  %-16s  %17s  %-16s  %-16s  %17s", width, n, rng(v.Value), dv, pv, rng(a.Value), da, pa)
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	if len(man.Uncertain) > 0 {
+		var keys []string
+		for _, u := range man.Uncertain {
+			keys = append(keys, u.Key)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprint(w, wrap(fmt.Sprintf("Each draw above also drew %d assumptions no target constrains, each from its plausible range (the study's [[uncertain]]: %s). The same posterior draws with those held at their values, the part of each interval the assumptions do not make:", len(keys), strings.Join(keys, ", ")), 100))
+		fmt.Fprintf(w, "%-*s  %-16s  %s  %-16s  %s\n", width, "scenario", "verified vs base", "P(beats baseline)", "AVR vs baseline", "P(beats baseline)")
+		for _, n := range names[1:] {
+			v, a := get(n, "verified_per_1000").Draws, get(n, "avr_per_1000").Draws
+			fmt.Fprintf(w, "%-*s  %-16s  %17s  %-16s  %17s\n", width, n, rng(v.HeldDiff), prob(v.HeldPAbove), rng(a.HeldDiff), prob(a.HeldPAbove))
+		}
 	}
 	if projection {
 		fmt.Fprintln(w)

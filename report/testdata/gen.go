@@ -253,12 +253,20 @@ func main() {
 				}
 				d = results.Interval{Mean: nan(), Low: nan(), High: nan()}
 			}
-			dr := &results.Draws{Value: results.Predictive(xs), Diff: results.Predictive(ds), PAbove: results.PAbove(ds)}
+			// the held run (the unconstrained assumptions at their values):
+			// the differences about their mean, half as spread
+			held := make([]float64, reps)
+			for r := range held {
+				held[r] = d.Mean + (ds[r]-d.Mean)/2
+			}
+			dr := &results.Draws{Value: results.Predictive(xs), Diff: results.Predictive(ds), PAbove: results.PAbove(ds),
+				HeldDiff: results.Predictive(held), HeldPAbove: results.PAbove(held)}
 			if ratio {
 				dr.Diff, dr.PAbove = results.PredictiveInterval{Low: nan(), High: nan()}, nan()
+				dr.HeldDiff, dr.HeldPAbove = dr.Diff, nan()
 			}
 			if s == 0 {
-				dr.PAbove = nan()
+				dr.PAbove, dr.HeldPAbove = nan(), nan()
 			}
 			if err := results.WriteSummary(sw, []results.SummaryRow{{Scenario: sc.name, Metric: name, Value: v, Diff: d, Draws: dr}}); err != nil {
 				panic(err)
@@ -276,6 +284,10 @@ func main() {
 		"command": []string{"returnsim", "run", "--replicates", "4", "--cases", "--posterior", "calibrate/posterior.csv"}, "study": "counselling",
 		"seed": 1, "replicates": reps, "workers": 2, "common_random_numbers": true, "posterior": "calibrate/posterior.csv",
 		"files": []string{"default.toml"},
+		"uncertain": []results.ManifestUncertain{
+			{Key: "params.counselling.civil_return", Low: 0.4, High: 1.2, Reason: "no target separates providers"},
+			{Key: "params.counselling.moment_first", Low: 0.1, High: 0.8, Reason: "below the final decision's 1, by how much is not measured"},
+		},
 	}
 	st, err := sc.Parse("default.toml", []byte(study))
 	if err != nil {
