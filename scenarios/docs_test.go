@@ -234,3 +234,37 @@ func TestDocsStudies(t *testing.T) {
 		t.Errorf("docs/running.md shows %d studies, %d scenarios with group rules: want at least 3, and an example of group rules", studies, groups)
 	}
 }
+
+// TestDocsPlanner: docs/planner.toml, the planner's three questions, is the
+// study docs/running.md shows, and asks them: families counselled by civil
+// society at the first decision with a larger package for everyone, twice
+// the enforcement for high-cooperation origins, no VBL placements from the
+// fork (with the LVV kept, as in the baseline after it).
+func TestDocsPlanner(t *testing.T) {
+	file, err := os.ReadFile(filepath.Join("..", "docs", "planner.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(docFiles(t)["docs/running.md"], "```toml\n"+string(file)+"```") {
+		t.Error("docs/running.md does not show docs/planner.toml as it is")
+	}
+	st, err := Parse("planner.toml", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := map[string]*sim.Config{}
+	for i := range st.Scenarios {
+		sc[st.Scenarios[i].Name] = &st.Scenarios[i].Config
+	}
+	fam, ngo := sc["ngo-families-package"], sc["no-vbl"]
+	switch {
+	case st.Fork != "2025-01" || len(st.Scenarios) != 4:
+		t.Errorf("fork %q, %d scenarios", st.Fork, len(st.Scenarios))
+	case fam == nil || len(fam.Policy.Groups) != 1 || *fam.Policy.Groups[0].For.Household != agents.Family || fam.Policy.Reintegration.CashEUR != 3000:
+		t.Errorf("ngo-families-package: %+v", fam)
+	case ngo == nil || len(ngo.Changes) != 1 || ngo.Changes[0].Population["frl_share"] != 0 || ngo.Changes[0].Policy.Capacity.LVVPlaces != 1000:
+		t.Errorf("no-vbl: %+v", ngo)
+	case sc["removals-cooperating"] == nil || *sc["removals-cooperating"].Policy.Groups[0].Enforcement != 2:
+		t.Errorf("removals-cooperating: %+v", sc["removals-cooperating"])
+	}
+}
