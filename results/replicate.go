@@ -69,8 +69,10 @@ func appendInt(b []byte, x int) []byte { return strconv.AppendInt(append(b, ',')
 // per-person metrics count the persons reachable from the fork, its
 // OwnMetrics add the WindowMetrics, its timeseries rows have a part column
 // and, unless p.History, leave out the months before the fork, which
-// HistorySum sums instead; and it counts the files closed by calendar year
-// (Years). Call it before the run sends r anything.
+// HistorySum sums instead, as its cases.csv and persons.csv rows (with
+// Cases) do for the files closed and the fates come before it; and it
+// counts the files closed by calendar year (Years). Call it before the run
+// sends r anything.
 func (r *Replicate) Project(p Projection) {
 	r.proj = &p
 	r.history = sha256.New()
@@ -79,9 +81,10 @@ func (r *Replicate) Project(p Projection) {
 }
 
 // HistorySum is the SHA-256 of a projection's timeseries rows before the
-// fork, without their scenario and replicate fields: the same in every
-// scenario of a replicate when they share the history, whose rows only
-// the baseline writes. Nil outside a projection.
+// fork, and of its cases.csv and persons.csv rows of the history (with
+// Cases), without their scenario and replicate fields: the same in every
+// scenario of a replicate when they share the history, whose rows only the
+// baseline writes. Nil outside a projection.
 func (r *Replicate) HistorySum() []byte {
 	if r.history == nil {
 		return nil
@@ -125,13 +128,9 @@ func (r *Replicate) Month(c *sim.MonthCounts) {
 	b = appendInt(b, c.LeftDetention[agents.Open])
 	b = append(b, '\n')
 	r.buf = b
-	if before {
-		r.history.Write(b[len(r.prefix):])
-		if !r.proj.History {
-			return
-		}
+	if r.keepHistory(b, before) {
+		r.series.Write(b)
 	}
-	r.series.Write(b)
 }
 
 // Case implements sim.Recorder: one cases.csv row, if cases are kept.
@@ -141,6 +140,8 @@ func (r *Replicate) Case(c *sim.CaseRecord) {
 	}
 	o := &r.cfg.Origins[c.Origin]
 	b := append(r.buf[:0], r.prefix...)
+	before := r.proj != nil && c.ClosedMonth >= 0 && c.ClosedMonth < r.proj.Fork
+	b = r.appendPart(b, before)
 	b = strconv.AppendInt(b, int64(c.CaseID), 10)
 	b = appendInt(b, c.PersonID)
 	b = appendInt(b, c.FileNumber)
@@ -166,8 +167,33 @@ func (r *Replicate) Case(c *sim.CaseRecord) {
 		b = append(b, c.Provider.String()...)
 	}
 	b = append(b, '\n')
-	r.cases.Write(b)
 	r.buf = b
+	if r.keepHistory(b, before) {
+		r.cases.Write(b)
+	}
+}
+
+// appendPart appends, in a projection, a row's part field: history or
+// projection.
+func (r *Replicate) appendPart(b []byte, before bool) []byte {
+	switch {
+	case r.proj == nil:
+		return b
+	case before:
+		return append(b, "history,"...)
+	}
+	return append(b, "projection,"...)
+}
+
+// keepHistory reports whether row b, of the history if before, is written:
+// a row of the history is summed (HistorySum) and written only by the
+// replicate that writes the history.
+func (r *Replicate) keepHistory(b []byte, before bool) bool {
+	if !before {
+		return true
+	}
+	r.history.Write(b[len(r.prefix):])
+	return r.proj.History
 }
 
 // Rule implements sim.RuleRecorder.
@@ -194,6 +220,8 @@ func (r *Replicate) Person(p *sim.PersonRecord) {
 		return
 	}
 	b := append(r.buf[:0], r.prefix...)
+	before := r.proj != nil && p.FateMonth >= 0 && p.FateMonth < r.proj.Fork
+	b = r.appendPart(b, before)
 	b = strconv.AppendInt(b, int64(p.PersonID), 10)
 	b = append(append(b, ','), r.cfg.Origins[p.Origin].Code...)
 	b = append(append(b, ','), p.Household.String()...)
@@ -208,8 +236,10 @@ func (r *Replicate) Person(p *sim.PersonRecord) {
 	b = strconv.AppendBool(append(b, ','), p.Counselled)
 	b = strconv.AppendBool(append(b, ','), p.PackagePaid)
 	b = append(b, '\n')
-	r.persons.Write(b)
 	r.buf = b
+	if r.keepHistory(b, before) {
+		r.persons.Write(b)
+	}
 }
 
 // CostCounts are the replicate's counts that carry a cost, over the

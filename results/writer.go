@@ -57,6 +57,23 @@ func TimeseriesHeaderOf(projection bool) string {
 	return strings.Replace(TimeseriesHeader, ",date,", ",date,part,", 1)
 }
 
+// CasesHeaderOf and PersonsHeaderOf are cases.csv's and persons.csv's
+// headers: CasesHeader and PersonsHeader, or for a projection the same with
+// a part column after the replicate: history for a file closed, or a
+// person whose fate came, before the fork (written once, under the
+// baseline's name, as timeseries.csv's months before it), else projection.
+func CasesHeaderOf(projection bool) string { return withPart(CasesHeader, projection) }
+
+// PersonsHeaderOf: see CasesHeaderOf.
+func PersonsHeaderOf(projection bool) string { return withPart(PersonsHeader, projection) }
+
+func withPart(h string, projection bool) string {
+	if !projection {
+		return h
+	}
+	return strings.Replace(h, "scenario,replicate,", "scenario,replicate,part,", 1)
+}
+
 // AppendReplicateRow appends the line of replicates.csv of replicate
 // index of scenario, with stream seed seed and metrics in the order of
 // MetricNames (or, a projection's, of MetricNamesOf(true)): counts without

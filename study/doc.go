@@ -15,8 +15,9 @@
 //     summary.csv add the verified departures within 12, 24 and 36 months
 //     (results.WindowMetrics), the folder adds yearly.csv, and
 //     timeseries.csv holds the months before the fork once, the
-//     baseline's, with a part column. Run checks that every scenario's
-//     months before the fork are the baseline's, replicate by replicate,
+//     baseline's, with a part column, as cases.csv and persons.csv do the
+//     files closed and the fates come before it. Run checks that every
+//     scenario's history rows are the baseline's, replicate by replicate,
 //     and fails if one is not: the rows written once must be everyone's.
 //   - The same study, seed, replicates, cases and posterior give the same
 //     bytes in every file but manifest.json (which records times, workers

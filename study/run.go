@@ -154,11 +154,11 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		if casW, err = folder.Create("cases.csv"); err != nil {
 			return nil, err
 		}
-		casW.WriteString(results.CasesHeader + "\n")
+		casW.WriteString(results.CasesHeaderOf(projection) + "\n")
 		if perW, err = folder.Create("persons.csv"); err != nil {
 			return nil, err
 		}
-		perW.WriteString(results.PersonsHeader + "\n")
+		perW.WriteString(results.PersonsHeaderOf(projection) + "\n")
 	}
 
 	names := make([]string, len(st.Scenarios))

@@ -14,7 +14,9 @@ import (
 // timeseries.csv with a part column, the history once; adds the verified
 // departures within 12, 24 and 36 months to replicates.csv; says whom the
 // per-person metrics count in manifest.json; and writes the same bytes with
-// one worker and two.
+// one worker and two. With --cases, cases.csv and persons.csv have a part
+// column too, and the history's rows (files closed and fates come before
+// the fork) once, under the baseline's name.
 func TestRunProjection(t *testing.T) {
 	dirs := []string{t.TempDir(), t.TempDir()}
 	var out string
@@ -49,6 +51,29 @@ func TestRunProjection(t *testing.T) {
 	series, _ := os.ReadFile(filepath.Join(dirs[0], "timeseries.csv"))
 	if n := strings.Count(string(series), ",history,"); n != 2*12 || strings.Contains(string(series), "\nngo,0,0,") {
 		t.Errorf("timeseries.csv: %d history rows, want 24 (2 replicates x 12 months, the baseline's only)", n)
+	}
+	cases := t.TempDir()
+	if out, err := runArgs(t, "run", "testdata/projection.toml", "--out", cases, "--seed", "3", "--replicates", "2", "--cases"); err != nil {
+		t.Fatalf("run --cases: %v\n%s", err, out)
+	}
+	checkHeads(t, cases, map[string]string{
+		"cases.csv":   "scenario,replicate,part,case_id,person_id,",
+		"persons.csv": "scenario,replicate,part,person_id,origin,",
+	})
+	for f, dateCol := range map[string]int{"cases.csv": 13, "persons.csv": 9} {
+		b, _ := os.ReadFile(filepath.Join(cases, f))
+		parts := map[string]int{}
+		for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+			fields := strings.Split(line, ",")
+			parts[fields[0]+" "+fields[2]]++
+			// the history is what closed before 2018-01, the fork
+			if date := fields[dateCol]; (fields[2] == "history") != (date != "" && date < "2018-01") {
+				t.Fatalf("%s:%d: part %s, date %q", f, i+2, fields[2], date)
+			}
+		}
+		if parts["baseline history"] == 0 || parts["ngo projection"] == 0 || parts["package projection"] == 0 || parts["ngo history"]+parts["package history"] > 0 {
+			t.Errorf("%s: rows by scenario and part %v, want the history under the baseline's name only", f, parts)
+		}
 	}
 	for _, f := range []string{"replicates.csv", "summary.csv", "timeseries.csv", "yearly.csv", "groups.csv"} {
 		a, _ := os.ReadFile(filepath.Join(dirs[0], f))
