@@ -29,8 +29,9 @@ type Group struct{ By, Name string }
 // their share of intake in the scenario's origin table.
 const TopOrigins = 10
 
-// stayBands are the bands of months without status at entry, by their
-// lowest month.
+// stayBands are the bands of months without status at entry (in a
+// projection, at the fork for the persons in the return system then), by
+// their lowest month.
 var stayBands = []struct {
 	name string
 	lo   int
@@ -41,6 +42,7 @@ const (
 	ByHousehold   = "household"
 	ByCooperation = "cooperation"
 	ByStay        = "months_without_status_at_entry"
+	ByStayAtFork  = "months_without_status_at_fork" // a projection's: at the fork, or at entry for who entered after it
 	ByOrigin      = "origin"
 )
 
@@ -59,9 +61,15 @@ const NumGroupCounts = 5
 
 // GroupsOf lists the groups of a scenario with configuration cfg, in the
 // order of groups.csv: households, cooperation classes, bands of months
-// without status at entry, and the TopOrigins largest origins of its
-// origin table by share (ties in the table's order).
-func GroupsOf(cfg *sim.Config) []Group {
+// without status at entry (in a projection, at the fork, or at entry for
+// the persons who entered after it: whom a policy from the fork finds
+// after how long), and the TopOrigins largest origins of its origin table
+// by share (ties in the table's order).
+func GroupsOf(cfg *sim.Config, projection bool) []Group {
+	by := ByStay
+	if projection {
+		by = ByStayAtFork
+	}
 	var g []Group
 	for _, h := range []agents.Household{agents.Single, agents.Family} {
 		g = append(g, Group{ByHousehold, h.String()})
@@ -70,7 +78,7 @@ func GroupsOf(cfg *sim.Config) []Group {
 		g = append(g, Group{ByCooperation, c.String()})
 	}
 	for _, b := range stayBands {
-		g = append(g, Group{ByStay, b.name})
+		g = append(g, Group{by, b.name})
 	}
 	for _, i := range topOrigins(cfg.Origins) {
 		g = append(g, Group{ByOrigin, cfg.Origins[i].Code})
@@ -102,7 +110,7 @@ type GroupTally struct {
 
 // NewGroupTally returns an empty tally for the groups of cfg.
 func NewGroupTally(cfg *sim.Config) *GroupTally {
-	n := len(GroupsOf(cfg))
+	n := len(GroupsOf(cfg, false))
 	g := &GroupTally{Counts: make([][NumGroupCounts]int, n), class: make([]int, len(cfg.Origins)), origin: make([]int, len(cfg.Origins))}
 	const classes = 2 // households first
 	g.stay = classes + 3
@@ -123,8 +131,12 @@ func (g *GroupTally) Add(p *sim.PersonRecord) {
 	if g.fork > 0 && !p.Reachable(g.fork) || g.fork <= 0 && p.FirstMonth < 0 {
 		return
 	}
+	stay := p.EntryStay
+	if g.fork > 0 && p.ForkStay >= 0 {
+		stay = p.ForkStay // in the return system at the fork
+	}
 	band := 0
-	for band+1 < len(stayBands) && p.EntryStay >= stayBands[band+1].lo {
+	for band+1 < len(stayBands) && stay >= stayBands[band+1].lo {
 		band++
 	}
 	for _, k := range [...]int{int(p.Household), g.class[p.Origin], g.stay + band, g.origin[p.Origin]} {

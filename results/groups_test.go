@@ -17,7 +17,7 @@ import (
 // without decimals and the rest per 1,000 persons of the group.
 func TestGroupTally(t *testing.T) {
 	cfg := sim.DefaultConfig()
-	groups := GroupsOf(&cfg)
+	groups := GroupsOf(&cfg, false)
 	if len(groups) != 2+3+3+TopOrigins {
 		t.Fatalf("GroupsOf(default) = %d groups, want %d", len(groups), 2+3+3+TopOrigins)
 	}
@@ -98,5 +98,35 @@ func TestGroupTally(t *testing.T) {
 	sum2 := SummarizeGroups([]string{"b", "v"}, [][]Group{groups[:1], groups[:2]}, [][][]float64{{v[:9]}, {v[:18]}})
 	if last := sum2[len(sum2)-1]; last.Group != groups[1] || !math.IsNaN(last.Diff.Mean) {
 		t.Errorf("SummarizeGroups: last row %+v, want group %v with a NaN difference", last, groups[1])
+	}
+}
+
+// TestGroupsBandAtFork: in a projection, a person in the return system at
+// the fork is banded by their months without status then, not at their
+// entry years before; one who entered after the fork by their entry; and
+// the band's groups are named so.
+func TestGroupsBandAtFork(t *testing.T) {
+	cfg := sim.DefaultConfig()
+	if err := cfg.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	groups := GroupsOf(&cfg, true)
+	r := NewReplicate("s", 0, 1, &cfg, false)
+	r.Project(Projection{Fork: 96})
+	r.Person(&sim.PersonRecord{Household: agents.Single, FirstMonth: 10, EntryStay: 2, ForkStay: 40, Fate: agents.FateInFile, FateMonth: -1})
+	r.Person(&sim.PersonRecord{PersonID: 1, Household: agents.Single, FirstMonth: 100, EntryStay: 20, ForkStay: -1, Fate: agents.FateAVR, FateMonth: 110})
+	var counts []int
+	for _, c := range r.Groups.Counts {
+		counts = append(counts, c[:]...)
+	}
+	v := GroupValues(counts)
+	want := map[string]float64{"0-11": 0, "12-35": 1, "36+": 1}
+	for k, g := range groups {
+		if g.By == ByStay {
+			t.Fatalf("a projection's group %v: want %s", g, ByStayAtFork)
+		}
+		if w, ok := want[g.Name]; ok && g.By == ByStayAtFork && v[k*len(GroupMetricNames)] != w {
+			t.Errorf("%s %s: %g persons, want %g", g.By, g.Name, v[k*len(GroupMetricNames)], w)
+		}
 	}
 }

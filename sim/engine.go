@@ -23,6 +23,8 @@ type engine struct {
 	t   int // current month; negative in the warm-up
 	pol *agents.Policy
 	cur dated     // intake.scale, population and state in force: cfg's, and the dated changes' keys
+
+	forkStay []int32 // in a continuation: by person, months without status at the fork, -1 for persons not in the return system then (History.stays)
 	cum []float64 // cumulative origin shares
 
 	nextChange int          // first month after this one in which the policy or the restriction in force changes
@@ -275,7 +277,10 @@ func (e *engine) recordPerson(a *agents.Agent, fate agents.Fate, month, extra in
 	e.per = PersonRecord{
 		PersonID: a.PersonID, Origin: a.Origin, Household: a.Household, FirstMonth: a.FirstMonth,
 		Files: a.FileNumber, Fate: fate, FateMonth: month, MonthsIrregular: a.MonthsIrregular + extra,
-		Counselled: a.EverCounselled, PackagePaid: a.PackagePaid, EntryStay: int(a.EntryStay),
+		Counselled: a.EverCounselled, PackagePaid: a.PackagePaid, EntryStay: int(a.EntryStay), ForkStay: -1,
+	}
+	if a.PersonID < len(e.forkStay) {
+		e.per.ForkStay = int(e.forkStay[a.PersonID])
 	}
 	e.rec.Person(&e.per)
 }

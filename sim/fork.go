@@ -23,9 +23,10 @@ import (
 // random stream carry over exactly, so scenarios stay paired person by
 // person.
 type History struct {
-	e    *engine
-	fork int
-	pol  agents.Policy // the policy in force in the month before the fork
+	e     *engine
+	fork  int
+	pol   agents.Policy // the policy in force in the month before the fork
+	stays []int32       // by person id: months without status at the start of the fork month, -1 for persons not in the return system then
 }
 
 // policyAt is the policy of cfg in force in month t: its base policy, or
@@ -56,7 +57,28 @@ func RunHistory(cfg *Config, seed uint64, fork int, rec Recorder) (*History, err
 	}
 	e.rec = nil // a continuation records to its own
 	e.trim()
-	return &History{e: e, fork: fork, pol: *e.pol}, nil
+	return &History{e: e, fork: fork, pol: *e.pol, stays: e.staysAt(fork)}, nil
+}
+
+// staysAt is, by person id, the months without status at the start of
+// month t of every person in the return system then (an open file, a
+// procedure, out of sight), -1 for the others: what a projection's groups
+// band them by (PersonRecord.ForkStay).
+func (e *engine) staysAt(t int) []int32 {
+	stays := make([]int32, e.nextPID)
+	for i := range stays {
+		stays[i] = -1
+	}
+	for i := range e.lanes {
+		f := &e.files[e.lanes[i].file]
+		stays[f.a.PersonID] = int32(monthsAt(f, t))
+	}
+	for i := range e.away {
+		if w := &e.away[i]; w.used {
+			stays[w.a.PersonID] = int32(awayMonths(w, t))
+		}
+	}
+	return stays
 }
 
 // trim moves a history's files, lanes and persons away into slices of
@@ -75,7 +97,7 @@ func (e *engine) trim() {
 func (h *History) Fork() int { return h.fork }
 
 // Release lets the history go; it must not be used after.
-func (h *History) Release() { h.e = nil }
+func (h *History) Release() { h.e, h.stays = nil, nil }
 
 // Forkable reports why cfg cannot continue history h, or nil if it can:
 // cfg must equal the history's configuration in everything but the policy
@@ -158,6 +180,7 @@ func (h *History) copy(cfg *Config, rec Recorder) *engine {
 	}
 	e.spare = nil
 	e.queue = slices.Clone(o.queue)
+	e.forkStay = h.stays // read only
 	e.due, e.held = nil, nil
 	pol := new(agents.Policy)
 	*pol = h.pol

@@ -31,6 +31,7 @@ type PersonRecord struct {
 	FateMonth        int
 	MonthsIrregular  int
 	EntryStay        int  // months without status when the person first entered
+	ForkStay         int  // in a continuation of a History: months without status at the start of the fork month of a person in the return system then; else -1
 	Counselled       bool // received at least one session
 	PackagePaid      bool // left with a reintegration package
 }

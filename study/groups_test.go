@@ -58,7 +58,7 @@ func TestGroupsFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	groups := results.GroupsOf(&st.Scenarios[0].Config)
+	groups := results.GroupsOf(&st.Scenarios[0].Config, st.Fork != "" && st.ForkMonth > 0)
 	if got, want := len(rows(t, dir, "groups.csv")["baseline"]), reps*len(groups)*len(results.GroupMetricNames); got != want {
 		t.Errorf("groups.csv has %d rows of the baseline, want %d (replicates x groups x metrics)", got, want)
 	}

@@ -168,7 +168,7 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 	for s := range st.Scenarios {
 		names[s] = st.Scenarios[s].Name
 		metrics[s] = make([][]float64, reps)
-		groups[s] = results.GroupsOf(&st.Scenarios[s].Config)
+		groups[s] = results.GroupsOf(&st.Scenarios[s].Config, projection)
 		groupValues[s] = make([][]float64, reps)
 	}
 	var selected []RuleSelected
