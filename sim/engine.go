@@ -22,10 +22,10 @@ type engine struct {
 	rep uint64
 	t   int // current month; negative in the warm-up
 	pol *agents.Policy
-	cur dated     // intake.scale, population and state in force: cfg's, and the dated changes' keys
+	cur dated // intake.scale, population and state in force: cfg's, and the dated changes' keys
 
-	forkStay []int32 // in a continuation: by person, months without status at the fork, -1 for persons not in the return system then (History.stays)
-	cum []float64 // cumulative origin shares
+	forkStay []int32   // in a continuation: by person, months without status at the fork, -1 for persons not in the return system then (History.stays)
+	cum      []float64 // cumulative origin shares
 
 	nextChange int          // first month after this one in which the policy or the restriction in force changes
 	restr      *Restriction // the restriction in force this month, or nil
