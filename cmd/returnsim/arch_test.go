@@ -12,7 +12,7 @@ import (
 // only agents; scenarios and results only agents and sim (results also
 // internal/tasks, for the sums of its manifests); calibrate those and
 // results; study and sweep run on all of them; report reads result folders
-// through results alone; the internal packages (tomlpos, tasks) import
+// through results alone; the internal packages (tomlpos, tasks; dist, a command) import
 // nothing from the module, and anyone may import them (tasks builds for
 // js/wasm: its folder lock is unix-only); nothing imports cmd.
 func TestDependenciesPointOneWay(t *testing.T) {
@@ -26,6 +26,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"report":           {"results", "internal/tasks"}, // reads result folders, never the engine
 		"internal/tomlpos": {},
 		"internal/tasks":   {},
+		"internal/dist":    {}, // the release build: runs go, imports nothing
 		"sensitivity":      {},
 		"sweep":            {"agents", "sim", "scenarios", "results", "sensitivity", "internal/tomlpos", "internal/tasks"},
 		"study":            {"sim", "scenarios", "results", "calibrate", "internal/tasks"},
