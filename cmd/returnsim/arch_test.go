@@ -18,18 +18,19 @@ import (
 func TestDependenciesPointOneWay(t *testing.T) {
 	const mod = "github.com/returnsim/returnsim/"
 	allowed := map[string][]string{
-		"agents":           {},
-		"sim":              {"agents"},
-		"scenarios":        {"agents", "sim", "internal/tomlpos"},
-		"results":          {"agents", "sim", "internal/tasks"},
-		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos", "internal/tasks"},
-		"report":           {"results", "internal/tasks"}, // reads result folders, never the engine
-		"internal/tomlpos": {},
-		"internal/tasks":   {},
-		"internal/dist":    {}, // the release build: runs go, imports nothing
-		"sensitivity":      {},
-		"sweep":            {"agents", "sim", "scenarios", "results", "sensitivity", "internal/tomlpos", "internal/tasks"},
-		"study":            {"sim", "scenarios", "results", "calibrate", "internal/tasks"},
+		"agents":             {},
+		"sim":                {"agents"},
+		"scenarios":          {"agents", "sim", "internal/tomlpos"},
+		"results":            {"agents", "sim", "internal/tasks"},
+		"calibrate":          {"agents", "sim", "results", "scenarios", "internal/tomlpos", "internal/tasks"},
+		"report":             {"results", "internal/tasks"}, // reads result folders, never the engine
+		"internal/tomlpos":   {},
+		"internal/tasks":     {},
+		"internal/dist":      {},                              // the release build: runs go, imports nothing
+		"internal/wasmbench": {"sim", "scenarios", "results"}, // times the engine natively and in js/wasm
+		"sensitivity":        {},
+		"sweep":              {"agents", "sim", "scenarios", "results", "sensitivity", "internal/tomlpos", "internal/tasks"},
+		"study":              {"sim", "scenarios", "results", "calibrate", "internal/tasks"},
 	}
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "*", "doc.go"))
 	internal, _ := filepath.Glob(filepath.Join("..", "..", "internal", "*", "doc.go"))
