@@ -93,3 +93,16 @@ func TestFromGit(t *testing.T) {
 		t.Errorf("version %q with revision %q: want a semantic version, +dirty when the revision is +modified", ver, rev)
 	}
 }
+
+// TestStamp: -stamp prints the version and revision on one line, as the
+// Dockerfile's build arguments take them, and builds nothing.
+func TestStamp(t *testing.T) {
+	var out bytes.Buffer
+	dir := filepath.Join(t.TempDir(), "dist")
+	if err := run([]string{"-stamp", "-out", dir, "-version", "v1.2.3", "-revision", "abc"}, &out); err != nil || out.String() != "v1.2.3 abc\n" {
+		t.Errorf("dist -stamp = %q, %v: want %q", out.String(), err, "v1.2.3 abc\n")
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Errorf("dist -stamp made %s", dir)
+	}
+}

@@ -5,6 +5,9 @@
 //
 //	go run ./internal/dist [-out dist] [-version V] [-revision R] [-platforms linux/amd64,...]
 //
+// -stamp prints the version and revision it would stamp and builds
+// nothing: the Dockerfile's build arguments.
+//
 // The version and revision default to what git says of the work tree: the
 // tag at HEAD, or else a Go pseudo-version (v0.0.0-yyyymmddhhmmss-abcdef123456,
 // or vX.Y.(Z+1)-0.yyyymmddhhmmss-abcdef123456 after the tag vX.Y.Z, as the

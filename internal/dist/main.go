@@ -42,6 +42,7 @@ func run(args []string, stdout io.Writer) error {
 	ver := fs.String("version", "", "the version to stamp (default: the tag at HEAD, or a Go pseudo-version of HEAD)")
 	rev := fs.String("revision", "", "the revision to stamp (default: git rev-parse HEAD)")
 	plats := fs.String("platforms", strings.Join(platforms, ","), "comma-separated GOOS/GOARCH `pairs` to build")
+	stamp := fs.Bool("stamp", false, "print the version and revision it would stamp, on one line, and build nothing (for docker build's --build-arg)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -62,6 +63,10 @@ func run(args []string, stdout io.Writer) error {
 	}
 	if strings.ContainsAny(*ver+*rev, " \t\n'\"") {
 		return fmt.Errorf("version %q, revision %q: want no spaces or quotes", *ver, *rev)
+	}
+	if *stamp {
+		_, err := fmt.Fprintln(stdout, *ver, *rev)
+		return err
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
