@@ -12,23 +12,25 @@ import (
 // only agents; scenarios and results only agents and sim (results also
 // internal/tasks, for the sums of its manifests); calibrate those and
 // results; study and sweep run on all of them; report reads result folders
-// through results alone; the internal packages (tomlpos, tasks) import
+// through results alone; the internal packages (tomlpos, tasks; dist, a command) import
 // nothing from the module, and anyone may import them (tasks builds for
 // js/wasm: its folder lock is unix-only); nothing imports cmd.
 func TestDependenciesPointOneWay(t *testing.T) {
 	const mod = "github.com/returnsim/returnsim/"
 	allowed := map[string][]string{
-		"agents":           {},
-		"sim":              {"agents"},
-		"scenarios":        {"agents", "sim", "internal/tomlpos"},
-		"results":          {"agents", "sim", "internal/tasks"},
-		"calibrate":        {"agents", "sim", "results", "scenarios", "internal/tomlpos", "internal/tasks"},
-		"report":           {"results", "internal/tasks"}, // reads result folders, never the engine
-		"internal/tomlpos": {},
-		"internal/tasks":   {},
-		"sensitivity":      {},
-		"sweep":            {"agents", "sim", "scenarios", "results", "sensitivity", "internal/tomlpos", "internal/tasks"},
-		"study":            {"sim", "scenarios", "results", "calibrate", "internal/tasks"},
+		"agents":             {},
+		"sim":                {"agents"},
+		"scenarios":          {"agents", "sim", "internal/tomlpos"},
+		"results":            {"agents", "sim", "internal/tasks"},
+		"calibrate":          {"agents", "sim", "results", "scenarios", "internal/tomlpos", "internal/tasks"},
+		"report":             {"results", "internal/tasks"}, // reads result folders, never the engine
+		"internal/tomlpos":   {},
+		"internal/tasks":     {},
+		"internal/dist":      {},                              // the release build: runs go, imports nothing
+		"internal/wasmbench": {"sim", "scenarios", "results"}, // times the engine natively and in js/wasm
+		"sensitivity":        {},
+		"sweep":              {"agents", "sim", "scenarios", "results", "sensitivity", "internal/tomlpos", "internal/tasks"},
+		"study":              {"sim", "scenarios", "results", "calibrate", "internal/tasks"},
 	}
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "*", "doc.go"))
 	internal, _ := filepath.Glob(filepath.Join("..", "..", "internal", "*", "doc.go"))

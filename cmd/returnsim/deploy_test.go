@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -22,21 +24,7 @@ import (
 // same shared volume, the sweep file in the ConfigMap is a valid sweep
 // file, and every argument is one returnsim accepts.
 func TestKubernetesJob(t *testing.T) {
-	data, err := os.ReadFile("../../deploy/k8s/sweep-job.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs := map[string]map[string]any{} // by kind/name
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var d map[string]any
-		if err := dec.Decode(&d); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			t.Fatalf("sweep-job.yaml: %v", err)
-		}
-		docs[fmt.Sprint(d["kind"], "/", get(t, d, "metadata", "name"))] = d
-	}
+	docs := k8sDocs(t)
 	sweepJob, merge := docs["Job/returnsim-sweep"], docs["Job/returnsim-merge"]
 	cm, pvc := docs["ConfigMap/returnsim-sweep"], docs["PersistentVolumeClaim/returnsim-results"]
 	if sweepJob == nil || merge == nil || cm == nil || pvc == nil {
@@ -105,6 +93,95 @@ func TestKubernetesJob(t *testing.T) {
 	}
 	if _, err := runArgs(t, margs...); err == nil || !strings.Contains(err.Error(), "no manifest.json") && !strings.Contains(err.Error(), "no such folder") {
 		t.Errorf("returnsim %v: %v, want only the missing shards reported", margs, err)
+	}
+}
+
+// k8sDocs returns the objects of deploy/k8s/sweep-job.yaml by kind/name.
+func k8sDocs(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	data, err := os.ReadFile("../../deploy/k8s/sweep-job.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := map[string]map[string]any{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var d map[string]any
+		if err := dec.Decode(&d); errors.Is(err, io.EOF) {
+			return docs
+		} else if err != nil {
+			t.Fatalf("sweep-job.yaml: %v", err)
+		}
+		docs[fmt.Sprint(d["kind"], "/", get(t, d, "metadata", "name"))] = d
+	}
+}
+
+// TestDockerfile checks the Dockerfile against what it must agree with,
+// as far as can be told without building it (.ci/run builds it where
+// docker can): its build stage's Go is go.mod's go directive; the image
+// it says to build is the one deploy/k8s/sweep-job.yaml runs, whose
+// returnsim containers' command is its entry point and whose pods' fsGroup
+// is its user, so that the jobs can write to their volume.
+func TestDockerfile(t *testing.T) {
+	data, err := os.ReadFile("../../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := string(data)
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var have, want string
+	if m := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(mod); m != nil {
+		want = string(m[1])
+	}
+	if m := regexp.MustCompile(`(?m)^FROM golang:(\S+) AS build$`).FindStringSubmatch(df); m != nil {
+		have = m[1]
+	}
+	if have == "" || have != want {
+		t.Errorf("the Dockerfile's build stage is FROM golang:%q, want go.mod's go %q", have, want)
+	}
+	tag := regexp.MustCompile(`(?m)^#.*docker build .*\n#\s+-t (\S+) \.$`).FindStringSubmatch(df)
+	if tag == nil {
+		t.Fatal("the Dockerfile's comment gives no docker build ... -t IMAGE . command")
+	}
+	// the last stage's entry point and user
+	last := df[strings.LastIndex(df, "\nFROM "):]
+	var entry []string
+	if m := regexp.MustCompile(`(?m)^ENTRYPOINT (\[.*\])$`).FindStringSubmatch(last); m == nil || json.Unmarshal([]byte(m[1]), &entry) != nil || len(entry) != 1 {
+		t.Fatalf("the final stage's ENTRYPOINT %v: want the binary alone, in exec form", m)
+	}
+	user := regexp.MustCompile(`(?m)^USER (\d+)(:\d+)?$`).FindStringSubmatch(last)
+	if user == nil {
+		t.Fatal("the final stage has no numeric USER: the jobs' fsGroup must match it")
+	}
+	if !strings.Contains(last, "COPY --from=build /returnsim "+entry[0]+"\n") {
+		t.Errorf("the final stage does not copy the built binary to its entry point %s", entry[0])
+	}
+	n := 0
+	for name, d := range k8sDocs(t) {
+		if d["kind"] != "Job" {
+			continue
+		}
+		pod := get(t, d, "spec", "template", "spec").(map[string]any)
+		for _, c := range pod["containers"].([]any) {
+			c := c.(map[string]any)
+			n++
+			if c["image"] != tag[1] {
+				t.Errorf("%s: container %v runs %v, want the Dockerfile's %s", name, c["name"], c["image"], tag[1])
+			}
+			if cmd := strs(c["command"]); !slices.Equal(cmd, entry) {
+				t.Errorf("%s: container %v's command %v, want the image's entry point %v", name, c["name"], cmd, entry)
+			}
+		}
+		sc, _ := pod["securityContext"].(map[string]any)
+		if fmt.Sprint(sc["fsGroup"]) != user[1] {
+			t.Errorf("%s: fsGroup %v, want the image's user %s, or it cannot write to the volume", name, sc["fsGroup"], user[1])
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d returnsim containers in the jobs, want 2 (shard and merge)", n)
 	}
 }
 

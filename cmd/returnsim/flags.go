@@ -144,8 +144,19 @@ func showsBar(stderr io.Writer) bool {
 // on a cluster, still knows the revision it was built from.
 var revision string
 
-// version returns the module version and VCS revision of this binary: the
-// stamped revision when there is one. Otherwise the build records the
+// stampedVersion is the version stamped at build time, with
+//
+//	-ldflags "-X main.stampedVersion=v1.2.3"
+//
+// as the release builds (go run ./internal/dist) and the Dockerfile do:
+// Go records the module's version from the VCS only when it builds with
+// VCS information, which they do not rely on.
+var stampedVersion string
+
+// version returns the module version and VCS revision of this binary. The
+// version is the stamped one when there is one, else the one the build
+// recorded, else "(devel)". The revision is the stamped one when there is
+// one. Otherwise the build records the
 // revision when it builds a module in a Git work tree (go build, go
 // install); go run and go test do not, and then the revision is asked of
 // git in the current folder, if that is a work tree of this module. The
@@ -156,6 +167,9 @@ func version() (v, rev string) {
 	info, ok := debug.ReadBuildInfo()
 	if ok && info.Main.Version != "" {
 		v = info.Main.Version
+	}
+	if stampedVersion != "" {
+		v = stampedVersion
 	}
 	if revision != "" {
 		return v, revision

@@ -113,21 +113,28 @@ func readCSV(t *testing.T, path string) [][]string {
 
 // TestVersionStamped builds returnsim as a cluster binary is built, with
 // -buildvcs=false and the revision stamped by -ldflags -X (docs/running.md),
-// and runs it outside any checkout: it still knows its revision.
+// and runs it outside any checkout: it still knows its revision. Stamped
+// with a version too, as the release builds and the Dockerfile do, it
+// prints both.
 func TestVersionStamped(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a binary")
 	}
-	bin := filepath.Join(t.TempDir(), "returnsim")
 	const rev = "0123456789abcdef0123456789abcdef01234567"
-	if out, err := exec.Command("go", "build", "-buildvcs=false", "-ldflags", "-X main.revision="+rev, "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "version")
-	cmd.Dir = t.TempDir()
-	out, err := cmd.Output()
-	if err != nil || !strings.Contains(string(out), rev) {
-		t.Errorf("returnsim version outside a checkout = %q, %v: want the stamped revision %s", out, err, rev)
+	for _, c := range []struct{ ldflags, want string }{
+		{"-X main.revision=" + rev, "returnsim (devel) " + rev + "\n"},
+		{"-X main.revision=" + rev + " -X main.stampedVersion=v1.2.3", "returnsim v1.2.3 " + rev + "\n"},
+	} {
+		bin := filepath.Join(t.TempDir(), "returnsim")
+		if out, err := exec.Command("go", "build", "-buildvcs=false", "-ldflags", c.ldflags, "-o", bin, ".").CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		cmd := exec.Command(bin, "version")
+		cmd.Dir = t.TempDir()
+		out, err := cmd.Output()
+		if err != nil || string(out) != c.want {
+			t.Errorf("returnsim version outside a checkout, built with %s = %q, %v: want %q", c.ldflags, out, err, c.want)
+		}
 	}
 }
 
