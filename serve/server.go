@@ -321,8 +321,10 @@ type problems struct {
 }
 
 // handleRun answers POST /api/run: the form's levers as a form body; the
-// answer is the result's JSON (answer), or its problems (422), or 429
-// when too many requests wait for a simulation.
+// answer is the result's JSON (Answer), or its problems ({"problems":
+// [...]}: the request was answered, with what the study file's parser
+// says of it, so 200 too, which a browser does not log as a failed load),
+// or 429 when too many requests wait for a simulation.
 func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		var mb *http.MaxBytesError
@@ -335,7 +337,7 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) {
 	}
 	req, probs := s.read(r.PostForm)
 	if len(probs) > 0 {
-		writeJSON(w, http.StatusUnprocessableEntity, problems{probs})
+		writeJSON(w, http.StatusOK, problems{probs})
 		return
 	}
 	code, body, cached := s.answer(r.Context(), req)
@@ -371,7 +373,7 @@ func (s *Server) answer(ctx context.Context, req request) (code int, body []byte
 		st, probs := s.b.Parse(text) // outside the lock: other requests need not wait for it
 		if len(probs) > 0 {
 			b, _ := json.Marshal(problems{probs})
-			return http.StatusUnprocessableEntity, b, false
+			return http.StatusOK, b, false
 		}
 		s.mu.Lock()
 		if s.flights[key] == nil {
@@ -452,7 +454,7 @@ func (s *Server) simulate(ctx context.Context, req request, st *scenarios.Study,
 	}
 	sc := &st.Scenarios[len(st.Scenarios)-1]
 	if err := s.f.Check(sc); err != nil {
-		return fail(http.StatusUnprocessableEntity, err.Error())
+		return fail(http.StatusOK, err.Error())
 	}
 	release, code, msg := s.acquire(ctx)
 	if release == nil {

@@ -14,9 +14,10 @@
 
   // Formats, as the report writes them: one decimal per 1,000 persons,
   // whole euros, probabilities to two decimals.
-  const fmt1 = (x) => (x === null || x === undefined ? "n/a" : x.toLocaleString("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
-  const fmt0 = (x) => (x === null || x === undefined ? "n/a" : Math.round(x).toLocaleString("en-GB"));
-  const signed = (x, f) => (x === null ? "n/a" : (x > 0 ? "+" : "") + f(x));
+  const noNegZero = (x, d) => (Math.round(x * d) === 0 ? 0 : x); // -0.04 is 0.0, not -0.0
+  const fmt1 = (x) => (x === null || x === undefined ? "n/a" : noNegZero(x, 10).toLocaleString("en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+  const fmt0 = (x) => (x === null || x === undefined ? "n/a" : Math.round(noNegZero(x, 1)).toLocaleString("en-GB"));
+  const signed = (x, f) => (x === null ? "n/a" : (f(x) !== f(0) && x > 0 ? "+" : "") + f(x));
   const interval = (lo, hi, f) => (lo === null || hi === null ? "" : " [" + f(lo) + ", " + f(hi) + "]");
 
   function values() {
@@ -86,12 +87,12 @@
         inflight = null;
         $("status").className = "status";
         clearProblems();
-        if (code !== 200) {
+        if (code !== 200 || j.problems) {
           showProblems(j.problems || []);
-          $("status").textContent = code === 422
+          $("status").textContent = code === 200
             ? "Not run: a value is not one the study file takes (beside its field). The last answer stays below."
             : "Not run (" + code + "): " + (j.problems || []).map((p) => p.message).join(" ");
-          setState(code === 422 ? "problems" : "error");
+          setState(code === 200 ? "problems" : "error");
           return;
         }
         render(j);
@@ -201,59 +202,80 @@
     return e;
   }
 
-  // The yearly fan: verified departures a year of the baseline and the
-  // what-if, each mean with the band of its replicates.
-  function renderFan(a) {
-    const svg = $("fan");
+  // chart draws, in svg, lines over the years with a band each: series
+  // are {rows, cls, band, lo, hi, y} (y, lo and hi the rows' fields); zero
+  // draws the line at 0.
+  function chart(svg, years, series, fork, zero) {
     svg.textContent = "";
-    const get = (s) => a.yearly.filter((r) => r.scenario === s && r.metric === "verified").sort((x, y) => x.year - y.year);
-    const base = get(a.baseline), what = get(a.scenario);
-    if (!base.length || base.length !== what.length) {
-      $("fan-caption").textContent = "";
-      return;
-    }
-    const W = 640, H = 260, L = 56, R = 12, T = 22, B = 26;
-    const years = base.map((r) => r.year);
-    const top = Math.max(...base.concat(what).map((r) => Math.max(r.reps_q95 || 0, r.mean || 0))) * 1.08 || 1;
+    const W = 640, H = 220, L = 56, R = 12, T = 22, B = 26;
+    const vals = [];
+    for (const s of series) for (const r of s.rows) for (const k of [s.y, s.lo, s.hi]) if (r[k] !== null && r[k] !== undefined) vals.push(r[k]);
+    if (zero) vals.push(0);
+    let lo = Math.min(...vals), hi = Math.max(...vals);
+    if (hi === lo) { hi += 1; lo -= 1; }
+    const pad = (hi - lo) * 0.08;
+    lo -= pad; hi += pad;
     const x = (y) => L + ((y - years[0]) / Math.max(1, years.length - 1)) * (W - L - R);
-    const yv = (v) => T + (1 - v / top) * (H - T - B);
-    const step = Math.pow(10, Math.floor(Math.log10(top / 4)));
-    const tick = [1, 2, 5, 10].map((k) => k * step).find((s) => top / s <= 6);
-    for (let v = 0; v <= top; v += tick) {
+    const yv = (v) => T + (1 - (v - lo) / (hi - lo)) * (H - T - B);
+    const raw = (hi - lo) / 5, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const tick = [1, 2, 5, 10].map((k) => k * mag).find((t) => t >= raw);
+    for (let v = Math.ceil(lo / tick) * tick; v <= hi; v += tick) {
       svg.appendChild(el("line", { class: "grid", x1: L, x2: W - R, y1: yv(v), y2: yv(v) }));
-      svg.appendChild(el("text", { x: L - 6, y: yv(v) + 4, "text-anchor": "end" }, Math.round(v).toLocaleString("en-GB")));
+      svg.appendChild(el("text", { x: L - 6, y: yv(v) + 4, "text-anchor": "end" }, fmt0(v)));
     }
+    if (zero) svg.appendChild(el("line", { class: "axis", x1: L, x2: W - R, y1: yv(0), y2: yv(0) }));
     svg.appendChild(el("line", { class: "axis", x1: L, x2: W - R, y1: H - B, y2: H - B }));
     for (const y of years) {
       if (years.length > 10 && (y - years[0]) % 2) continue;
       svg.appendChild(el("text", { x: x(y), y: H - B + 16, "text-anchor": "middle" }, String(y)));
     }
-    const first = base.findIndex((r) => r.part === "projection");
-    if (first > 0) {
-      const fx = (x(years[first - 1]) + x(years[first])) / 2;
+    if (fork) {
+      const fx = (x(fork.before) + x(fork.after)) / 2;
       svg.appendChild(el("line", { class: "fork", x1: fx, x2: fx, y1: T, y2: H - B }));
-      svg.appendChild(el("text", { x: fx + 4, y: T + 10 }, "fork " + a.fork));
+      svg.appendChild(el("text", { x: fx + 4, y: T + 10 }, "fork " + fork.label));
     }
-    const from = Math.max(0, first - 1);
-    const band = (rs, cls) => {
+    let lx = L + 8;
+    for (const s of series) {
       const pts = [];
-      for (let i = from; i < rs.length; i++) if (rs[i].reps_q95 !== null) pts.push(x(rs[i].year) + "," + yv(rs[i].reps_q95));
-      for (let i = rs.length - 1; i >= from; i--) if (rs[i].reps_q05 !== null) pts.push(x(rs[i].year) + "," + yv(rs[i].reps_q05));
-      if (pts.length > 2) svg.appendChild(el("polygon", { class: cls, points: pts.join(" ") }));
-    };
-    band(base, "band-base");
-    band(what, "band-what");
-    const line = (rs, cls) => svg.appendChild(el("polyline", { class: cls, points: rs.map((r) => x(r.year) + "," + yv(r.mean)).join(" ") }));
-    line(base, "base");
-    line(what, "what");
-    svg.appendChild(el("line", { class: "base", x1: L + 8, x2: L + 28, y1: 10, y2: 10 }));
-    svg.appendChild(el("text", { x: L + 32, y: 14 }, a.baseline));
-    svg.appendChild(el("line", { class: "what", x1: L + 150, x2: L + 170, y1: 10, y2: 10 }));
-    svg.appendChild(el("text", { x: L + 174, y: 14 }, a.scenario));
+      for (const r of s.rows) if (r[s.hi] !== null) pts.push(x(r.year) + "," + yv(r[s.hi]));
+      for (let i = s.rows.length - 1; i >= 0; i--) if (s.rows[i][s.lo] !== null) pts.push(x(s.rows[i].year) + "," + yv(s.rows[i][s.lo]));
+      if (pts.length > 2) svg.appendChild(el("polygon", { class: s.band, points: pts.join(" ") }));
+      svg.appendChild(el("polyline", { class: s.cls, points: s.rows.map((r) => x(r.year) + "," + yv(r[s.y])).join(" ") }));
+      svg.appendChild(el("line", { class: s.cls, x1: lx, x2: lx + 20, y1: 10, y2: 10 }));
+      svg.appendChild(el("text", { x: lx + 24, y: 14 }, s.label));
+      lx += 40 + 7 * s.label.length;
+    }
+  }
+
+  // The yearly fan: verified departures a year of the baseline and the
+  // what-if, each mean with the band of its replicates; and the paired
+  // difference a year from the fork, with its 95% interval.
+  function renderFan(a) {
+    const get = (s) => a.yearly.filter((r) => r.scenario === s && r.metric === "verified").sort((x, y) => x.year - y.year);
+    const base = get(a.baseline), what = get(a.scenario);
+    if (!base.length || base.length !== what.length) {
+      $("fan").textContent = "";
+      $("diff").textContent = "";
+      $("fan-caption").textContent = "";
+      $("diff-caption").textContent = "";
+      return;
+    }
+    const first = base.findIndex((r) => r.part === "projection");
+    const fork = first > 0 ? { before: base[first - 1].year, after: base[first].year, label: a.fork } : null;
+    chart($("fan"), base.map((r) => r.year), [
+      { rows: base, cls: "base", band: "band-base", y: "mean", lo: "reps_q05", hi: "reps_q95", label: a.baseline },
+      { rows: what, cls: "what", band: "band-what", y: "mean", lo: "reps_q05", hi: "reps_q95", label: a.scenario },
+    ], fork, false);
     const lb = base[base.length - 1], lw = what[what.length - 1];
     $("fan-caption").textContent = "Verified departures a year (files closed by assisted, independent or forced return), the mean over " + a.replicates +
       " replicates, with the band of the replicates (5% to 95% of their values; with 10 or fewer, the least to the greatest); before the fork every scenario has the baseline's history. In " +
-      lw.year + ": " + fmt0(lb.mean) + " in the baseline, " + fmt0(lw.mean) + " in the what-if, a difference of " + signed(lw.diff_vs_baseline, fmt0) + interval(lw.diff_ci_low, lw.diff_ci_high, fmt0) + ".";
+      lw.year + ": " + fmt0(lb.mean) + " in the baseline, " + fmt0(lw.mean) + " in the what-if.";
+    const proj = what.slice(Math.max(0, first));
+    chart($("diff"), proj.map((r) => r.year), [
+      { rows: proj, cls: "what", band: "band-what", y: "diff_vs_baseline", lo: "diff_ci_low", hi: "diff_ci_high", label: "what-if minus baseline" },
+    ], null, true);
+    $("diff-caption").textContent = "The difference a year from the fork: the what-if's verified departures minus the baseline's, paired by replicate, with the 95% interval of its mean. In " +
+      lw.year + ": " + signed(lw.diff_vs_baseline, fmt0) + interval(lw.diff_ci_low, lw.diff_ci_high, fmt0) + ".";
   }
 
   function renderGroups(a) {
