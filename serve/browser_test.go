@@ -53,6 +53,9 @@ type browser struct {
 
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: starts a browser")
+	}
 	bin := chromium()
 	if bin == "" {
 		if os.Getenv("CI") == "" {
@@ -269,7 +272,9 @@ func sameAsRun(t *testing.T, what string, s shown, sum map[[2]string]map[string]
 // from summary.csv of study.Run for the page's study file, seed and
 // replicates; on a lever moved whose numbers do not change; on a value
 // out of range not shown beside its field; and on a URL that does not
-// restore its levers and numbers.
+// restore its levers and numbers. It skips when Chromium is absent and CI
+// is unset, and with -short; in CI a missing browser fails it (.ci/run
+// installs Debian's chromium).
 func TestPageInBrowser(t *testing.T) {
 	b := newBrowser(t)
 	const reps = 3
