@@ -60,8 +60,9 @@ func peakRSS() string {
 // histories' build, then the answer to each of -speed-changes lever
 // changes, one after another as a planner makes them, each a study file
 // not asked before (no answer is kept), from the request to the parsed
-// JSON. It prints the median and the 90th percentile, the load average
-// at the start and the end, and the process's peak memory. Run it with
+// JSON. It prints the median and the 90th percentile, the CPU time an
+// answer takes (what bounds it on an idle machine), the load average at
+// the start and the end, and the process's peak memory. Run it with
 //
 //	go test ./serve -run TestSpeed -speed -v
 func TestSpeed(t *testing.T) {
@@ -89,6 +90,7 @@ func TestSpeed(t *testing.T) {
 	ts.Start()
 	defer ts.Close()
 	var waits, sims []float64
+	cpu0 := cpuTime()
 	for i := range *speedChanges {
 		q := speedChange(i)
 		t0 := time.Now()
@@ -105,6 +107,7 @@ func TestSpeed(t *testing.T) {
 		waits = append(waits, time.Since(t0).Seconds())
 		sims = append(sims, a.Seconds)
 	}
+	cpu := (cpuTime() - cpu0).Seconds() / float64(len(waits))
 	sorted := slices.Clone(waits)
 	slices.Sort(sorted)
 	q := func(xs []float64, p float64) float64 { return xs[int(p*float64(len(xs)-1)+0.5)] }
@@ -114,6 +117,7 @@ func TestSpeed(t *testing.T) {
 	t.Logf("answers to %d lever changes: median %.3f s, 90th percentile %.3f s, least %.3f s, most %.3f s; of which the continuations: median %.3f s",
 		len(waits), q(sorted, 0.5), q(sorted, 0.9), sorted[0], sorted[len(sorted)-1], q(ss, 0.5))
 	t.Logf("each, in order: %s", fmtSeconds(waits))
+	t.Logf("CPU time an answer: %.3f s (user and system, mean), %.3f s over %d cores", cpu, cpu/float64(runtime.GOMAXPROCS(0)), runtime.GOMAXPROCS(0))
 	t.Logf("load average at the end: %s; peak memory (VmHWM) %s; GOMAXPROCS %d", loadavg(), peakRSS(), runtime.GOMAXPROCS(0))
 }
 
