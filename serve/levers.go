@@ -448,8 +448,9 @@ func (b *Builder) monthOf(s string) (int, bool) {
 	return m - start, true
 }
 
-// Text is the study file of the levers ls: the study's base and one
-// variant, b.Name, whose policy is the baseline's with the levers that
+// Text is the study file of the levers ls, started from the study's
+// scenario from (a name of the study's, which the text names in a
+// comment): the study's base and one variant, b.Name, whose policy is the baseline's with the levers that
 // differ from the baseline's policy in force at their date (ls["from"])
 // set from that date on, for the group the selector names (its rule
 // first among the rules in force) or for everyone. A variant that gives
@@ -462,8 +463,7 @@ func (b *Builder) monthOf(s string) (int, bool) {
 func (b *Builder) Text(ls Levers, from string) []byte {
 	var w bytes.Buffer
 	w.Write(b.base)
-	fmt.Fprintf(&w, "\n# A what-if of returnsim serve, starting from %s: the levers that differ from the baseline, from %s on.\n",
-		strings.NewReplacer("\n", " ", "\r", " ").Replace(from), strings.NewReplacer("\n", " ", "\r", " ").Replace(ls["from"]))
+	fmt.Fprintf(&w, "\n# A what-if of returnsim serve, starting from %s: the levers that differ from the baseline, from their month on.\n", from)
 	fmt.Fprintf(&w, "# returnsim check FILE checks it; returnsim run FILE runs it.\n[variants.%s]\n", b.Name)
 	fmt.Fprintf(&w, "description = %s\n", tomlString(b.describe(ls, from)))
 	for _, c := range b.changes(ls) {

@@ -7,7 +7,7 @@ import (
 	"github.com/returnsim/returnsim/scenarios"
 )
 
-func defaultBuilder(t *testing.T) (*Builder, *scenarios.Study) {
+func defaultBuilder(t testing.TB) (*Builder, *scenarios.Study) {
 	t.Helper()
 	st, err := scenarios.LoadDefault()
 	if err != nil {
@@ -83,4 +83,41 @@ func TestLeverProblems(t *testing.T) {
 			t.Errorf("%v: problems %+v, want one at %s saying %q\n%s", tc.set, probs, tc.field, tc.want, text[strings.Index(string(text), "[variants"):])
 		}
 	}
+}
+
+// FuzzLevers: whatever the levers hold, their study file is TOML that
+// the parser reads to the end: it either parses, or each of its problems
+// names a key (a value refused at its key, never a text that is not
+// TOML, which no field could show), and the variant is the only one.
+func FuzzLevers(f *testing.F) {
+	b, st := defaultBuilder(f)
+	fields := []string{}
+	for _, l := range b.Levers() {
+		fields = append(fields, l.Field)
+	}
+	for _, v := range []string{"1", "-5", "1e400", "nan", "\"", "\\", "x\ny = 1", "]\n[variants.x]", "\x00", "\xff\xfe", "'''", "2025-01", "family", "true", "0x10", "1_000", "+inf"} {
+		for i := range fields {
+			f.Add(i, v)
+		}
+	}
+	f.Fuzz(func(t *testing.T, i int, v string) {
+		if i < 0 {
+			i = -i
+		}
+		field := fields[i%len(fields)]
+		ls, _ := b.Start(&st.Scenarios[0])
+		ls[field] = v
+		if field != "for.household" && v != "" {
+			ls["for.household"] = "family" // a rule too
+		}
+		parsed, probs := b.Parse(b.Text(ls, "baseline"))
+		for _, p := range probs {
+			if p.Key == "" {
+				t.Fatalf("%s = %q: a problem without a key: %s", field, v, p.Message)
+			}
+		}
+		if parsed != nil && (len(parsed.Scenarios) != 2 || parsed.Scenarios[1].Name != b.Name) {
+			t.Fatalf("%s = %q: %d scenarios", field, v, len(parsed.Scenarios))
+		}
+	})
 }
