@@ -387,6 +387,44 @@ func TestPageInBrowser(t *testing.T) {
 	}
 }
 
+// TestBrowserCancels: a lever moved while the last answer is still being
+// simulated cancels that request, and the server stops its simulation;
+// the page shows the answer to the last lever.
+func TestBrowserCancels(t *testing.T) {
+	b := newBrowser(t)
+	s, ts := testServer(t, tinyFile, slowText(t, "1"), 2, nil, Options{})
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(ts.URL+"/?scenario=ngo")); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	state, n := b.state(t, 0)
+	full := time.Since(t0)
+	if state != "done" {
+		t.Fatalf("state %s", state)
+	}
+	submit := func(v string) {
+		t.Helper()
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { document.getElementById("f-enforcement").value = %q; document.getElementById("levers").requestSubmit(); return true; })()`, v))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for try := 0; s.cancelled.Load() == 0 && try < 5; try++ {
+		submit(fmt.Sprintf("1.%d1", try))
+		time.Sleep(full / 4)
+		submit(fmt.Sprintf("1.%d2", try))
+		state, n = b.state(t, n)
+	}
+	if s.cancelled.Load() == 0 {
+		t.Fatalf("levers moved a quarter of an answer (%s) apart: no simulation stopped", full/4)
+	}
+	if got := b.shown(t); state != "done" || !strings.Contains(got.Query, "enforcement=1.") || !strings.HasSuffix(strings.Split(strings.Split(got.Query, "enforcement=")[1], "&")[0], "2") {
+		t.Errorf("after two levers: state %s, query %s; want the answer to the second", state, got.Query)
+	}
+	for _, p := range b.seen() {
+		t.Error(p)
+	}
+}
+
 // TestScreenshot saves the page of the default study (8 replicates, seed
 // 1), started from the families-ngo scenario, 1,200 pixels wide, to
 // -screenshot: README.md's docs/serve.png. It builds the default study's

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"archive/zip"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -69,7 +70,11 @@ func (s *Server) handleZip(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	release, code, msg := s.acquire(r.Context())
+	// the run stops when the request goes or the server shuts down
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	defer context.AfterFunc(s.ctx, cancel)()
+	release, code, msg := s.acquire(ctx)
 	if release == nil {
 		http.Error(w, msg, code)
 		return
@@ -82,7 +87,7 @@ func (s *Server) handleZip(w http.ResponseWriter, r *http.Request) {
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "what-if")
-	_, err = study.Run(r.Context(), st, study.Options{Out: out, Seed: s.f.Seed(), Replicates: req.reps, Workers: s.opt.Workers,
+	_, err = study.Run(ctx, st, study.Options{Out: out, Seed: s.f.Seed(), Replicates: req.reps, Workers: s.opt.Workers,
 		Posterior: s.opt.Posterior, Histories: s.f, Command: s.command(req.reps), Version: s.opt.Version, Revision: s.opt.Revision})
 	if err == nil {
 		_, err = report.WriteWith(out, "", s.opt.Report)
@@ -91,7 +96,8 @@ func (s *Server) handleZip(w http.ResponseWriter, r *http.Request) {
 		err = os.WriteFile(filepath.Join(tmp, "what-if.toml"), text, 0o644)
 	}
 	if err != nil {
-		if r.Context().Err() != nil {
+		if ctx.Err() != nil {
+			http.Error(w, "503: stopped", http.StatusServiceUnavailable)
 			return
 		}
 		http.Error(w, "500: "+err.Error(), http.StatusInternalServerError)

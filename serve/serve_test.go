@@ -517,16 +517,16 @@ func TestHostAllowed(t *testing.T) {
 	}
 }
 
-// slowText is the test study at ten years and a tenth of the intake, so
+// slowText is the test study at ten years and the intake times scale, so
 // that an answer takes long enough to be cancelled midway.
-func slowText(t *testing.T) []byte {
+func slowText(t *testing.T, scale string) []byte {
 	t.Helper()
 	text, err := os.ReadFile(tinyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := strings.Replace(string(text), "months = 36 ", "months = 120", 1)
-	s = strings.Replace(s, "intake.scale = 0.05", "intake.scale = 0.3", 1)
+	s = strings.Replace(s, "intake.scale = 0.05", "intake.scale = "+scale, 1)
 	if s == string(text) {
 		t.Fatal("the test study changed: slowText finds nothing to replace")
 	}
@@ -538,7 +538,7 @@ func slowText(t *testing.T) []byte {
 // its turn for the next request at once; and Serve shuts down on its
 // context, stopping the simulations in flight.
 func TestCancel(t *testing.T) {
-	s, ts := testServer(t, tinyFile, slowText(t), 2, nil, Options{})
+	s, ts := testServer(t, tinyFile, slowText(t, "0.3"), 2, nil, Options{})
 	q := url.Values{"scenario": {"ngo"}, "enforcement": {"1.7"}}
 	t0 := time.Now()
 	code, _ := post(t, ts, q)
