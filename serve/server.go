@@ -646,7 +646,6 @@ type leverView struct {
 	Lever
 	Value    string
 	Provider bool // one of the provider's shares
-	Group    bool // a key of the selector
 }
 
 // pageJSON is what the page's script reads: each scenario's levers and
@@ -679,7 +678,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		for _, l := range s.b.Levers() {
 			if l.Section == sec.Key {
 				v.Levers = append(v.Levers, leverView{Lever: l, Value: req.levers[l.Field],
-					Provider: strings.HasPrefix(l.Field, providerField+"."), Group: strings.HasPrefix(l.Field, "for.")})
+					Provider: strings.HasPrefix(l.Field, providerField+".")})
 			}
 		}
 		d.Sections = append(d.Sections, v)
