@@ -273,3 +273,25 @@ func SetFloat(v any, key string, x float64) error {
 	}
 	return nil
 }
+
+// Names are the values a key whose unit is "name" takes, by its key in a
+// policy (counselling.timing, counselling.overload) or in a rule's
+// selector (for.household, for.cooperation), in the order their types
+// number them; nil for any other key. A form that offers the choices
+// (returnsim serve) reads them here rather than copying them.
+func Names(key string) []string {
+	var names []string
+	switch key {
+	case "counselling.timing":
+		names = timingNames[:]
+	case "counselling.overload":
+		names = overloadNames[:]
+	case "for.household":
+		names = householdNames[:]
+	case "for.cooperation":
+		names = coopNames[:]
+	default:
+		return nil
+	}
+	return append([]string(nil), names...)
+}

@@ -327,3 +327,32 @@ func TestOriginValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestNames: every choice Names offers is one its type reads, and the
+// names of Timing are those its desc tag lists.
+func TestNames(t *testing.T) {
+	var tm agents.Timing
+	var ov agents.Overload
+	var h agents.Household
+	for key, v := range map[string]interface{ UnmarshalText([]byte) error }{
+		"counselling.timing": &tm, "counselling.overload": &ov, "for.household": &h,
+	} {
+		names := agents.Names(key)
+		if len(names) < 2 {
+			t.Errorf("%s: names %q", key, names)
+		}
+		for _, n := range names {
+			if err := v.UnmarshalText([]byte(n)); err != nil {
+				t.Errorf("%s: %q: %v", key, n, err)
+			}
+		}
+	}
+	for _, n := range agents.Names("for.cooperation") {
+		if _, err := agents.ParseCoopClass(n); err != nil {
+			t.Errorf("for.cooperation: %q: %v", n, err)
+		}
+	}
+	if agents.Names("enforcement") != nil {
+		t.Error("enforcement has names")
+	}
+}

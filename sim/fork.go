@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"reflect"
@@ -136,7 +137,20 @@ func firstDifference(a, b *Config) string {
 // record, and the horizon's records, to rec. The Totals are the
 // replicate's: the history's recorded months included.
 func (h *History) Continue(cfg *Config, rec Recorder) (Totals, error) {
+	return h.ContinueContext(context.Background(), cfg, rec)
+}
+
+// ContinueContext is Continue that stops between two months once ctx is
+// done, returning ctx's error and Totals that are not the replicate's;
+// rec has then been sent only part of the run. A continuation simulates
+// a few months a millisecond, so a cancelled one gives its core back at
+// once: a caller that asks again before the last answer (a planner moving
+// a lever) need not wait for it.
+func (h *History) ContinueContext(ctx context.Context, cfg *Config, rec Recorder) (Totals, error) {
 	if err := h.Forkable(cfg); err != nil {
+		return Totals{}, err
+	}
+	if err := ctx.Err(); err != nil {
 		return Totals{}, err
 	}
 	if h.fork == -h.e.cfg.Warmup {
@@ -148,6 +162,9 @@ func (h *History) Continue(cfg *Config, rec Recorder) (Totals, error) {
 	e := h.copy(cfg, rec)
 	defer e.returnBuffers()
 	for e.t < cfg.Months {
+		if err := ctx.Err(); err != nil {
+			return Totals{}, err
+		}
 		e.month()
 	}
 	e.horizon()

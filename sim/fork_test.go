@@ -1,6 +1,8 @@
 package sim_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -297,4 +299,49 @@ func TestReachable(t *testing.T) {
 			t.Errorf("fork %d: no reachable person entered after the fork", fork)
 		}
 	}
+}
+
+// cancelAfter is a recorder that cancels its context after n months.
+type cancelAfter struct {
+	recorder
+	n      int
+	cancel func()
+}
+
+func (c *cancelAfter) Month(m *sim.MonthCounts) {
+	c.recorder.Month(m)
+	if len(c.months) == c.n {
+		c.cancel()
+	}
+}
+
+// TestContinueContext: a continuation stops at the month after its
+// context is cancelled, with the context's error, and a cancelled one
+// leaves the history as it was: the next continuation is the one an
+// uncancelled context gives.
+func TestContinueContext(t *testing.T) {
+	base, variant := forkConfigs(t, 11)
+	h, err := sim.RunHistory(&base, seed, 11, sim.Discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release()
+	ctx, cancel := context.WithCancel(context.Background())
+	rec := &cancelAfter{n: 3, cancel: cancel}
+	if _, err := h.ContinueContext(ctx, &variant, rec); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled continuation: error %v, want context.Canceled", err)
+	}
+	if len(rec.months) != 3 {
+		t.Errorf("cancelled after 3 months: it recorded %d months, want 3", len(rec.months))
+	}
+	if _, err := h.ContinueContext(ctx, &variant, &recorder{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("continuation with a done context: error %v, want context.Canceled", err)
+	}
+	var got, want recorder
+	gotTot, err := h.ContinueContext(context.Background(), &variant, &got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTot, _ := h.Continue(&variant, &want)
+	compareRuns(t, "after a cancelled continuation", &got, &want, gotTot, wantTot)
 }

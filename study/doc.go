@@ -46,6 +46,26 @@
 //   - On cancellation of ctx, Run returns ctx.Err() soon, without waiting
 //     for replicates in flight.
 //
+// What a Forked promises (Fork, Forked.Run), for a what-if that asks one
+// scenario at a time (package serve):
+//   - Fork simulates each replicate's shared history once, the baseline's
+//     up to the study's fork, continues the baseline from it, and keeps
+//     both; Forked.Run then runs a scenario that differs from the baseline
+//     only in its policy by continuing its replicates from copies of the
+//     histories, in parallel, and never changes them.
+//   - Forked.Run's rows are Run's: the same code (runner.go) configures,
+//     seeds, continues, pairs with the baseline and summarises a replicate
+//     for both, so that the rows of the baseline and of the scenario in
+//     Outcome are, to the bit, those of summary.csv, yearly.csv and
+//     groups-summary.csv of Run with the same seed, replicates (the first
+//     k of the histories for k replicates) and posterior; no scenario's
+//     rows depend on which other scenarios are summarised with it.
+//   - Run with Options.Histories continues from a Forked's histories and
+//     writes the files it writes without them.
+//   - Cancelling the context of Forked.Run stops its continuations between
+//     two months (sim.History.ContinueContext) and leaves the Forked as
+//     it was.
+//
 // study prints nothing, reads no flags and no global random state; it
 // reports progress only through Options.Progress.
 package study

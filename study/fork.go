@@ -1,6 +1,7 @@
 package study
 
 import (
+	"context"
 	"sync"
 
 	"github.com/returnsim/returnsim/sim"
@@ -8,10 +9,12 @@ import (
 
 // histories holds the shared history of each replicate of a study with a
 // fork (sim.History): built by the first scenario that needs it, continued
-// by every scenario, released when the last has.
+// by every scenario, released when the last has; or, kept (a Forked's),
+// only by release.
 type histories struct {
 	fork  int
 	cases bool
+	keep  bool
 	build func(r int) (*sim.Config, uint64, error) // the baseline's configuration and seed in replicate r
 	slots []historySlot
 }
@@ -35,8 +38,8 @@ func newHistories(reps, scenarios int, cases bool, fork int, build func(r int) (
 
 // continueAs runs replicate r of a scenario with configuration cfg from
 // the replicate's history, sending the history's records and then its own
-// to rec.
-func (hs *histories) continueAs(r int, cfg *sim.Config, rec sim.Recorder) (sim.Totals, error) {
+// to rec. It stops between two months once ctx is done, with ctx's error.
+func (hs *histories) continueAs(ctx context.Context, r int, cfg *sim.Config, rec sim.Recorder) (sim.Totals, error) {
 	s := &hs.slots[r]
 	s.once.Do(func() {
 		base, seed, err := hs.build(r)
@@ -53,7 +56,10 @@ func (hs *histories) continueAs(r int, cfg *sim.Config, rec sim.Recorder) (sim.T
 		return sim.Totals{}, s.err
 	}
 	s.tape.Replay(rec)
-	tot, err := s.h.Continue(cfg, rec)
+	tot, err := s.h.ContinueContext(ctx, cfg, rec)
+	if hs.keep {
+		return tot, err
+	}
 	s.mu.Lock()
 	if s.left--; s.left == 0 {
 		s.h.Release()

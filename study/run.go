@@ -2,7 +2,6 @@ package study
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -39,6 +38,12 @@ type Options struct {
 	Version   string
 	Revision  string
 	Progress  func() // called after each replicate is written, on one goroutine
+	// Histories, when not nil, are the shared histories Run continues its
+	// scenarios from instead of building its own: a Forked's of the same
+	// baseline, fork, seed and posterior, holding at least Replicates, and
+	// without Cases (Forked.serves says why not). Every file is then what
+	// Run writes without them.
+	Histories *Forked
 
 	// holdUncertain runs the study with its unconstrained assumptions
 	// (scenarios.Study.Uncertain) at their values, not drawn: the held
@@ -122,10 +127,8 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 				return nil, err
 			}
 		}
-		for _, u := range st.Uncertain {
-			if slices.Contains(post.Keys, u.Key) {
-				return nil, fmt.Errorf("%s: uncertain: %s is a key of the posterior %s, which draws it: leave it out of [[uncertain]], or out of the calibration", u.Where, u.Key, post.File)
-			}
+		if err := checkUncertain(st, post); err != nil {
+			return nil, err
 		}
 	}
 	unc := drawsUncertain(st, &opt)
@@ -161,114 +164,55 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		perW.WriteString(results.PersonsHeaderOf(projection) + "\n")
 	}
 
+	ru := newRunner(st, opt.Seed, reps, keepCases, post, unc)
+	if opt.Histories != nil {
+		if err := opt.Histories.serves(st, &opt); err != nil {
+			return nil, err
+		}
+		ru.hist = opt.Histories.ru.hist
+	} else if ru.hist != nil {
+		defer ru.hist.release()
+	}
 	names := make([]string, len(st.Scenarios))
 	metrics := make([][][]float64, len(st.Scenarios))
 	groups := make([][]results.Group, len(st.Scenarios))
 	groupValues := make([][][]float64, len(st.Scenarios))
+	yearly := make([][][]int, len(st.Scenarios))
 	for s := range st.Scenarios {
 		names[s] = st.Scenarios[s].Name
 		metrics[s] = make([][]float64, reps)
 		groups[s] = results.GroupsOf(&st.Scenarios[s].Config, projection)
 		groupValues[s] = make([][]float64, reps)
+		yearly[s] = make([][]int, reps)
 	}
 	var selected []RuleSelected
 	n := len(st.Scenarios) * reps
-	draws := drawsOf(post, opt.Seed, reps)
-	var uncKeys []string
-	for _, u := range st.Uncertain {
-		uncKeys = append(uncKeys, u.Key)
-	}
 	var computed atomic.Int64
-	seedOf := func(i int) uint64 {
-		return sim.StreamSeed(uint64(opt.Seed), i%reps, st.Scenarios[i/reps].Name, st.CRN)
-	}
-	// configOf is scenario s's configuration in replicate r: with a
-	// posterior, with that replicate's draw.
-	configOf := func(s, r int) (*sim.Config, error) {
-		sc := &st.Scenarios[s]
-		if post == nil {
-			return &sc.Config, nil
-		}
-		own := sc.Config
-		own.Changes = append([]sim.Change(nil), sc.Config.Changes...)
-		if err := post.Apply(&own, &post.Particles[draws[r]]); err != nil {
-			return nil, fmt.Errorf("scenario %s with a posterior draw: %w", sc.Name, err)
-		}
-		if unc {
-			var err error
-			if own, err = scenarios.Set(own, uncKeys, uncertainOf(st.Uncertain, opt.Seed, r)); err != nil {
-				return nil, fmt.Errorf("scenario %s with the draw of its unconstrained assumptions: %w", sc.Name, err)
-			}
-		}
-		return &own, nil
-	}
-	var hist *histories
-	if st.Fork != "" {
-		hist = newHistories(reps, len(st.Scenarios), keepCases, st.ForkMonth, func(r int) (*sim.Config, uint64, error) {
-			cfg, err := configOf(0, r)
-			return cfg, seedOf(r), err
-		})
-		defer hist.release()
-	}
 	do := func(ctx context.Context, i int) ([]byte, error) {
-		sc := &st.Scenarios[i/reps]
-		r := i % reps
-		seed := seedOf(i)
-		cfg, err := configOf(i/reps, r)
-		if err != nil {
-			return nil, err
+		b, err := ru.replicate(ctx, &st.Scenarios[i/reps], i < reps, i%reps)
+		if err == nil {
+			computed.Add(1)
 		}
-		rec := results.NewReplicate(sc.Name, r, seed, cfg, keepCases)
-		if projection {
-			rec.Project(results.Projection{Fork: st.ForkMonth, History: i < reps})
-		}
-		if hist == nil {
-			rec.Totals = sim.Run(cfg, seed, rec)
-		} else if rec.Totals, err = hist.continueAs(r, cfg, rec); err != nil {
-			return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
-		}
-		computed.Add(1)
-		return encodeReplicate(rec, rec.OwnMetrics(cfg.Costs), keepCases)
+		return b, err
 	}
-	baseFlags := make([][]uint8, reps)
-	baseCost := make([]float64, reps)
-	baseHistory := make([][]byte, reps)
-	yearly := make([][][]int, len(st.Scenarios))
-	for s := range yearly {
-		yearly[s] = make([][]int, reps)
-	}
+	bl := newBaseline(reps)
 	var row []byte
 	emit := func(i int, b []byte) error {
-		rr, err := decodeReplicate(b, keepCases, projection)
-		if err != nil {
-			return fmt.Errorf("replicate %d of scenario %s: %w", i%reps, names[i/reps], err)
-		}
 		s, r := i/reps, i%reps
-		if s == 0 {
-			baseFlags[r], baseCost[r], baseHistory[r] = rr.flags, results.OwnCost(rr.own), rr.history
-		} else if projection && !bytes.Equal(rr.history, baseHistory[r]) {
-			// timeseries.csv has the history's rows once, the baseline's:
-			// they must be every scenario's
-			return fmt.Errorf("replicate %d of scenario %s: its months before the fork, %s, differ from the baseline's: the history was not shared", r, names[s], st.Fork)
-		}
-		yearly[s][r] = rr.years
-		m, err := results.Complete(rr.own, rr.flags, baseFlags[r], baseCost[r])
+		p, err := ru.pair(bl, names[s], s == 0, r, b, len(groups[s]))
 		if err != nil {
-			return fmt.Errorf("replicate %d of scenario %s: %w", r, names[s], err)
+			return err
 		}
-		metrics[s][r] = m
+		rr := &p.rec
+		yearly[s][r], metrics[s][r], groupValues[s][r] = rr.years, p.metrics, p.groups
 		draw := -1
 		if post != nil {
-			draw = draws[r]
+			draw = ru.draws[r]
 		}
-		row = results.AppendReplicateRow(row[:0], names[s], r, seedOf(i), draw, m)
+		row = results.AppendReplicateRow(row[:0], names[s], r, ru.seedOf(names[s], r), draw, p.metrics)
 		repW.Write(row)
 		serW.Write(rr.series)
-		if len(rr.groups) != len(groups[s])*results.NumGroupCounts {
-			return fmt.Errorf("replicate %d of scenario %s: %d counts by group, want %d", r, names[s], len(rr.groups), len(groups[s])*results.NumGroupCounts)
-		}
-		groupValues[s][r] = results.GroupValues(rr.groups)
-		row = results.AppendGroupRows(row[:0], names[s], r, groups[s], groupValues[s][r])
+		row = results.AppendGroupRows(row[:0], names[s], r, groups[s], p.groups)
 		grpW.Write(row)
 		cfg := &st.Scenarios[s].Config
 		for _, c := range rr.rules {
@@ -288,15 +232,16 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 	if err := tasks.Run(ctx, tasks.Options{Dir: opt.Out, Workers: opt.Workers, Resume: opt.Resume, Fingerprint: fp}, n, do, emit); err != nil {
 		return nil, err
 	}
+	sum, err := ru.summarize(names, metrics, yearly, groups, groupValues)
+	if err != nil {
+		return nil, err
+	}
+	rows := sum.rows
 	sumW, err := folder.Create("summary.csv")
 	if err != nil {
 		return nil, err
 	}
 	sumW.WriteString(results.SummaryHeader + "\n")
-	rows, err := summarize(names, metrics, post != nil, projection)
-	if err != nil {
-		return nil, err
-	}
 	if unc {
 		// the same draws, the unconstrained assumptions held: run in a
 		// folder of its own, of which only summary's rows are kept
@@ -315,11 +260,7 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 			return nil, err
 		}
 		yw.WriteString(results.YearlyHeader + "\n")
-		yrows, err := results.SummarizeYearly(names, &st.Scenarios[0].Config, st.ForkMonth, yearly)
-		if err != nil {
-			return nil, err
-		}
-		if err := results.WriteYearly(yw, yrows); err != nil {
+		if err := results.WriteYearly(yw, sum.yearly); err != nil {
 			return nil, err
 		}
 	}
@@ -328,7 +269,7 @@ func Run(ctx context.Context, st *scenarios.Study, opt Options) (*Result, error)
 		return nil, err
 	}
 	gsW.WriteString(results.GroupSummaryHeader + "\n")
-	if err := results.WriteGroupSummary(gsW, results.SummarizeGroups(names, groups, groupValues)); err != nil {
+	if err := results.WriteGroupSummary(gsW, sum.groups); err != nil {
 		return nil, err
 	}
 	sums, err := folder.Sums()
@@ -429,11 +370,11 @@ func fingerprint(st *scenarios.Study, opt *Options) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// summarize is summary.csv's rows: means and paired differences of every
+// summaryRows is summary.csv's rows: means and paired differences of every
 // metric, with the costs per additional and per net additional verified
 // departure as ratios of means rather than means of ratios; with draws (a posterior, one draw per
 // replicate), also the predictive intervals and shares above the baseline.
-func summarize(names []string, metrics [][][]float64, draws, projection bool) ([]results.SummaryRow, error) {
+func summaryRows(names []string, metrics [][][]float64, draws, projection bool) ([]results.SummaryRow, error) {
 	rows := results.Summarize(names, metrics)
 	metricNames := results.MetricNamesOf(projection)
 	cpa, err := results.CostPerAdditionalRows(names, metrics, metricNames)
@@ -500,6 +441,17 @@ func drawsOf(post *calibrate.Posterior, seed int64, reps int) []int {
 	return draws
 }
 
+// checkUncertain refuses a study whose unconstrained assumptions include
+// a key the posterior post draws.
+func checkUncertain(st *scenarios.Study, post *calibrate.Posterior) error {
+	for _, u := range st.Uncertain {
+		if slices.Contains(post.Keys, u.Key) {
+			return fmt.Errorf("%s: uncertain: %s is a key of the posterior %s, which draws it: leave it out of [[uncertain]], or out of the calibration", u.Where, u.Key, post.File)
+		}
+	}
+	return nil
+}
+
 // uncertainOf is replicate r's draw of the unconstrained assumptions us:
 // each uniform in its range, from the stream of the run seed, r and its
 // key, the same in every scenario (so differences stay paired) and
@@ -522,6 +474,7 @@ func runHeld(ctx context.Context, st *scenarios.Study, opt Options) ([]results.S
 	}
 	defer os.RemoveAll(dir)
 	opt.Out, opt.Resume, opt.Force, opt.Cases, opt.holdUncertain = dir, false, false, false, true
+	opt.Histories = nil // a Forked's were built with the assumptions drawn
 	res, err := Run(ctx, st, opt)
 	if err != nil {
 		return nil, err

@@ -11,8 +11,10 @@ import (
 // (the package doc.go files): agents imports nothing from the module; sim
 // only agents; scenarios and results only agents and sim (results also
 // internal/tasks, for the sums of its manifests); calibrate those and
-// results; study and sweep run on all of them; report reads result folders
-// through results alone; the internal packages (tomlpos, tasks; dist, a command) import
+// results; study and sweep run on all of them; serve (the what-if page)
+// on study, and on report for a download's page; report reads result
+// folders through results alone; the internal packages (tomlpos, tasks;
+// dist, a command) import
 // nothing from the module, and anyone may import them (tasks builds for
 // js/wasm: its folder lock is unix-only); nothing imports cmd.
 func TestDependenciesPointOneWay(t *testing.T) {
@@ -31,6 +33,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"sensitivity":        {},
 		"sweep":              {"agents", "sim", "scenarios", "results", "sensitivity", "internal/tomlpos", "internal/tasks"},
 		"study":              {"sim", "scenarios", "results", "calibrate", "internal/tasks"},
+		"serve":              {"agents", "sim", "scenarios", "results", "calibrate", "study", "report"},
 	}
 	dirs, err := filepath.Glob(filepath.Join("..", "..", "*", "doc.go"))
 	internal, _ := filepath.Glob(filepath.Join("..", "..", "internal", "*", "doc.go"))

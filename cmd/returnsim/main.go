@@ -30,6 +30,7 @@ commands:
   check FILE.toml ...    validate study, sweep and targets files and report every problem
   calibrate [TARGETS]    fit the free parameters to the study's findings
   report DIR             write DIR/report.html, the planner's report of a result folder
+  serve [FILE.toml]      a what-if page on this machine: move a lever, see the difference from the baseline
   sweep FILE.toml        run a parameter sweep (grid, lhs, sobol, morris or --design CSV)
   merge DIR...           merge the shard folders of a sweep
   sensitivity DIR        Sobol or Morris indices of a finished sweep
@@ -64,6 +65,8 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return calibrateCmd(args[1:], stdout, stderr)
 	case "report":
 		return reportCmd(args[1:], stdout, stderr)
+	case "serve":
+		return serveCmd(args[1:], stdout, stderr)
 	case "sweep":
 		return sweepCmd(args[1:], stdout, stderr)
 	case "merge":

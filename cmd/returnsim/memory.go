@@ -40,6 +40,7 @@ type memEstimate struct {
 	Stock     bool    // whether the initial stock is most of them
 	KeepCases bool
 	Verb      string
+	Held      int // histories held at once (serve), each counted as an engine
 }
 
 // persons bounds the persons a scenario simulates: its initial stock and
@@ -126,7 +127,17 @@ func estimateSweep(plan *sweep.Plan, file string, workers int) memEstimate {
 func clampBytes(x float64) int64 { return int64(math.Min(x, math.MaxInt64/64)) }
 
 func (e memEstimate) total(workers int) int64 {
-	return baseBytes + int64(workers)*(e.Engine+3*e.Record) + 2*int64(workers)*e.Record
+	return baseBytes + int64(e.Held)*e.Engine + int64(workers)*(e.Engine+3*e.Record) + 2*int64(workers)*e.Record
+}
+
+// estimateServe estimates the peak memory of serving study's what-ifs:
+// reps histories held at once, each at most an engine (a history is
+// trimmed to what it holds at the fork), and workers continuations.
+func estimateServe(study *scenarios.Study, reps, workers int) memEstimate {
+	e := estimateRun(study, reps, workers, false)
+	e.Verb, e.Held = "serve", reps
+	e.Total = e.total(min(workers, reps))
+	return e
 }
 
 // check refuses a run whose estimate exceeds limit (0: no limit known),
@@ -162,6 +173,13 @@ func (e memEstimate) check(limit int64, given bool) error {
 	where := ""
 	if e.File != "" {
 		where = " in " + e.File
+	}
+	for f := e; f.Held > 1; {
+		f.Held--
+		if f.total(e.Workers) <= limit {
+			fixes = append(fixes, fmt.Sprintf("--replicates %d", f.Held))
+			break
+		}
 	}
 	fixes = append(fixes, fmt.Sprintf("lower %s of %s%s", key, e.Scenario, where))
 	if !given {
