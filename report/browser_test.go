@@ -21,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	findbrowser "github.com/returnsim/returnsim/internal/browser"
 )
 
 var (
@@ -29,19 +31,8 @@ var (
 	shotHeight = flag.Int("shot-height", 0, "TestInBrowser: height in CSS pixels of the saved screenshot; 0 is the whole page")
 )
 
-// chromium returns the browser to test with: $CHROMIUM, or the first of
-// Debian's chromium and its usual other names on PATH.
-func chromium() string {
-	if c := os.Getenv("CHROMIUM"); c != "" {
-		return c
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+// chromium is the browser to test with (internal/browser).
+func chromium() string { return findbrowser.Chromium() }
 
 // TestInBrowser renders report.html in headless Chromium, as a planner
 // would open it, 1,200 CSS pixels wide, and fails on a console message, an

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -23,24 +22,14 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/returnsim/returnsim/scenarios"
 	"github.com/returnsim/returnsim/study"
+
+	findbrowser "github.com/returnsim/returnsim/internal/browser"
 )
 
 var screenshot = flag.String("screenshot", "", "TestScreenshot: save the page of the default study, 1,200 pixels wide, to this PNG file (e.g. ../docs/serve.png)")
 
-// chromium returns the browser to test with: $CHROMIUM, or the first of
-// Debian's chromium and its usual other names on PATH (as report's
-// browser test finds it).
-func chromium() string {
-	if c := os.Getenv("CHROMIUM"); c != "" {
-		return c
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+// chromium is the browser to test with (internal/browser).
+func chromium() string { return findbrowser.Chromium() }
 
 // browser is a headless Chromium driven by chromedp, 1,200 CSS pixels
 // wide, that keeps what a planner would see go wrong: console messages,

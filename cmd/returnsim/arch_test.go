@@ -28,8 +28,9 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"report":             {"results", "internal/tasks"}, // reads result folders, never the engine
 		"internal/tomlpos":   {},
 		"internal/tasks":     {},
-		"internal/dist":      {},                              // the release build: runs go, imports nothing
-		"internal/wasmbench": {"sim", "scenarios", "results"}, // times the engine natively and in js/wasm
+		"internal/dist":      {},                                                  // the release build: runs go, imports nothing
+		"internal/wasmbench": {"sim", "scenarios", "results", "internal/browser"}, // times the engine natively and in js/wasm
+		"internal/browser":   {},                                                  // finds the Chromium the browser tests drive
 		"sensitivity":        {},
 		"sweep":              {"agents", "sim", "scenarios", "results", "sensitivity", "internal/tomlpos", "internal/tasks"},
 		"study":              {"sim", "scenarios", "results", "calibrate", "internal/tasks"},

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/returnsim/returnsim/internal/browser"
 )
 
 // page runs the module with wasm_exec.js, collects what it prints and
@@ -42,12 +44,7 @@ WebAssembly.instantiateStreaming(fetch("bench.wasm"), go.importObject)
 // with Go's wasm_exec.js and a page that runs it with args, opens the
 // page in headless Chromium and copies what the program printed to w.
 func inBrowser(w io.Writer, args []string) error {
-	bin := os.Getenv("CHROMIUM")
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if bin == "" {
-			bin, _ = exec.LookPath(name)
-		}
-	}
+	bin := browser.Chromium()
 	if bin == "" {
 		return errors.New("-browser: no chromium on PATH (apt-get install chromium) and CHROMIUM unset")
 	}
