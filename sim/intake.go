@@ -75,7 +75,9 @@ func (e *engine) pastDeadline(a *agents.Agent, u, v float64) {
 func (e *engine) placeFound(a *agents.Agent, u, v float64) {
 	o := &e.cfg.Origins[a.Origin]
 	st := &e.cur.state
-	p := st.DetainOnFind * o.Cooperation * e.pol.ForAt(a, a.MonthsIrregular, a.FileNumber+1).Enforcement
+	// times the share of removals' usual chance left, as any placement
+	// (stateEvents)
+	p := st.DetainOnFind * o.Cooperation * e.pol.ForAt(a, a.MonthsIrregular, a.FileNumber+1).Enforcement * e.travel()
 	if a.Household == agents.Family {
 		p *= st.FamilyDetention
 	}

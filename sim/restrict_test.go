@@ -56,6 +56,34 @@ func TestRestriction(t *testing.T) {
 	})
 }
 
+// TestRestrictionEndsDetention: detention needs a reasonable prospect of
+// removal (Return Directive, article 15(4)). With no travel from July to
+// September 2017 no one is placed in detention in those months, though
+// persons are in the months around them, and nearly everyone detained at
+// the end of June is released in July (all but those whose month's draw
+// fell on another of the state's events, or a choice of their own).
+func TestRestrictionEndsDetention(t *testing.T) {
+	cfg := smallConfig()
+	cfg.Restrictions = []sim.Restriction{{From: "2017-07", To: "2017-09", Travel: 0, KeepShelter: true}}
+	_, r := run(t, &cfg, seed)
+	var before int
+	for _, m := range r.months {
+		in := m.Month >= 6 && m.Month <= 8
+		switch {
+		case in && m.Detained != 0:
+			t.Errorf("month %d: %d placed in detention, want 0 without a prospect of removal", m.Month, m.Detained)
+		case (m.Month == 5 || m.Month == 9) && m.Detained == 0:
+			t.Errorf("month %d: no one placed in detention outside the restriction: the test checks little", m.Month)
+		}
+		if m.Month == 5 {
+			before = m.Places[agents.Detention]
+		}
+		if m.Month == 6 && (before < 20 || 50*m.Places[agents.Detention] > before) {
+			t.Errorf("in detention: %d at the end of June, %d at the end of July; want at most one in 50 kept", before, m.Places[agents.Detention])
+		}
+	}
+}
+
 // TestRestrictionErrors checks that restrictions out of order or with
 // months that are not months are refused with the key at fault.
 func TestRestrictionErrors(t *testing.T) {

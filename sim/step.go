@@ -66,7 +66,10 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, pol *agents.Poli
 		enf := pol.Enforcement * o.Cooperation
 		ev[evStatus] = adjust(st.RegularisedRate, a.CounselLegal)
 		ev[evForced] = st.ForcedRate * enf * e.travel()
-		ev[evDetained] = st.DetentionRate * enf
+		// detention needs a reasonable prospect of removal (Return
+		// Directive, article 15(4)): with removals at a share of their
+		// usual chance, so are placements
+		ev[evDetained] = st.DetentionRate * enf * e.travel()
 		if a.Household == agents.Family {
 			ev[evForced] *= st.FamilyForced
 			ev[evDetained] *= st.FamilyDetention
@@ -79,6 +82,13 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, pol *agents.Poli
 		ev[evReleased] = 1 / st.DetentionMonths
 		if a.Household == agents.Family {
 			ev[evReleased] = 1 / st.FamilyDetentionMonths
+		}
+		// without a reasonable prospect of removal detention ends (article
+		// 15(4)): while removals keep only a share of their usual chance, a
+		// detained person is released with the chance that their removal
+		// has gone, if that is the larger
+		if r := 1 - e.travel(); r > ev[evReleased] {
+			ev[evReleased] = min(r, 1-ev[evForced]-ev[evHealth])
 		}
 	}
 	return ev
