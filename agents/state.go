@@ -162,6 +162,7 @@ type Agent struct {
 	Shelter          Shelter
 	ShelterSince     int  // first month spent in the current shelter (a file's first month at its opening)
 	Leaving          bool // shelter ended this month without a place: registered departed without supervision next month unless the file closes otherwise or the person is detained
+	Requested        bool // this file was opened at the person's own request for the service's help to return (a first file from others): in sight until the departure is arranged
 	MonthsIrregular  int  // months of stay without legal status, over all files
 	MonthsOpen       int  // months this file has been open
 	MonthsSinceFinal int  // months since the final negative decision; -1 while pending

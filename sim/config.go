@@ -348,6 +348,7 @@ type Population struct {
 	TrustMean       float64 `toml:"trust_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean initial trust in government actors"`
 	StigmaShare     float64 `toml:"stigma_share" unit:"share" range:"0,1" src:"seed 000, seed 001 (stigma or fear of return can outweigh the threat); size assumption" desc:"share of persons insensitive to the threat of deportation"`
 	SensitivityMean float64 `toml:"sensitivity_mean" unit:"index" range:"0.01,0.99" src:"assumption" desc:"mean sensitivity to the threat among the others"`
+	RequestShare    float64 `toml:"request_share" unit:"share" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to DT&V's verified independent departures; the rule: DT&V cijfers (docs/sources.md), files from others are files the service opens itself, for example when a person asks it for help to return" desc:"share of the persons unknown before whose first file comes from others who opened it by asking the service for help to return: in sight, without shelter, until the departure is arranged"`
 	FRLShare        float64 `toml:"frl_share" unit:"share" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to the split of DT&V's departures by type" desc:"share of single persons placed in the freedom-restricting location (VBL) at the deadline, while it has places (families go to a family location)"`
 }
 
@@ -374,6 +375,7 @@ type StateParams struct {
 	LVVShare              float64 `toml:"lvv_share" unit:"share" range:"0,1" src:"assumption (the LVV takes single persons whom shelter would leave without a place, while it has places)" desc:"chance that a single person whose shelter ends without a place goes to a national aliens facility with a free place"`
 	FamilyDetention       float64 `toml:"family_detention" unit:"multiplier" range:"0,1" src:"derived (docs/sources.md): in 2019 about 70 families (275 persons) were placed in the closed family facility against 3,790 detention placements; per household, with families 15% of households, (70 / 0.15) / (3,515 / 0.85) = 0.11" desc:"multiplies the chances that a family is detained (after the deadline, and on being found)"`
 	FamilyDetentionMonths float64 `toml:"family_detention_months" unit:"months" range:"1,18" src:"Meldpunt Vreemdelingendetentie 2020 (docs/sources.md): 9 days on average for families, below the model's month, so 1, its shortest stay" desc:"mean months a family stays in detention before release"`
+	RequestMonths         float64 `toml:"request_months" unit:"months" range:"1,120" src:"assumption (a travel document and a ticket, for a person who cooperates)" desc:"mean months from a person's request for help to return to the departure the service arranges, while travel is not restricted"`
 	FamilyForced          float64 `toml:"family_forced" unit:"multiplier" range:"0,1" src:"Ministry of Justice via RD, Dec 2020; answers to parliamentary questions, Nov 2020 (docs/sources.md): families are removed by force from the closed family facility, after a short detention, not from a family location: 0" desc:"multiplies a family's chance of forced return outside detention"`
 }
 
@@ -426,14 +428,14 @@ func DefaultConfig() Config {
 		},
 		Population: Population{
 			FamilyShare: 0.014362, Concentration: 4, PullMean: 0.3, PressureMean: 0.5, NetworkMean: 0.4,
-			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.48564,
+			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.48564, RequestShare: 0.5,
 		},
 		State: StateParams{
 			AppealMonths: 2.2895, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.038801,
 			DetentionRate: 0.079396, DetentionMonths: 6.4928, ForcedDetained: 0.92719,
 			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.015189, FindKMarShare: 0.1,
 			DetainOnFind: 0.91746, StatusOutOfSight: 0.0005, UnsupervisedOnLeaving: 0.99919,
-			VBLMonths: 3, VBLCooperation: 1.0 / 3, FamilyDetention: 0.11, FamilyDetentionMonths: 1, FamilyForced: 0, LVVShare: 1,
+			VBLMonths: 3, VBLCooperation: 1.0 / 3, FamilyDetention: 0.11, FamilyDetentionMonths: 1, FamilyForced: 0, LVVShare: 1, RequestMonths: 2,
 		},
 		Params:       agents.DefaultParams(),
 		Policy:       agents.DefaultPolicy(),

@@ -31,6 +31,7 @@ func (e *engine) close(f *file, out agents.Outcome, pw agents.Pathway) {
 		}
 		e.recordCase(&f.a, out, pw)
 	}
+	f.a.Requested = false // a request belongs to its file
 }
 
 // recordCase writes the case record of the file of agent a, closed with

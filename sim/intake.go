@@ -47,6 +47,9 @@ func (e *engine) newPerson(src agents.Source, stock bool) {
 		if src != agents.KMar {
 			a.MonthsIrregular = int(-e.cfg.Intake.EntryMonths * math.Log1p(-uniform(s)))
 		}
+		if src == agents.OtherSource {
+			a.Requested = uniform(s) < pop.RequestShare
+		}
 		e.pastDeadline(&a, uniform(s), uniform(s))
 	}
 	a.EntryStay = int32(a.MonthsIrregular)
@@ -73,6 +76,10 @@ func (e *engine) pastDeadline(a *agents.Agent, u, v float64) {
 // else by deadlineShelter (draw v). The enforcement is the one in force for
 // the person in the file about to open.
 func (e *engine) placeFound(a *agents.Agent, u, v float64) {
+	if a.Requested {
+		a.Shelter = agents.NoShelter // a person who asks for help to return stays where they live, in sight
+		return
+	}
 	o := &e.cfg.Origins[a.Origin]
 	st := &e.cur.state
 	// times the share of removals' usual chance left, as any placement

@@ -14,6 +14,7 @@ const (
 	evDetained                        // detention, after the deadline out of detention
 	evReleased                        // release from detention
 	evPolice                          // a bad experience with police, without shelter
+	evRequested                       // the departure a person asked the service for is arranged: a verified independent departure
 	numStateEvents
 )
 
@@ -76,6 +77,9 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, pol *agents.Poli
 		}
 		if a.Shelter == agents.NoShelter {
 			ev[evPolice] = p.Dynamics.PoliceRate
+		}
+		if a.Requested {
+			ev[evRequested] = e.travel() / st.RequestMonths
 		}
 	case agents.Detention:
 		ev[evForced] = st.ForcedDetained * o.Cooperation * pol.Enforcement * e.travel()
@@ -206,6 +210,11 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		}
 	case evPolice:
 		agents.PoliceExperience(a, &p.Dynamics)
+	case evRequested:
+		// the service has the travel document and the ticket the person
+		// asked for: they leave, and the border crossing is registered
+		e.leave(f, pol, agents.Independent, agents.PathwayOf(a, o, &p.Pathway))
+		return true
 	}
 	if a.Leaving && stage == agents.NoShelter {
 		a.Leaving = false
