@@ -219,11 +219,13 @@ type Stats struct {
 	// the months of each year that the service's figures cover (DTVYears):
 	// verified independent departures (AVR and independent), forced
 	// returns and departures without supervision; AVRs; files opened by
-	// the police; and the return rate of each year 2020-2023. NaN for a
+	// the police and by others; and the return rate of each year
+	// 2020-2023. NaN for a
 	// year not recorded whole.
 	Departures       [studyYears][3]float64
 	AVRs             [studyYears]float64
 	PoliceFiles      [studyYears]float64
+	OtherFiles       [studyYears]float64
 	ReturnRateByYear [4]float64
 
 	// Stocks are the mean numbers of files open at the month's end, per
@@ -455,6 +457,8 @@ var statistics = []statistic{
 		values: func(s *Stats) []float64 { return s.departures(2) }},
 	{name: "police_files_by_year", labels: yearLabels("police")[1:], count: true,
 		values: func(s *Stats) []float64 { return append([]float64(nil), s.PoliceFiles[1:]...) }},
+	{name: "other_files_by_year", labels: yearLabels("others")[1:], count: true,
+		values: func(s *Stats) []float64 { return append([]float64(nil), s.OtherFiles[1:]...) }},
 	{name: "family_location_households", labels: []string{"2017", "2018"}, count: true,
 		values: func(s *Stats) []float64 {
 			return []float64{s.Stocks[0][agents.FamilyLocation], s.Stocks[1][agents.FamilyLocation]}

@@ -241,6 +241,7 @@ func nanless(s *Stats) *Stats {
 		}
 		fix(&c.AVRs[y])
 		fix(&c.PoliceFiles[y])
+		fix(&c.OtherFiles[y])
 		fix(&c.Detained[y])
 		fix(&c.Departed[y])
 		for p := range c.Stocks[y] {

@@ -27,6 +27,8 @@ func TestZZProbe(t *testing.T) {
 			base.Params.Independent.Base = x
 		case "uol":
 			base.State.UnsupervisedOnLeaving = x
+		case "ro":
+			base.State.RequestOutOfSight = x
 		case "ab":
 			base.Params.Absconding.Base = x
 		}

@@ -10,7 +10,8 @@ import (
 // absconding, face hazards that are constant between their events: the
 // decision on the application comes at rate 1/ProcedureMonths; out of
 // sight, being found (FindRate x enforcement), legal status, leaving
-// unseen and applying again (agents.DecideOutOfSight) depend on state that
+// unseen, applying again (agents.DecideOutOfSight) and asking the service
+// for help to return (RequestOutOfSight) depend on state that
 // does not change there. So instead of stepping them every month, the
 // engine draws the month of their next event, geometric with the monthly
 // total, and which event it is by the hazards' shares at that month, which
@@ -30,7 +31,7 @@ type awaySlot struct {
 	since int        // month the person entered this place
 	stay  int        // months without status when they entered it
 	at    int        // month of the next event
-	rate  [4]float64 // the hazards the event was drawn with (rates): find, status, leave, apply
+	rate  [5]float64 // the hazards the event was drawn with (rates): find, status, leave, apply, request
 	gen   uint32     // bumped at each schedule: older calendar entries are stale
 	used  bool
 }
@@ -75,13 +76,14 @@ func (e *engine) enter(i int32, place agents.Place) {
 
 // rates are the monthly hazards of away[i]'s events in month m, in the
 // order they are laid out on the draw; for a procedure, only the decision.
-func (e *engine) rates(w *awaySlot, m int) (find, status, leave, apply float64) {
+func (e *engine) rates(w *awaySlot, m int) [5]float64 {
 	if w.a.Place == agents.InProcedure {
-		return 0, 1 / e.cur.state.ProcedureMonths, 0, 0
+		return [5]float64{1: 1 / e.cur.state.ProcedureMonths}
 	}
 	h := agents.DecideOutOfSight(&w.a, &e.cfg.Origins[w.a.Origin], w.stay, e.cfg.Params.AVR.StayCapMonths, &e.cfg.Params.OutOfSight)
 	enf := e.pol.ForAt(&w.a, awayMonths(w, m), w.a.FileNumber).Enforcement
-	return e.cur.state.FindRate * enf, e.cur.state.StatusOutOfSight, h.Leave, h.Apply
+	st := &e.cur.state
+	return [5]float64{st.FindRate * enf, st.StatusOutOfSight, h.Leave, h.Apply, st.RequestOutOfSight}
 }
 
 // awayMonths is the months without status of away person w at the start
@@ -120,9 +122,12 @@ func (e *engine) schedule(i int32, from int) {
 	w.gen++
 	groups := w.a.Place == agents.OutOfSight && e.pol.HasGroups()
 	for {
-		find, status, leave, apply := e.rates(w, from+1)
-		w.rate = [4]float64{find, status, leave, apply}
-		p := min(1, find+status+leave+apply)
+		w.rate = e.rates(w, from+1)
+		p := 0.0
+		for _, r := range w.rate {
+			p += r
+		}
+		p = min(1, p)
 		next := math.MaxInt
 		if groups {
 			next = e.findChange(w, from+1)
@@ -259,7 +264,14 @@ func (e *engine) event(i int32) {
 		e.leaveSystem(i, agents.FateStatus, 0)
 	case awayLeft:
 		e.leaveSystem(i, agents.FateLeftUnseen, 0)
-	default:
+	case awayRequest:
+		// the person comes to the service for help to return: a file from
+		// others, in sight where they live (docs/ODD.md, section 7.6)
+		a.Requested = true
+		a.Shelter = agents.NoShelter
+		e.start(a, w.src, agents.OtherSource)
+		e.vacate(i)
+	case awayApplied:
 		e.enter(i, agents.InProcedure)
 	}
 }
@@ -273,14 +285,15 @@ const (
 	awayStatus                   // legal status
 	awayLeft                     // left the Netherlands unseen
 	awayApplied                  // a new application: into a procedure
+	awayRequest                  // asks the service for help to return: a new file from others
 )
 
 // next returns which of w's events falls on draw u in [0,1), by the
 // shares of the rates it was scheduled with, and u scaled to their total
 // (the place inside the event's band, itself uniform).
 func (w *awaySlot) next(u float64) (awayEvent, float64) {
-	find, status, leave, apply := w.rate[0], w.rate[1], w.rate[2], w.rate[3]
-	u *= find + status + leave + apply
+	find, status, leave, apply, request := w.rate[0], w.rate[1], w.rate[2], w.rate[3], w.rate[4]
+	u *= find + status + leave + apply + request
 	switch {
 	case u < find:
 		return awayFound, u
@@ -288,8 +301,10 @@ func (w *awaySlot) next(u float64) (awayEvent, float64) {
 		return awayStatus, u
 	case u < find+status+leave:
 		return awayLeft, u
+	case u < find+status+leave+apply || request == 0:
+		return awayApplied, u
 	}
-	return awayApplied, u
+	return awayRequest, u
 }
 
 // leaveSystem records that away[i] leaves the return system with fate f.

@@ -100,9 +100,8 @@ func TestScheduleIsStepping(t *testing.T) {
 					if m == change {
 						e.pol = &later
 					}
-					find, status, leave, apply := e.rates(&w, m)
 					u := uniform(&w.src)
-					if kind, ok := stepOnce(u, find, status, leave, apply); ok {
+					if kind, ok := stepOnce(u, e.rates(&w, m)); ok {
 						stepped[k] = awayOutcome{m, kind}
 						break
 					}
@@ -121,8 +120,8 @@ func TestScheduleIsStepping(t *testing.T) {
 
 // stepOnce is one month of stepping a person away on draw u: the event
 // whose hazard's interval holds u, if any.
-func stepOnce(u, find, status, leave, apply float64) (awayEvent, bool) {
-	for k, h := range []float64{find, status, leave, apply} {
+func stepOnce(u float64, rates [5]float64) (awayEvent, bool) {
+	for k, h := range rates {
 		if u < h {
 			return awayEvent(k), true
 		}

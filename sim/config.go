@@ -79,8 +79,8 @@ type dated struct {
 }
 
 // apply sets, on d, the keys change ch sets. It reports whether a rate of
-// persons away (a procedure's decision, a find, a status out of sight)
-// changed, which asks for their next events to be drawn again.
+// persons away (a procedure's decision, a find, a status out of sight, a
+// request) changed, which asks for their next events to be drawn again.
 func (d *dated) apply(ch *Change) (awayRates bool) {
 	if v, ok := ch.Intake["scale"]; ok {
 		d.scale = v
@@ -91,7 +91,7 @@ func (d *dated) apply(ch *Change) (awayRates bool) {
 	for k, v := range ch.State {
 		old := d.state
 		setField(&d.state, k, v)
-		if old.ProcedureMonths != d.state.ProcedureMonths || old.FindRate != d.state.FindRate || old.StatusOutOfSight != d.state.StatusOutOfSight {
+		if old.ProcedureMonths != d.state.ProcedureMonths || old.FindRate != d.state.FindRate || old.StatusOutOfSight != d.state.StatusOutOfSight || old.RequestOutOfSight != d.state.RequestOutOfSight {
 			awayRates = true
 		}
 	}
@@ -369,6 +369,7 @@ type StateParams struct {
 	FindKMarShare         float64 `toml:"find_kmar_share" unit:"share" range:"0,1" src:"assumption, set so that Marechaussee files stay near DT&V's 720-1,260 a year (docs/sources.md) when most of them are new arrivals" desc:"share of finds made by the Marechaussee"`
 	DetainOnFind          float64 `toml:"detain_on_find" unit:"probability at cooperation 1" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to the detention placements a year and the files opened by the police" desc:"chance that the file of a person found again, or the first file of a person unknown before from the police, the Marechaussee or others, starts in detention, times the origin's cooperation and the enforcement in force"`
 	UnsupervisedOnLeaving float64 `toml:"unsupervised_on_leaving" unit:"share" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to the departures without supervision; the rule: DT&V Leidraad terugkeer en vertrek, 'Bericht van vertrek'; INLIA 2013 (COA); Meldpunt Vreemdelingendetentie (docs/sources.md): a person who leaves reception without a known destination, or is released from detention without removal, is registered as departed without supervision" desc:"share of persons left without a place when their shelter ends (at the deadline, or at release from detention) whom DT&V registers as departed without supervision a month later, closing the file, unless they have left verifiably or been detained"`
+	RequestOutOfSight     float64 `toml:"request_out_of_sight" unit:"probability per month" range:"0,1" src:"calibrated: point fit (docs/calibration.md) to DT&V's files opened by others; the rule: DT&V cijfers (docs/sources.md), files from others are files the service opens itself, for example when a person asks it for help to return" desc:"monthly chance that a person out of sight asks the service for help to return, which opens a file from others: in sight, without shelter, until the departure is arranged"`
 	StatusOutOfSight      float64 `toml:"status_out_of_sight" unit:"probability per month" range:"0,1" src:"assumption" desc:"monthly chance that a person out of sight obtains legal status (marriage, a no-fault permit)"`
 	VBLMonths             int     `toml:"vbl_months" unit:"months" range:"0,600" src:"DT&V, 'vrijheidsbeperkende locatie' (docs/sources.md): a stay of at most 12 weeks (3 months)" desc:"longest stay in the VBL, after which shelter ends without a place; 0: no limit"`
 	VBLCooperation        float64 `toml:"vbl_min_cooperation" unit:"index" range:"0,1" src:"DT&V, 'vrijheidsbeperkende locatie' (docs/sources.md): admission with a prospect of departure within 12 weeks; 1/3 (the low cooperation class gives no prospect) is an assumption" desc:"least cooperation of the origin on forced return for a single person to be admitted to the VBL"`
@@ -428,14 +429,14 @@ func DefaultConfig() Config {
 		},
 		Population: Population{
 			FamilyShare: 0.014362, Concentration: 4, PullMean: 0.3, PressureMean: 0.5, NetworkMean: 0.4,
-			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.48564, RequestShare: 0.5,
+			TrustMean: 0.5, StigmaShare: 0.3, SensitivityMean: 0.5, FRLShare: 0.48564, RequestShare: 0.3,
 		},
 		State: StateParams{
 			AppealMonths: 2.2895, AppealSuccess: 0.08, RegularisedRate: 0.002, ForcedRate: 0.038801,
 			DetentionRate: 0.079396, DetentionMonths: 6.4928, ForcedDetained: 0.92719,
 			ProcedureMonths: 4, ProcedureSuccess: 0.15, FindRate: 0.015189, FindKMarShare: 0.1,
 			DetainOnFind: 0.91746, StatusOutOfSight: 0.0005, UnsupervisedOnLeaving: 0.99919,
-			VBLMonths: 3, VBLCooperation: 1.0 / 3, FamilyDetention: 0.11, FamilyDetentionMonths: 1, FamilyForced: 0, LVVShare: 1, RequestMonths: 2,
+			VBLMonths: 3, VBLCooperation: 1.0 / 3, FamilyDetention: 0.11, FamilyDetentionMonths: 1, FamilyForced: 0, LVVShare: 1, RequestMonths: 2, RequestOutOfSight: 0.005,
 		},
 		Params:       agents.DefaultParams(),
 		Policy:       agents.DefaultPolicy(),
