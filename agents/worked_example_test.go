@@ -28,9 +28,10 @@ func Example_workedExample() {
 	if err := pol.Prepare(origins); err != nil {
 		panic(err)
 	}
-	// sim.DefaultConfig's state.find_rate and state.status_out_of_sight
-	// (scenarios.TestWorkedExampleRates checks that they still are)
-	const findRate, statusOutOfSight = 0.015189, 0.0005
+	// sim.DefaultConfig's state.find_rate, state.status_out_of_sight and
+	// state.request_out_of_sight (scenarios.TestWorkedExampleRates checks
+	// that they still are)
+	const findRate, statusOutOfSight, requestOutOfSight = 0.015402, 0.0005, 0.0049863
 
 	karim := agents.Agent{FileNumber: 1, Origin: 0, Household: agents.Single, Provider: agents.Government,
 		FamilyPull: 0.3, FamilyPressure: 0.35, Network: 0.4, Sensitivity: 0.5, Options: 1, Trust: 0.5,
@@ -71,11 +72,11 @@ func Example_workedExample() {
 	stay := away.MonthsIrregular
 	h := agents.DecideOutOfSight(&away, &iraq, stay, p.AVR.StayCapMonths, &p.OutOfSight)
 	find := findRate * pol.Enforcement
-	total := find + statusOutOfSight + h.Leave + h.Apply
-	fmt.Printf("out of sight: leave %.5f apply %.5f find %.5f status %.5f total %.5f mean months %.1f\n",
-		h.Leave, h.Apply, find, statusOutOfSight, total, 1/total)
-	fmt.Printf("  next event: find %.3f status %.3f leave %.3f apply %.3f\n",
-		find/total, statusOutOfSight/total, h.Leave/total, h.Apply/total)
+	total := find + statusOutOfSight + h.Leave + h.Apply + requestOutOfSight
+	fmt.Printf("out of sight: leave %.5f apply %.5f find %.5f status %.5f request %.5f total %.5f mean months %.1f\n",
+		h.Leave, h.Apply, find, statusOutOfSight, requestOutOfSight, total, 1/total)
+	fmt.Printf("  next event: find %.3f status %.3f leave %.3f apply %.3f request %.3f\n",
+		find/total, statusOutOfSight/total, h.Leave/total, h.Apply/total, requestOutOfSight/total)
 	away.Place = agents.OutOfSight
 	agents.Age(&away, 24, &p)
 	agents.PoliceExperience(&away, &p.Dynamics)
@@ -102,35 +103,35 @@ func Example_workedExample() {
 	}
 
 	// Output:
-	// drivers -0.62930
-	// R 0.18168
-	// session 1.52584 (legal 0.00000)
+	// drivers -0.62615
+	// R 0.18240
+	// session 1.51559 (legal 0.00000)
 	// first file, uncounselled:
-	//   L_avr  -4.72522  h_avr 0.00879
-	//   L_ind  -4.53098  h_ind 0.01066
-	//   L_abs  -4.68100  h_abs 0.00918
-	//   L_np   -3.84590  h_np  0.02092
+	//   L_avr  -4.72755  h_avr 0.00877
+	//   L_ind  -4.52499  h_ind 0.01072
+	//   L_abs  -4.68900  h_abs 0.00911
+	//   L_np   -3.83510  h_np  0.02114
 	// first file, counselled:
-	//   L_avr  -3.19938  h_avr 0.03919
-	//   L_ind  -4.53098  h_ind 0.01066
-	//   L_abs  -4.68100  h_abs 0.00918
-	//   L_np   -3.84590  h_np  0.02092
+	//   L_avr  -3.21196  h_avr 0.03872
+	//   L_ind  -4.52499  h_ind 0.01072
+	//   L_abs  -4.68900  h_abs 0.00911
+	//   L_np   -3.83510  h_np  0.02114
 	// after a rejected application: Options 0.70 Hope 0.35
 	// second file, departure period, uncounselled:
-	//   L_avr  -4.50022  h_avr 0.01098
-	//   L_ind  -4.39598  h_ind 0.01218
-	//   L_abs  -4.68100  h_abs 0.00918
-	//   L_np   -4.14590  h_np  0.01558
-	// out of sight: leave 0.04693 apply 0.00033 find 0.01519 status 0.00050 total 0.06295 mean months 15.9
-	//   next event: find 0.241 status 0.008 leave 0.746 apply 0.005
-	// found after 24 months: MonthsIrregular 24 MonthsSinceFinal 24 Trust 0.31427 Hope 0.50 CounselAVR 0.00721 pathway hopelessness
-	// drivers -1.21503
+	//   L_avr  -4.50255  h_avr 0.01096
+	//   L_ind  -4.38999  h_ind 0.01225
+	//   L_abs  -4.68900  h_abs 0.00911
+	//   L_np   -4.13510  h_np  0.01575
+	// out of sight: leave 0.04700 apply 0.00034 find 0.01540 status 0.00050 request 0.00499 total 0.06823 mean months 14.7
+	//   next event: find 0.226 status 0.007 leave 0.689 apply 0.005 request 0.073
+	// found after 24 months: MonthsIrregular 24 MonthsSinceFinal 24 Trust 0.31427 Hope 0.50 CounselAVR 0.00716 pathway hopelessness
+	// drivers -1.21860
 	// second file, found, no shelter:
-	//   L_avr  -5.30375  h_avr 0.00495
-	//   L_ind  -4.88242  h_ind 0.00752
-	//   L_abs  -4.65813  h_abs 0.00940
-	//   L_np   -3.84590  h_np  0.02092
-	// deadline session: government 0.30690; NGO 1.56246 (legal 0.40000)
-	// NG: conditions term -1.79155, threat term 0.24689
-	// IQ: conditions term 0.00000, threat term 0.13070
+	//   L_avr  -5.31285  h_avr 0.00490
+	//   L_ind  -4.88046  h_ind 0.00754
+	//   L_abs  -4.66613  h_abs 0.00932
+	//   L_np   -3.83510  h_np  0.02114
+	// deadline session: government 0.30484; NGO 1.55196 (legal 0.40000)
+	// NG: conditions term -1.79678, threat term 0.25283
+	// IQ: conditions term 0.00000, threat term 0.13385
 }

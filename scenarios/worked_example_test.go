@@ -14,13 +14,13 @@ import (
 // TestWorkedExampleRates checks the values that the worked example of
 // docs/ODD.md (agents.Example_workedExample) takes from outside package
 // agents, which cannot import sim: Iraq's and Nigeria's rows of the origin table, the
-// rates of finding and status out of sight, and the policy in force in the
+// rates of finding, status and requests out of sight, and the policy in force in the
 // default study's baseline in March 2019.
 func TestWorkedExampleRates(t *testing.T) {
 	cfg := sim.DefaultConfig()
-	if cfg.State.FindRate != 0.015189 || cfg.State.StatusOutOfSight != 0.0005 {
-		t.Errorf("state.find_rate %v, state.status_out_of_sight %v; the worked example takes 0.015189 and 0.0005: update agents/worked_example_test.go and docs/ODD.md",
-			cfg.State.FindRate, cfg.State.StatusOutOfSight)
+	if cfg.State.FindRate != 0.015402 || cfg.State.StatusOutOfSight != 0.0005 || cfg.State.RequestOutOfSight != 0.0049863 {
+		t.Errorf("state.find_rate %v, state.status_out_of_sight %v, state.request_out_of_sight %v; the worked example takes 0.015402, 0.0005 and 0.0049863: update agents/worked_example_test.go and docs/ODD.md",
+			cfg.State.FindRate, cfg.State.StatusOutOfSight, cfg.State.RequestOutOfSight)
 	}
 	for _, want := range []agents.Origin{
 		{Code: "IQ", Name: "Iraq", Share: 0.08, Cooperation: 0.45, Class: agents.CoopMedium, Conditions: 0.5, Distance: 0.5, Eligible: true},
