@@ -35,7 +35,7 @@ func TestRequests(t *testing.T) {
 		cfg.Population.RequestShare = share
 		cfg.State.RequestMonths = 3
 		cfg.State.RequestOutOfSight = 0 // requests of persons out of sight: TestRequestsOutOfSight
-		waiting := map[int]int{} // month: requested files open out of detention at its start
+		waiting := map[int]int{}        // month: requested files open out of detention at its start
 		var r keptCases
 		monthly(t, &cfg, &r, func(e *engine) {
 			for _, l := range e.lanes {
