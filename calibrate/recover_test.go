@@ -181,6 +181,12 @@ func TestRecoversDefaultsFullSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	post, rep, err := q.ABC(budget-fitN-2, 2, best, sim.NewStream(sim.StreamSeed(1, 0, "abc", false)), func(Evaluation) {})
+	if rep != nil { // also when the posterior is refused: where the tolerances stopped
+		t.Logf("fit distance %.3g", dist)
+		for g, gen := range rep.Generations {
+			t.Logf("ABC generation %d: tolerance %.3g, %d of %d moves accepted, ESS %.1f, shift %.3g", g, gen.Tolerance, gen.Accepted, gen.Proposed, gen.ESS, gen.Shift)
+		}
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
