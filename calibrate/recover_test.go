@@ -159,7 +159,7 @@ var recoverFull = flag.Bool("recover.full", false, "run the simulation-based che
 // reports; it fails only when the posterior is refused or fewer intervals
 // cover than a binomial with p = 0.9 gives with probability 1%.
 // shippedBudget is the --budget of the calibration that ships
-// (docs/calibration.md): 2,000 evaluations for its 22 free parameters.
+// (docs/calibration.md): 3,400 evaluations for its 24 free parameters.
 const shippedBudget = 3400
 
 func TestRecoversDefaultsFullSize(t *testing.T) {

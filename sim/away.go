@@ -301,7 +301,7 @@ func (w *awaySlot) next(u float64) (awayEvent, float64) {
 		return awayStatus, u
 	case u < find+status+leave:
 		return awayLeft, u
-	case u < find+status+leave+apply || request == 0:
+	case u < find+status+leave+apply || request == 0: // a u rounded onto the top edge is the last event with a rate
 		return awayApplied, u
 	}
 	return awayRequest, u

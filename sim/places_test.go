@@ -72,15 +72,16 @@ func TestPlacesStock(t *testing.T) {
 	}
 }
 
-// kept is a run's month counts and person records, copied (the engine's
-// pointers are valid only during the call).
+// kept is a run's month counts, case and person records, copied (the
+// engine's pointers are valid only during the call).
 type kept struct {
-	Discard
 	months  []MonthCounts
+	cases   []CaseRecord
 	persons []PersonRecord
 }
 
 func (r *kept) Month(c *MonthCounts)   { r.months = append(r.months, *c) }
+func (r *kept) Case(c *CaseRecord)     { r.cases = append(r.cases, *c) }
 func (r *kept) Person(p *PersonRecord) { r.persons = append(r.persons, *p) }
 
 // TestCapacities: with places and removals limited, detention and the VBL

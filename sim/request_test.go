@@ -7,14 +7,6 @@ import (
 	"github.com/returnsim/returnsim/agents"
 )
 
-// keptCases is a run's case records, copied.
-type keptCases struct {
-	Discard
-	cases []CaseRecord
-}
-
-func (r *keptCases) Case(c *CaseRecord) { r.cases = append(r.cases, *c) }
-
 // TestRequests: a person whose first file from others was opened at their
 // own request leaves verifiably, each month out of detention, with chance
 // 1 / state.request_months (docs/ODD.md, section 7.7). Only others open
@@ -36,7 +28,7 @@ func TestRequests(t *testing.T) {
 		cfg.State.RequestMonths = 3
 		cfg.State.RequestOutOfSight = 0 // requests of persons out of sight: TestRequestsOutOfSight
 		waiting := map[int]int{}        // month: requested files open out of detention at its start
-		var r keptCases
+		var r kept
 		monthly(t, &cfg, &r, func(e *engine) {
 			for _, l := range e.lanes {
 				if a := &e.files[l.file].a; a.Requested && a.Shelter != agents.Detention {
