@@ -70,13 +70,51 @@ func checkImportance(t *testing.T, qs []Parameter, prop *proposal, n int, seed u
 func TestStartProposalWeights(t *testing.T) {
 	qs, m := boxParams(), DefaultMethod()
 	prop := startProposal(qs, m, []float64{-6.5, 0.01, 19})
-	if prop.prior != m.StartPrior || prop.gauss == nil {
-		t.Fatalf("a start gives the priors' share %v and a Gaussian %v, want %v and one", prop.prior, prop.gauss != nil, m.StartPrior)
+	if prop.prior != m.StartPrior || prop.lo == nil {
+		t.Fatalf("a start gives the priors' share %v and a box %v, want %v and one", prop.prior, prop.lo != nil, m.StartPrior)
 	}
 	checkImportance(t, qs, prop, 40000, 1)
 	// no start: the priors alone, every weight equal
-	if prop := startProposal(qs, m, nil); prop.prior != 1 || prop.gauss != nil || prop.logDensity([]float64{-5, 0.03, 2}) != 0 {
-		t.Errorf("no start: want the priors alone with log density 0, got share %v and a Gaussian %v", prop.prior, prop.gauss != nil)
+	if prop := startProposal(qs, m, nil); prop.prior != 1 || prop.lo != nil || prop.logDensity([]float64{-5, 0.03, 2}) != 0 {
+		t.Errorf("no start: want the priors alone with log density 0, got share %v and a box %v", prop.prior, prop.lo != nil)
+	}
+}
+
+// In 24 dimensions, as in the shipped calibration, the draws near the
+// start carry equal weights, so a cut that keeps only them keeps as many
+// effective particles as it keeps draws. (A Gaussian start, as before,
+// gave these draws weights spread over a factor of about exp(±3.5), and
+// an effective sample size of a few.) Prior draws, which land in the box
+// with a chance of 0.1^24, weigh 1 / start_prior each, relative to the
+// priors' density, against far less for the box's.
+func TestStartProposalEvenWeights(t *testing.T) {
+	qs := make([]Parameter, 24)
+	start := make([]float64, len(qs))
+	for i := range qs {
+		qs[i] = Parameter{Key: fmt.Sprint("p", i), Lower: float64(-i), Upper: 1 + float64(i)}
+		start[i] = float64(i) / 2 // near the upper bound for large i: clipped there
+	}
+	m := DefaultMethod()
+	m.StartSpread = 0.1
+	prop := startProposal(qs, m, start)
+	rng := rand.New(rand.NewPCG(3, 5))
+	var near []Particle
+	for i := 0; i < 2000; i++ {
+		theta := drawInside(rng, qs, prop)
+		w := -prop.logDensity(theta)
+		if prop.inBox(theta) {
+			near = append(near, Particle{Theta: theta, Weight: w})
+		} else if math.Abs(w+math.Log(m.StartPrior)) > 1e-12 {
+			t.Fatalf("a prior draw outside the box has log weight %v, want log(1/start_prior) = %v", w, -math.Log(m.StartPrior))
+		}
+	}
+	want := (1 - m.StartPrior) * 2000
+	if se := math.Sqrt(2000 * m.StartPrior * (1 - m.StartPrior)); math.Abs(float64(len(near))-want) > 4*se {
+		t.Fatalf("%d of 2,000 draws in the start's box, want %.0f ± %.0f", len(near), want, 4*se)
+	}
+	expNormalise(near)
+	if e := ess(near); math.Abs(e-float64(len(near))) > 1e-6*float64(len(near)) {
+		t.Errorf("the effective sample size of the %d draws near the start is %.1f, want %d", len(near), e, len(near))
 	}
 }
 

@@ -89,7 +89,7 @@ type Method struct {
 	Moves           int     `toml:"moves" json:"moves"`                       // Metropolis-Hastings moves of every particle in each ABC generation after the first (the fewest, with unmoved)
 	Unmoved         float64 `toml:"unmoved" json:"unmoved"`                   // 0: moves per generation; else the chance a particle may keep its place through a generation's moves, which sets their number (see ABC)
 	StartPrior      float64 `toml:"start_prior" json:"start_prior"`           // share of ABC's generation 0 drawn from the priors when it starts at the point fit
-	StartSpread     float64 `toml:"start_spread" json:"start_spread"`         // standard deviation, in prior SDs, of the Gaussian around the point fit that draws the rest
+	StartSpread     float64 `toml:"start_spread" json:"start_spread"`         // standard deviation, in prior SDs, of the uniform box around the point fit that draws the rest (half-width start_spread x half the prior width)
 }
 
 // Spec is a calibration: targets, free parameters and method.
