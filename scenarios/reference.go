@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/returnsim/returnsim/agents"
@@ -65,7 +66,20 @@ Ranges are inclusive. "seed 00N" names a document listed in ` + "`docs/sources.m
 	}
 	b.WriteString("\n```toml\n[[variants.ngo-families.policy.groups]]\nfor.household = \"family\"\ncounselling.timing = \"first-decision\"\ncounselling.provider = \"ngo\"\n\n[[variants.ngo-families.policy.groups]]\nfor.min_months_without_status = 36\ncounselling.provider = \"ngo\"\ncounselling.partner_contact = true\n```\n")
 
-	b.WriteString("\n## `restrictions`\n\nAn array of tables `[[base.restrictions]]`: periods in which events outside the return system limit it, for every scenario whatever its policy. Each holds `from` and `to` (calendar months, both included), `travel` (the share, 0 to 1, of the usual monthly chance of a departure that needs travel, AVR, independent departure and forced return, that remains) and `keep_shelter` (the departure period does not end: the person keeps its shelter past the deadline). They come in order without overlap and may lie outside the horizon; given, the array replaces the default, and an empty array removes it. The default is the COVID-19 stop of spring 2020 (docs/ODD.md section 7.13; source: DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020, docs/sources.md):\n\n```toml\n[[base.restrictions]]\nfrom = \"2020-04\"\nto = \"2020-06\"\ntravel = 0.07\nkeep_shelter = true\n```\n")
+	b.WriteString("\n## `restrictions`\n\nAn array of tables `[[base.restrictions]]`: periods in which events outside the return system limit it, for every scenario whatever its policy. Each holds `from` and `to` (calendar months, both included), `travel` (the share, 0 to 1, of the usual monthly chance of a departure that needs travel, AVR, independent departure and forced return, that remains; 0 when left out, so give `travel = 1` for a restriction of removals alone), `removals_lost` (the share, 0 to 1, of the usual monthly chance of a forced return lost besides, as booked removals fail; placements in detention go on; 0 when left out) and `keep_shelter` (the departure period does not end: the person keeps its shelter past the deadline). They come in order without overlap and may lie outside the horizon; given, the array replaces the default, and an empty array removes it. The default is the COVID-19 stop of spring 2020 and the failed removal flights of 2021 (docs/ODD.md section 7.13; source: " + configSource("Restrictions") + "):\n\n```toml\n")
+	for i, r := range sim.DefaultRestrictions() {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "[[base.restrictions]]\nfrom = %q\nto = %q\ntravel = %v\n", r.From, r.To, r.Travel)
+		if r.RemovalsLost != 0 {
+			fmt.Fprintf(&b, "removals_lost = %v\n", r.RemovalsLost)
+		}
+		if r.KeepShelter {
+			b.WriteString("keep_shelter = true\n")
+		}
+	}
+	b.WriteString("```\n")
 	b.WriteString("\n## `arrangements`\n\nAn array of tables `[[base.arrangements]]`: one-off grants of legal status to long-staying families, for every scenario whatever its policy. Each holds `month` (the calendar month of the grants), `min_years` (the least years since the family first entered the return system) and `share` (the chance that an eligible family, in a file, a procedure or out of sight, is granted status). Given, the array replaces the default, and an empty array removes it. The default is the 2019 arrangement for long-staying children (docs/ODD.md section 7.15; source: DT&V, 18 February 2020; IND, kinderpardon, docs/sources.md; share 569 of 1,100 children granted):\n\n```toml\n[[base.arrangements]]\nmonth = \"2019-12\"\nmin_years = 5\nshare = 0.517\n```\n")
 	b.WriteString("\n## `origins`\n\nAn array of tables `[[base.origins]]`; given, it replaces the whole default table. Shares must sum to 1; codes are unique; the class must agree with the cooperation index (low below 1/3, high from 2/3).\n\n| key | unit | range | meaning |\n|---|---|---|---|\n")
 	for _, s := range agents.Specs(&agents.Origin{}) {
@@ -103,4 +117,10 @@ func rangeText(r string) string {
 func Keys() []agents.Spec {
 	cfg := sim.DefaultConfig()
 	return append(agents.Specs(&cfg), agents.Groups(&cfg)...)
+}
+
+// configSource is the source a sim.Config field's tag gives.
+func configSource(field string) string {
+	f, _ := reflect.TypeOf(sim.Config{}).FieldByName(field)
+	return f.Tag.Get("src")
 }

@@ -84,6 +84,28 @@ func TestRestrictionEndsDetention(t *testing.T) {
 	}
 }
 
+// TestRemovalsLost: a restriction that loses every removal from July to
+// September 2017, travel kept, stops forced returns in those months, and
+// only them: AVR and independent departures go on, and so do placements
+// in detention, which need a prospect of removal, not a removal this
+// month. The months around it have forced returns.
+func TestRemovalsLost(t *testing.T) {
+	cfg := smallConfig()
+	cfg.Restrictions = []sim.Restriction{{From: "2017-07", To: "2017-09", Travel: 1, RemovalsLost: 1}}
+	_, r := run(t, &cfg, seed)
+	for _, m := range r.months {
+		in := m.Month >= 6 && m.Month <= 8
+		switch {
+		case in && m.Closed[agents.Forced] != 0:
+			t.Errorf("month %d: %d forced returns, want 0 with every removal lost", m.Month, m.Closed[agents.Forced])
+		case in && (m.Closed[agents.AVR]+m.Closed[agents.Independent] == 0 || m.Detained == 0):
+			t.Errorf("month %d: %d AVRs and independent departures, %d placed in detention: want both to go on when only removals are lost", m.Month, m.Closed[agents.AVR]+m.Closed[agents.Independent], m.Detained)
+		case (m.Month == 5 || m.Month == 9) && m.Closed[agents.Forced] == 0:
+			t.Errorf("month %d: no forced return outside the restriction: the test checks little", m.Month)
+		}
+	}
+}
+
 // TestRestrictionErrors checks that restrictions out of order or with
 // months that are not months are refused with the key at fault.
 func TestRestrictionErrors(t *testing.T) {
@@ -95,6 +117,7 @@ func TestRestrictionErrors(t *testing.T) {
 		{[]sim.Restriction{{From: "2020-04", To: "2020-03", Travel: 1}}, "restrictions[0].to"},
 		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 1}, {From: "2020-06", To: "2020-08", Travel: 1}}, "restrictions[1].from"},
 		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 1.5}}, "restrictions[0].travel"},
+		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 1, RemovalsLost: -0.1}}, "restrictions[0].removals_lost"},
 	} {
 		cfg := sim.DefaultConfig()
 		cfg.Restrictions = c.rs

@@ -66,7 +66,7 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, pol *agents.Poli
 	case agents.NoShelter, agents.VBL, agents.FamilyLocation, agents.LVV:
 		enf := pol.Enforcement * o.Cooperation
 		ev[evStatus] = adjust(st.RegularisedRate, a.CounselLegal)
-		ev[evForced] = st.ForcedRate * enf * e.travel()
+		ev[evForced] = st.ForcedRate * enf * e.removalShare()
 		// detention needs a reasonable prospect of removal (Return
 		// Directive, article 15(4)): with removals at a share of their
 		// usual chance, so are placements
@@ -82,7 +82,7 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, pol *agents.Poli
 			ev[evRequested] = e.travel() / st.RequestMonths
 		}
 	case agents.Detention:
-		ev[evForced] = st.ForcedDetained * o.Cooperation * pol.Enforcement * e.travel()
+		ev[evForced] = st.ForcedDetained * o.Cooperation * pol.Enforcement * e.removalShare()
 		ev[evReleased] = 1 / st.DetentionMonths
 		if a.Household == agents.Family {
 			ev[evReleased] = 1 / st.FamilyDetentionMonths
