@@ -497,6 +497,12 @@ func (p *parser) scenario(at string, prim toml.Primitive, from sim.Config, inher
 			raw.Arrangements = was.Arrangements
 		}
 	}
+	if def("restrictions") {
+		if i, missing := p.restrictionWithoutTravel(append(path, "restrictions"), len(raw.Restrictions)); missing {
+			p.Add(fmt.Sprintf("%s.restrictions[%d].travel", at, i), "missing: want the share, 0 to 1, of the usual chance of a departure that needs travel that remains (1 for a restriction of removals alone, with removals_lost)")
+			ok = false
+		}
+	}
 	changes = inherited
 	switch {
 	case def("changes") && def("policy_changes"):
@@ -804,4 +810,39 @@ func (s *Scenario) ConfigMap() map[string]any {
 	delete(m.Base, "name")
 	delete(m.Base, "description")
 	return m.Base
+}
+
+// restrictionWithoutTravel finds the first restriction table at key path
+// of n that gives no travel: left out, travel would read as 0, no
+// departures that need travel at all, which no one means by leaving it
+// out. For an
+// inline array, whose keys the TOML metadata does not tell apart by
+// element, the index is that of the first table past the travel keys
+// given.
+func (p *parser) restrictionWithoutTravel(path []string, n int) (int, bool) {
+	key := strings.Join(path, ".")
+	travels := 0
+	var has []bool
+	for _, k := range p.MD.Keys() {
+		switch k.String() {
+		case key:
+			if p.MD.Type(k...) == "ArrayHash" { // one [[...]] table
+				has = append(has, false)
+			}
+		case key + ".travel":
+			travels++
+			if len(has) > 0 {
+				has[len(has)-1] = true
+			}
+		}
+	}
+	for i, h := range has {
+		if !h {
+			return i, true
+		}
+	}
+	if len(has) == 0 && travels < n {
+		return travels, true
+	}
+	return 0, false
 }

@@ -592,6 +592,17 @@ func TestParseErrors(t *testing.T) {
 			line: 3, col: 1, key: "base.months", msg: "given twice: a key or table is defined once in a file",
 		},
 		{
+			// left out, travel would read as 0: no departure at all
+			name: "restriction without travel",
+			text: lines(`[base]`, `[[base.restrictions]]`, `from = "2020-04"`, `to = "2020-06"`, `travel = 0.07`, `[[base.restrictions]]`, `from = "2021-01"`, `to = "2021-12"`, `removals_lost = 0.22`),
+			line: 6, col: 1, key: "base.restrictions[1].travel", msg: "missing: want the share",
+		},
+		{
+			name: "inline restriction without travel",
+			text: lines(`[base]`, ``, `[variants.a]`, `restrictions = [{from = "2021-01", to = "2021-12", removals_lost = 0.22}]`),
+			line: 4, col: 1, key: "variants.a.restrictions[0].travel", msg: "missing: want the share",
+		},
+		{
 			name: "base name with comma",
 			text: lines(`[base]`, `name = "a,b"`),
 			line: 2, col: 1, key: "base.name", msg: `scenario name "a,b"`,
