@@ -31,7 +31,7 @@ func Example_workedExample() {
 	// sim.DefaultConfig's state.find_rate, state.status_out_of_sight and
 	// state.request_out_of_sight (scenarios.TestWorkedExampleRates checks
 	// that they still are)
-	const findRate, statusOutOfSight, requestOutOfSight = 0.015402, 0.0005, 0.0049863
+	const findRate, statusOutOfSight, requestOutOfSight = 0.016501, 0.0005, 0.0043919
 
 	karim := agents.Agent{FileNumber: 1, Origin: 0, Household: agents.Single, Provider: agents.Government,
 		FamilyPull: 0.3, FamilyPressure: 0.35, Network: 0.4, Sensitivity: 0.5, Options: 1, Trust: 0.5,
@@ -103,35 +103,35 @@ func Example_workedExample() {
 	}
 
 	// Output:
-	// drivers -0.62615
-	// R 0.18240
-	// session 1.51559 (legal 0.00000)
+	// drivers -0.66909
+	// R 0.17521
+	// session 1.47423 (legal 0.00000)
 	// first file, uncounselled:
-	//   L_avr  -4.72755  h_avr 0.00877
-	//   L_ind  -4.52499  h_ind 0.01072
-	//   L_abs  -4.68900  h_abs 0.00911
-	//   L_np   -3.83510  h_np  0.02114
+	//   L_avr  -4.81037  h_avr 0.00808
+	//   L_ind  -4.55345  h_ind 0.01042
+	//   L_abs  -4.67660  h_abs 0.00922
+	//   L_np   -3.79260  h_np  0.02204
 	// first file, counselled:
-	//   L_avr  -3.21196  h_avr 0.03872
-	//   L_ind  -4.52499  h_ind 0.01072
-	//   L_abs  -4.68900  h_abs 0.00911
-	//   L_np   -3.83510  h_np  0.02114
+	//   L_avr  -3.33615  h_avr 0.03435
+	//   L_ind  -4.55345  h_ind 0.01042
+	//   L_abs  -4.67660  h_abs 0.00922
+	//   L_np   -3.79260  h_np  0.02204
 	// after a rejected application: Options 0.70 Hope 0.35
 	// second file, departure period, uncounselled:
-	//   L_avr  -4.50255  h_avr 0.01096
-	//   L_ind  -4.38999  h_ind 0.01225
-	//   L_abs  -4.68900  h_abs 0.00911
-	//   L_np   -4.13510  h_np  0.01575
-	// out of sight: leave 0.04700 apply 0.00034 find 0.01540 status 0.00050 request 0.00499 total 0.06823 mean months 14.7
-	//   next event: find 0.226 status 0.007 leave 0.689 apply 0.005 request 0.073
-	// found after 24 months: MonthsIrregular 24 MonthsSinceFinal 24 Trust 0.31427 Hope 0.50 CounselAVR 0.00716 pathway hopelessness
-	// drivers -1.21860
+	//   L_avr  -4.58537  h_avr 0.01010
+	//   L_ind  -4.41845  h_ind 0.01191
+	//   L_abs  -4.67660  h_abs 0.00922
+	//   L_np   -4.09260  h_np  0.01642
+	// out of sight: leave 0.04489 apply 0.00039 find 0.01650 status 0.00050 request 0.00439 total 0.06667 mean months 15.0
+	//   next event: find 0.247 status 0.007 leave 0.673 apply 0.006 request 0.066
+	// found after 24 months: MonthsIrregular 24 MonthsSinceFinal 24 Trust 0.31427 Hope 0.50 CounselAVR 0.00696 pathway hopelessness
+	// drivers -1.28822
 	// second file, found, no shelter:
-	//   L_avr  -5.31285  h_avr 0.00490
-	//   L_ind  -4.88046  h_ind 0.00754
-	//   L_abs  -4.66613  h_abs 0.00932
-	//   L_np   -3.83510  h_np  0.02114
-	// deadline session: government 0.30484; NGO 1.55196 (legal 0.40000)
-	// NG: conditions term -1.79678, threat term 0.25283
-	// IQ: conditions term 0.00000, threat term 0.13385
+	//   L_avr  -5.42255  h_avr 0.00440
+	//   L_ind  -4.92493  h_ind 0.00721
+	//   L_abs  -4.65373  h_abs 0.00944
+	//   L_np   -3.79260  h_np  0.02204
+	// deadline session: government 0.29652; NGO 1.50961 (legal 0.40000)
+	// NG: conditions term -1.82878, threat term 0.17173
+	// IQ: conditions term 0.00000, threat term 0.09091
 }
