@@ -383,7 +383,8 @@ func merge(pop []Particle) []Particle {
 // importance weights prior / proposal of draws from it vary as much, and
 // the first cut's resampling collapses onto the few draws farthest from
 // the start (with 24 free parameters, an effective sample size of 3.4 of
-// the 65 particles that survived the shipped calibration's first cut).
+// the 65 particles that survived a calibration's first cut, and a full-size
+// simulation-based check whose tolerance stalled: docs/calibration.md).
 // A uniform box has one density, so all its draws inside the priors weigh
 // the same, and the weights stay exact: no truncation to renormalise.
 type proposal struct {

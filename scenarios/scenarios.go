@@ -812,13 +812,12 @@ func (s *Scenario) ConfigMap() map[string]any {
 	return m.Base
 }
 
-// restrictionWithoutTravel finds the first restriction table at key path
-// of n that gives no travel: left out, travel would read as 0, no
-// departures that need travel at all, which no one means by leaving it
-// out. For an
-// inline array, whose keys the TOML metadata does not tell apart by
-// element, the index is that of the first table past the travel keys
-// given.
+// restrictionWithoutTravel finds the first restriction table, of the n at
+// key path, that gives no travel: left out, travel would read as 0, no
+// departure that needs travel at all, which no one means by leaving it
+// out. For an inline array, whose keys the TOML metadata does not tell
+// apart by element, the index is that of the first table past the travel
+// keys given.
 func (p *parser) restrictionWithoutTravel(path []string, n int) (int, bool) {
 	key := strings.Join(path, ".")
 	travels := 0
