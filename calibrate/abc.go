@@ -422,16 +422,14 @@ func startProposal(qs []Parameter, m Method, start []float64) *proposal {
 // drawInside is one draw from prop, inside the priors' box: from the
 // priors with probability prop.prior, else from the start's box.
 func drawInside(rng *rand.Rand, qs []Parameter, prop *proposal) []float64 {
-	lo, hi := prop.lo, prop.hi
-	if prop.lo == nil || rng.Float64() < prop.prior {
-		lo, hi = make([]float64, len(qs)), make([]float64, len(qs))
-		for i, q := range qs {
-			lo[i], hi[i] = q.Lower, q.Upper
-		}
-	}
+	fromPrior := prop.lo == nil || rng.Float64() < prop.prior
 	theta := make([]float64, len(qs))
-	for i := range theta {
-		theta[i] = lo[i] + (hi[i]-lo[i])*rng.Float64()
+	for i, q := range qs {
+		lo, hi := q.Lower, q.Upper
+		if !fromPrior {
+			lo, hi = prop.lo[i], prop.hi[i]
+		}
+		theta[i] = lo + (hi-lo)*rng.Float64()
 	}
 	return theta
 }
