@@ -27,7 +27,7 @@ type Config struct {
 	Params       agents.Params   `toml:"params"`
 	Policy       agents.Policy   `toml:"policy"`
 	Changes      []Change        `toml:"changes"`
-	Restrictions []Restriction   `toml:"restrictions" src:"DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020; NOS, July 2019 and November 2021, on booked removal flights that did not go (docs/sources.md)" desc:"periods of outside limits on departures and on the end of reception (COVID-19, spring 2020), or on removals alone (failed removal flights, 2021)"`
+	Restrictions []Restriction   `toml:"restrictions" src:"DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020; De Telegraaf, February 2022 and April 2023, on removal flights cancelled when the person refused a COVID-19 test (docs/sources.md)" desc:"periods of outside limits on departures and on the end of reception (COVID-19, spring 2020), or on removals alone (removals cancelled for refused tests, 2021-2022)"`
 	Arrangements []Arrangement   `toml:"arrangements" src:"DT&V, 18 February 2020; IND, 'kinderpardon' (docs/sources.md)" desc:"one-off grants of status to long-staying families (the 2019 arrangement for long-staying children)"`
 	Origins      []agents.Origin `toml:"origins"`
 	Costs        Costs           `toml:"costs"`

@@ -29,7 +29,8 @@ type Restriction struct {
 }
 
 // DefaultRestrictions are the COVID-19 measures of spring 2020 and the
-// failed removals of 2021 (docs/sources.md).
+// removals that failed in 2021 and 2022 when the person refused a COVID-19
+// test (docs/sources.md).
 //
 // Spring 2020: from 16 March 2020 DT&V held no departure talks and travel
 // was severely limited; departures resumed in July 2020; the reception of
@@ -38,16 +39,21 @@ type Restriction struct {
 // whole months April to June 2020, with the share of forced returns left
 // in Belgium in April 2020 (22 against 321 in February).
 //
-// 2021: about 60% of the removal flights booked did not go, against 49% in
-// 2018 (NOS, July 2019 and November 2021), as countries of origin closed
-// their borders or asked for tests; a booked removal went ahead with
-// chance 0.40 against 0.51, so 1 - 0.40 / 0.51 = 0.22 of removals' usual
-// chance was lost. Detention went on (3,190 placements against 2,550 in
-// 2020), so only removals are limited.
+// 2021 and 2022: most countries of origin asked for a negative test before
+// a removal, and a person could not be made to take one. In 2021, 1,360 of
+// the 4,970 removal flights booked were cancelled because the person
+// refused (20 in 2020); in 2021 and 2022 together 1,940, so 580 in 2022.
+// A refusal takes the removal it cancels, so the share of removals' usual
+// chance lost is the refusals over the flights booked: 1,360 / 4,970 =
+// 0.27 in 2021, and 580 / 4,970 = 0.12 in 2022, with as many flights
+// booked as in 2021 (an assumption: 2022's bookings were not found).
+// Detention went on (3,190 placements in 2021, 2,920 in 2022), so only
+// removals are limited.
 func DefaultRestrictions() []Restriction {
 	return []Restriction{
 		{From: "2020-04", To: "2020-06", Travel: 0.07, KeepShelter: true},
-		{From: "2021-01", To: "2021-12", Travel: 1, RemovalsLost: 0.22},
+		{From: "2021-01", To: "2021-12", Travel: 1, RemovalsLost: 0.27},
+		{From: "2022-01", To: "2022-12", Travel: 1, RemovalsLost: 0.12},
 	}
 }
 
