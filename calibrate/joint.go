@@ -147,7 +147,7 @@ func (c *Collector) calendar(s *Stats) {
 	covered := departureMonths()
 	for y := 0; y < studyYears; y++ {
 		var dep [3]float64
-		var avr, police, other float64
+		var avr, ind, police, other float64
 		whole := true
 		for mo := 0; mo < 12; mo++ {
 			m := 12*y + mo
@@ -163,14 +163,15 @@ func (c *Collector) calendar(s *Stats) {
 				dep[2] += float64(k.closed[agents.Absconded]) / runs
 				avr += float64(k.closed[agents.AVR]) / runs
 			}
+			ind += float64(k.opened[agents.IND]) / runs
 			police += float64(k.opened[agents.Police]) / runs
 			other += float64(k.opened[agents.OtherSource]) / runs
 		}
 		if !whole {
 			nan := math.NaN()
-			dep, avr, police, other = [3]float64{nan, nan, nan}, nan, nan, nan
+			dep, avr, ind, police, other = [3]float64{nan, nan, nan}, nan, nan, nan, nan
 		}
-		s.Departures[y], s.AVRs[y], s.PoliceFiles[y], s.OtherFiles[y] = dep, avr, police, other
+		s.Departures[y], s.AVRs[y], s.INDFiles[y], s.PoliceFiles[y], s.OtherFiles[y] = dep, avr, ind, police, other
 		s.Detained[y], s.Departed[y] = math.NaN(), math.NaN()
 		if whole {
 			var placed, verified, ended float64

@@ -218,12 +218,13 @@ type Stats struct {
 	// Calendar years 2017-2023 (month 0 is January 2017), per run, over
 	// the months of each year that the service's figures cover (DTVYears):
 	// verified independent departures (AVR and independent), forced
-	// returns and departures without supervision; AVRs; files opened by
-	// the police and by others; and the return rate of each year
+	// returns and departures without supervision; AVRs; files opened from
+	// the IND, by the police and by others; and the return rate of each year
 	// 2020-2023. NaN for a
 	// year not recorded whole.
 	Departures       [studyYears][3]float64
 	AVRs             [studyYears]float64
+	INDFiles         [studyYears]float64
 	PoliceFiles      [studyYears]float64
 	OtherFiles       [studyYears]float64
 	ReturnRateByYear [4]float64
@@ -455,6 +456,8 @@ var statistics = []statistic{
 		values: func(s *Stats) []float64 { return s.departures(1) }},
 	{name: "departures_unsupervised_by_year", labels: yearLabels("unsupervised"), count: true,
 		values: func(s *Stats) []float64 { return s.departures(2) }},
+	{name: "ind_files_by_year", labels: yearLabels("IND")[1:], count: true,
+		values: func(s *Stats) []float64 { return append([]float64(nil), s.INDFiles[1:]...) }},
 	{name: "police_files_by_year", labels: yearLabels("police")[1:], count: true,
 		values: func(s *Stats) []float64 { return append([]float64(nil), s.PoliceFiles[1:]...) }},
 	{name: "other_files_by_year", labels: yearLabels("others")[1:], count: true,

@@ -205,6 +205,7 @@ func TestStatsErrors(t *testing.T) {
 type studyCount struct {
 	*Collector
 	closed int
+	ind    int // files opened from the IND, 2017-2023
 	police int // files opened by the police, 2017-2023
 	forced int // forced returns closed 2017-2022, from the case records
 }
@@ -221,6 +222,7 @@ func (s *studyCount) Case(r *sim.CaseRecord) {
 
 func (s *studyCount) Month(m *sim.MonthCounts) {
 	if m.Month < studyMonths {
+		s.ind += m.OpenedBy[agents.IND]
 		s.police += m.OpenedBy[agents.Police]
 	}
 	s.Collector.Month(m)
@@ -240,6 +242,7 @@ func nanless(s *Stats) *Stats {
 			fix(&c.Departures[y][k])
 		}
 		fix(&c.AVRs[y])
+		fix(&c.INDFiles[y])
 		fix(&c.PoliceFiles[y])
 		fix(&c.OtherFiles[y])
 		fix(&c.Detained[y])
@@ -300,15 +303,16 @@ func TestCollectorWithSim(t *testing.T) {
 		}
 	}
 	// the calendar statistics add up to the months' counts
-	var police, forced float64
+	var ind, police, forced float64
 	for y := 0; y < studyYears; y++ {
+		ind += s.INDFiles[y]
 		police += s.PoliceFiles[y]
 		if y < 6 {
 			forced += s.Departures[y][1]
 		}
 	}
-	if police != float64(study.police) || forced != float64(study.forced) {
-		t.Errorf("police files %v, forced returns 2017-2022 %v: want %d and %d, the months' counts", police, forced, study.police, study.forced)
+	if ind != float64(study.ind) || police != float64(study.police) || forced != float64(study.forced) {
+		t.Errorf("IND files %v, police files %v, forced returns 2017-2022 %v: want %d, %d and %d, the months' counts", ind, police, forced, study.ind, study.police, study.forced)
 	}
 }
 

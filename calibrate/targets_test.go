@@ -27,6 +27,7 @@ func TestDefaultTargets(t *testing.T) {
 		{"verified independent departures by year", "departures_independent_by_year", Equals, []float64{3400, 3610, 4460, 2630, 2100, 2450, 2820}},
 		{"forced returns by year", "departures_forced_by_year", Equals, []float64{2700, 2650, 2760, 1650, 1630, 1850, 1990}},
 		{"departures without supervision by year", "departures_unsupervised_by_year", Equals, []float64{9020, 8620, 9660, 6880, 5600, 4310, 3960}},
+		{"files opened from the IND by year", "ind_files_by_year", Equals, []float64{13000, 15640, 9780, 9200, 6590, 11670}},
 		{"files opened by the police by year", "police_files_by_year", Equals, []float64{3160, 3080, 2350, 2320, 2450, 2740}},
 		{"files opened by others by year", "other_files_by_year", Equals, []float64{1770, 2570, 1820, 1440, 2740, 2320}},
 		{"assisted returns 2017", "avr_2017", Equals, []float64{1532}},
@@ -102,7 +103,7 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"missing kind", second(4, ""),
 			"bad.toml:10:1: target[1].kind: missing: want equals, at_most or order"},
 		{"unknown statistic", second(3, `statistic = "avr_by_age"`),
-			`bad.toml:12:1: target[1].statistic: "avr_by_age" is not one of avr_by_file, avr_by_cooperation, avr_nigeria_iraq, return_rate, departure_mix, closed_files, avr_odds_ratio_file3, avr_odds_ratio_file6, avr_odds_ratio_cooperation, departures_independent_by_year, departures_forced_by_year, departures_unsupervised_by_year, police_files_by_year, other_files_by_year, family_location_households, family_location_absconded, detention_persons, detention_placements, detention_departure_share, avr_2017, return_rate_by_year, policy_vs_context`},
+			`bad.toml:12:1: target[1].statistic: "avr_by_age" is not one of avr_by_file, avr_by_cooperation, avr_nigeria_iraq, return_rate, departure_mix, closed_files, avr_odds_ratio_file3, avr_odds_ratio_file6, avr_odds_ratio_cooperation, departures_independent_by_year, departures_forced_by_year, departures_unsupervised_by_year, ind_files_by_year, police_files_by_year, other_files_by_year, family_location_households, family_location_absconded, detention_persons, detention_placements, detention_departure_share, avr_2017, return_rate_by_year, policy_vs_context`},
 		{"too few values", second(5, "value = [0.11]"),
 			"bad.toml:14:1: target[1].value: 1 values: want 2 (high, low)"},
 		{"share out of range", second(5, "value = [0.11, 1.5]"),
@@ -185,7 +186,7 @@ func FuzzParseTargets(f *testing.F) {
 // TestWarningsMaxDistance: the embedded targets' max_distance is twice
 // their weights (no warning); dropping a target and keeping the bound
 // warns; a file that drops a target (of weight 1) and the bound gets the
-// default, twice its weights, 31, and no warning.
+// default, twice its weights, 32, and no warning.
 func TestWarningsMaxDistance(t *testing.T) {
 	spec, err := ParseSpec(DefaultTargetsName, DefaultTargetsText())
 	if err != nil {
@@ -195,7 +196,7 @@ func TestWarningsMaxDistance(t *testing.T) {
 		t.Errorf("embedded targets: warnings %q, want none", w)
 	}
 	spec.Targets = spec.Targets[1:]
-	if w := spec.Warnings(); len(w) != 1 || !strings.Contains(w[0], "max_distance is 33") {
+	if w := spec.Warnings(); len(w) != 1 || !strings.Contains(w[0], "max_distance is 34") {
 		t.Errorf("a target dropped, max_distance kept: warnings %q, want one on max_distance", w)
 	}
 	// the first target dropped from the file, and max_distance with it
@@ -203,12 +204,12 @@ func TestWarningsMaxDistance(t *testing.T) {
 	first := bytes.Index(text, []byte("\n[[target]]\n"))
 	second := first + 1 + bytes.Index(text[first+1:], []byte("\n[[target]]\n"))
 	text = append(text[:first:first], text[second:]...)
-	text = bytes.Replace(text, []byte("\nmax_distance = 33"), []byte("\n"), 1)
+	text = bytes.Replace(text, []byte("\nmax_distance = 34"), []byte("\n"), 1)
 	spec, err = ParseSpec("dropped.toml", text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := spec.Warnings(); len(w) != 0 || spec.Method.MaxDistance != 31 {
-		t.Errorf("a target and max_distance dropped: max_distance %v, warnings %q; want 31 and none", spec.Method.MaxDistance, w)
+	if w := spec.Warnings(); len(w) != 0 || spec.Method.MaxDistance != 32 {
+		t.Errorf("a target and max_distance dropped: max_distance %v, warnings %q; want 32 and none", spec.Method.MaxDistance, w)
 	}
 }
