@@ -52,7 +52,7 @@ type Origin struct {
 // Validate checks the ranges of one origin and that its class agrees with
 // its cooperation index (low below 1/3, high from 2/3).
 func (o *Origin) Validate() error {
-	if len(o.Code) != 2 || o.Code[0] < 'A' || o.Code[0] > 'Z' || o.Code[1] < 'A' || o.Code[1] > 'Z' {
+	if !ValidCode(o.Code) {
 		return &FieldError{Key: "code", Msg: fmt.Sprintf("%q is not an ISO 3166 alpha-2 code (two capital letters)", o.Code)}
 	}
 	if err := CheckRanges(o); err != nil {
@@ -69,4 +69,10 @@ func (o *Origin) Validate() error {
 		return &FieldError{Key: "class", Msg: fmt.Sprintf("%q does not match cooperation %g (low below 0.333, high from 0.667)", o.Class, o.Cooperation)}
 	}
 	return nil
+}
+
+// ValidCode reports whether c is written as an origin's code: an ISO 3166
+// alpha-2 code, two capital letters.
+func ValidCode(c string) bool {
+	return len(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z'
 }

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/returnsim/returnsim/agents"
@@ -66,7 +67,7 @@ Ranges are inclusive. "seed 00N" names a document listed in ` + "`docs/sources.m
 	}
 	b.WriteString("\n```toml\n[[variants.ngo-families.policy.groups]]\nfor.household = \"family\"\ncounselling.timing = \"first-decision\"\ncounselling.provider = \"ngo\"\n\n[[variants.ngo-families.policy.groups]]\nfor.min_months_without_status = 36\ncounselling.provider = \"ngo\"\ncounselling.partner_contact = true\n```\n")
 
-	b.WriteString("\n## `restrictions`\n\nAn array of tables `[[base.restrictions]]`: periods in which events outside the return system limit it, for every scenario whatever its policy. Each holds `from` and `to` (calendar months, both included), `travel` (the share, 0 to 1, of the usual monthly chance of a departure that needs travel, AVR, independent departure and forced return, that remains; required, 1 for a restriction of removals alone), `removals_lost` (the share, 0 to 1, of the usual monthly chance of a forced return lost besides, as booked removals fail; placements in detention go on; 0 when left out) and `keep_shelter` (the departure period does not end: the person keeps its shelter past the deadline). They come in order without overlap and may lie outside the horizon; given, the array replaces the default, and an empty array removes it. The default is the COVID-19 stop of spring 2020 and the removals cancelled in 2021 and 2022 when the person refused a COVID-19 test (docs/ODD.md section 7.13; source: " + configSource("Restrictions") + "):\n\n```toml\n")
+	b.WriteString("\n## `restrictions`\n\nAn array of tables `[[base.restrictions]]`: periods in which events outside the return system limit it, for every scenario whatever its policy. Each holds `from` and `to` (calendar months, both included), `travel` (the share, 0 to 1, of the usual monthly chance of a departure that needs travel, AVR, independent departure and forced return, that remains; required, 1 for a restriction of removals alone), `removals_lost` (the share, 0 to 1, of the usual monthly chance of a forced return lost besides, as booked removals fail; placements in detention go on; 0 when left out) `keep_shelter` (the departure period does not end: the person keeps its shelter past the deadline) and `origins` (the codes of the origins whose persons it limits, as when a country closes its borders; a code the origin table lacks limits no one; left out, every origin; not with `keep_shelter`). They come in order of `from` and may lie outside the horizon; two restrictions of every origin are not in force in the same month, nor two of some origins that share one; one of some origins may be in force with one of every origin, and the persons it covers then keep the product of the two shares. Given, the array replaces the default, and an empty array removes it. The default is the COVID-19 stop of spring 2020, the borders Algeria and Morocco closed in 2020-2022, and the removals cancelled in 2021 and 2022 when the person refused a COVID-19 test (docs/ODD.md section 7.13; source: " + configSource("Restrictions") + "):\n\n```toml\n")
 	for i, r := range sim.DefaultRestrictions() {
 		if i > 0 {
 			b.WriteString("\n")
@@ -77,6 +78,13 @@ Ranges are inclusive. "seed 00N" names a document listed in ` + "`docs/sources.m
 		}
 		if r.KeepShelter {
 			b.WriteString("keep_shelter = true\n")
+		}
+		if len(r.Origins) > 0 {
+			q := make([]string, len(r.Origins))
+			for i, c := range r.Origins {
+				q[i] = strconv.Quote(c)
+			}
+			fmt.Fprintf(&b, "origins = [%s]\n", strings.Join(q, ", "))
 		}
 	}
 	b.WriteString("```\n")

@@ -603,6 +603,11 @@ func TestParseErrors(t *testing.T) {
 			line: 4, col: 1, key: "variants.a.restrictions[0].travel", msg: "missing: want the share",
 		},
 		{
+			name: "restriction of an origin written wrong",
+			text: lines(`[base]`, `[[base.restrictions]]`, `from = "2020-07"`, `to = "2021-05"`, `travel = 0.07`, `origins = ["DZ", "ma"]`),
+			line: 6, col: 1, key: "base.restrictions[0].origins[1]", msg: `"ma": want an origin's code, two capital letters`,
+		},
+		{
 			name: "base name with comma",
 			text: lines(`[base]`, `name = "a,b"`),
 			line: 2, col: 1, key: "base.name", msg: `scenario name "a,b"`,

@@ -27,7 +27,7 @@ type Config struct {
 	Params       agents.Params   `toml:"params"`
 	Policy       agents.Policy   `toml:"policy"`
 	Changes      []Change        `toml:"changes"`
-	Restrictions []Restriction   `toml:"restrictions" src:"DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020; De Telegraaf, February 2022 and April 2023, on removal flights cancelled when the person refused a COVID-19 test (docs/sources.md)" desc:"periods of outside limits on departures and on the end of reception (COVID-19, spring 2020), or on removals alone (removals cancelled for refused tests, 2021-2022)"`
+	Restrictions []Restriction   `toml:"restrictions" src:"DT&V news 16 March 2020 and 14 January 2021; answer to parliamentary questions on the coulance arrangement, 24 December 2020; Belgian Immigration Office figures, Het Nieuwsblad 11 December 2020; De Telegraaf, February 2022 and April 2023, on removal flights cancelled when the person refused a COVID-19 test; AFP, Reuters, NOS and MAP, 2021-2022, on the borders Algeria and Morocco closed (docs/sources.md)" desc:"periods of outside limits on departures and on the end of reception (COVID-19, spring 2020), on the departures of some origins (closed borders, 2020-2022), or on removals alone (removals cancelled for refused tests, 2021-2022)"`
 	Arrangements []Arrangement   `toml:"arrangements" src:"DT&V, 18 February 2020; IND, 'kinderpardon' (docs/sources.md)" desc:"one-off grants of status to long-staying families (the 2019 arrangement for long-staying children)"`
 	Origins      []agents.Origin `toml:"origins"`
 	Costs        Costs           `toml:"costs"`
@@ -478,7 +478,6 @@ func (c *Config) Prepare() error {
 	}
 	c.start = start
 	add(c.resolveIntake())
-	add(c.checkRestrictions(start))
 	add(c.checkArrangements(start))
 	c.Changes = slices.Clone(c.Changes)
 	if len(c.Origins) == 0 {
@@ -498,6 +497,8 @@ func (c *Config) Prepare() error {
 	if len(c.Origins) > 0 && math.Abs(sum-1) > 1e-6 {
 		add(&agents.FieldError{Key: "origins", Msg: fmt.Sprintf("shares sum to %g, want 1", sum)})
 	}
+	// after the origins, whose codes a restriction may name
+	add(c.checkRestrictions(start))
 	add(c.checkPolicy("policy", &c.Policy))
 	last := 0
 	for i := range c.Changes {

@@ -28,7 +28,9 @@ type engine struct {
 	cum      []float64 // cumulative origin shares
 
 	nextChange int          // first month after this one in which the policy or the restriction in force changes
-	restr      *Restriction // the restriction in force this month, or nil
+	restr      *Restriction // the restriction of every origin in force this month, or nil
+	travelBy   []float64    // by origin: the share of travel's usual chance left this month (restrict)
+	removalBy  []float64    // by origin: the share of a forced return's usual chance left this month
 
 	files    []file
 	lanes    []lane
@@ -169,6 +171,7 @@ func newEngine(cfg *Config, seed uint64, rec Recorder) *engine {
 	}
 	e.rnd = wrap(&e.src)
 	e.cum = cumulative(len(cfg.Origins), func(i int) float64 { return cfg.Origins[i].Share })
+	e.travelBy, e.removalBy = make([]float64, len(cfg.Origins)), make([]float64, len(cfg.Origins))
 	// Room for the default study's caseload (2^17 records, open and closed
 	// not yet dropped, and 2^15 persons away, more than its replicates hold
 	// at once), so that the records are rarely copied to grow; a smaller

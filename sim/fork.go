@@ -187,6 +187,7 @@ func (h *History) copy(cfg *Config, rec Recorder) *engine {
 	e.lanes = append(e.buf.lanes, o.lanes...)
 	e.away = append(e.buf.away, o.away...)
 	e.stale = slices.Clone(o.stale)
+	e.travelBy, e.removalBy = slices.Clone(o.travelBy), slices.Clone(o.removalBy)
 	e.todo = nil
 	e.free = slices.Clone(o.free)
 	e.cal = make([][]entry, len(o.cal))

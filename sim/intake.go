@@ -84,7 +84,7 @@ func (e *engine) placeFound(a *agents.Agent, u, v float64) {
 	st := &e.cur.state
 	// times the share of removals' usual chance left, as any placement
 	// (stateEvents)
-	p := st.DetainOnFind * o.Cooperation * e.pol.ForAt(a, a.MonthsIrregular, a.FileNumber+1).Enforcement * e.travel()
+	p := st.DetainOnFind * o.Cooperation * e.pol.ForAt(a, a.MonthsIrregular, a.FileNumber+1).Enforcement * e.travel(a.Origin)
 	if a.Household == agents.Family {
 		p *= st.FamilyDetention
 	}

@@ -298,6 +298,6 @@ func (e *engine) bound(a *agents.Agent, from int) (float64, int32) {
 		ev.raise(&last)
 	}
 	x := agents.PredictBound(a, &end, o, pol, p)
-	total := ev.total() + x.Ceiling(e.travel())
+	total := ev.total() + x.Ceiling(e.travel(a.Origin))
 	return total*(1+1e-9) + 1e-12, int32(until)
 }

@@ -104,7 +104,7 @@ func TestBoundHolds(t *testing.T) {
 					t.Fatalf("parameter set %d, person %d (%v, %d months without status): the policy in force changes in month %d, inside the interval to %d", set, i, a.Shelter, a.MonthsIrregular, m, until)
 				}
 				ev := e.stateEvents(&x, o, pol)
-				h := agents.Predict(&x, o, pol, p).Hazards(e.travel())
+				h := agents.Predict(&x, o, pol, p).Hazards(e.travel(x.Origin))
 				total := ev.total() + h.AVR + h.Independent + h.Absconded + h.NewProcedure
 				if total > float64(roundUp32(b)) {
 					t.Fatalf("parameter set %d, person %d (%v), month %d of %d: total %v above the bound %v\nparams %+v",

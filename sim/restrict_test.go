@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/returnsim/returnsim/agents"
@@ -106,8 +107,58 @@ func TestRemovalsLost(t *testing.T) {
 	}
 }
 
-// TestRestrictionErrors checks that restrictions out of order or with
-// months that are not months are refused with the key at fault.
+// TestRestrictionByOrigin: a restriction of one origin's persons limits
+// theirs and no one else's, and in force with a restriction of every origin
+// it does not lift that one's limit: the shares multiply. No one travels in
+// June to August 2017 (months 5 to 7), and the first origin's removals are
+// lost in July to September (months 6 to 8). So in months 5 to 7 no one
+// leaves by AVR, independent departure or forced return, the first origin's
+// persons included; in month 8 the first origin's persons have no forced
+// return but do leave by AVR and independently, and the others are removed.
+func TestRestrictionByOrigin(t *testing.T) {
+	cfg := smallConfig()
+	first := cfg.Origins[0].Code
+	cfg.Restrictions = []sim.Restriction{
+		{From: "2017-06", To: "2017-08", Travel: 0},
+		{From: "2017-07", To: "2017-09", Travel: 1, RemovalsLost: 1, Origins: []string{first}},
+	}
+	_, r := run(t, &cfg, seed)
+	var forced, own [2][12]int // by first origin or not, month: forced returns, AVR and independent departures
+	for _, k := range r.cases {
+		m := k.ClosedMonth
+		if m < 0 || m >= 12 {
+			continue
+		}
+		g := 1
+		if k.Origin == 0 {
+			g = 0
+		}
+		switch k.Outcome {
+		case agents.Forced:
+			forced[g][m]++
+		case agents.AVR, agents.Independent:
+			own[g][m]++
+		}
+	}
+	for m := 5; m <= 7; m++ {
+		for g := range 2 {
+			if n := forced[g][m] + own[g][m]; n != 0 {
+				t.Errorf("month %d: %d departures that need travel (first origin: %v), want 0 while no one travels", m, n, g == 0)
+			}
+		}
+	}
+	if forced[0][8] != 0 || own[0][8] == 0 || forced[1][8] == 0 {
+		t.Errorf("month 8: %d forced returns and %d AVR and independent departures of %s's persons, %d forced returns of others: want 0, some and some", forced[0][8], own[0][8], first, forced[1][8])
+	}
+	if forced[0][4] == 0 || forced[0][9] == 0 {
+		t.Errorf("%s's persons: %d and %d forced returns in months 4 and 9: the test checks little", first, forced[0][4], forced[0][9])
+	}
+}
+
+// TestRestrictionErrors checks that restrictions out of order, in force
+// together for the same origins, with months that are not months or
+// origins that are not origins are refused with the key at fault; and that
+// two in force together for different origins are not.
 func TestRestrictionErrors(t *testing.T) {
 	for _, c := range []struct {
 		rs  []sim.Restriction
@@ -118,6 +169,10 @@ func TestRestrictionErrors(t *testing.T) {
 		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 1}, {From: "2020-06", To: "2020-08", Travel: 1}}, "restrictions[1].from"},
 		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 1.5}}, "restrictions[0].travel"},
 		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 1, RemovalsLost: -0.1}}, "restrictions[0].removals_lost"},
+		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 1, Origins: []string{"ma"}}}, "restrictions[0].origins[0]"},
+		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 0, KeepShelter: true, Origins: []string{"MA"}}}, "restrictions[0].keep_shelter"},
+		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 0, Origins: []string{"MA", "DZ"}}, {From: "2020-06", To: "2020-08", Travel: 0, Origins: []string{"DZ"}}}, "restrictions[1].from"},
+		{[]sim.Restriction{{From: "2020-04", To: "2020-06", Travel: 0}, {From: "2020-03", To: "2020-03", Travel: 0, Origins: []string{"MA"}}}, "restrictions[1].from"},
 	} {
 		cfg := sim.DefaultConfig()
 		cfg.Restrictions = c.rs
@@ -129,6 +184,36 @@ func TestRestrictionErrors(t *testing.T) {
 		if !found {
 			t.Errorf("%+v: Validate() = %v, want an error at %s", c.rs, err, c.key)
 		}
+	}
+}
+
+// TestRestrictionsTogether: restrictions of different origins may be in
+// force together, and so may one of some origins with one of every origin;
+// two of every origin may not, nor two that share an origin.
+func TestRestrictionsTogether(t *testing.T) {
+	every := sim.Restriction{From: "2020-04", To: "2020-06", Travel: 0.07, KeepShelter: true}
+	dz := sim.Restriction{From: "2020-04", To: "2021-05", Travel: 0, Origins: []string{"DZ"}}
+	ma := sim.Restriction{From: "2020-05", To: "2020-07", Travel: 0.5, Origins: []string{"MA", "DZ"}}
+	for _, c := range []struct {
+		rs  []sim.Restriction
+		bad bool
+	}{
+		{[]sim.Restriction{every, dz}, false},
+		{[]sim.Restriction{dz, ma}, true},
+		{[]sim.Restriction{every, {From: "2020-06", To: "2020-07", Travel: 1}}, true},
+	} {
+		cfg := sim.DefaultConfig()
+		cfg.Restrictions = c.rs
+		err := cfg.Validate()
+		if bad := err != nil && strings.Contains(err.Error(), "restrictions[1].from"); bad != c.bad {
+			t.Errorf("%+v: Validate() = %v, want an error at restrictions[1].from: %v", c.rs, err, c.bad)
+		}
+	}
+	ma.Origins = []string{"MA"}
+	cfg := sim.DefaultConfig()
+	cfg.Restrictions = []sim.Restriction{dz, ma}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("restrictions of DZ and of MA in force together: Validate() = %v, want none", err)
 	}
 }
 

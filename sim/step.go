@@ -66,11 +66,11 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, pol *agents.Poli
 	case agents.NoShelter, agents.VBL, agents.FamilyLocation, agents.LVV:
 		enf := pol.Enforcement * o.Cooperation
 		ev[evStatus] = adjust(st.RegularisedRate, a.CounselLegal)
-		ev[evForced] = st.ForcedRate * enf * e.removalShare()
+		ev[evForced] = st.ForcedRate * enf * e.removalShare(a.Origin)
 		// detention needs a reasonable prospect of removal (Return
 		// Directive, article 15(4)): with removals at a share of their
 		// usual chance, so are placements
-		ev[evDetained] = st.DetentionRate * enf * e.travel()
+		ev[evDetained] = st.DetentionRate * enf * e.travel(a.Origin)
 		if a.Household == agents.Family {
 			ev[evForced] *= st.FamilyForced
 			ev[evDetained] *= st.FamilyDetention
@@ -79,10 +79,10 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, pol *agents.Poli
 			ev[evPolice] = p.Dynamics.PoliceRate
 		}
 		if a.Requested {
-			ev[evRequested] = e.travel() / st.RequestMonths
+			ev[evRequested] = e.travel(a.Origin) / st.RequestMonths
 		}
 	case agents.Detention:
-		ev[evForced] = st.ForcedDetained * o.Cooperation * pol.Enforcement * e.removalShare()
+		ev[evForced] = st.ForcedDetained * o.Cooperation * pol.Enforcement * e.removalShare(a.Origin)
 		ev[evReleased] = 1 / st.DetentionMonths
 		if a.Household == agents.Family {
 			ev[evReleased] = 1 / st.FamilyDetentionMonths
@@ -91,7 +91,7 @@ func (e *engine) stateEvents(a *agents.Agent, o *agents.Origin, pol *agents.Poli
 		// 15(4)): while removals keep only a share of their usual chance, a
 		// detained person is released with the chance that their removal
 		// has gone, if that is the larger
-		if r := 1 - e.travel(); r > ev[evReleased] {
+		if r := 1 - e.travel(a.Origin); r > ev[evReleased] {
 			ev[evReleased] = min(r, 1-ev[evForced]-ev[evHealth])
 		}
 	}
@@ -125,7 +125,7 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 	state := ev.total()
 	x := agents.Predict(a, o, pol, p)
 	var h agents.Hazards
-	tr := e.travel()
+	tr := e.travel(a.Origin)
 	bound := state + x.Ceiling(tr)
 	// The hazards are needed if u may fall among them, and to scale u if
 	// their total may exceed 1. With the bound at most 1/2 it cannot (each
