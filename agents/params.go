@@ -127,29 +127,29 @@ type OutOfSightParams struct {
 func DefaultParams() Params {
 	return Params{
 		AVR: AVRParams{
-			Base: -4.3165, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
-			StayPerYear: 0.25385, StayCapMonths: 120, Hope: 1.5, Trust: 0.6,
-			Threat: 0.40406, Conditions: 7.3151, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0, FamilyThreat: 0.1,
+			Base: -4.3083, FamilyPull: 1.2, FamilyPressure: 1.0, Network: 0.8, Health: 1.5,
+			StayPerYear: 0.28833, StayCapMonths: 120, Hope: 1.5, Trust: 0.6,
+			Threat: 0.35685, Conditions: 7.2901, FamilyInNL: -0.3, Pending: -1.0, Detained: 1.0, FamilyThreat: 0.1,
 		},
-		Independent: IndependentParams{Base: -4.152, Weight: 0.6},
+		Independent: IndependentParams{Base: -4.1455, Weight: 0.6},
 		Absconding: AbscondingParams{
-			Base: -5.2766, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
-			NoShelter: 0.6, VBL: -0.8, FamilyLoc: 2.1588, LVV: -0.8, FamilyInNL: -0.6,
+			Base: -5.2612, Network: 1.0, Trust: 1.2, Reception: -2.0, Departure: 0.8,
+			NoShelter: 0.6, VBL: -0.8, FamilyLoc: 2.1116, LVV: -0.8, FamilyInNL: -0.6,
 		},
-		NewProcedure: NewProcedureParams{Base: -4.9926, Hope: 2.0, Network: 0.5},
+		NewProcedure: NewProcedureParams{Base: -4.9016, Hope: 2.0, Network: 0.5},
 		Counselling: CounsellingParams{
-			Effect: 2.705, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
+			Effect: 2.5897, Retention: 0.8, MomentFirst: 0.4, MomentFinal: 1.0, MomentDeadline: 0.8,
 			MomentDetention: 0.3, MomentRoutine: 0.5, CivilTrust: 0.8, IOMGovWeight: 0.5,
 			Knowledge: 0.3, Partner: 0.3, CivilReturn: 0.8, CivilLegal: 0.5,
 			SpectrumHighAgency: 0.3, SpectrumAcceptance: 1, SpectrumHopeless: 0.4, SpectrumHopelessCivil: 1,
 		},
-		Reintegrate: ReintegrateParams{Effect: 0.34869, Distance: 0.6, InKindWeight: 0.5},
+		Reintegrate: ReintegrateParams{Effect: 0.33061, Distance: 0.6, InKindWeight: 0.5},
 		Dynamics: DynamicsParams{
 			HopePending: 0.9, HopeFinal: 0.5, HopeDecay: 0.03, OptionsLost: 0.3,
 			TrustDecay: 0.01, PoliceRate: 0.01, PoliceDrop: 0.2, HealthRate: 0.004,
 		},
 		Pathway:    PathwayParams{HighAgencyPull: 0.7, AcceptanceMonths: 6, HopelessMonths: 24},
-		OutOfSight: OutOfSightParams{LeaveBase: -2.6577, LeaveConditions: 1.0, LeaveNetwork: 1.0, LeaveStay: 0.2, ApplyBase: -8.8403, ApplyHope: 2.0},
+		OutOfSight: OutOfSightParams{LeaveBase: -2.6611, LeaveConditions: 1.0, LeaveNetwork: 1.0, LeaveStay: 0.2, ApplyBase: -8.5623, ApplyHope: 2.0},
 	}
 }
 
