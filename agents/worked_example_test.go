@@ -104,34 +104,34 @@ func Example_workedExample() {
 
 	// Output:
 	// drivers -0.67971
-// R 0.16613
-// session 1.41139 (legal 0.00000)
-// first file, uncounselled:
-//   L_avr  -4.82188  h_avr 0.00799
-//   L_ind  -4.55333  h_ind 0.01042
-//   L_abs  -4.66120  h_abs 0.00937
-//   L_np   -3.70160  h_np  0.02409
-// first file, counselled:
-//   L_avr  -3.41049  h_avr 0.03197
-//   L_ind  -4.55333  h_ind 0.01042
-//   L_abs  -4.66120  h_abs 0.00937
-//   L_np   -3.70160  h_np  0.02409
-// after a rejected application: Options 0.70 Hope 0.35
-// second file, departure period, uncounselled:
-//   L_avr  -4.59688  h_avr 0.00998
-//   L_ind  -4.41833  h_ind 0.01191
-//   L_abs  -4.66120  h_abs 0.00937
-//   L_np   -4.00160  h_np  0.01796
-// out of sight: leave 0.04474 apply 0.00052 find 0.01678 status 0.00050 request 0.00472 total 0.06727 mean months 14.9
-//   next event: find 0.250 status 0.007 leave 0.665 apply 0.008 request 0.070
-// found after 24 months: MonthsIrregular 24 MonthsSinceFinal 24 Trust 0.31427 Hope 0.50 CounselAVR 0.00667 pathway hopelessness
-// drivers -1.36781
-// second file, found, no shelter:
-//   L_avr  -5.50331  h_avr 0.00406
-//   L_ind  -4.96618  h_ind 0.00692
-//   L_abs  -4.63833  h_abs 0.00958
-//   L_np   -3.70160  h_np  0.02409
-// deadline session: government 0.28388; NGO 1.44526 (legal 0.40000)
-// NG: conditions term -1.82252, threat term 0.15166
-// IQ: conditions term 0.00000, threat term 0.08029
+	// R 0.16613
+	// session 1.41139 (legal 0.00000)
+	// first file, uncounselled:
+	//   L_avr  -4.82188  h_avr 0.00799
+	//   L_ind  -4.55333  h_ind 0.01042
+	//   L_abs  -4.66120  h_abs 0.00937
+	//   L_np   -3.70160  h_np  0.02409
+	// first file, counselled:
+	//   L_avr  -3.41049  h_avr 0.03197
+	//   L_ind  -4.55333  h_ind 0.01042
+	//   L_abs  -4.66120  h_abs 0.00937
+	//   L_np   -3.70160  h_np  0.02409
+	// after a rejected application: Options 0.70 Hope 0.35
+	// second file, departure period, uncounselled:
+	//   L_avr  -4.59688  h_avr 0.00998
+	//   L_ind  -4.41833  h_ind 0.01191
+	//   L_abs  -4.66120  h_abs 0.00937
+	//   L_np   -4.00160  h_np  0.01796
+	// out of sight: leave 0.04474 apply 0.00052 find 0.01678 status 0.00050 request 0.00472 total 0.06727 mean months 14.9
+	//   next event: find 0.250 status 0.007 leave 0.665 apply 0.008 request 0.070
+	// found after 24 months: MonthsIrregular 24 MonthsSinceFinal 24 Trust 0.31427 Hope 0.50 CounselAVR 0.00667 pathway hopelessness
+	// drivers -1.36781
+	// second file, found, no shelter:
+	//   L_avr  -5.50331  h_avr 0.00406
+	//   L_ind  -4.96618  h_ind 0.00692
+	//   L_abs  -4.63833  h_abs 0.00958
+	//   L_np   -3.70160  h_np  0.02409
+	// deadline session: government 0.28388; NGO 1.44526 (legal 0.40000)
+	// NG: conditions term -1.82252, threat term 0.15166
+	// IQ: conditions term 0.00000, threat term 0.08029
 }
