@@ -97,15 +97,15 @@ func DefaultRestrictions() []Restriction {
 }
 
 // checkRestrictions resolves the restrictions' months against the first
-// recorded month start, and their origins against the origins' codes
-// (a code the origin table lacks limits no one, so that the default
-// restrictions hold with any table): each must end no earlier than it
-// begins; they come in order of their first
-// month; two restrictions of every origin must not be in force in the same
-// month, nor two of some origins that share one (a restriction of some
-// origins may be in force with one of every origin: the shares multiply);
-// travel and removals_lost are shares; a restriction of some origins
-// cannot keep shelter, which is the country's rule for all.
+// recorded month start, and their origins against the origins' codes (a
+// code the origin table lacks limits no one, so that the default
+// restrictions hold with any table). Each must end no earlier than it
+// begins; they come in order of their first month; two restrictions of
+// every origin must not be in force in the same month, nor two of some
+// origins that share one (a restriction of some origins may be in force
+// with one of every origin: the shares multiply); travel and removals_lost
+// are shares; a restriction of some origins cannot keep shelter, which is
+// the country's rule for all.
 //
 // It resolves them into a copy of the slice: copies of a Config share the
 // slice, and each may be validated on its own goroutine.
