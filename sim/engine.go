@@ -27,10 +27,10 @@ type engine struct {
 	forkStay []int32   // in a continuation: by person, months without status at the fork, -1 for persons not in the return system then (History.stays)
 	cum      []float64 // cumulative origin shares
 
-	nextChange int          // first month after this one in which the policy or the restriction in force changes
-	restr      *Restriction // the restriction of every origin in force this month, or nil
-	travelBy   []float64    // by origin: the share of travel's usual chance left this month (restrict)
-	removalBy  []float64    // by origin: the share of a forced return's usual chance left this month
+	nextChange int       // first month after this one in which the policy or the restriction in force changes
+	keep       bool      // a restriction in force this month keeps shelter past the deadline (restrict)
+	travelBy   []float64 // by origin: the share of travel's usual chance left this month (restrict)
+	removalBy  []float64 // by origin: the share of a forced return's usual chance left this month
 
 	files    []file
 	lanes    []lane

@@ -165,14 +165,14 @@ func (c *Config) checkRestrictions(start int) error {
 	return nil
 }
 
-// restrict puts in force the restrictions that cover this month: the one
-// of every origin, if any (e.restr, which may keep shelter), and each
-// origin's share of travel and of removals left (e.travelBy, e.removalBy);
-// and it sets nextChange to the first month after this one in which the
+// restrict puts in force the restrictions that cover this month: whether
+// shelter is kept past the deadline (e.keep; only a restriction of every
+// origin keeps it), and each origin's share of travel and of removals left
+// (e.travelBy, e.removalBy); and it sets nextChange to the first month after this one in which the
 // policy or a restriction in force changes: the lanes' bounds hold only
 // until then.
 func (e *engine) restrict(nextPolicy int) {
-	e.restr = nil
+	e.keep = false
 	for o := range e.travelBy {
 		e.travelBy[o], e.removalBy[o] = 1, 1
 	}
@@ -183,9 +183,7 @@ func (e *engine) restrict(nextPolicy int) {
 		case e.t < r.from:
 			next = min(next, r.from)
 		case e.t <= r.to:
-			if r.only == nil {
-				e.restr = r
-			}
+			e.keep = e.keep || r.KeepShelter
 			for o := range e.travelBy {
 				if r.covers(o) {
 					e.travelBy[o] *= r.Travel
@@ -208,4 +206,4 @@ func (e *engine) travel(o int) float64 { return e.travelBy[o] }
 func (e *engine) removalShare(o int) float64 { return e.removalBy[o] }
 
 // keepShelter reports whether the departure period is held open this month.
-func (e *engine) keepShelter() bool { return e.restr != nil && e.restr.KeepShelter }
+func (e *engine) keepShelter() bool { return e.keep }
