@@ -168,9 +168,9 @@ func (c *Config) checkRestrictions(start int) error {
 // restrict puts in force the restrictions that cover this month: whether
 // shelter is kept past the deadline (e.keep; only a restriction of every
 // origin keeps it), and each origin's share of travel and of removals left
-// (e.travelBy, e.removalBy); and it sets nextChange to the first month after this one in which the
-// policy or a restriction in force changes: the lanes' bounds hold only
-// until then.
+// (e.travelBy, e.removalBy); and it sets nextChange to the first month
+// after this one in which the policy or a restriction in force changes:
+// the lanes' bounds hold only until then.
 func (e *engine) restrict(nextPolicy int) {
 	e.keep = false
 	for o := range e.travelBy {
