@@ -88,3 +88,49 @@ func TestRegisteredOnLeaving(t *testing.T) {
 		}
 	}
 }
+
+// TestLawfulAtDeadline checks the lawful stay at the end of the departure
+// period: a single person whose shelter ends there without a place closes
+// the file as regularised in that month with chance
+// state.lawful_at_deadline, and the others are registered a month later as
+// before; a family, which keeps shelter in a family location, never takes
+// this route.
+func TestLawfulAtDeadline(t *testing.T) {
+	for _, q := range []float64{0, 0.3, 1} {
+		cfg := quietConfig(agents.IND)
+		cfg.Population.FamilyShare = 0.3
+		cfg.State.LawfulAtDeadline = q
+		_, r := run(t, &cfg, seed)
+		singles, lawful, families := 0, 0, 0
+		for _, k := range r.cases {
+			if k.FileNumber != 1 || k.OpenedMonth < 0 || k.OpenedMonth+2 >= cfg.Months {
+				continue
+			}
+			if k.Household == agents.Family {
+				families++
+				if k.Outcome == agents.Regularised {
+					t.Errorf("q %g: a family's file %d closed regularised in month %d: families keep shelter at the deadline", q, k.CaseID, k.ClosedMonth)
+				}
+				continue
+			}
+			singles++
+			switch {
+			case k.Outcome == agents.Regularised && k.ClosedMonth == k.OpenedMonth+1:
+				lawful++
+			case k.Outcome == agents.Absconded && k.ClosedMonth == k.OpenedMonth+2:
+			default:
+				t.Errorf("q %g: single person's file %d opened in month %d closed %s in month %d, want regularised in month %d or absconded in month %d",
+					q, k.CaseID, k.OpenedMonth, k.Outcome, k.ClosedMonth, k.OpenedMonth+1, k.OpenedMonth+2)
+			}
+		}
+		if singles < 500 || families < 100 {
+			t.Fatalf("q %g: %d single persons' files and %d families', too few to check", q, singles, families)
+		}
+		// binomial: 4 standard errors, 0 at q 0 and 1
+		got := float64(lawful) / float64(singles)
+		if se := math.Sqrt(q * (1 - q) / float64(singles)); math.Abs(got-q) > 4*se {
+			t.Errorf("q %g: %d of %d single persons' files closed by lawful stay at the deadline (%.3f), want %g within %.3f",
+				q, lawful, singles, got, q, 4*se)
+		}
+	}
+}
