@@ -171,7 +171,8 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 	stage := a.Shelter
 	switch k {
 	case evStatus:
-		e.gainStatus(f)
+		e.close(f, agents.Regularised, agents.NoPathway)
+		e.recordPerson(a, agents.FateStatus, e.t, 0)
 		return true
 	case evFinalDecision:
 		agents.Age(a, 1, p)
@@ -235,10 +236,6 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 		// The four weeks are over: shelter ends, or moves to the
 		// freedom-restricting location or a family location.
 		a.Shelter = e.deadlineShelter(a, uniform(src))
-		if e.lawfulAtDeadline(a, src) {
-			e.gainStatus(f)
-			return true
-		}
 		e.lvvOr(a, src)
 		a.Leaving = e.registers(a, uniform(src))
 		if pol.Counselling.Timing == agents.AtDeadline {
@@ -258,26 +255,6 @@ func (e *engine) step(fi int32, src *Stream, u float64) (changed bool) {
 	}
 	e.placeMonth(a)
 	return k < numStateEvents || stage == agents.Departure
-}
-
-// gainStatus closes file f by lawful stay: the person is gone with fate
-// status.
-func (e *engine) gainStatus(f *file) {
-	e.close(f, agents.Regularised, agents.NoPathway)
-	e.recordPerson(&f.a, agents.FateStatus, e.t, 0)
-}
-
-// lawfulAtDeadline reports whether the single person of a file whose
-// shelter has just ended without a place, at the end of the departure
-// period, leaves the return procedure there by a lawful stay, with chance
-// adjust(State.LawfulAtDeadline, CounselLegal). It draws from src only when
-// that chance is above 0, so that a run without it keeps its streams.
-func (e *engine) lawfulAtDeadline(a *agents.Agent, src *Stream) bool {
-	q := e.cur.state.LawfulAtDeadline
-	if q == 0 || a.Shelter != agents.NoShelter || a.Household != agents.Single {
-		return false
-	}
-	return uniform(src) < adjust(q, a.CounselLegal)
 }
 
 // registers reports whether the person of a file whose shelter has just
